@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlConnection } from './connection.ts';
+import type { Database, Tx } from './database.ts';
+import { kyselyOn } from './kysely.ts';
+import { acquireDataDirLock, type DataDirLock } from './lock.ts';
+import { valueParsers } from './values.ts';
+import type { DB } from './schema.ts';
+
+export interface PgliteOptions {
+  /** A directory, or undefined for an in-memory database. */
+  dataDir?: string;
+  /** A dump (from `dumpDataDir`) to start from; used by tests to skip migrations. */
+  loadDataDir?: Blob;
+  /** Text recorded in the lock file so that a second process can say who holds it. */
+  owner?: string;
+}
+
+function wrap(q: Pick<PGlite, 'query' | 'exec'>): SqlConnection {
+  return {
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      const r = await q.query<R>(sql, params as unknown[] | undefined);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql: string) {
+      await q.exec(sql);
+    },
+  };
+}
+
+export async function openPglite(options: PgliteOptions = {}): Promise<Database & { pglite: PGlite }> {
+  let lock: DataDirLock | undefined;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    lock = acquireDataDirLock(options.dataDir, options.owner ?? 'frontdesk');
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      parsers: valueParsers,
+    });
+    await pglite.exec(`set timezone = 'UTC'`);
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  return {
+    kind: 'pglite',
+    location: options.dataDir ?? 'memory',
+    pglite,
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      return pglite.transaction(async (t) => {
+        const conn = wrap(t as unknown as PGlite);
+        return fn({ ...conn, db: kyselyOn<DB>(conn) });
+      });
+    },
+    async exec(sql: string) {
+      await pglite.exec(sql);
+    },
+    async close() {
+      try {
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
+}
