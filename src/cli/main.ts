@@ -1,0 +1,192 @@
+import { Command, CommanderError, Option } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { seedDemo } from '../apps/demo.ts';
+import { templates } from '../apps/templates.ts';
+import { start } from '../main.ts';
+import { createWorkspace, ensureUser, templateSchema } from '../modules/tenancy/index.ts';
+import { systemClock } from '../platform/clock.ts';
+import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
+import { SCHEMA_TYPES_FILE, generateSchemaTypes, readCommittedSchemaTypes } from '../platform/db/codegen.ts';
+import type { Database } from '../platform/db/database.ts';
+import { migrate } from '../platform/db/migrate.ts';
+import { openDatabase } from '../platform/db/open.ts';
+import { withTenant } from '../platform/db/tenant.ts';
+import { AppError } from '../platform/errors.ts';
+import { createLogger, silentLogger } from '../platform/log.ts';
+import { version } from '../platform/version.ts';
+
+/** Exit codes: 0 done, 1 failed (with a one-line reason), 2 the command line was wrong. */
+class UsageError extends Error {}
+
+async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>, command: string): Promise<T> {
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.FRONTDESK_DATA_DIR,
+    owner: `frontdesk ${command}`,
+  });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function print(json: boolean, value: unknown, human: string) {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
+}
+
+export function buildProgram(config: () => Config): Command {
+  const program = new Command('frontdesk')
+    .description('Frontdesk: an AI front desk for WhatsApp, SMS, voice and web chat')
+    .version(version)
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+
+  program
+    .command('serve')
+    .description('run the server: migrations, demo data on a fresh embedded database, API')
+    .action(async () => {
+      const running = await start(config());
+      process.stdout.write(`Frontdesk ${version} is running at ${running.url} (database: ${running.db.location})\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stdout.write('shutting down\n');
+          void running.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending migrations to DATABASE_URL or the embedded database')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      const report = await withDatabase(config(), migrate, 'migrate');
+      print(!!opts.json, report, report.applied.length
+        ? `applied ${report.applied.length} migration(s):\n${report.applied.map((m) => `  ${m}`).join('\n')}`
+        : `nothing to apply (${report.alreadyApplied} already applied)`);
+    });
+
+  const workspaces = program.command('workspaces').description('manage workspaces');
+  workspaces
+    .command('create')
+    .description('create a workspace and its owner (the owner user is created if needed)')
+    .requiredOption('--name <name>', 'workspace name')
+    .requiredOption('--owner-email <email>', "owner's email")
+    .option('--slug <slug>', 'URL name (default: from the name)')
+    .addOption(new Option('--template <template>', 'product template').choices(templateSchema.options))
+    .option('--time-zone <zone>', 'IANA time zone', 'Asia/Jakarta')
+    .option('--locale <locale>', 'language of the assistant', 'id')
+    .option('--currency <code>', 'ISO currency code', 'IDR')
+    .option('--country <code>', 'ISO country code (phone numbers)', 'ID')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => {
+      const result = await withDatabase(config(), async (db) => {
+        await migrate(db);
+        const owner = await ensureUser(db, opts.ownerEmail);
+        const actor = { kind: 'user' as const, userId: owner.id };
+        const template = opts.template as keyof typeof templates | undefined;
+        return withTenant(db, actor, async (tx) => {
+          const ws = await createWorkspace(
+            { tx, actor, clock: systemClock, log: silentLogger() },
+            {
+              name: opts.name,
+              slug: opts.slug,
+              timeZone: opts.timeZone,
+              locale: opts.locale,
+              currency: opts.currency,
+              country: opts.country,
+              template,
+            },
+            template ? templates[template] : undefined,
+          );
+          return { workspace_id: ws.workspaceId, slug: ws.slug, owner_user_id: owner.id };
+        });
+      }, 'workspaces create');
+      print(!!opts.json, result, `created workspace ${result.slug} (${result.workspace_id}) owned by ${opts.ownerEmail}`);
+    });
+
+  program
+    .command('seed')
+    .description('load data')
+    .option('--demo', 'the three demo workspaces (idempotent)')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { demo?: boolean; json?: boolean }) => {
+      if (!opts.demo) throw new UsageError('seed: say what to seed (--demo)');
+      const seeded = await withDatabase(config(), async (db) => {
+        await migrate(db);
+        return seedDemo(db);
+      }, 'seed');
+      print(!!opts.json, seeded, seeded.map((w) => `${w.created ? 'created' : 'exists '} ${w.slug} (${w.workspaceId})`).join('\n'));
+    });
+
+  program
+    .command('db-types')
+    .description('regenerate (--write) or verify (--check) the Kysely types of the migrated schema')
+    .option('--write', `write ${SCHEMA_TYPES_FILE}`)
+    .option('--check', 'exit 1 when the committed types differ from the schema')
+    .action(async (opts: { write?: boolean; check?: boolean }) => {
+      const { openPglite } = await import('../platform/db/pglite.ts');
+      const db = await openPglite();
+      try {
+        await migrate(db);
+        const generated = await generateSchemaTypes(db);
+        if (opts.write) {
+          writeFileSync(SCHEMA_TYPES_FILE, generated);
+          process.stdout.write(`wrote ${SCHEMA_TYPES_FILE}\n`);
+        } else if (opts.check) {
+          if (generated !== readCommittedSchemaTypes()) {
+            throw new AppError('db.types_drift', 'conflict', `${SCHEMA_TYPES_FILE} is out of date; run npm run db:types`);
+          }
+          process.stdout.write('schema types are up to date\n');
+        } else {
+          process.stdout.write(generated);
+        }
+      } finally {
+        await db.close();
+      }
+    });
+
+  return program;
+}
+
+/** Runs the command line and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let cached: Config | undefined;
+  const config = () => (cached ??= loadConfig());
+  const program = buildProgram(config);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      if (e.code === 'commander.help') return 0;
+      process.stderr.write(`frontdesk: ${e.message.replace(/^error: /, '')}\n`);
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`frontdesk: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof ConfigError) {
+      process.stderr.write(`frontdesk: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof AppError) {
+      process.stderr.write(`frontdesk: ${e.message}\n`);
+      return 1;
+    }
+    if (e && typeof e === 'object' && 'issues' in e) {
+      const issues = (e as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+      process.stderr.write(`frontdesk: ${issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}\n`);
+      return 2;
+    }
+    createLogger('error').error({ err: e }, 'command failed');
+    process.stderr.write(`frontdesk: ${(e as Error)?.message ?? String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,57 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { seedDemo } from './apps/demo.ts';
+import type { Config } from './platform/config.ts';
+import type { Database } from './platform/db/database.ts';
+import { migrate } from './platform/db/migrate.ts';
+import { openDatabase } from './platform/db/open.ts';
+import { createApp } from './platform/http/app.ts';
+import { createLogger, type Logger } from './platform/log.ts';
+
+export interface Running {
+  url: string;
+  db: Database;
+  close(): Promise<void>;
+}
+
+/** config -> database -> migrations -> (demo data) -> http. */
+export async function start(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<Running> {
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.FRONTDESK_DATA_DIR,
+    owner: `frontdesk serve on port ${config.PORT}`,
+  });
+  try {
+    const report = await migrate(db);
+    if (report.applied.length) log.info({ applied: report.applied }, 'migrations applied');
+    const fresh = report.alreadyApplied === 0;
+    const demo = config.FRONTDESK_DEMO === 'always' || (config.FRONTDESK_DEMO === 'auto' && fresh && db.kind === 'pglite');
+    if (demo) {
+      const seeded = await seedDemo(db);
+      log.info({ workspaces: seeded.map((w) => w.slug) }, 'demo workspaces ready');
+    }
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+
+  const app = createApp({ db, log });
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    db,
+    close() {
+      // Stop accepting, let requests in flight finish, then release the database.
+      closing ??= new Promise<void>((resolve) => server.close(() => resolve())).then(() => db.close());
+      return closing;
+    },
+  };
+}

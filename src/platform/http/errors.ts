@@ -1,0 +1,31 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError, type ErrorKind } from '../errors.ts';
+import { fromDatabaseError } from '../db/errors.ts';
+
+const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+/** The one place where error codes become HTTP statuses. */
+export function toHttpError(e: unknown): { status: ContentfulStatusCode; body: ErrorBody; expected: boolean } {
+  const app = e instanceof AppError ? e : fromDatabaseError(e);
+  if (!app) {
+    return { status: 500, body: { error: { code: 'internal', message: 'something went wrong on our side' } }, expected: false };
+  }
+  const body: ErrorBody = { error: { code: app.code, message: app.message } };
+  if (app.details) body.error.details = app.details;
+  return { status: STATUS[app.kind], body, expected: app.kind !== 'internal' };
+}
