@@ -160,7 +160,10 @@ begin
   if ws is null then
     return null;
   end if;
-  if claims ->> 'actor' = 'system' and current_user = 'authenticated' then
+  -- Inside a security definer function current_user is the owner; the 'role' setting is
+  -- still the caller's. Only the server's own transactions switch to 'authenticated' with
+  -- actor 'system'; the claims of a request never carry it.
+  if claims ->> 'actor' = 'system' and current_setting('role', true) = 'authenticated' then
     return 4;
   end if;
   select m.role into member_role

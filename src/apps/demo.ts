@@ -1,4 +1,13 @@
+import { createWorkspace, ensureUser, findWorkspaceBySlug, type CreateWorkspaceInput, type Template } from '../modules/tenancy/index.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
+import type { Ctx } from '../platform/context.ts';
 import type { Database } from '../platform/db/database.ts';
+import { withServiceRole, withTenant } from '../platform/db/tenant.ts';
+import { silentLogger } from '../platform/log.ts';
+import { seedAmaraDemo } from './amara/demo.ts';
+import { seedAriDemo } from './ari/demo.ts';
+import { templates } from './templates.ts';
+import { seedVoiceDemo } from './voice/demo.ts';
 
 export interface SeededWorkspace {
   slug: string;
@@ -6,6 +15,62 @@ export interface SeededWorkspace {
   created: boolean;
 }
 
-export async function seedDemo(_db: Database): Promise<SeededWorkspace[]> {
-  return [];
+interface DemoWorkspace {
+  input: CreateWorkspaceInput & { slug: string; template: Template };
+  ownerEmail: string;
+  ownerName: string;
+}
+
+export const demoWorkspaces: DemoWorkspace[] = [
+  {
+    input: { name: 'Eagle Overseas Education', slug: 'eagle-overseas', template: 'ari', timeZone: 'Asia/Jakarta', locale: 'id', currency: 'IDR', country: 'ID' },
+    ownerEmail: 'owner@eagle-overseas.demo',
+    ownerName: 'Rina Kusuma',
+  },
+  {
+    input: { name: 'Casa Limpia Bogotá', slug: 'casa-limpia', template: 'amara', timeZone: 'America/Bogota', locale: 'es', currency: 'COP', country: 'CO' },
+    ownerEmail: 'owner@casa-limpia.demo',
+    ownerName: 'Laura Martínez',
+  },
+  {
+    input: { name: '1StopLaundry Toronto', slug: '1stoplaundry', template: 'voice', timeZone: 'America/Toronto', locale: 'en', currency: 'CAD', country: 'CA' },
+    ownerEmail: 'owner@1stoplaundry.demo',
+    ownerName: 'Daniel Wright',
+  },
+];
+
+/**
+ * The three demo businesses, each on its product's template with a little history.
+ * Idempotent: a workspace whose slug exists is left as it is.
+ */
+export async function seedDemo(db: Database, clock: Clock = systemClock): Promise<SeededWorkspace[]> {
+  const seeded: SeededWorkspace[] = [];
+  for (const demo of demoWorkspaces) {
+    const existing = await withServiceRole(db, (tx) => findWorkspaceBySlug(tx, demo.input.slug));
+    if (existing) {
+      seeded.push({ slug: existing.slug, workspaceId: existing.id, created: false });
+      continue;
+    }
+    const owner = await ensureUser(db, demo.ownerEmail, demo.ownerName);
+    const extra =
+      demo.input.template === 'ari'
+        ? await ensureUser(db, 'consultant@eagle-overseas.demo', 'Hendra Gunawan')
+        : demo.input.template === 'amara'
+          ? await ensureUser(db, 'maria.gonzalez@example.co', 'María González')
+          : undefined;
+    const actor = { kind: 'user' as const, userId: owner.id };
+    const { workspaceId } = await withTenant(db, actor, (tx) =>
+      createWorkspace({ tx, actor, clock, log: silentLogger() }, demo.input, async (ctx: Ctx, id: string) => {
+        await templates[demo.input.template](ctx, id);
+        if (demo.input.template === 'ari') {
+          await ctx.tx.db.insertInto('workspace_members').values({ workspace_id: id, user_id: extra!.id, role: 'member' }).execute();
+          await seedAriDemo(ctx, id, extra!.id);
+        }
+        if (demo.input.template === 'voice') await seedVoiceDemo(ctx, id);
+      }),
+    );
+    if (demo.input.template === 'amara') await seedAmaraDemo(db, clock, workspaceId, owner.id, extra!.id);
+    seeded.push({ slug: demo.input.slug, workspaceId, created: true });
+  }
+  return seeded;
 }

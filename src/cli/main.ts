@@ -120,7 +120,7 @@ export function buildProgram(config: () => Config): Command {
         await migrate(db);
         return seedDemo(db);
       }, 'seed');
-      print(!!opts.json, seeded, seeded.map((w) => `${w.created ? 'created' : 'exists '} ${w.slug} (${w.workspaceId})`).join('\n'));
+      print(!!opts.json, seeded.map((w) => ({ slug: w.slug, workspace_id: w.workspaceId, created: w.created })), seeded.map((w) => `${w.created ? 'created' : 'exists '} ${w.slug} (${w.workspaceId})`).join('\n'));
     });
 
   program

@@ -26,6 +26,208 @@ export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
+export interface AmaraConversations {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  is_active: Generated<boolean>;
+  last_message_at: Generated<Timestamp>;
+  locale: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+  workspace_id: Generated<string>;
+}
+
+export interface AmaraMessages {
+  content: string;
+  conversation_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  metadata: Json | null;
+  role: string;
+  tool_calls: Json | null;
+  workspace_id: Generated<string>;
+}
+
+export interface Analytics {
+  conversion_rate: Generated<Numeric | null>;
+  date: string;
+  failed_calls: Generated<number | null>;
+  id: Generated<string>;
+  successful_calls: Generated<number | null>;
+  total_bookings: Generated<number | null>;
+  total_calls: Generated<number | null>;
+  total_cost: Generated<Numeric | null>;
+  total_sms: Generated<number | null>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriAiComparison {
+  ai_model: string;
+  avg_response_time_ms: number | null;
+  conversation_count: Generated<number>;
+  conversion_count: Generated<number>;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  period_end: Timestamp | null;
+  period_start: Timestamp | null;
+  satisfaction_score: Numeric | null;
+  total_tokens_used: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriAppointments {
+  ari_conversation_id: string;
+  consultant_id: string | null;
+  created_at: Generated<Timestamp>;
+  duration_minutes: Generated<number>;
+  id: Generated<string>;
+  meeting_link: string | null;
+  notes: string | null;
+  payment_id: string | null;
+  reminder_sent_at: Timestamp | null;
+  scheduled_at: Timestamp;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriConfig {
+  bot_name: Generated<string>;
+  community_link: string | null;
+  created_at: Generated<Timestamp>;
+  enabled: Generated<boolean>;
+  greeting_style: Generated<string>;
+  id: Generated<string>;
+  language: Generated<string>;
+  tone: Generated<Json>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriConversations {
+  ai_model: string | null;
+  contact_id: string;
+  context: Generated<Json>;
+  conversation_id: string | null;
+  created_at: Generated<Timestamp>;
+  handoff_at: Timestamp | null;
+  handoff_reason: string | null;
+  id: Generated<string>;
+  last_ai_message_at: Timestamp | null;
+  lead_score: Generated<number>;
+  lead_temperature: string | null;
+  state: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriDestinations {
+  city: string | null;
+  country: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  is_promoted: Generated<boolean>;
+  notes: string | null;
+  priority: Generated<number>;
+  programs: Generated<string[]>;
+  requirements: Generated<Json>;
+  university_name: string;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriFlowStages {
+  created_at: Generated<Timestamp>;
+  exit_criteria: string | null;
+  goal: string;
+  id: Generated<string>;
+  is_active: Generated<boolean>;
+  name: string;
+  sample_script: string | null;
+  stage_order: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriKnowledgeCategories {
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  display_order: Generated<number>;
+  id: Generated<string>;
+  name: string;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriKnowledgeEntries {
+  category_id: string | null;
+  content: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  is_active: Generated<boolean>;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriMessages {
+  ai_model: string | null;
+  ari_conversation_id: string;
+  content: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  metadata: Generated<Json>;
+  response_time_ms: number | null;
+  role: string;
+  tokens_used: number | null;
+  workspace_id: Generated<string>;
+}
+
+export interface AriPayments {
+  amount: number;
+  ari_conversation_id: string;
+  created_at: Generated<Timestamp>;
+  currency: Generated<string>;
+  expires_at: Timestamp | null;
+  gateway: Generated<string>;
+  gateway_response: Json | null;
+  gateway_transaction_id: string | null;
+  id: Generated<string>;
+  paid_at: Timestamp | null;
+  payment_method: string | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface AriScoringConfig {
+  created_at: Generated<Timestamp>;
+  hot_threshold: Generated<number>;
+  id: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  warm_threshold: Generated<number>;
+  weight_basic: Generated<number>;
+  weight_document: Generated<number>;
+  weight_engagement: Generated<number>;
+  weight_qualification: Generated<number>;
+  workspace_id: Generated<string>;
+}
+
+export interface Articles {
+  content: string | null;
+  cover_image_url: string | null;
+  created_at: Generated<Timestamp>;
+  excerpt: string | null;
+  id: Generated<string>;
+  published_at: Timestamp | null;
+  slug: string;
+  status: Generated<string>;
+  title: string;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
 export interface AuthUsers {
   created_at: Generated<Timestamp>;
   email: string | null;
@@ -37,6 +239,71 @@ export interface AuthUsers {
   locale: Generated<string>;
   raw_user_meta_data: Generated<Json>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface Bookings {
+  appointment_date: string;
+  appointment_time: string;
+  confirmation_sent: Generated<boolean | null>;
+  consultant_id: string | null;
+  contact_id: string | null;
+  created_at: Generated<Timestamp | null>;
+  customer_email: string | null;
+  customer_id: string | null;
+  customer_name: string;
+  customer_phone: string;
+  duration_minutes: number | null;
+  guest_session_id: string | null;
+  id: Generated<string>;
+  notes: string | null;
+  number_of_loads: number | null;
+  payment_amount: Numeric | null;
+  payment_currency: Generated<string | null>;
+  payment_status: string | null;
+  pickup_address: string | null;
+  reminder_sent: Generated<boolean | null>;
+  scheduled_at: Timestamp | null;
+  service_type: string;
+  source: string | null;
+  status: Generated<string | null>;
+  title: string | null;
+  updated_at: Generated<Timestamp | null>;
+  workspace_id: Generated<string>;
+}
+
+export interface Calls {
+  booking_id: string | null;
+  call_type: string | null;
+  contact_id: string | null;
+  cost: Generated<Numeric | null>;
+  created_at: Generated<Timestamp | null>;
+  customer_name: string | null;
+  duration: Generated<number | null>;
+  id: Generated<string>;
+  notes: string | null;
+  phone_number: string;
+  provider_call_id: string | null;
+  recording_url: string | null;
+  sentiment: string | null;
+  status: string | null;
+  transcript: string | null;
+  updated_at: Generated<Timestamp | null>;
+  workspace_id: Generated<string>;
+}
+
+export interface ConsultantSlots {
+  booking_window_days: Generated<number>;
+  consultant_id: string | null;
+  created_at: Generated<Timestamp>;
+  day_of_week: number;
+  duration_minutes: Generated<number>;
+  end_time: string;
+  id: Generated<string>;
+  is_active: Generated<boolean>;
+  max_bookings_per_slot: Generated<number>;
+  start_time: string;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
 }
 
 export interface Contacts {
@@ -61,6 +328,18 @@ export interface Contacts {
   updated_at: Generated<Timestamp | null>;
   user_id: string | null;
   workspace_id: Generated<string>;
+}
+
+export interface ContactTimeline {
+  body: string | null;
+  channel: string | null;
+  contact_id: string | null;
+  direction: string | null;
+  kind: string | null;
+  occurred_at: Timestamp | null;
+  source_id: string | null;
+  source_table: string | null;
+  workspace_id: string | null;
 }
 
 export interface Conversations {
@@ -97,6 +376,33 @@ export interface Customers {
   workspace_id: string | null;
 }
 
+export interface Faqs {
+  answer: string;
+  category: string;
+  client_id: Generated<string | null>;
+  created_at: Generated<Timestamp | null>;
+  display_order: Generated<number | null>;
+  id: Generated<string>;
+  is_active: Generated<boolean | null>;
+  keywords: Generated<string[] | null>;
+  question: string;
+  updated_at: Generated<Timestamp | null>;
+  usage_count: Generated<number | null>;
+  workspace_id: Generated<string>;
+}
+
+export interface GuestSessions {
+  created_at: Generated<Timestamp>;
+  email: string;
+  expires_at: Generated<Timestamp>;
+  full_name: string;
+  id: Generated<string>;
+  metadata: Generated<Json | null>;
+  phone: string | null;
+  session_token: string;
+  workspace_id: Generated<string>;
+}
+
 export interface Messages {
   body: Generated<string>;
   channel: string;
@@ -112,6 +418,68 @@ export interface Messages {
   provider_message_id: string | null;
   sender_kind: string;
   sender_user_id: string | null;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface PlatformEvents {
+  created_at: Generated<Timestamp>;
+  event_type: string;
+  id: Generated<string>;
+  properties: Generated<Json | null>;
+  session_id: string | null;
+  user_id: string | null;
+  workspace_id: Generated<string>;
+}
+
+export interface SmsMessages {
+  booking_id: string | null;
+  contact_id: string | null;
+  cost: Generated<Numeric | null>;
+  created_at: Generated<Timestamp | null>;
+  direction: string | null;
+  id: Generated<string>;
+  message_body: string;
+  phone_number: string;
+  provider_message_id: string | null;
+  status: string | null;
+  workspace_id: Generated<string>;
+}
+
+export interface SystemPrompts {
+  client_id: Generated<string | null>;
+  created_at: Generated<Timestamp | null>;
+  id: Generated<string>;
+  is_active: Generated<boolean | null>;
+  prompt_type: string;
+  prompt_version: Generated<string | null>;
+  system_prompt: string;
+  updated_at: Generated<Timestamp | null>;
+  workspace_id: Generated<string>;
+}
+
+export interface WebinarRegistrations {
+  attended: Generated<boolean>;
+  contact_id: string;
+  id: Generated<string>;
+  registered_at: Generated<Timestamp>;
+  webinar_id: string;
+  workspace_id: Generated<string>;
+}
+
+export interface Webinars {
+  cover_image_url: string | null;
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  duration_minutes: Generated<number>;
+  id: Generated<string>;
+  max_registrations: number | null;
+  meeting_url: string | null;
+  published_at: Timestamp | null;
+  scheduled_at: Timestamp;
+  slug: string;
+  status: Generated<string>;
+  title: string;
   updated_at: Generated<Timestamp>;
   workspace_id: Generated<string>;
 }
@@ -139,11 +507,37 @@ export interface Workspaces {
 }
 
 export interface DB {
+  amara_conversations: AmaraConversations;
+  amara_messages: AmaraMessages;
+  analytics: Analytics;
+  ari_ai_comparison: AriAiComparison;
+  ari_appointments: AriAppointments;
+  ari_config: AriConfig;
+  ari_conversations: AriConversations;
+  ari_destinations: AriDestinations;
+  ari_flow_stages: AriFlowStages;
+  ari_knowledge_categories: AriKnowledgeCategories;
+  ari_knowledge_entries: AriKnowledgeEntries;
+  ari_messages: AriMessages;
+  ari_payments: AriPayments;
+  ari_scoring_config: AriScoringConfig;
+  articles: Articles;
   "auth.users": AuthUsers;
+  bookings: Bookings;
+  calls: Calls;
+  consultant_slots: ConsultantSlots;
+  contact_timeline: ContactTimeline;
   contacts: Contacts;
   conversations: Conversations;
   customers: Customers;
+  faqs: Faqs;
+  guest_sessions: GuestSessions;
   messages: Messages;
+  platform_events: PlatformEvents;
+  sms_messages: SmsMessages;
+  system_prompts: SystemPrompts;
+  webinar_registrations: WebinarRegistrations;
+  webinars: Webinars;
   workspace_members: WorkspaceMembers;
   workspaces: Workspaces;
 }

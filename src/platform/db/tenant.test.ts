@@ -35,4 +35,25 @@ describeEachDatabase('tenant transaction', (db) => {
     });
     expect(visible).toBeNull();
   });
+
+  it('lets the system actor act in its workspace and nowhere else', async () => {
+    const a = await createWorkspace(db());
+    const b = await createWorkspace(db());
+    const result = await withTenant(db(), { kind: 'system', workspaceId: a.workspaceId }, async (tx) => {
+      await tx.query(`insert into contacts (name, phone) values ('Sys', '+6281111111111')`);
+      const { rows } = await tx.query<{ rank: number; ws: string }>('select app.workspace_rank() as rank, app.current_workspace_id() as ws');
+      return rows[0];
+    });
+    expect(result).toEqual({ rank: 4, ws: a.workspaceId });
+    const seenFromB = await b.asOwner(async (tx) => (await tx.query('select 1 from contacts where phone = $1', ['+6281111111111'])).rowCount);
+    expect(seenFromB).toBe(0);
+  });
+
+  it('gives an anonymous visitor no workspace rank even with a workspace claim', async () => {
+    const a = await createWorkspace(db());
+    const rank = await withTenant(db(), { kind: 'anon', workspaceId: a.workspaceId }, async (tx) =>
+      (await tx.query<{ rank: number | null }>('select app.workspace_rank() as rank')).rows[0]!.rank,
+    );
+    expect(rank).toBeNull();
+  });
 });

@@ -1,0 +1,86 @@
+import type { Ctx } from '../../platform/context.ts';
+import { newId } from '../../platform/ids.ts';
+
+const DAY = 86_400_000;
+
+/** Eagle Overseas, a study-abroad consultancy in Jakarta: leads at every stage of ARI's funnel. */
+export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: string): Promise<void> {
+  const { db } = ctx.tx;
+  const now = ctx.clock.now().getTime();
+  const at = (offsetMs: number) => new Date(now + offsetMs);
+  const ws = { workspace_id: workspaceId };
+
+  await db
+    .updateTable('ari_config')
+    .set({ community_link: 'https://chat.whatsapp.com/eagle-community' })
+    .where('workspace_id', '=', workspaceId)
+    .execute();
+
+  await db
+    .insertInto('ari_destinations')
+    .values([
+      { country: 'United Kingdom', city: 'Manchester', university_name: 'University of Manchester', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 450_000_000, budget_max: 700_000_000, deadline: '2027-06-30' }, programs: ['Business', 'Computer Science', 'Engineering'], is_promoted: true, priority: 10 },
+      { country: 'United Kingdom', city: 'London', university_name: "King's College London", requirements: { ielts_min: 7.0, gpa_min: 3.3, budget_min: 600_000_000, budget_max: 900_000_000 }, programs: ['Law', 'Medicine', 'Public Policy'], is_promoted: false, priority: 8 },
+      { country: 'Australia', city: 'Melbourne', university_name: 'Monash University', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 500_000_000, budget_max: 800_000_000 }, programs: ['Accounting', 'Nursing', 'IT'], is_promoted: true, priority: 9 },
+      { country: 'Japan', city: 'Tokyo', university_name: 'Waseda University', requirements: { ielts_min: 6.0, gpa_min: 3.0, budget_min: 250_000_000, budget_max: 400_000_000 }, programs: ['International Liberal Studies', 'Economics'], is_promoted: false, priority: 6 },
+      { country: 'United States', city: 'Boston', university_name: 'Northeastern University', requirements: { ielts_min: 6.5, gpa_min: 3.2, budget_min: 900_000_000, budget_max: 1_300_000_000 }, programs: ['Data Science', 'Business Analytics'], is_promoted: false, priority: 5 },
+      { country: 'Canada', city: 'Toronto', university_name: 'University of Toronto', requirements: { ielts_min: 6.5, gpa_min: 3.3, budget_min: 700_000_000, budget_max: 1_000_000_000 }, programs: ['Computer Science', 'Life Sciences'], is_promoted: false, priority: 7 },
+    ].map((d) => ({ ...ws, id: newId(), ...d, requirements: JSON.stringify(d.requirements) })))
+    .execute();
+
+  const categories = await db.selectFrom('ari_knowledge_categories').select(['id', 'name']).where('workspace_id', '=', workspaceId).execute();
+  const category = (prefix: string) => categories.find((c) => c.name.startsWith(prefix))?.id ?? null;
+  await db
+    .insertInto('ari_knowledge_entries')
+    .values([
+      { category_id: category('Layanan'), title: 'Biaya konsultasi 1-on-1', content: 'Konsultasi 1-on-1 selama 60 menit dengan konsultan senior: Rp 500.000, dibayar lewat QRIS, GoPay, OVO, transfer bank atau kartu. Link pembayaran berlaku 24 jam.' },
+      { category_id: category('Biaya'), title: 'Beasiswa LPDP', content: 'LPDP membiayai kuliah S2/S3 penuh termasuk tunjangan hidup. Syarat umum: IPK minimal 3.0, IELTS 6.5, dan surat rekomendasi. Kami membantu menyiapkan esai.' },
+      { category_id: category('Visa'), title: 'Visa pelajar Inggris', content: 'Student visa UK membutuhkan CAS dari universitas, bukti dana, dan tes TB. Proses biasanya 3 minggu. Untuk detail hukum, konsultan kami akan membantu langsung.' },
+      { category_id: category('Universitas'), title: 'Jam layanan', content: 'Kantor kami buka Senin-Jumat 09.00-17.00 WIB di Jakarta Selatan. Konsultasi online tersedia setiap hari kerja.' },
+      { category_id: category('Biaya'), title: 'Biaya hidup di Melbourne', content: 'Perkiraan biaya hidup pelajar di Melbourne sekitar AUD 2.000-2.500 per bulan termasuk sewa kamar.' },
+    ].map((k) => ({ ...ws, id: newId(), ...k })))
+    .execute();
+
+  const leads = [
+    { name: 'Budi Santoso', phone: '+6281234567001', email: 'budi.santoso@example.id', state: 'booking', score: 82, temp: 'hot', status: 'hot_lead', ctx: { name: 'Budi Santoso', destination: 'United Kingdom', english_level: 'IELTS 7.0', budget: 'Rp 600 juta', timeline: '2027', program: 'Computer Science', documents: { passport: true, cv: true, english_test: true, transcript: true } } },
+    { name: 'Siti Rahmawati', phone: '+6281234567002', email: 'siti.r@example.id', state: 'qualifying', score: 48, temp: 'warm', status: 'prospect', ctx: { name: 'Siti Rahmawati', destination: 'Australia', english_level: 'intermediate', budget: 'Rp 400 juta' } },
+    { name: 'Andi Wijaya', phone: '+6281234567003', email: null, state: 'handoff', score: 22, temp: 'cold', status: 'cold_lead', ctx: { name: 'Andi Wijaya', destination: 'Japan', timeline: 'nanti dulu' } },
+    { name: 'Dewi Lestari', phone: '+6281234567004', email: 'dewi@example.id', state: 'greeting', score: 5, temp: null, status: 'new', ctx: {} },
+  ] as const;
+
+  for (const [i, lead] of leads.entries()) {
+    const contactId = newId();
+    const conversationId = newId();
+    const ariId = newId();
+    await db.insertInto('contacts').values({ ...ws, id: contactId, name: lead.name, phone: lead.phone, email: lead.email, lead_score: lead.score, lead_temperature: lead.temp, lead_status: lead.status, source: 'whatsapp', locale: 'id', tags: i === 0 ? ['1on1'] : [], last_contact: at(-i * DAY) }).execute();
+    await db.insertInto('conversations').values({ ...ws, id: conversationId, contact_id: contactId, channel: 'whatsapp', owner: lead.state === 'handoff' ? 'human' : 'ai', status: 'open', last_message_at: at(-i * DAY), last_inbound_at: at(-i * DAY) }).execute();
+    const exchange = [
+      { direction: 'inbound', sender_kind: 'contact', body: i === 0 ? 'Halo, saya mau kuliah S2 di UK' : 'Halo kak, mau tanya soal kuliah di luar negeri' },
+      { direction: 'outbound', sender_kind: 'assistant', body: `Selamat siang, ${lead.name.split(' ')[0]}! Saya ARI dari Eagle Overseas. Negara mana yang kamu tuju?` },
+    ] as const;
+    await db.insertInto('messages').values(exchange.map((m, j) => ({ ...ws, id: newId(), conversation_id: conversationId, channel: 'whatsapp', direction: m.direction, sender_kind: m.sender_kind, body: m.body, delivery_status: m.direction === 'inbound' ? 'received' : 'read', provider_message_id: `wamid.DEMO${i}${j}`, created_at: at(-i * DAY + j * 60_000) }))).execute();
+    await db.insertInto('ari_conversations').values({ ...ws, id: ariId, contact_id: contactId, conversation_id: conversationId, state: lead.state, lead_score: lead.score, lead_temperature: lead.temp, context: JSON.stringify(lead.ctx), ai_model: i % 2 === 0 ? 'grok' : 'sea-lion', last_ai_message_at: at(-i * DAY + 60_000), ...(lead.state === 'handoff' ? { handoff_at: at(-i * DAY + 120_000), handoff_reason: 'cold_lead_follow_up_30_days' } : {}) }).execute();
+    await db.insertInto('ari_messages').values(exchange.map((m, j) => ({ ...ws, id: newId(), ari_conversation_id: ariId, role: m.sender_kind === 'contact' ? 'user' : 'assistant', content: m.body, ...(m.sender_kind === 'assistant' ? { ai_model: i % 2 === 0 ? 'grok' : 'sea-lion', tokens_used: 96 + i * 7, response_time_ms: 850 + i * 120 } : {}), created_at: at(-i * DAY + j * 60_000) }))).execute();
+
+    if (i === 0) {
+      const paymentId = newId();
+      await db.insertInto('ari_payments').values({ ...ws, id: paymentId, ari_conversation_id: ariId, amount: 500_000, currency: 'IDR', payment_method: 'qris', gateway_transaction_id: 'demo-eagle-0001', status: 'success', paid_at: at(-2 * 3_600_000), expires_at: at(22 * 3_600_000), gateway_response: JSON.stringify({ transaction_status: 'settlement', payment_type: 'qris' }) }).execute();
+      await db.insertInto('ari_appointments').values({ ...ws, id: newId(), ari_conversation_id: ariId, payment_id: paymentId, consultant_id: consultantId, scheduled_at: new Date(Math.ceil((now + 3 * DAY) / 3_600_000) * 3_600_000), duration_minutes: 60, meeting_link: 'https://meet.example.com/eagle-budi', status: 'scheduled', notes: 'UK, Computer Science, IELTS 7.0' }).execute();
+    }
+  }
+
+  const periodStart = new Date(Math.floor((now - 7 * DAY) / DAY) * DAY);
+  await db.insertInto('ari_ai_comparison').values([
+    { ...ws, id: newId(), ai_model: 'grok', conversation_count: 2, avg_response_time_ms: 850, total_tokens_used: 210, conversion_count: 1, satisfaction_score: '4.50', period_start: periodStart, period_end: new Date(periodStart.getTime() + 7 * DAY) },
+    { ...ws, id: newId(), ai_model: 'sea-lion', conversation_count: 2, avg_response_time_ms: 1390, total_tokens_used: 230, conversion_count: 0, period_start: periodStart, period_end: new Date(periodStart.getTime() + 7 * DAY) },
+  ]).execute();
+
+  await db.insertInto('articles').values([
+    { ...ws, id: newId(), title: '5 langkah kuliah S2 di Inggris', slug: 'kuliah-s2-inggris', excerpt: 'Dari memilih kampus sampai visa.', content: 'Mulai dari menentukan program, menyiapkan IELTS, hingga mengurus CAS dan visa.', status: 'published', published_at: at(-10 * DAY) },
+    { ...ws, id: newId(), title: 'Panduan beasiswa LPDP 2027', slug: 'panduan-lpdp-2027', excerpt: 'Syarat dan tips esai.', status: 'draft' },
+  ]).execute();
+  const webinarId = newId();
+  await db.insertInto('webinars').values({ ...ws, id: webinarId, title: 'Info session: Study in Australia', slug: 'study-in-australia', description: 'Monash & Melbourne: biaya, beasiswa, dan kerja part-time.', scheduled_at: at(10 * DAY), duration_minutes: 60, meeting_url: 'https://meet.example.com/eagle-webinar', max_registrations: 100, status: 'published', published_at: at(-3 * DAY) }).execute();
+  const siti = await db.selectFrom('contacts').select('id').where('workspace_id', '=', workspaceId).where('phone', '=', '+6281234567002').executeTakeFirstOrThrow();
+  await db.insertInto('webinar_registrations').values({ ...ws, id: newId(), webinar_id: webinarId, contact_id: siti.id }).execute();
+}
