@@ -5,7 +5,8 @@ import type { Config } from './platform/config.ts';
 import type { Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openDatabase } from './platform/db/open.ts';
-import { createApp } from './platform/http/app.ts';
+import { createServerApp } from './http.ts';
+import { systemClock } from './platform/clock.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 
 export interface Running {
@@ -35,7 +36,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     throw e;
   }
 
-  const app = createApp({ db, log });
+  const app = createServerApp({ db, log, clock: systemClock, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

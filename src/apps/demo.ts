@@ -1,4 +1,4 @@
-import { createWorkspace, ensureUser, findWorkspaceBySlug, type CreateWorkspaceInput, type Template } from '../modules/tenancy/index.ts';
+import { createWorkspace, ensureUser, findWorkspaceBySlug, setPassword, type CreateWorkspaceInput, type Template } from '../modules/tenancy/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -8,6 +8,9 @@ import { seedAmaraDemo } from './amara/demo.ts';
 import { seedAriDemo } from './ari/demo.ts';
 import { templates } from './templates.ts';
 import { seedVoiceDemo } from './voice/demo.ts';
+
+/** Every demo owner signs in with their email and this password. */
+export const DEMO_PASSWORD = 'frontdesk-demo';
 
 export interface SeededWorkspace {
   slug: string;
@@ -52,6 +55,7 @@ export async function seedDemo(db: Database, clock: Clock = systemClock): Promis
       continue;
     }
     const owner = await ensureUser(db, demo.ownerEmail, demo.ownerName);
+    if (owner.created) await setPassword(db, owner.id, DEMO_PASSWORD);
     const extra =
       demo.input.template === 'ari'
         ? await ensureUser(db, 'consultant@eagle-overseas.demo', 'Hendra Gunawan')

@@ -16,7 +16,13 @@ const schema = z.object({
     .enum(['auto', 'always', 'never'])
     .default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where people reach the server (invitation links, webhook URLs); also turns on Secure cookies for https. */
   PUBLIC_URL: z.url().optional(),
+  /** Comma-separated origins allowed to call the API from a browser. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -61,6 +61,19 @@ export interface Analytics {
   workspace_id: Generated<string>;
 }
 
+export interface ApiKeys {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: string;
+  key_hash: string;
+  last_used_at: Timestamp | null;
+  name: string;
+  prefix: string;
+  read_only: Generated<boolean>;
+  revoked_at: Timestamp | null;
+  workspace_id: Generated<string>;
+}
+
 export interface AriAiComparison {
   ai_model: string;
   avg_response_time_ms: number | null;
@@ -226,6 +239,17 @@ export interface Articles {
   title: string;
   updated_at: Generated<Timestamp>;
   workspace_id: Generated<string>;
+}
+
+export interface AuthSessions {
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  id: string;
+  ip: string | null;
+  last_seen_at: Generated<Timestamp>;
+  token_hash: string;
+  user_agent: string | null;
+  user_id: string;
 }
 
 export interface AuthUsers {
@@ -403,6 +427,20 @@ export interface GuestSessions {
   workspace_id: Generated<string>;
 }
 
+export interface Invitations {
+  accepted_at: Timestamp | null;
+  accepted_by: string | null;
+  created_at: Generated<Timestamp>;
+  email: string;
+  expires_at: Timestamp;
+  id: string;
+  invited_by: string | null;
+  revoked_at: Timestamp | null;
+  role: Generated<string>;
+  token_hash: string;
+  workspace_id: Generated<string>;
+}
+
 export interface Messages {
   body: Generated<string>;
   channel: string;
@@ -510,6 +548,7 @@ export interface DB {
   amara_conversations: AmaraConversations;
   amara_messages: AmaraMessages;
   analytics: Analytics;
+  api_keys: ApiKeys;
   ari_ai_comparison: AriAiComparison;
   ari_appointments: AriAppointments;
   ari_config: AriConfig;
@@ -522,6 +561,7 @@ export interface DB {
   ari_payments: AriPayments;
   ari_scoring_config: AriScoringConfig;
   articles: Articles;
+  "auth.sessions": AuthSessions;
   "auth.users": AuthUsers;
   bookings: Bookings;
   calls: Calls;
@@ -532,6 +572,7 @@ export interface DB {
   customers: Customers;
   faqs: Faqs;
   guest_sessions: GuestSessions;
+  invitations: Invitations;
   messages: Messages;
   platform_events: PlatformEvents;
   sms_messages: SmsMessages;

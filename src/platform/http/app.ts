@@ -1,36 +1,125 @@
-import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { createMiddleware } from 'hono/factory';
+import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { Database } from '../db/database.ts';
-import type { Logger } from '../log.ts';
+import { AppError } from '../errors.ts';
 import { version } from '../version.ts';
+import { renderDocs } from './docs.ts';
+import type { AppEnv, HttpDeps, Principal } from './env.ts';
 import { toHttpError } from './errors.ts';
+import { createRouter, type Router } from './router.ts';
 
-export interface AppDeps {
-  db: Database;
-  log: Logger;
+export interface HttpOptions extends HttpDeps {
+  /** Works out who is calling from the request (cookie, bearer key); never throws for "nobody". */
+  authenticate: (c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0]) => Promise<Principal>;
+  /** Adds the API's routes. */
+  mount: (app: Router) => void;
+  corsOrigins?: string[];
+  maxBodyBytes?: number;
 }
 
-export function createApp({ db, log }: AppDeps) {
-  const app = new Hono();
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/** Assembles the HTTP application: cross-cutting middleware, documentation, error mapping. */
+export function createHttpApp(options: HttpOptions) {
+  const { db, log } = options;
+  const app = createRouter();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set('log', log.child({ req_id: c.var.requestId }));
+    await next();
+  });
   app.use(secureHeaders());
+  app.use(
+    '/api/*',
+    cors({
+      origin: options.corsOrigins ?? [],
+      credentials: true,
+      allowHeaders: ['Content-Type', 'Authorization', 'X-Workspace-Id'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    }),
+  );
+  app.use(
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 1024 * 1024,
+      onError: () => {
+        throw new AppError('request.too_large', 'too_large', `the body is larger than ${options.maxBodyBytes ?? 1024 * 1024} bytes`);
+      },
+    }),
+  );
+  // Bodies are JSON; anything else is refused before it reaches a route (this also stops
+  // cross-site form posts from riding on a session cookie).
+  app.use('/api/*', async (c, next) => {
+    const method = c.req.method;
+    if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+      const type = c.req.header('content-type');
+      const length = c.req.header('content-length');
+      const hasBody = type !== undefined || (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+      if (hasBody && !JSON_TYPE.test(type ?? '')) {
+        throw new AppError('request.unsupported_media_type', 'unsupported', 'send the body as application/json');
+      }
+    }
+    await next();
+  });
+  app.use('*', async (c, next) => {
+    c.set('principal', await options.authenticate(c));
+    await next();
+  });
 
   app.get('/health', async (c) => {
     try {
       await db.transaction((tx) => tx.query('select 1'));
       return c.json({ status: 'ok', version, database: db.kind });
     } catch (e) {
-      log.error({ err: e }, 'health check failed');
+      c.var.log.error({ err: e }, 'health check failed');
       return c.json({ status: 'unavailable', version, database: db.kind }, 503);
     }
   });
-
   app.get('/version', (c) => c.json({ name: 'frontdesk', version }));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A workspace API key: `Authorization: Bearer fd_...`',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'fd_session',
+    description: 'The session cookie set by POST /api/v1/auth/signin',
+  });
+
+  options.mount(app);
+
+  const document = () =>
+    app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Frontdesk API',
+        version,
+        description:
+          'Every /api/v1 route acts in one workspace: the API key\'s, or for a signed-in person the one named by the X-Workspace-Id header (or their only one). Errors are {"error": {"code", "message", "details"}}.',
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    });
+  let cached: ReturnType<typeof document> | undefined;
+  app.get('/openapi.json', (c) => c.json((cached ??= document())));
+  app.get('/docs', (c) => c.html(renderDocs((cached ??= document()) as unknown as Parameters<typeof renderDocs>[0])));
 
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404));
   app.onError((e, c) => {
+    if (e instanceof HTTPException && e.status < 500) {
+      const code = e.status === 400 ? 'request.malformed' : `http_${e.status}`;
+      return c.json({ error: { code, message: e.message || 'bad request' } }, e.status);
+    }
     const { status, body, expected } = toHttpError(e);
-    if (!expected) log.error({ err: e, path: c.req.path }, 'unhandled error');
+    if (!expected) (c.var.log ?? log).error({ err: e, path: c.req.path, method: c.req.method }, 'unhandled error');
     return c.json(body, status);
   });
   return app;
 }
+
+export type HttpApp = ReturnType<typeof createHttpApp>;

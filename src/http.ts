@@ -1,0 +1,69 @@
+import { getCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { templates } from './apps/templates.ts';
+import { analyticsRoutes } from './modules/analytics/index.ts';
+import { assistantRoutes } from './modules/assistant/index.ts';
+import { contactsRoutes } from './modules/contacts/index.ts';
+import { conversationsRoutes } from './modules/conversations/index.ts';
+import { knowledgeRoutes } from './modules/knowledge/index.ts';
+import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes } from './modules/tenancy/index.ts';
+import type { Clock } from './platform/clock.ts';
+import type { Database } from './platform/db/database.ts';
+import { AppError } from './platform/errors.ts';
+import { createHttpApp } from './platform/http/app.ts';
+import type { AppEnv, RouteDeps } from './platform/http/env.ts';
+import { requireRank, tenantTransaction } from './platform/http/tenant.ts';
+import type { Logger } from './platform/log.ts';
+
+export interface ServerOptions {
+  db: Database;
+  log: Logger;
+  clock: Clock;
+  publicUrl?: string | undefined;
+  corsOrigins?: string[];
+}
+
+/** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
+export function createServerApp(options: ServerOptions) {
+  const { db, log, clock } = options;
+  const authenticator = new Authenticator(db, clock);
+  const tenant = tenantTransaction({ db, log, clock }, resolveActor);
+  const signedIn = createMiddleware<AppEnv>(async (c, next) => {
+    if (c.var.principal.kind === 'anonymous') throw new AppError('auth.required', 'unauthenticated', 'sign in, or send an API key as a Bearer token');
+    await next();
+  });
+  const deps: RouteDeps = {
+    db,
+    log,
+    clock,
+    publicUrl: options.publicUrl,
+    signedIn,
+    inWorkspace: (minRank) => [signedIn, tenant, requireRank(minRank)],
+    asCaller: () => [tenant],
+  };
+
+  return createHttpApp({
+    db,
+    log,
+    clock,
+    corsOrigins: options.corsOrigins,
+    authenticate: async (c) => {
+      const auth = c.req.header('authorization');
+      let bearer: string | undefined;
+      if (auth !== undefined) {
+        const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+        if (!m) throw new AppError('auth.malformed_authorization', 'unauthenticated', 'use "Authorization: Bearer <api key>"');
+        bearer = m[1];
+      }
+      return authenticator.fromCredentials(bearer, getCookie(c, SESSION_COOKIE));
+    },
+    mount: (app) => {
+      app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
+      app.route('/api/v1', contactsRoutes(deps));
+      app.route('/api/v1', conversationsRoutes(deps));
+      app.route('/api/v1', knowledgeRoutes(deps));
+      app.route('/api/v1', assistantRoutes(deps));
+      app.route('/api/v1', analyticsRoutes(deps));
+    },
+  });
+}

@@ -1,0 +1,7 @@
+import type { RouteDeps } from '../../platform/http/env.ts';
+import { createRouter } from '../../platform/http/router.ts';
+
+export function knowledgeRoutes(_deps: RouteDeps) {
+  const r = createRouter();
+  return r;
+}

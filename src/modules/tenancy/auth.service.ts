@@ -1,0 +1,188 @@
+import { AppError } from '../../platform/errors.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database, Tx } from '../../platform/db/database.ts';
+import { fromDatabaseError } from '../../platform/db/errors.ts';
+import { assume, claimsFor, withServiceRole, type Actor } from '../../platform/db/tenant.ts';
+import type { Principal } from '../../platform/http/env.ts';
+import { newId } from '../../platform/ids.ts';
+import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.ts';
+
+export const SESSION_COOKIE = 'fd_session';
+export const SESSION_DAYS = 30;
+export const API_KEY_PREFIX = 'fd_';
+
+/**
+ * Who is calling, from the bearer key or the session cookie. Lookups happen before any
+ * workspace is known, so they run as the service role; results are cached briefly. A
+ * cached API key that was revoked since still gets nothing: the database checks keys again
+ * in every tenant transaction (app.workspace_rank()).
+ */
+export class Authenticator {
+  private cache = new Map<string, { principal: Principal; until: number }>();
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly ttlMs = 30_000,
+  ) {}
+
+  async fromCredentials(bearer: string | undefined, sessionToken: string | undefined): Promise<Principal> {
+    if (bearer !== undefined) {
+      const principal = await this.cached(`k:${bearer}`, () => this.lookupKey(bearer));
+      if (!principal) throw new AppError('auth.invalid_key', 'unauthenticated', 'the API key is not valid or was revoked');
+      return principal;
+    }
+    if (sessionToken) {
+      const principal = await this.cached(`s:${sessionToken}`, () => this.lookupSession(sessionToken));
+      if (principal) return principal;
+    }
+    return { kind: 'anonymous' };
+  }
+
+  forget(token: string) {
+    this.cache.delete(`s:${token}`);
+    this.cache.delete(`k:${token}`);
+  }
+
+  forgetAll() {
+    this.cache.clear();
+  }
+
+  private async cached(key: string, load: () => Promise<Principal | undefined>): Promise<Principal | undefined> {
+    const now = this.clock.now().getTime();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > now) return hit.principal;
+    const principal = await load();
+    if (principal) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(key, { principal, until: now + this.ttlMs });
+    } else this.cache.delete(key);
+    return principal;
+  }
+
+  private lookupKey(key: string): Promise<Principal | undefined> {
+    if (!key.startsWith(API_KEY_PREFIX)) return Promise.resolve(undefined);
+    return withServiceRole(this.db, async (tx) => {
+      const row = await tx.db
+        .updateTable('api_keys')
+        .set({ last_used_at: this.clock.now() })
+        .where('key_hash', '=', sha256(key))
+        .where('revoked_at', 'is', null)
+        .returning(['id', 'workspace_id', 'read_only'])
+        .executeTakeFirst();
+      return row ? { kind: 'api_key' as const, apiKeyId: row.id, workspaceId: row.workspace_id, readOnly: row.read_only } : undefined;
+    });
+  }
+
+  private lookupSession(token: string): Promise<Principal | undefined> {
+    return withServiceRole(this.db, async (tx) => {
+      const row = await tx.db
+        .selectFrom('auth.sessions as s')
+        .innerJoin('auth.users as u', 'u.id', 's.user_id')
+        .select(['s.id', 's.user_id', 'u.email'])
+        .where('s.token_hash', '=', sha256(token))
+        .where('s.expires_at', '>', this.clock.now())
+        .executeTakeFirst();
+      return row ? { kind: 'session' as const, sessionId: row.id, userId: row.user_id, email: row.email ?? '' } : undefined;
+    });
+  }
+}
+
+/** The actor for a request: see ResolveActor in platform/http/tenant.ts. */
+export async function resolveActor(tx: Tx, principal: Principal, requested: string | undefined): Promise<Actor> {
+  switch (principal.kind) {
+    case 'api_key':
+      if (requested && requested !== principal.workspaceId) {
+        throw new AppError('auth.wrong_workspace', 'forbidden', 'this API key belongs to another workspace');
+      }
+      return { kind: 'api_key', apiKeyId: principal.apiKeyId, workspaceId: principal.workspaceId };
+    case 'session': {
+      if (requested) return { kind: 'user', userId: principal.userId, email: principal.email, workspaceId: requested };
+      const bare: Actor = { kind: 'user', userId: principal.userId, email: principal.email };
+      await assume(tx, 'authenticated', claimsFor(bare));
+      const { rows } = await tx.query<{ id: string }>('select app.my_workspace_ids() as id');
+      return rows.length === 1 ? { ...bare, workspaceId: rows[0]!.id } : bare;
+    }
+    case 'anonymous':
+      return { kind: 'anon', workspaceId: requested };
+  }
+}
+
+export interface SessionIssued {
+  token: string;
+  expiresAt: Date;
+  userId: string;
+}
+
+async function issueSession(tx: Tx, userId: string, clock: Clock, meta: { ip?: string | undefined; userAgent?: string | undefined }): Promise<SessionIssued> {
+  const { secret, hash } = newSecret('');
+  const expiresAt = new Date(clock.now().getTime() + SESSION_DAYS * 86_400_000);
+  await tx.db
+    .insertInto('auth.sessions')
+    .values({ id: newId(), user_id: userId, token_hash: hash, expires_at: expiresAt, ip: meta.ip ?? null, user_agent: meta.userAgent?.slice(0, 300) ?? null })
+    .execute();
+  return { token: secret, expiresAt, userId };
+}
+
+/** Creates an account with a password and signs it in. */
+export async function signUp(
+  db: Database,
+  clock: Clock,
+  input: { email: string; password: string; name?: string | undefined },
+  meta: { ip?: string; userAgent?: string } = {},
+): Promise<SessionIssued> {
+  const passwordHash = await hashPassword(input.password);
+  return withServiceRole(db, async (tx) => {
+    const id = newId();
+    try {
+      await tx.db.insertInto('auth.users').values({ id, email: input.email, encrypted_password: passwordHash, full_name: input.name ?? null }).execute();
+    } catch (e) {
+      if (fromDatabaseError(e)?.code === 'db.unique_violation') {
+        throw new AppError('auth.email_taken', 'conflict', 'an account with this email exists; sign in instead', { field: 'email' });
+      }
+      throw e;
+    }
+    return issueSession(tx, id, clock, meta);
+  });
+}
+
+export async function signIn(
+  db: Database,
+  clock: Clock,
+  input: { email: string; password: string },
+  meta: { ip?: string; userAgent?: string } = {},
+): Promise<SessionIssued> {
+  const user = await withServiceRole(db, (tx) =>
+    tx.db.selectFrom('auth.users').select(['id', 'encrypted_password']).where('email', '=', input.email).executeTakeFirst(),
+  );
+  const ok = await verifyPassword(input.password, user?.encrypted_password);
+  if (!user || !ok) throw new AppError('auth.invalid_credentials', 'unauthenticated', 'wrong email or password');
+  return withServiceRole(db, async (tx) => {
+    await tx.db.updateTable('auth.users').set({ last_sign_in_at: clock.now() }).where('id', '=', user.id).execute();
+    return issueSession(tx, user.id, clock, meta);
+  });
+}
+
+export async function signOut(db: Database, token: string): Promise<void> {
+  await withServiceRole(db, (tx) => tx.db.deleteFrom('auth.sessions').where('token_hash', '=', sha256(token)).execute());
+}
+
+/** Checks the current password, sets the new one and ends every other session of the user. */
+export async function changePassword(db: Database, userId: string, sessionId: string, current: string, next: string): Promise<void> {
+  const user = await withServiceRole(db, (tx) =>
+    tx.db.selectFrom('auth.users').select(['encrypted_password']).where('id', '=', userId).executeTakeFirst(),
+  );
+  if (!(await verifyPassword(current, user?.encrypted_password))) {
+    throw new AppError('auth.invalid_credentials', 'forbidden', 'the current password is wrong', { field: 'current_password' });
+  }
+  const hash = await hashPassword(next);
+  await withServiceRole(db, async (tx) => {
+    await tx.db.updateTable('auth.users').set({ encrypted_password: hash }).where('id', '=', userId).execute();
+    await tx.db.deleteFrom('auth.sessions').where('user_id', '=', userId).where('id', '<>', sessionId).execute();
+  });
+}
+
+/** Sets a password without the old one: the operator's command line, and the demo data. */
+export async function setPassword(db: Database, userId: string, password: string): Promise<void> {
+  const hash = await hashPassword(password);
+  await withServiceRole(db, (tx) => tx.db.updateTable('auth.users').set({ encrypted_password: hash }).where('id', '=', userId).execute());
+}

@@ -1,0 +1,374 @@
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { AppError } from '../../platform/errors.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { withTenant } from '../../platform/db/tenant.ts';
+import { Rank, type RouteDeps } from '../../platform/http/env.ts';
+import { clientAddress, rateLimit } from '../../platform/http/rate-limit.ts';
+import { createRoute, createRouter, errorResponses, json, jsonBody, UuidParam, z } from '../../platform/http/router.ts';
+import * as access from './access.service.ts';
+import { Authenticator, SESSION_COOKIE, changePassword, signIn, signOut, signUp, type SessionIssued } from './auth.service.ts';
+import { emailSchema, slugSchema, templateSchema, timeZoneSchema, type Template } from './tenancy.schema.ts';
+import { createWorkspace } from './tenancy.service.ts';
+
+const Email = emailSchema.openapi({ example: 'rina@eagle-overseas.id' });
+const Password = z.string().min(10, 'at least 10 characters').max(200);
+
+const User = z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() }).openapi('User');
+const Membership = z.object({ id: z.uuid(), name: z.string(), slug: z.string(), role: z.enum(['owner', 'admin', 'member']) });
+const Me = z.object({ user: User, workspaces: z.array(Membership) }).openapi('Me');
+
+const Workspace = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    slug: z.string(),
+    time_zone: z.string(),
+    locale: z.string(),
+    currency: z.string(),
+    country: z.string(),
+    template: z.string().nullable(),
+    settings: z.record(z.string(), z.unknown()),
+    created_at: z.date(),
+    updated_at: z.date(),
+  })
+  .openapi('Workspace');
+
+const WorkspaceCreate = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    slug: slugSchema.optional(),
+    time_zone: timeZoneSchema.default('Asia/Jakarta'),
+    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('id'),
+    currency: z.string().regex(/^[A-Z]{3}$/).default('IDR'),
+    country: z.string().regex(/^[A-Z]{2}$/).default('ID'),
+    template: templateSchema.optional(),
+  })
+  .openapi('WorkspaceCreate');
+
+const WorkspacePatch = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    time_zone: timeZoneSchema,
+    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    country: z.string().regex(/^[A-Z]{2}$/),
+    settings: z.record(z.string(), z.unknown()),
+  })
+  .partial()
+  .openapi('WorkspacePatch');
+
+const Member = z.object({ user_id: z.uuid(), email: z.string().nullable(), name: z.string().nullable(), role: z.string(), created_at: z.date() }).openapi('Member');
+const Invitation = z
+  .object({ id: z.uuid(), email: z.string(), role: z.string(), created_at: z.date(), expires_at: z.date(), accepted_at: z.date().nullable(), revoked_at: z.date().nullable() })
+  .openapi('Invitation');
+const InvitationCreated = z
+  .object({ id: z.uuid(), email: z.string(), role: z.string(), created_at: z.date(), expires_at: z.date(), token: z.string(), invite_url: z.string() })
+  .openapi('InvitationCreated');
+const ApiKey = z
+  .object({ id: z.uuid(), name: z.string(), prefix: z.string(), read_only: z.boolean(), created_at: z.date(), last_used_at: z.date().nullable(), revoked_at: z.date().nullable() })
+  .openapi('ApiKey');
+const ApiKeyCreated = z
+  .object({ id: z.uuid(), name: z.string(), prefix: z.string(), read_only: z.boolean(), created_at: z.date(), key: z.string().openapi({ description: 'shown once' }) })
+  .openapi('ApiKeyCreated');
+
+export interface TenancyRouteDeps extends RouteDeps {
+  authenticator: Authenticator;
+  templates: Record<Template, (ctx: Ctx, workspaceId: string) => Promise<void>>;
+  secureCookies: boolean;
+}
+
+export function tenancyRoutes(deps: TenancyRouteDeps) {
+  const r = createRouter();
+  const { db, clock } = deps;
+
+  const setSession = (c: Parameters<typeof setCookie>[0], s: SessionIssued) =>
+    setCookie(c, SESSION_COOKIE, s.token, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: deps.secureCookies,
+      path: '/',
+      expires: s.expiresAt,
+    });
+
+  async function me(userId: string) {
+    return withTenant(db, { kind: 'user', userId }, async (tx) => {
+      const user = await tx.db.selectFrom('auth.users').select(['id', 'email', 'full_name as name']).where('id', '=', userId).executeTakeFirstOrThrow();
+      const workspaces = await tx.db
+        .selectFrom('workspace_members as m')
+        .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+        .select(['w.id', 'w.name', 'w.slug', 'm.role'])
+        .where('m.user_id', '=', userId)
+        .orderBy('w.name')
+        .execute();
+      return { user: { ...user, email: user.email ?? '' }, workspaces: workspaces as z.infer<typeof Membership>[] };
+    });
+  }
+
+  // Accounts -------------------------------------------------------------------------------
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/auth/signup', tags: ['auth'], summary: 'Create an account and sign in',
+      middleware: [rateLimit({ bucket: 'signup', limit: 5, windowMs: 60_000 })] as const,
+      request: { body: jsonBody(z.strictObject({ email: Email, password: Password, name: z.string().trim().min(1).max(200).optional() })) },
+      responses: { 201: json(Me, 'signed up and signed in (session cookie set)'), ...errorResponses },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const session = await signUp(db, clock, body, { ip: clientAddress(c), userAgent: c.req.header('user-agent') });
+      setSession(c, session);
+      return c.json(await me(session.userId), 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/auth/signin', tags: ['auth'], summary: 'Sign in with email and password',
+      middleware: [rateLimit({ bucket: 'signin', limit: 10, windowMs: 60_000 })] as const,
+      request: { body: jsonBody(z.strictObject({ email: Email, password: z.string().min(1).max(200) })) },
+      responses: { 200: json(Me, 'signed in (session cookie set)'), ...errorResponses },
+    }),
+    async (c) => {
+      const session = await signIn(db, clock, c.req.valid('json'), { ip: clientAddress(c), userAgent: c.req.header('user-agent') });
+      setSession(c, session);
+      return c.json(await me(session.userId), 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/auth/signout', tags: ['auth'], summary: 'End this session',
+      responses: { 204: { description: 'signed out' }, ...errorResponses },
+    }),
+    async (c) => {
+      const token = getCookie(c, SESSION_COOKIE);
+      if (token) {
+        await signOut(db, token);
+        deps.authenticator.forget(token);
+      }
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      return c.body(null, 204);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/auth/password', tags: ['auth'], summary: 'Change the password (ends your other sessions)',
+      middleware: [deps.signedIn, rateLimit({ bucket: 'password', limit: 10, windowMs: 60_000 })] as const,
+      request: { body: jsonBody(z.strictObject({ current_password: z.string().min(1).max(200), new_password: Password })) },
+      responses: { 204: { description: 'changed' }, ...errorResponses },
+    }),
+    async (c) => {
+      const p = c.var.principal;
+      if (p.kind !== 'session') throw new AppError('auth.session_required', 'unauthenticated', 'sign in with a password to change it');
+      const body = c.req.valid('json');
+      await changePassword(db, p.userId, p.sessionId, body.current_password, body.new_password);
+      deps.authenticator.forgetAll();
+      return c.body(null, 204);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/auth/me', tags: ['auth'], summary: 'The signed-in user and their workspaces',
+      middleware: [deps.signedIn] as const,
+      responses: { 200: json(Me), ...errorResponses },
+    }),
+    async (c) => {
+      const p = c.var.principal;
+      if (p.kind !== 'session') throw new AppError('auth.session_required', 'unauthenticated', 'this is for signed-in people, not API keys');
+      return c.json(await me(p.userId), 200);
+    },
+  );
+
+  // Workspaces -----------------------------------------------------------------------------
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/workspaces', tags: ['workspaces'], summary: 'Create a workspace; you become its owner',
+      middleware: [deps.signedIn] as const,
+      request: { body: jsonBody(WorkspaceCreate) },
+      responses: { 201: json(Workspace), ...errorResponses },
+    }),
+    async (c) => {
+      const p = c.var.principal;
+      if (p.kind !== 'session') throw new AppError('auth.session_required', 'forbidden', 'workspaces are created by signed-in people');
+      const body = c.req.valid('json');
+      const actor = { kind: 'user' as const, userId: p.userId, email: p.email };
+      const row = await withTenant(db, actor, async (tx) => {
+        const ctx: Ctx = { tx, actor, clock, log: c.var.log };
+        const template = body.template;
+        const { workspaceId } = await createWorkspace(
+          ctx,
+          { name: body.name, slug: body.slug, timeZone: body.time_zone, locale: body.locale, currency: body.currency, country: body.country, template },
+          template ? deps.templates[template] : undefined,
+        );
+        return tx.db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirstOrThrow();
+      });
+      return c.json(row as z.infer<typeof Workspace>, 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/workspace', tags: ['workspaces'], summary: "The current workspace's settings",
+      middleware: deps.inWorkspace(Rank.readOnly),
+      responses: { 200: json(Workspace), ...errorResponses },
+    }),
+    async (c) => c.json((await access.getWorkspace(c.var.ctx)) as z.infer<typeof Workspace>, 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'patch', path: '/workspace', tags: ['workspaces'], summary: 'Change settings (admin)',
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { body: jsonBody(WorkspacePatch) },
+      responses: { 200: json(Workspace), ...errorResponses },
+    }),
+    async (c) => c.json((await access.updateWorkspace(c.var.ctx, c.req.valid('json'))) as z.infer<typeof Workspace>, 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'delete', path: '/workspace', tags: ['workspaces'], summary: 'Delete the workspace and all its data (owner)',
+      middleware: deps.inWorkspace(Rank.owner),
+      responses: { 204: { description: 'deleted' }, ...errorResponses },
+    }),
+    async (c) => {
+      await access.deleteWorkspace(c.var.ctx);
+      return c.body(null, 204);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/workspace/transfer-ownership', tags: ['workspaces'], summary: 'Make another member the owner; you become an admin (owner)',
+      middleware: deps.inWorkspace(Rank.owner),
+      request: { body: jsonBody(z.strictObject({ user_id: z.uuid() })) },
+      responses: { 204: { description: 'transferred' }, ...errorResponses },
+    }),
+    async (c) => {
+      await access.transferOwnership(c.var.ctx, c.req.valid('json').user_id);
+      return c.body(null, 204);
+    },
+  );
+
+  // Members and invitations ------------------------------------------------------------------
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/members', tags: ['team'], summary: 'The team',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      responses: { 200: json(z.object({ data: z.array(Member) })), ...errorResponses },
+    }),
+    async (c) => c.json({ data: await access.listMembers(c.var.ctx) }, 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'patch', path: '/members/{user_id}', tags: ['team'], summary: "Change a member's role (admin)",
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { params: z.object({ user_id: UuidParam }), body: jsonBody(z.strictObject({ role: z.enum(['admin', 'member']) })) },
+      responses: { 204: { description: 'changed' }, ...errorResponses },
+    }),
+    async (c) => {
+      await access.changeMemberRole(c.var.ctx, c.req.valid('param').user_id, c.req.valid('json').role);
+      return c.body(null, 204);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'delete', path: '/members/{user_id}', tags: ['team'], summary: 'Remove a member (admin), or leave (yourself)',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: z.object({ user_id: UuidParam }) },
+      responses: { 204: { description: 'removed' }, ...errorResponses },
+    }),
+    async (c) => {
+      const target = c.req.valid('param').user_id;
+      const self = c.var.actor.kind === 'user' && c.var.actor.userId === target;
+      if (!self && (c.var.rank ?? -1) < Rank.admin) throw new AppError('auth.forbidden', 'forbidden', 'this needs the admin role in this workspace');
+      await access.removeMember(c.var.ctx, target);
+      return c.body(null, 204);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/invitations', tags: ['team'], summary: 'Invite someone by email (admin); returns the link to send',
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { body: jsonBody(z.strictObject({ email: Email, role: z.enum(['admin', 'member']).default('member') })) },
+      responses: { 201: json(InvitationCreated), ...errorResponses },
+    }),
+    async (c) => {
+      const inv = await access.createInvitation(c.var.ctx, c.req.valid('json'));
+      const base = deps.publicUrl ?? new URL(c.req.url).origin;
+      return c.json({ ...inv, invite_url: `${base}/invite#token=${inv.token}` }, 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/invitations', tags: ['team'], summary: 'Invitations sent (admin)',
+      middleware: deps.inWorkspace(Rank.admin),
+      responses: { 200: json(z.object({ data: z.array(Invitation) })), ...errorResponses },
+    }),
+    async (c) => c.json({ data: await access.listInvitations(c.var.ctx) }, 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'delete', path: '/invitations/{id}', tags: ['team'], summary: 'Revoke an unused invitation (admin)',
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { params: z.object({ id: UuidParam }) },
+      responses: { 204: { description: 'revoked' }, ...errorResponses },
+    }),
+    async (c) => {
+      await access.revokeInvitation(c.var.ctx, c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/invitations/accept', tags: ['team'], summary: 'Join a workspace with an invitation token (signed in as the invited email)',
+      middleware: [deps.signedIn, ...deps.asCaller()] as const,
+      request: { body: jsonBody(z.strictObject({ token: z.string().min(10).max(200) })) },
+      responses: { 200: json(z.object({ workspace_id: z.uuid(), role: z.string() })), ...errorResponses },
+    }),
+    async (c) => c.json(await access.acceptInvitation(c.var.ctx, c.req.valid('json').token), 200),
+  );
+
+  // API keys ----------------------------------------------------------------------------------
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/api-keys', tags: ['api keys'], summary: 'Create an API key (admin); the key is shown only in this response',
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(100), read_only: z.boolean().default(false) })) },
+      responses: { 201: json(ApiKeyCreated), ...errorResponses },
+    }),
+    async (c) => c.json(await access.createApiKey(c.var.ctx, c.req.valid('json')), 201),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/api-keys', tags: ['api keys'], summary: 'API keys, without their secrets (admin)',
+      middleware: deps.inWorkspace(Rank.admin),
+      responses: { 200: json(z.object({ data: z.array(ApiKey) })), ...errorResponses },
+    }),
+    async (c) => c.json({ data: await access.listApiKeys(c.var.ctx) }, 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'delete', path: '/api-keys/{id}', tags: ['api keys'], summary: 'Revoke an API key (admin); it stops working at once',
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { params: z.object({ id: UuidParam }) },
+      responses: { 204: { description: 'revoked' }, ...errorResponses },
+    }),
+    async (c) => {
+      await access.revokeApiKey(c.var.ctx, c.req.valid('param').id);
+      deps.authenticator.forgetAll();
+      return c.body(null, 204);
+    },
+  );
+
+  return r;
+}

@@ -1,0 +1,48 @@
+import type { Clock } from '../clock.ts';
+import type { Ctx } from '../context.ts';
+import type { Database, Tx } from '../db/database.ts';
+import type { Actor } from '../db/tenant.ts';
+import type { Logger } from '../log.ts';
+
+/** Who is calling, as established by the authentication middleware. */
+export type Principal =
+  | { kind: 'anonymous' }
+  | { kind: 'session'; userId: string; email: string; sessionId: string }
+  | { kind: 'api_key'; apiKeyId: string; workspaceId: string; readOnly: boolean };
+
+/** The caller's standing in the workspace of the request: see app.workspace_rank(). */
+export const Rank = { readOnly: 0, member: 1, admin: 2, owner: 3, system: 4 } as const;
+
+export interface AppVariables {
+  requestId: string;
+  log: Logger;
+  principal: Principal;
+  /** Set by the tenant transaction middleware. */
+  actor: Actor;
+  tx: Tx;
+  rank: number | null;
+  ctx: Ctx;
+}
+
+export interface AppEnv {
+  Variables: AppVariables;
+}
+
+export interface HttpDeps {
+  db: Database;
+  log: Logger;
+  clock: Clock;
+}
+
+import type { MiddlewareHandler } from 'hono';
+
+/** What every module's routes are built with. */
+export interface RouteDeps extends HttpDeps {
+  /** The tenant transaction for a caller with at least `minRank` in the request's workspace. */
+  inWorkspace(minRank: number): MiddlewareHandler<AppEnv>[];
+  /** The tenant transaction for any caller, signed in or not (public endpoints). */
+  asCaller(): MiddlewareHandler<AppEnv>[];
+  /** Refuses anonymous callers with 401. */
+  signedIn: MiddlewareHandler<AppEnv>;
+  publicUrl?: string | undefined;
+}

@@ -1,0 +1,62 @@
+import { createMiddleware } from 'hono/factory';
+import { AppError } from '../errors.ts';
+import type { Tx } from '../db/database.ts';
+import { assume, claimsFor, type Actor } from '../db/tenant.ts';
+import type { AppEnv, HttpDeps, Principal } from './env.ts';
+
+/** Thrown inside the transaction to roll it back after the handler produced an error response. */
+class RolledBack extends Error {}
+
+/**
+ * Picks the actor for a principal, inside the request's transaction: the workspace comes
+ * from the key, the X-Workspace-Id header, or the user's only workspace.
+ */
+export type ResolveActor = (tx: Tx, principal: Principal, requestedWorkspace: string | undefined) => Promise<Actor>;
+
+/**
+ * One transaction per request, opened here with the caller's identity so that row-level
+ * security applies to everything the handler does. A handler error rolls it back.
+ */
+export function tenantTransaction(deps: HttpDeps, resolveActor: ResolveActor) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const requested = c.req.header('x-workspace-id') || undefined;
+    if (requested && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requested)) {
+      throw new AppError('workspace.invalid_id', 'invalid', 'X-Workspace-Id must be a workspace id (a UUID)');
+    }
+    try {
+      await deps.db.transaction(async (tx) => {
+        const actor = await resolveActor(tx, c.var.principal, requested);
+        const claims = claimsFor(actor);
+        await assume(tx, claims.role, claims);
+        const { rows } = await tx.query<{ rank: number | null }>('select app.workspace_rank() as rank');
+        c.set('actor', actor);
+        c.set('tx', tx);
+        c.set('rank', rows[0]?.rank ?? null);
+        c.set('ctx', { tx, actor, clock: deps.clock, log: c.var.log });
+        await next();
+        if (c.error) throw new RolledBack();
+      });
+    } catch (e) {
+      if (!(e instanceof RolledBack)) throw e;
+    }
+  });
+}
+
+/** Refuses callers below `min` in the request's workspace (403), or outside it (404). */
+export function requireRank(min: number) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const rank = c.var.rank;
+    const actor = c.var.actor;
+    if (rank === null && actor.kind === 'user' && !actor.workspaceId) {
+      throw new AppError('workspace.required', 'invalid', 'you belong to several workspaces (or none): name one with the X-Workspace-Id header');
+    }
+    if (rank === null) {
+      throw new AppError('workspace.not_found', 'not_found', 'no such workspace, or you are not a member of it');
+    }
+    if (rank < min) {
+      const needed = min >= 3 ? 'owner' : min === 2 ? 'admin' : 'member (a read-only key cannot write)';
+      throw new AppError('auth.forbidden', 'forbidden', `this needs the ${needed} role in this workspace`, { required: needed });
+    }
+    await next();
+  });
+}
