@@ -6,12 +6,15 @@ import type { Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openDatabase } from './platform/db/open.ts';
 import { createServerApp } from './http.ts';
+import { jobDefinitions } from './jobs.ts';
+import { createJobs, type Jobs } from './platform/jobs/queue.ts';
 import { systemClock } from './platform/clock.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 
 export interface Running {
   url: string;
   db: Database;
+  jobs: Jobs;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,8 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     throw e;
   }
 
+  const jobs = createJobs({ db, log, definitions: jobDefinitions(db) });
+  await jobs.start();
   const app = createServerApp({ db, log, clock: systemClock, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {
@@ -49,9 +54,12 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   return {
     url,
     db,
+    jobs,
     close() {
-      // Stop accepting, let requests in flight finish, then release the database.
-      closing ??= new Promise<void>((resolve) => server.close(() => resolve())).then(() => db.close());
+      // Stop accepting, let requests in flight finish, let running jobs finish, then release the database.
+      closing ??= new Promise<void>((resolve) => server.close(() => resolve()))
+        .then(() => jobs.stop())
+        .then(() => db.close());
       return closing;
     },
   };

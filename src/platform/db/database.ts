@@ -21,5 +21,11 @@ export interface Database {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** A script outside any explicit transaction (CREATE DATABASE and similar). */
   exec(sql: string): Promise<void>;
+  /**
+   * One statement in its own implicit transaction, as the owner role; a statement without
+   * parameters may be a script of several. For infrastructure (the job queue), not for
+   * application data, which goes through transaction() and withTenant().
+   */
+  execute<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
   close(): Promise<void>;
 }

@@ -59,6 +59,16 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     async exec(sql: string) {
       await pglite.exec(sql);
     },
+    async execute<R>(sql: string, params?: readonly unknown[]) {
+      if (params && params.length) {
+        const r = await pglite.query<R>(sql, params as unknown[]);
+        return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      }
+      // Multi-statement scripts without parameters must go through exec().
+      const results = await pglite.exec(sql);
+      const last = results.at(-1);
+      return { rows: (last?.rows ?? []) as R[], rowCount: last?.affectedRows ?? 0 };
+    },
     async close() {
       try {
         await pglite.close();

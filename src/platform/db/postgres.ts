@@ -82,6 +82,11 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     async exec(sql: string) {
       await pool.query(sql);
     },
+    async execute<R>(sql: string, params?: readonly unknown[]) {
+      const r = await pool.query(sql, params as unknown[] | undefined);
+      const last = Array.isArray(r) ? r.at(-1) : r;
+      return { rows: (last?.rows ?? []) as R[], rowCount: last?.rowCount ?? 0 };
+    },
     async close() {
       await pool.end();
     },
