@@ -14,20 +14,22 @@ import { createHttpApp } from './platform/http/app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
 import { requireRank, tenantTransaction } from './platform/http/tenant.ts';
 import type { Logger } from './platform/log.ts';
+import type { SecretBox } from './platform/secrets.ts';
 
 export interface ServerOptions {
   db: Database;
   log: Logger;
   clock: Clock;
+  secrets: SecretBox;
   publicUrl?: string | undefined;
   corsOrigins?: string[];
 }
 
 /** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
 export function createServerApp(options: ServerOptions) {
-  const { db, log, clock } = options;
+  const { db, log, clock, secrets } = options;
   const authenticator = new Authenticator(db, clock);
-  const tenant = tenantTransaction({ db, log, clock }, resolveActor);
+  const tenant = tenantTransaction({ db, log, clock, secrets }, resolveActor);
   const signedIn = createMiddleware<AppEnv>(async (c, next) => {
     if (c.var.principal.kind === 'anonymous') throw new AppError('auth.required', 'unauthenticated', 'sign in, or send an API key as a Bearer token');
     await next();
@@ -36,6 +38,7 @@ export function createServerApp(options: ServerOptions) {
     db,
     log,
     clock,
+    secrets,
     publicUrl: options.publicUrl,
     signedIn,
     inWorkspace: (minRank) => [signedIn, tenant, requireRank(minRank)],
@@ -46,6 +49,7 @@ export function createServerApp(options: ServerOptions) {
     db,
     log,
     clock,
+    secrets,
     corsOrigins: options.corsOrigins,
     authenticate: async (c) => {
       const auth = c.req.header('authorization');

@@ -10,6 +10,7 @@ import { jobDefinitions } from './jobs.ts';
 import { createJobs, type Jobs } from './platform/jobs/queue.ts';
 import { systemClock } from './platform/clock.ts';
 import { createLogger, type Logger } from './platform/log.ts';
+import { loadSecretBox } from './platform/secrets.ts';
 
 export interface Running {
   url: string;
@@ -41,7 +42,8 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
 
   const jobs = createJobs({ db, log, definitions: jobDefinitions(db) });
   await jobs.start();
-  const app = createServerApp({ db, log, clock: systemClock, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS });
+  const secrets = await loadSecretBox({ key: config.FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config.FRONTDESK_DATA_DIR : undefined });
+  const app = createServerApp({ db, log, clock: systemClock, secrets, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

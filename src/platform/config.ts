@@ -18,6 +18,11 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where people reach the server (invitation links, webhook URLs); also turns on Secure cookies for https. */
   PUBLIC_URL: z.url().optional(),
+  /**
+   * 32 bytes (hex or base64) that encrypt integration secrets at rest. On the embedded
+   * database a key is made once and kept in the data directory when this is unset.
+   */
+  FRONTDESK_SECRET_KEY: z.string().optional(),
   /** Comma-separated origins allowed to call the API from a browser. */
   CORS_ORIGINS: z
     .string()

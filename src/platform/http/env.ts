@@ -3,6 +3,7 @@ import type { Ctx } from '../context.ts';
 import type { Database, Tx } from '../db/database.ts';
 import type { Actor } from '../db/tenant.ts';
 import type { Logger } from '../log.ts';
+import type { SecretBox } from '../secrets.ts';
 
 /** Who is calling, as established by the authentication middleware. */
 export type Principal =
@@ -32,6 +33,8 @@ export interface HttpDeps {
   db: Database;
   log: Logger;
   clock: Clock;
+  /** Encrypts integration secrets at rest. */
+  secrets: SecretBox;
 }
 
 import type { MiddlewareHandler } from 'hono';
