@@ -1,4 +1,4 @@
-import { createWorkspace, ensureUser, findWorkspaceBySlug, setPassword, type CreateWorkspaceInput, type Template } from '../modules/tenancy/index.ts';
+import { createApiKey, createInvitation, createWorkspace, ensureUser, findWorkspaceBySlug, setPassword, type CreateWorkspaceInput, type Template } from '../modules/tenancy/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Ctx } from '../platform/context.ts';
 import type { Database } from '../platform/db/database.ts';
@@ -70,7 +70,12 @@ export async function seedDemo(db: Database, clock: Clock = systemClock): Promis
           await ctx.tx.db.insertInto('workspace_members').values({ workspace_id: id, user_id: extra!.id, role: 'member' }).execute();
           await seedAriDemo(ctx, id, extra!.id);
         }
-        if (demo.input.template === 'voice') await seedVoiceDemo(ctx, id);
+        if (demo.input.template === 'voice') {
+          await seedVoiceDemo(ctx, id);
+          // The receptionist's voice agent and SMS provider would call in with this key.
+          await createApiKey(ctx, { name: 'Voice agent (demo)', read_only: false });
+          await createInvitation(ctx, { email: 'dispatcher@1stoplaundry.demo', role: 'member' });
+        }
       }),
     );
     if (demo.input.template === 'amara') await seedAmaraDemo(db, clock, workspaceId, owner.id, extra!.id);
