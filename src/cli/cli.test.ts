@@ -4,18 +4,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testApp } from '../../test/http.ts';
 import { urlFor, withDatabase } from '../../test/postgres-admin.ts';
 import { openPglite } from '../platform/db/pglite.ts';
 import { loadMigrations } from '../platform/db/migrate.ts';
 
 const BIN = new URL('../../bin/frontdesk.js', import.meta.url).pathname;
 
-function run(args: string[], env: Record<string, string | undefined> = {}) {
+function run(args: string[], env: Record<string, string | undefined> = {}, stdin?: string) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (stdin !== undefined) child.stdin!.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -83,6 +85,25 @@ describe('frontdesk command line', { timeout: 120_000 }, () => {
         ),
       );
       expect(rows).toEqual([{ role: 'owner', email: 'owner@acme.test', stages: 8, bot: 'ARI' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('sets a password from standard input so that an owner made on the command line can sign in', async () => {
+    const dir = dataDir();
+    const made = await run(['workspaces', 'create', '--name', 'Pw Test', '--owner-email', 'boss@pw.test', '--json'], { FRONTDESK_DATA_DIR: dir });
+    expect(made.code).toBe(0);
+    const short = await run(['users', 'set-password', '--email', 'boss@pw.test'], { FRONTDESK_DATA_DIR: dir }, 'short\n');
+    expect(short.code).toBe(2);
+    const ok = await run(['users', 'set-password', '--email', 'Boss@pw.test'], { FRONTDESK_DATA_DIR: dir }, 'a long enough password\n');
+    expect(ok.stdout).toBe('password set for boss@pw.test\n');
+    const db = await openPglite({ dataDir: dir });
+    try {
+      const t = testApp(db);
+      const res = await t.call('POST', '/api/v1/auth/signin', { body: { email: 'boss@pw.test', password: 'a long enough password' } });
+      expect(res.status).toBe(200);
+      expect(res.body.workspaces).toEqual([expect.objectContaining({ slug: 'pw-test', role: 'owner' })]);
     } finally {
       await db.close();
     }

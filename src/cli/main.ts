@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { seedDemo } from '../apps/demo.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
-import { createWorkspace, ensureUser, templateSchema } from '../modules/tenancy/index.ts';
+import { createWorkspace, ensureUser, setPassword, templateSchema } from '../modules/tenancy/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
 import { SCHEMA_TYPES_FILE, generateSchemaTypes, readCommittedSchemaTypes } from '../platform/db/codegen.ts';
@@ -29,6 +29,15 @@ async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>,
   } finally {
     await db.close();
   }
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) {
+    process.stderr.write('password: ');
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function print(json: boolean, value: unknown, human: string) {
@@ -107,6 +116,22 @@ export function buildProgram(config: () => Config): Command {
         });
       }, 'workspaces create');
       print(!!opts.json, result, `created workspace ${result.slug} (${result.workspace_id}) owned by ${opts.ownerEmail}`);
+    });
+
+  const users = program.command('users').description('manage accounts');
+  users
+    .command('set-password')
+    .description('set a password for an account, creating the account if needed (the password is read from standard input)')
+    .requiredOption('--email <email>', 'the account')
+    .action(async (opts: { email: string }) => {
+      const password = (await readStdin()).replace(/\r?\n$/, '');
+      if (password.length < 10) throw new UsageError('users set-password: give a password of at least 10 characters on standard input');
+      await withDatabase(config(), async (db) => {
+        await migrate(db);
+        const user = await ensureUser(db, opts.email);
+        await setPassword(db, user.id, password);
+      }, 'users set-password');
+      process.stdout.write(`password set for ${opts.email.toLowerCase()}\n`);
     });
 
   program
