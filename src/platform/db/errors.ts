@@ -39,6 +39,8 @@ export function fromDatabaseError(e: unknown): AppError | undefined {
     case '22008':
     case '22003':
     case '22001':
+    case '22021':
+    case '22P05':
       return new AppError('db.invalid_value', 'invalid', e.message, details, { cause: e });
     case '42501':
       return new AppError('db.permission_denied', 'forbidden', 'not allowed in this workspace', details, { cause: e });
