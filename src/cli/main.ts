@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { seedDemo } from '../apps/demo.ts';
+import { registerApiKeyCommands } from './api-keys.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
 import { createWorkspace, ensureUser, setPassword, templateSchema } from '../modules/tenancy/index.ts';
@@ -174,6 +175,8 @@ export function buildProgram(config: () => Config): Command {
         await db.close();
       }
     });
+
+  registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
 
   return program;
 }

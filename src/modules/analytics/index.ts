@@ -1,1 +1,3 @@
 export { analyticsRoutes } from './analytics.routes.ts';
+export { recordEvent, type RecordEventInput } from './analytics.service.ts';
+export { DEFAULT_FUNNEL, EVENT_CATALOGUE, eventTypeSchema, type EventType } from './analytics.schema.ts';

@@ -1,7 +1,106 @@
-import type { RouteDeps } from '../../platform/http/env.ts';
-import { createRouter } from '../../platform/http/router.ts';
+import { Rank, type RouteDeps } from '../../platform/http/env.ts';
+import { createRoute, createRouter, errorResponses, json, jsonBody, page, UuidParam, z } from '../../platform/http/router.ts';
+import {
+  AssignBody,
+  Conversation,
+  ConversationListQuery,
+  ConversationOpen,
+  ConversationWithMessages,
+  Message,
+  MessagesQuery,
+  ReplyBody,
+  StatusBody,
+} from './conversations.schema.ts';
+import * as inbox from './conversations.service.ts';
 
-export function conversationsRoutes(_deps: RouteDeps) {
+const tags = ['inbox'];
+const IdParams = z.object({ id: UuidParam });
+
+export function conversationsRoutes(deps: RouteDeps) {
   const r = createRouter();
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/conversations', tags, summary: 'The inbox, most recent activity first',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { query: ConversationListQuery },
+      responses: { 200: json(page(Conversation)), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.listConversations(c.var.ctx, c.req.valid('query')), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/conversations', tags, summary: 'Open a conversation with a contact on a channel',
+      description: 'Staff reach out themselves, so the conversation starts owned by a person (and assigned to a signed-in caller). 409 conversation.already_open when the contact has an unresolved one on that channel.',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { body: jsonBody(ConversationOpen) },
+      responses: { 201: json(Conversation, 'opened'), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.openConversation(c.var.ctx, c.req.valid('json')), 201),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/conversations/{id}', tags, summary: 'A conversation with its messages',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { params: IdParams, query: MessagesQuery },
+      responses: { 200: json(ConversationWithMessages), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.getConversation(c.var.ctx, c.req.valid('param').id, c.req.valid('query')), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/conversations/{id}/assign', tags, summary: 'Assign to a member of the workspace, or unassign with null',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams, body: jsonBody(AssignBody) },
+      responses: { 200: json(Conversation), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.assign(c.var.ctx, c.req.valid('param').id, c.req.valid('json').assignee_id), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/conversations/{id}/status', tags, summary: 'Open, set pending, snooze until a time, or resolve',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams, body: jsonBody(StatusBody) },
+      responses: { 200: json(Conversation), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.setStatus(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/conversations/{id}/takeover', tags, summary: 'Take over from the assistant: a person answers from now on',
+      description: 'The owner becomes human and a signed-in caller becomes the assignee. Doing it twice changes nothing.',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams },
+      responses: { 200: json(Conversation), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.takeOver(c.var.ctx, c.req.valid('param').id), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/conversations/{id}/handback', tags, summary: 'Hand back to the assistant',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams },
+      responses: { 200: json(Conversation), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.handBack(c.var.ctx, c.req.valid('param').id), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/conversations/{id}/messages', tags, summary: 'Reply as staff',
+      description: 'The message is queued for the channel to deliver. Replying takes the conversation over from the assistant.',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams, body: jsonBody(ReplyBody) },
+      responses: { 201: json(Message, 'queued'), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.reply(c.var.ctx, c.req.valid('param').id, c.req.valid('json').body), 201),
+  );
+
   return r;
 }

@@ -17,6 +17,12 @@ function workspaceOf(ctx: Ctx): string {
 
 // Workspace settings ------------------------------------------------------------------
 
+/** The workspace's ISO country, for reading local phone numbers; 'ID' when unknown. */
+export async function workspaceCountry(ctx: Ctx): Promise<string> {
+  const row = await ctx.tx.db.selectFrom('workspaces').select('country').where('id', '=', workspaceOf(ctx)).executeTakeFirst();
+  return row?.country ?? 'ID';
+}
+
 export async function getWorkspace(ctx: Ctx) {
   const row = await ctx.tx.db.selectFrom('workspaces').selectAll().where('id', '=', workspaceOf(ctx)).executeTakeFirst();
   if (!row) throw notFound('workspace');

@@ -51,6 +51,18 @@ export function claimsFor(actor: Actor): Claims {
   }
 }
 
+/**
+ * Switches to the actor's role and claims and reads its workspace rank, in one round trip:
+ * the select list is evaluated in order, so the rank is computed under the new settings.
+ */
+export async function assumeWithRank(tx: Tx, claims: Claims): Promise<number | null> {
+  const { rows } = await tx.query<{ rank: number | null }>(
+    `select set_config('request.jwt.claims', $1, true) as c, set_config('role', $2, true) as r, app.workspace_rank() as rank`,
+    [JSON.stringify(claims), claims.role],
+  );
+  return rows[0]?.rank ?? null;
+}
+
 /** Switches the current transaction to `role` with `claims`; both end with the transaction. */
 export async function assume(tx: Tx, role: 'anon' | 'authenticated' | 'service_role', claims: object): Promise<void> {
   await tx.query(`select set_config('request.jwt.claims', $1, true), set_config('role', $2, true)`, [

@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../errors.ts';
 import type { Tx } from '../db/database.ts';
-import { assume, claimsFor, type Actor } from '../db/tenant.ts';
+import { assumeWithRank, claimsFor, type Actor } from '../db/tenant.ts';
 import type { AppEnv, HttpDeps, Principal } from './env.ts';
 
 /** Thrown inside the transaction to roll it back after the handler produced an error response. */
@@ -26,12 +26,10 @@ export function tenantTransaction(deps: HttpDeps, resolveActor: ResolveActor) {
     try {
       await deps.db.transaction(async (tx) => {
         const actor = await resolveActor(tx, c.var.principal, requested);
-        const claims = claimsFor(actor);
-        await assume(tx, claims.role, claims);
-        const { rows } = await tx.query<{ rank: number | null }>('select app.workspace_rank() as rank');
+        const rank = await assumeWithRank(tx, claimsFor(actor));
         c.set('actor', actor);
         c.set('tx', tx);
-        c.set('rank', rows[0]?.rank ?? null);
+        c.set('rank', rank);
         c.set('ctx', { tx, actor, clock: deps.clock, log: c.var.log });
         await next();
         if (c.error) throw new RolledBack();

@@ -1,0 +1,104 @@
+import { z } from '@hono/zod-openapi';
+
+/**
+ * The typed event catalogue of seed 003's marketplace (its `PlatformEventType`): six customer
+ * events, five professional events and three operations events. Events outside it are refused,
+ * so a typo in a client cannot open a funnel stage that nobody will ever reach.
+ */
+export const EVENT_CATALOGUE = {
+  // Customers (four of these are the default funnel).
+  SearchStarted: 'a customer searched for professionals (city, service)',
+  ProfessionalViewed: "a customer opened a professional's profile",
+  CheckoutStarted: 'a customer began checkout for a professional',
+  PaymentAttempted: 'a payment was tried (method, success, error code)',
+  BookingConfirmed: 'a booking was confirmed (booking id, total)',
+  ReviewSubmitted: 'a customer reviewed a finished booking',
+  // Professionals.
+  LeadReceived: 'a professional was offered a job',
+  LeadAccepted: 'a professional accepted a job',
+  LeadDeclined: 'a professional declined a job',
+  JobStatusChanged: "a booking's job moved from one status to another",
+  PayoutInitiated: 'a payout to a professional started',
+  // Operations.
+  Cancellation: 'a booking was cancelled (by the customer, the professional or the system)',
+  DisputeOpened: 'a dispute about a booking was opened',
+  DisputeResolved: 'a dispute was resolved',
+} as const;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+
+const catalogueDoc = Object.entries(EVENT_CATALOGUE)
+  .map(([name, meaning]) => `- \`${name}\`: ${meaning}`)
+  .join('\n');
+
+export const eventTypeSchema = z
+  .enum(Object.keys(EVENT_CATALOGUE) as [EventType, ...EventType[]])
+  .openapi('EventType', { description: `The event catalogue:\n${catalogueDoc}` });
+
+/** The seed's funnel: search, profile, checkout, booking. */
+export const DEFAULT_FUNNEL: EventType[] = ['SearchStarted', 'ProfessionalViewed', 'CheckoutStarted', 'BookingConfirmed'];
+
+export const MAX_PROPERTIES_BYTES = 8 * 1024;
+
+export const eventCreateSchema = z
+  .strictObject({
+    event_type: eventTypeSchema,
+    session_id: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: "the visitor's analytics session (required for anonymous callers)", example: '0b7f6a52-3c1e-4c59-9d0e-2f1c8e9a7d11' }),
+    properties: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PROPERTIES_BYTES, `at most ${MAX_PROPERTIES_BYTES} bytes as JSON`)
+      .openapi({ description: 'event-specific data, at most 8 KB as JSON', example: { city: 'Bogotá', service: 'cleaning' } }),
+  })
+  .openapi('EventCreate');
+
+export type EventCreate = z.infer<typeof eventCreateSchema>;
+
+const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-01-01T00:00:00Z' });
+
+export const rangeQuerySchema = z.object({
+  from: instant.optional().openapi({ description: 'start, included (ISO 8601 with offset); default 30 days before `to`' }),
+  to: instant.optional().openapi({ description: 'end, included; default now' }),
+});
+
+export const funnelQuerySchema = rangeQuerySchema.extend({
+  stages: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return DEFAULT_FUNNEL;
+      const stages = s.split(',').map((x) => x.trim());
+      const unknown = stages.filter((x) => !(x in EVENT_CATALOGUE));
+      if (unknown.length) {
+        ctx.addIssue({ code: 'custom', message: `not in the event catalogue: ${unknown.map((x) => JSON.stringify(x)).join(', ')}` });
+        return z.NEVER;
+      }
+      if (new Set(stages).size !== stages.length) {
+        ctx.addIssue({ code: 'custom', message: 'a stage is listed twice' });
+        return z.NEVER;
+      }
+      return stages as EventType[];
+    })
+    .openapi({
+      type: 'string',
+      description: `comma-separated event types, in funnel order; default ${DEFAULT_FUNNEL.join(',')}`,
+      example: DEFAULT_FUNNEL.join(','),
+    }),
+});
+
+export const eventCountSchema = z.object({ event_type: z.string(), event_count: z.number().int() }).openapi('EventCount');
+
+export const funnelStageSchema = z
+  .object({
+    stage: z.string(),
+    unique_users: z.number().int().openapi({ description: 'distinct people: signed-in users by id, visitors by session id' }),
+    conversion_rate: z.number().openapi({ description: 'percentage of the first stage, 2 decimals', example: 37.5 }),
+  })
+  .openapi('FunnelStage');
+
+export const eventRecordedSchema = z.object({ id: z.uuid() }).openapi('EventRecorded');

@@ -1,0 +1,131 @@
+import { sql, type Expression, type Insertable, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import type { Tx } from '../../platform/db/database.ts';
+import type { Conversations, Messages } from '../../platform/db/schema.ts';
+import type { taggedContactIds } from '../contacts/index.ts';
+
+const CONVERSATION = [
+  'id', 'contact_id', 'channel', 'status', 'owner', 'assignee_id', 'snoozed_until', 'last_message_at', 'last_inbound_at',
+  'unread_count', 'metadata', 'created_at', 'updated_at',
+] as const;
+
+const MESSAGE = [
+  'id', 'conversation_id', 'channel', 'direction', 'sender_kind', 'sender_user_id', 'body', 'content_type', 'media',
+  'provider_message_id', 'delivery_status', 'error', 'metadata', 'created_at', 'updated_at',
+] as const;
+
+export type ConversationRow = Pick<Selectable<Conversations>, (typeof CONVERSATION)[number]>;
+export type MessageRow = Pick<Selectable<Messages>, (typeof MESSAGE)[number]>;
+
+export async function findConversation(tx: Tx, ws: string, id: string): Promise<ConversationRow | undefined> {
+  return tx.db.selectFrom('conversations').select(CONVERSATION).where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
+}
+
+/** The contact's thread on `channel` that is not resolved (there is at most one). */
+export async function findUnresolved(tx: Tx, ws: string, contactId: string, channel: string, except?: string) {
+  let q = tx.db
+    .selectFrom('conversations')
+    .select('id')
+    .where('workspace_id', '=', ws)
+    .where('contact_id', '=', contactId)
+    .where('channel', '=', channel)
+    .where('status', '<>', 'resolved');
+  if (except) q = q.where('id', '<>', except);
+  return (await q.executeTakeFirst())?.id;
+}
+
+export async function insertConversation(tx: Tx, values: Insertable<Conversations>): Promise<ConversationRow> {
+  return tx.db.insertInto('conversations').values(values).returning(CONVERSATION).executeTakeFirstOrThrow();
+}
+
+export async function updateConversation(tx: Tx, ws: string, id: string, set: Updateable<Conversations>) {
+  return tx.db
+    .updateTable('conversations')
+    .set(set)
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .returning(CONVERSATION)
+    .executeTakeFirst();
+}
+
+/** Where the previous page ended, in the list's order: last_message_at desc nulls last, id desc. */
+export interface InboxPosition {
+  /** last_message_at, ISO 8601 in UTC with microseconds, exactly as the database has it. */
+  at: string | null;
+  id: string;
+}
+
+export interface InboxFilter {
+  status?: string | undefined;
+  channel?: string | undefined;
+  owner?: string | undefined;
+  /** A user id, or null for unassigned. */
+  assignee?: string | null | undefined;
+  contactId?: string | undefined;
+  /** Restricts to these contacts. */
+  contactIn?: ReturnType<typeof taggedContactIds> | undefined;
+  after?: InboxPosition | undefined;
+  limit: number;
+}
+
+/** The inbox, most recent activity first, limit + 1 rows; each with its position for the cursor. */
+export async function listConversations(tx: Tx, ws: string, f: InboxFilter) {
+  let q = tx.db
+    .selectFrom('conversations')
+    .select(CONVERSATION)
+    .select(sql<string | null>`to_char(last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position_at'))
+    .where('workspace_id', '=', ws);
+  if (f.status !== undefined) q = q.where('status', '=', f.status);
+  if (f.channel !== undefined) q = q.where('channel', '=', f.channel);
+  if (f.owner !== undefined) q = q.where('owner', '=', f.owner);
+  if (f.assignee === null) q = q.where('assignee_id', 'is', null);
+  else if (f.assignee !== undefined) q = q.where('assignee_id', '=', f.assignee);
+  if (f.contactId !== undefined) q = q.where('contact_id', '=', f.contactId);
+  if (f.contactIn !== undefined) q = q.where('contact_id', 'in', f.contactIn);
+  const after = f.after;
+  if (after) {
+    q = q.where((eb): Expression<SqlBool> => {
+      if (after.at === null) return eb.and([eb('last_message_at', 'is', null), eb('id', '<', after.id)]);
+      const at = sql<Date>`${after.at}::timestamptz`;
+      return eb.or([
+        eb('last_message_at', '<', at),
+        eb.and([eb('last_message_at', '=', at), eb('id', '<', after.id)]),
+        eb('last_message_at', 'is', null),
+      ]);
+    });
+  }
+  return q
+    .orderBy('last_message_at', (o) => o.desc().nullsLast())
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
+}
+
+export async function messageInConversation(tx: Tx, ws: string, conversationId: string, messageId: string): Promise<boolean> {
+  const row = await tx.db
+    .selectFrom('messages')
+    .select('id')
+    .where('workspace_id', '=', ws)
+    .where('conversation_id', '=', conversationId)
+    .where('id', '=', messageId)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The latest `limit + 1` messages (before `before`, a message of the conversation), newest first. */
+export async function latestMessages(tx: Tx, ws: string, conversationId: string, limit: number, before?: string): Promise<MessageRow[]> {
+  let q = tx.db
+    .selectFrom('messages')
+    .select(MESSAGE)
+    .where('workspace_id', '=', ws)
+    .where('conversation_id', '=', conversationId);
+  if (before) {
+    q = q.where(
+      sql<SqlBool>`(created_at, id) < (select b.created_at, b.id from messages b where b.workspace_id = ${ws} and b.id = ${before})`,
+    );
+  }
+  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+export async function insertMessage(tx: Tx, values: Insertable<Messages>): Promise<MessageRow> {
+  return tx.db.insertInto('messages').values(values).returning(MESSAGE).executeTakeFirstOrThrow();
+}

@@ -1,0 +1,229 @@
+import type { Updateable } from 'kysely';
+import type { Ctx } from '../../platform/context.ts';
+import type { Conversations } from '../../platform/db/schema.ts';
+import { fromDatabaseError } from '../../platform/db/errors.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { contactSummaries, taggedContactIds } from '../contacts/index.ts';
+import * as repo from './conversations.repo.ts';
+import type { ConversationRow, InboxPosition, MessageRow } from './conversations.repo.ts';
+import type { Conversation, ConversationListQuery, Message, StatusBody } from './conversations.schema.ts';
+
+function workspaceOf(ctx: Ctx): string {
+  const ws = 'workspaceId' in ctx.actor ? ctx.actor.workspaceId : undefined;
+  if (!ws) throw new AppError('workspace.required', 'invalid', 'choose a workspace with the X-Workspace-Id header');
+  return ws;
+}
+
+/** The signed-in person acting, or undefined for an API key. */
+const userOf = (ctx: Ctx): string | undefined => (ctx.actor.kind === 'user' ? ctx.actor.userId : undefined);
+
+const notFound = () => new AppError('conversation.not_found', 'not_found', 'no such conversation in this workspace');
+
+const invalid = (path: string, message: string) =>
+  new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
+
+const alreadyOpen = (conversationId?: string) =>
+  new AppError('conversation.already_open', 'conflict', 'this contact already has an unresolved conversation on this channel', {
+    ...(conversationId ? { conversation_id: conversationId } : {}),
+  });
+
+/** Maps the database's refusals to what the caller did wrong. */
+function fromWriteError(e: unknown): never {
+  const err = fromDatabaseError(e);
+  const constraint = err?.details?.constraint;
+  if (constraint === 'uq_conversations_open_per_channel') throw alreadyOpen();
+  if (constraint === 'conversations_assignee_member_fkey' || constraint === 'conversations_assignee_id_fkey') {
+    throw new AppError('conversation.assignee_not_member', 'invalid', 'the assignee must be a member of this workspace', { field: 'assignee_id' });
+  }
+  throw err ?? e;
+}
+
+const toMessage = (m: MessageRow): Message => ({
+  ...m,
+  direction: m.direction as Message['direction'],
+  sender_kind: m.sender_kind as Message['sender_kind'],
+  metadata: m.metadata as Record<string, unknown>,
+});
+
+async function withContacts(ctx: Ctx, rows: ConversationRow[]): Promise<Conversation[]> {
+  const contacts = await contactSummaries(ctx, rows.map((r) => r.contact_id));
+  return rows.map((r) => {
+    const contact = contacts.get(r.contact_id);
+    // The foreign key cascades, so a conversation without its contact cannot be read here.
+    if (!contact) throw new Error(`conversation ${r.id} has no contact ${r.contact_id}`);
+    return {
+      ...r,
+      channel: r.channel as Conversation['channel'],
+      status: r.status as Conversation['status'],
+      owner: r.owner as Conversation['owner'],
+      metadata: r.metadata as Record<string, unknown>,
+      contact,
+    };
+  });
+}
+
+const withContact = async (ctx: Ctx, row: ConversationRow): Promise<Conversation> => (await withContacts(ctx, [row]))[0]!;
+
+async function existing(ctx: Ctx, id: string): Promise<ConversationRow> {
+  const row = await repo.findConversation(ctx.tx, workspaceOf(ctx), id);
+  if (!row) throw notFound();
+  return row;
+}
+
+async function change(ctx: Ctx, id: string, set: Updateable<Conversations>): Promise<Conversation> {
+  let row: ConversationRow | undefined;
+  try {
+    row = await repo.updateConversation(ctx.tx, workspaceOf(ctx), id, set);
+  } catch (e) {
+    fromWriteError(e);
+  }
+  if (!row) throw notFound();
+  return withContact(ctx, row);
+}
+
+// The cursor is opaque to callers: base64url of [last_message_at, id].
+const encodeCursor = (p: InboxPosition) => Buffer.from(JSON.stringify([p.at, p.id])).toString('base64url');
+
+const ISO_MICROS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeCursor(cursor: string): InboxPosition {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (Array.isArray(value) && value.length === 2) {
+    const [at, id] = value as unknown[];
+    const atValid = at === null || (typeof at === 'string' && ISO_MICROS.test(at) && !Number.isNaN(Date.parse(at)));
+    if (atValid && typeof id === 'string' && UUID.test(id)) return { at: at as string | null, id };
+  }
+  throw invalid('query.cursor', 'not a cursor this list gave out');
+}
+
+export async function listConversations(ctx: Ctx, query: ConversationListQuery) {
+  const ws = workspaceOf(ctx);
+  let assignee: string | null | undefined = query.assignee_id;
+  if (query.assignee === 'none') assignee = null;
+  if (query.assignee === 'me') {
+    assignee = userOf(ctx);
+    if (!assignee) throw invalid('query.assignee', '"me" needs a signed-in person, not an API key');
+  }
+  const rows = await repo.listConversations(ctx.tx, ws, {
+    status: query.status,
+    channel: query.channel,
+    owner: query.owner,
+    assignee,
+    contactId: query.contact_id,
+    contactIn: query.tag !== undefined ? taggedContactIds(ctx, query.tag) : undefined,
+    after: query.cursor !== undefined ? decodeCursor(query.cursor) : undefined,
+    limit: query.limit,
+  });
+  const more = rows.length > query.limit;
+  const pageRows = more ? rows.slice(0, query.limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  const data = await withContacts(ctx, pageRows.map(({ position_at: _, ...row }) => row));
+  return { data, next_cursor: more && last ? encodeCursor({ at: last.position_at, id: last.id }) : null };
+}
+
+/** The conversation with its most recent messages (or those before `before`), oldest first. */
+export async function getConversation(ctx: Ctx, id: string, options: { limit: number; before?: string | undefined }) {
+  const ws = workspaceOf(ctx);
+  const conversation = await withContact(ctx, await existing(ctx, id));
+  if (options.before && !(await repo.messageInConversation(ctx.tx, ws, id, options.before))) {
+    throw invalid('query.before', 'not a message of this conversation');
+  }
+  const rows = await repo.latestMessages(ctx.tx, ws, id, options.limit, options.before);
+  const more = rows.length > options.limit;
+  const messages = (more ? rows.slice(0, options.limit) : rows).reverse().map(toMessage);
+  return { ...conversation, messages, messages_before: more ? messages[0]!.id : null };
+}
+
+/** Staff open a thread to reach a contact themselves, so a person owns it from the start. */
+export async function openConversation(ctx: Ctx, input: { contact_id: string; channel: string }): Promise<Conversation> {
+  const ws = workspaceOf(ctx);
+  if (!(await contactSummaries(ctx, [input.contact_id])).has(input.contact_id)) {
+    throw new AppError('contact.not_found', 'not_found', 'no such contact in this workspace');
+  }
+  const open = await repo.findUnresolved(ctx.tx, ws, input.contact_id, input.channel);
+  if (open) throw alreadyOpen(open);
+  try {
+    const row = await repo.insertConversation(ctx.tx, {
+      id: newId(),
+      workspace_id: ws,
+      contact_id: input.contact_id,
+      channel: input.channel,
+      status: 'open',
+      owner: 'human',
+      assignee_id: userOf(ctx) ?? null,
+    });
+    return await withContact(ctx, row);
+  } catch (e) {
+    fromWriteError(e);
+  }
+}
+
+export async function assign(ctx: Ctx, id: string, assigneeId: string | null): Promise<Conversation> {
+  return change(ctx, id, { assignee_id: assigneeId });
+}
+
+/** Snoozing needs a time in the future; reopening must not fork a second unresolved thread. */
+export async function setStatus(ctx: Ctx, id: string, input: StatusBody): Promise<Conversation> {
+  const snoozedUntil = input.snoozed_until !== undefined ? new Date(input.snoozed_until) : undefined;
+  if (input.status === 'snoozed') {
+    if (!snoozedUntil) throw invalid('body.snoozed_until', 'required when snoozing');
+    if (snoozedUntil <= ctx.clock.now()) throw invalid('body.snoozed_until', 'must be in the future');
+  } else if (snoozedUntil) {
+    throw invalid('body.snoozed_until', 'only for status snoozed');
+  }
+  const current = await existing(ctx, id);
+  if (current.status === 'resolved' && input.status !== 'resolved') {
+    const other = await repo.findUnresolved(ctx.tx, workspaceOf(ctx), current.contact_id, current.channel, id);
+    if (other) throw alreadyOpen(other);
+  }
+  return change(ctx, id, { status: input.status, snoozed_until: snoozedUntil ?? null });
+}
+
+/** A person answers from now on; a signed-in person also becomes the assignee. */
+export async function takeOver(ctx: Ctx, id: string): Promise<Conversation> {
+  const user = userOf(ctx);
+  return change(ctx, id, { owner: 'human', ...(user ? { assignee_id: user } : {}) });
+}
+
+export async function handBack(ctx: Ctx, id: string): Promise<Conversation> {
+  return change(ctx, id, { owner: 'ai' });
+}
+
+/**
+ * A staff reply, queued for the channel to deliver. Replying takes the conversation over from
+ * the assistant so that it never talks over a person, assigns it to the replier when nobody
+ * has it, and marks it read.
+ */
+export async function reply(ctx: Ctx, id: string, body: string): Promise<Message> {
+  const ws = workspaceOf(ctx);
+  const conversation = await existing(ctx, id);
+  const user = userOf(ctx);
+  const now = ctx.clock.now();
+  const message = await repo.insertMessage(ctx.tx, {
+    id: newId(),
+    workspace_id: ws,
+    conversation_id: id,
+    channel: conversation.channel,
+    direction: 'outbound',
+    sender_kind: 'agent',
+    sender_user_id: user ?? null,
+    body,
+    delivery_status: 'queued',
+    created_at: now,
+    updated_at: now,
+  });
+  await repo.updateConversation(ctx.tx, ws, id, {
+    last_message_at: now,
+    owner: 'human',
+    unread_count: 0,
+    ...(user && !conversation.assignee_id ? { assignee_id: user } : {}),
+  });
+  return toMessage(message);
+}
