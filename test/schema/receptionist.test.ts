@@ -157,6 +157,10 @@ const INDEXES: Record<string, [string, string]> = {
   idx_faqs_client: ['faqs', 'btree (client_id)'],
   idx_faqs_category: ['faqs', 'btree (category)'],
   idx_faqs_active: ['faqs', 'btree (is_active)'],
+  // 0009: full-text search over FAQs in each language the product speaks.
+  idx_faqs_search_english: ['faqs', "gin (app.faq_document('english'::regconfig, question, answer, keywords)) WHERE is_active"],
+  idx_faqs_search_indonesian: ['faqs', "gin (app.faq_document('indonesian'::regconfig, question, answer, keywords)) WHERE is_active"],
+  idx_faqs_search_spanish: ['faqs', "gin (app.faq_document('spanish'::regconfig, question, answer, keywords)) WHERE is_active"],
   idx_prompts_client: ['system_prompts', 'btree (client_id)'],
   idx_prompts_type: ['system_prompts', 'btree (prompt_type)'],
   idx_prompts_active: ['system_prompts', 'btree (is_active)'],

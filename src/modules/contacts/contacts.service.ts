@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import type { Ctx } from '../../platform/context.ts';
+import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import type { Contacts } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -10,11 +10,6 @@ import type { Contact, ContactCreate, ContactListQuery, ContactPatch, ContactSum
 import { normalizePhone } from './phone.ts';
 import { workspaceCountry } from '../tenancy/index.ts';
 
-function workspaceOf(ctx: Ctx): string {
-  const ws = 'workspaceId' in ctx.actor ? ctx.actor.workspaceId : undefined;
-  if (!ws) throw new AppError('workspace.required', 'invalid', 'choose a workspace with the X-Workspace-Id header');
-  return ws;
-}
 
 const notFound = () => new AppError('contact.not_found', 'not_found', 'no such contact in this workspace');
 

@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import type { Ctx } from '../../platform/context.ts';
+import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
 import type { Conversations } from '../../platform/db/schema.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -9,11 +9,6 @@ import * as repo from './conversations.repo.ts';
 import type { ConversationRow, InboxPosition, MessageRow } from './conversations.repo.ts';
 import type { Conversation, ConversationListQuery, Message, StatusBody } from './conversations.schema.ts';
 
-function workspaceOf(ctx: Ctx): string {
-  const ws = 'workspaceId' in ctx.actor ? ctx.actor.workspaceId : undefined;
-  if (!ws) throw new AppError('workspace.required', 'invalid', 'choose a workspace with the X-Workspace-Id header');
-  return ws;
-}
 
 /** The signed-in person acting, or undefined for an API key. */
 const userOf = (ctx: Ctx): string | undefined => (ctx.actor.kind === 'user' ? ctx.actor.userId : undefined);

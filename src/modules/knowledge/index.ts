@@ -1,1 +1,4 @@
 export { knowledgeRoutes } from './knowledge.routes.ts';
+export { searchKnowledge } from './knowledge-search.service.ts';
+export { recordFaqUse } from './knowledge.service.ts';
+export type { SearchHit as KnowledgeHit } from './knowledge.schema.ts';

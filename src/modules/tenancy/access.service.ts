@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors.ts';
-import type { Ctx } from '../../platform/context.ts';
+import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { API_KEY_PREFIX } from './auth.service.ts';
@@ -9,11 +9,7 @@ const INVITATION_DAYS = 7;
 
 const notFound = (what: string) => new AppError(`${what}.not_found`, 'not_found', `no such ${what.replace('_', ' ')} in this workspace`);
 
-function workspaceOf(ctx: Ctx): string {
-  const ws = 'workspaceId' in ctx.actor ? ctx.actor.workspaceId : undefined;
-  if (!ws) throw new AppError('workspace.required', 'invalid', 'choose a workspace with the X-Workspace-Id header');
-  return ws;
-}
+const workspaceOf = workspaceIdOf;
 
 // Workspace settings ------------------------------------------------------------------
 
@@ -34,6 +30,7 @@ export async function updateWorkspace(
   patch: Partial<{ name: string; time_zone: string; locale: string; currency: string; country: string; settings: Record<string, unknown> }>,
 ) {
   const { settings, ...rest } = patch;
+  if (Object.keys(patch).length === 0) return getWorkspace(ctx);
   const row = await ctx.tx.db
     .updateTable('workspaces')
     .set({ ...rest, ...(settings ? { settings: JSON.stringify(settings) } : {}) })
