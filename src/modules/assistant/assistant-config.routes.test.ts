@@ -194,7 +194,7 @@ describeEachDatabase('assistant configuration over HTTP', (db, kind) => {
     expect(paths(await t.call('GET', '/api/v1/system-prompts?include_inactive=1', o.as))).toEqual(['query.include_inactive']);
   });
 
-  it('keeps one active prompt per type when versions are created at the same time: the losers get 409', async () => {
+  it('keeps one active prompt per type when versions are created at the same time, each with its own version', async () => {
     const t = api();
     const o = await t.owner(email('owner'));
     const first = await t.call('POST', '/api/v1/system-prompts', { ...o.as, body: { prompt_type: 'whatsapp', system_prompt: 'base' } });
@@ -205,12 +205,8 @@ describeEachDatabase('assistant configuration over HTTP', (db, kind) => {
           : t.call('POST', `/api/v1/system-prompts/${first.body.id}/activate`, o.as),
       ),
     );
-    for (const res of results) {
-      expect([200, 201, 409]).toContain(res.status);
-      if (res.status === 409) expect(res.body.error).toMatchObject({ code: 'system_prompt.concurrent_change', details: { prompt_type: 'whatsapp' } });
-    }
-    // PGlite runs one transaction at a time, so there all of them succeed in turn.
-    if (kind === 'pglite') expect(results.every((r) => r.status < 300)).toBe(true);
+    // Concurrent changes take turns (a lock per workspace and type), so every one succeeds.
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 201, 201, 201]);
     const all = await t.call('GET', '/api/v1/system-prompts?prompt_type=whatsapp&include_inactive=true', o.as);
     expect(all.body.data.filter((p: { is_active: boolean }) => p.is_active)).toHaveLength(1);
     const created = results.filter((r) => r.status === 201).map((r) => r.body.prompt_version);

@@ -134,10 +134,13 @@ export function nextPromptVersion(versions: (string | null)[]): string {
 }
 
 /**
- * Two changes to the same type at once: the partial unique index uq_system_prompts_active
- * lets only one of them leave an active prompt; the other is told to retry.
+ * Changes to one type's prompts take turns: a transaction lock per workspace and type
+ * serialises the version number and the switch of the active prompt, so concurrent edits
+ * all succeed in some order. The partial unique index uq_system_prompts_active stays the
+ * last line of defence; tripping it is reported as a conflict to retry.
  */
-async function guardActive<T>(type: PromptTypeName, change: () => Promise<T>): Promise<T> {
+async function guardActive<T>(ctx: Ctx, type: PromptTypeName, change: () => Promise<T>): Promise<T> {
+  await ctx.tx.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`system_prompts:${workspaceOf(ctx)}:${type}`]);
   try {
     return await change();
   } catch (e) {
@@ -177,7 +180,7 @@ export async function getActiveSystemPrompt(ctx: Ctx, type: PromptTypeName) {
 /** A new version of the type's prompt, made active; the previous versions stay, inactive. */
 export async function createSystemPrompt(ctx: Ctx, input: { prompt_type: PromptTypeName; system_prompt: string }) {
   const ws = workspaceOf(ctx);
-  return guardActive(input.prompt_type, async () => {
+  return guardActive(ctx, input.prompt_type, async () => {
     const version = nextPromptVersion(await repo.promptVersions(ctx.tx, ws, input.prompt_type));
     await repo.deactivatePrompts(ctx.tx, ws, input.prompt_type);
     return toPrompt(await repo.insertPrompt(ctx.tx, ws, { id: newId(), ...input, prompt_version: version }));
@@ -195,7 +198,7 @@ export async function activateSystemPrompt(ctx: Ctx, id: string) {
   const ws = workspaceOf(ctx);
   const prompt = await getSystemPrompt(ctx, id);
   if (prompt.is_active) return prompt;
-  return guardActive(prompt.prompt_type, async () => {
+  return guardActive(ctx, prompt.prompt_type, async () => {
     await repo.deactivatePrompts(ctx.tx, ws, prompt.prompt_type, id);
     return toPrompt(await repo.activatePrompt(ctx.tx, ws, id));
   });
