@@ -6,6 +6,9 @@ import { assistantRoutes } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
 import { conversationsRoutes } from './modules/conversations/index.ts';
 import { knowledgeRoutes } from './modules/knowledge/index.ts';
+import { midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
+import { schedulingRoutes } from './modules/scheduling/index.ts';
+import { notify } from './notify.ts';
 import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes } from './modules/tenancy/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
@@ -68,6 +71,9 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', assistantRoutes(deps));
       app.route('/api/v1', analyticsRoutes(deps));
+      app.route('/api/v1', paymentsRoutes(deps));
+      app.route('/', midtransWebhookRoutes(deps));
+      app.route('/api/v1', schedulingRoutes({ ...deps, notify }));
     },
   });
 }

@@ -1,4 +1,9 @@
+import { paymentsJobs } from './modules/payments/index.ts';
+import { schedulingJobs } from './modules/scheduling/index.ts';
+import { notify } from './notify.ts';
+import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
+import type { Logger } from './platform/log.ts';
 import { withServiceRole } from './platform/db/tenant.ts';
 import type { JobDefinition } from './platform/jobs/queue.ts';
 
@@ -6,8 +11,10 @@ import type { JobDefinition } from './platform/jobs/queue.ts';
  * Every background job of the product, with its schedule. Jobs that span tenants run as
  * the service role; jobs for one workspace run as that workspace's system actor.
  */
-export function jobDefinitions(db: Database): JobDefinition<any>[] {
+export function jobDefinitions({ db, clock, log }: { db: Database; clock: Clock; log: Logger }): JobDefinition<any>[] {
   return [
+    ...paymentsJobs({ db, clock, log }),
+    ...schedulingJobs({ db, clock, log, notify }),
     {
       // Seed 003: guest checkout sessions live 24 hours; sweep them daily.
       name: 'cleanup-guest-sessions',

@@ -40,7 +40,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     throw e;
   }
 
-  const jobs = createJobs({ db, log, definitions: jobDefinitions(db) });
+  const jobs = createJobs({ db, log, definitions: jobDefinitions({ db, clock: systemClock, log }) });
   await jobs.start();
   const secrets = await loadSecretBox({ key: config.FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config.FRONTDESK_DATA_DIR : undefined });
   const app = createServerApp({ db, log, clock: systemClock, secrets, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS });

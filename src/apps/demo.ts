@@ -79,6 +79,15 @@ export async function seedDemo(db: Database, clock: Clock = systemClock): Promis
       }),
     );
     if (demo.input.template === 'amara') await seedAmaraDemo(db, clock, workspaceId, owner.id, extra!.id);
+    if (demo.input.template === 'ari') {
+      // The settlement notification that paid the demo consultation, as the webhook records it.
+      await withTenant(db, { kind: 'system', workspaceId }, (tx) =>
+        tx.db
+          .insertInto('webhook_events')
+          .values({ workspace_id: workspaceId, provider: 'midtrans', event_key: 'demo-eagle-0001:settlement:200', payload: JSON.stringify({ order_id: 'demo-eagle-0001', transaction_status: 'settlement', status_code: '200', gross_amount: '500000.00' }) })
+          .execute(),
+      );
+    }
     seeded.push({ slug: demo.input.slug, workspaceId, created: true });
   }
   return seeded;

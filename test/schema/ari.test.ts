@@ -277,7 +277,10 @@ describeEachDatabase('ARI schema (seeds 000-002)', (db) => {
       'ari_conversations: FOREIGN KEY (workspace_id, conversation_id) REFERENCES conversations(workspace_id, id) ON DELETE SET NULL (conversation_id)',
       'ari_knowledge_entries: FOREIGN KEY (workspace_id, category_id) REFERENCES ari_knowledge_categories(workspace_id, id) ON DELETE SET NULL (category_id)',
       'ari_messages: FOREIGN KEY (workspace_id, ari_conversation_id) REFERENCES ari_conversations(workspace_id, id) ON DELETE CASCADE',
+      // 0012: a payment is for an appointment or a booking.
+      'ari_payments: FOREIGN KEY (workspace_id, appointment_id) REFERENCES ari_appointments(workspace_id, id) ON DELETE SET NULL (appointment_id)',
       'ari_payments: FOREIGN KEY (workspace_id, ari_conversation_id) REFERENCES ari_conversations(workspace_id, id) ON DELETE CASCADE',
+      'ari_payments: FOREIGN KEY (workspace_id, booking_id) REFERENCES bookings(workspace_id, id) ON DELETE SET NULL (booking_id)',
       'webinar_registrations: FOREIGN KEY (workspace_id, contact_id) REFERENCES contacts(workspace_id, id) ON DELETE CASCADE',
       'webinar_registrations: FOREIGN KEY (workspace_id, webinar_id) REFERENCES webinars(workspace_id, id) ON DELETE CASCADE',
     ]);
@@ -612,11 +615,13 @@ describeEachDatabase('ARI schema (seeds 000-002)', (db) => {
         `select c.relname as tbl, t.tgname, p.proname as fn
            from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_proc p on p.oid = t.tgfoid
           where not t.tgisinternal and c.relnamespace = 'public'::regnamespace and c.relname = any($1::text[])
+            and p.proname = 'handle_updated_at'
           order by 1`,
         [[...SEED_000_TABLES, ...SEED_001_TABLES]],
       );
       return rows;
     });
+    // Later migrations add guard triggers (seats, payment status); this is about updated_at.
     expect(rows).toEqual(TRIGGERED.map((t) => ({ tbl: t, tgname: `set_${t}_updated_at`, fn: 'handle_updated_at' })));
   });
 

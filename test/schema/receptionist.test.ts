@@ -185,6 +185,13 @@ const INDEXES: Record<string, [string, string]> = {
   ],
   idx_calls_contact: ['calls', 'btree (workspace_id, contact_id, created_at) WHERE (contact_id IS NOT NULL)'],
   idx_sms_contact: ['sms_messages', 'btree (workspace_id, contact_id, created_at) WHERE (contact_id IS NOT NULL)'],
+  // 0011: the scheduling engine's range scans and the reminder and confirmation jobs.
+  idx_bookings_scheduled: ['bookings', 'btree (workspace_id, scheduled_at)'],
+  idx_bookings_reminder_due: [
+    'bookings',
+    "btree (scheduled_at) WHERE ((reminder_sent IS NOT TRUE) AND (status = ANY (ARRAY['pending'::text, 'scheduled'::text, 'confirmed'::text])))",
+  ],
+  idx_bookings_confirmation_due: ['bookings', "btree (scheduled_at) WHERE ((confirmation_sent IS NOT TRUE) AND (status = 'confirmed'::text))"],
 };
 
 const BOOKING = `insert into bookings (customer_name, customer_phone, service_type, appointment_date, appointment_time)
@@ -204,7 +211,8 @@ describeEachDatabase('seed 004 schema: tables, columns, indexes, triggers, polic
 
   it("has the seed's updated_at triggers on update_updated_at_column()", async () => {
     const fn = 'update_updated_at_column()';
-    expect(await triggersOf(db(), 'bookings')).toEqual({ update_bookings_updated_at: fn });
+    // 0011 adds the seat guard beside the seed's trigger.
+    expect(await triggersOf(db(), 'bookings')).toEqual({ update_bookings_updated_at: fn, guard_slot_seats: 'app.guard_slot_seats()' });
     expect(await triggersOf(db(), 'calls')).toEqual({ update_calls_updated_at: fn });
     expect(await triggersOf(db(), 'faqs')).toEqual({ update_faqs_updated_at: fn });
     expect(await triggersOf(db(), 'system_prompts')).toEqual({ update_prompts_updated_at: fn });
@@ -215,6 +223,9 @@ describeEachDatabase('seed 004 schema: tables, columns, indexes, triggers, polic
     for (const table of TABLES) expect(await rlsOf(db(), table), table).toEqual({ enabled: true, forced: true });
     expect(Object.keys(await policiesOf(db(), 'bookings')).sort()).toEqual([
       'bookings_customer_read',
+      // 0011: a guest (seed 003) books and reads their own bookings by session token.
+      'bookings_guest_insert',
+      'bookings_guest_read',
       'service_all',
       'tenant_delete',
       'tenant_insert',
@@ -479,9 +490,10 @@ describeEachDatabase('seed 004 data: defaults, checks, keys, triggers, tenancy',
     for (const table of TABLES) {
       const seen = await b.asOwner((tx) => count(tx, `select 1 from ${table} where workspace_id = $1`, [a.workspaceId]));
       expect(seen, table).toBe(0);
-      await expect(asAnon(db(), a.workspaceId, (tx) => tx.query(`select * from ${table}`)), table).rejects.toMatchObject({
-        code: '42501',
-      });
+      // Visitors may read bookings (a guest's own, by token: see 0011), so there they see no rows.
+      const visitor = asAnon(db(), a.workspaceId, (tx) => tx.query(`select * from ${table}`));
+      if (table === 'bookings') expect((await visitor).rowCount, table).toBe(0);
+      else await expect(visitor, table).rejects.toMatchObject({ code: '42501' });
     }
     // Writing into A while acting in B is refused.
     await expect(

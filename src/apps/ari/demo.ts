@@ -81,6 +81,16 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
   ]).execute();
   const webinarId = newId();
   await db.insertInto('webinars').values({ ...ws, id: webinarId, title: 'Info session: Study in Australia', slug: 'study-in-australia', description: 'Monash & Melbourne: biaya, beasiswa, dan kerja part-time.', scheduled_at: at(10 * DAY), duration_minutes: 60, meeting_url: 'https://meet.example.com/eagle-webinar', max_registrations: 100, status: 'published', published_at: at(-3 * DAY) }).execute();
+  // Closed for Independence Day; Midtrans connected in sandbox mode but without keys yet.
+  const year = new Date(now).getUTCFullYear();
+  await db.insertInto('closed_dates').values({ ...ws, id: newId(), date: `${new Date(now).getUTCMonth() > 7 ? year + 1 : year}-08-17`, reason: 'Hari Kemerdekaan' }).execute();
+  await db.insertInto('integrations').values({
+    ...ws,
+    id: newId(),
+    provider: 'midtrans',
+    settings: JSON.stringify({ environment: 'sandbox', client_key: 'SB-Mid-client-demo', base_url: null, merchant_id: null, enabled_payments: ['other_qris', 'gopay', 'shopeepay', 'bca_va', 'bni_va', 'bri_va', 'credit_card'], expiry_minutes: 1440, consultation_price: 500_000, server_key_last4: '' }),
+  }).execute();
+
   const siti = await db.selectFrom('contacts').select('id').where('workspace_id', '=', workspaceId).where('phone', '=', '+6281234567002').executeTakeFirstOrThrow();
   await db.insertInto('webinar_registrations').values({ ...ws, id: newId(), webinar_id: webinarId, contact_id: siti.id }).execute();
 }

@@ -129,3 +129,15 @@ export async function latestMessages(tx: Tx, ws: string, conversationId: string,
 export async function insertMessage(tx: Tx, values: Insertable<Messages>): Promise<MessageRow> {
   return tx.db.insertInto('messages').values(values).returning(MESSAGE).executeTakeFirstOrThrow();
 }
+
+/** The contact's most recently active thread, resolved or not: where a notice to them belongs. */
+export async function latestConversationOf(tx: Tx, ws: string, contactId: string) {
+  return tx.db
+    .selectFrom('conversations')
+    .select(['id', 'channel', 'status'])
+    .where('workspace_id', '=', ws)
+    .where('contact_id', '=', contactId)
+    .orderBy('last_message_at', (ob) => ob.desc().nullsLast())
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}

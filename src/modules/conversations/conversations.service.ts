@@ -222,3 +222,40 @@ export async function reply(ctx: Ctx, id: string, body: string): Promise<Message
   });
   return toMessage(message);
 }
+
+/**
+ * A message the business sends on its own (a reminder, a confirmation, a payment link),
+ * queued in the contact's inbox for the channel to deliver. It goes to the channel the
+ * contact last used; a contact without any thread gets one on WhatsApp. It leaves the
+ * conversation's owner alone: a notice is not the assistant talking.
+ */
+export async function queueNotice(
+  ctx: Ctx,
+  input: { contactId: string; body: string; metadata?: Record<string, unknown> },
+): Promise<{ messageId: string; conversationId: string; channel: string }> {
+  const ws = workspaceOf(ctx);
+  const now = ctx.clock.now();
+  const latest = await repo.latestConversationOf(ctx.tx, ws, input.contactId);
+  const channel = latest?.channel ?? 'whatsapp';
+  let conversationId = latest && latest.status !== 'resolved' ? latest.id : await repo.findUnresolved(ctx.tx, ws, input.contactId, channel);
+  if (!conversationId) {
+    conversationId = (
+      await repo.insertConversation(ctx.tx, { id: newId(), workspace_id: ws, contact_id: input.contactId, channel, created_at: now, updated_at: now })
+    ).id;
+  }
+  const message = await repo.insertMessage(ctx.tx, {
+    id: newId(),
+    workspace_id: ws,
+    conversation_id: conversationId,
+    channel,
+    direction: 'outbound',
+    sender_kind: 'system',
+    body: input.body,
+    delivery_status: 'queued',
+    metadata: JSON.stringify(input.metadata ?? {}),
+    created_at: now,
+    updated_at: now,
+  });
+  await repo.updateConversation(ctx.tx, ws, conversationId, { last_message_at: now });
+  return { messageId: message.id, conversationId, channel };
+}

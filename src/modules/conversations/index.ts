@@ -1,1 +1,2 @@
 export { conversationsRoutes } from './conversations.routes.ts';
+export { queueNotice } from './conversations.service.ts';

@@ -199,16 +199,22 @@ export interface AriMessages {
 
 export interface AriPayments {
   amount: number;
+  appointment_id: string | null;
   ari_conversation_id: string;
+  booking_id: string | null;
   created_at: Generated<Timestamp>;
   currency: Generated<string>;
+  description: string | null;
   expires_at: Timestamp | null;
   gateway: Generated<string>;
   gateway_response: Json | null;
   gateway_transaction_id: string | null;
+  held_at: Timestamp | null;
   id: Generated<string>;
   paid_at: Timestamp | null;
   payment_method: string | null;
+  redirect_url: string | null;
+  snap_token: string | null;
   status: Generated<string>;
   updated_at: Generated<Timestamp>;
   workspace_id: Generated<string>;
@@ -312,6 +318,16 @@ export interface Calls {
   status: string | null;
   transcript: string | null;
   updated_at: Generated<Timestamp | null>;
+  workspace_id: Generated<string>;
+}
+
+export interface ClosedDates {
+  consultant_id: string | null;
+  created_at: Generated<Timestamp>;
+  date: string;
+  id: Generated<string>;
+  reason: string | null;
+  updated_at: Generated<Timestamp>;
   workspace_id: Generated<string>;
 }
 
@@ -427,6 +443,17 @@ export interface GuestSessions {
   workspace_id: Generated<string>;
 }
 
+export interface Integrations {
+  created_at: Generated<Timestamp>;
+  id: string;
+  provider: string;
+  provider_account_id: string | null;
+  secrets: string | null;
+  settings: Generated<Json>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
 export interface Invitations {
   accepted_at: Timestamp | null;
   accepted_by: string | null;
@@ -493,6 +520,14 @@ export interface SystemPrompts {
   prompt_version: Generated<string | null>;
   system_prompt: string;
   updated_at: Generated<Timestamp | null>;
+  workspace_id: Generated<string>;
+}
+
+export interface WebhookEvents {
+  event_key: string;
+  payload: Json;
+  provider: string;
+  received_at: Generated<Timestamp>;
   workspace_id: Generated<string>;
 }
 
@@ -565,6 +600,7 @@ export interface DB {
   "auth.users": AuthUsers;
   bookings: Bookings;
   calls: Calls;
+  closed_dates: ClosedDates;
   consultant_slots: ConsultantSlots;
   contact_timeline: ContactTimeline;
   contacts: Contacts;
@@ -572,11 +608,13 @@ export interface DB {
   customers: Customers;
   faqs: Faqs;
   guest_sessions: GuestSessions;
+  integrations: Integrations;
   invitations: Invitations;
   messages: Messages;
   platform_events: PlatformEvents;
   sms_messages: SmsMessages;
   system_prompts: SystemPrompts;
+  webhook_events: WebhookEvents;
   webinar_registrations: WebinarRegistrations;
   webinars: Webinars;
   workspace_members: WorkspaceMembers;

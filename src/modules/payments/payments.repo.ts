@@ -1,0 +1,151 @@
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Tx } from '../../platform/db/database.ts';
+import type { AriPayments } from '../../platform/db/schema.ts';
+import type { Payment } from './payments.schema.ts';
+import type { PaymentStatus } from './status.ts';
+
+const COLUMNS = [
+  'id', 'gateway_transaction_id', 'status', 'amount', 'currency', 'payment_method', 'gateway', 'appointment_id', 'booking_id',
+  'ari_conversation_id', 'description', 'snap_token', 'redirect_url', 'held_at', 'expires_at', 'paid_at', 'gateway_response',
+  'created_at', 'updated_at',
+] as const;
+
+type Row = Pick<Selectable<AriPayments>, (typeof COLUMNS)[number]>;
+
+const toPayment = ({ gateway_transaction_id, ...r }: Row): Payment => ({
+  ...r,
+  order_id: gateway_transaction_id,
+  status: r.status as PaymentStatus,
+  gateway_response: r.gateway_response as Record<string, unknown> | null,
+});
+
+export async function insertPayment(tx: Tx, values: Insertable<AriPayments>): Promise<Payment> {
+  return toPayment(await tx.db.insertInto('ari_payments').values(values).returning(COLUMNS).executeTakeFirstOrThrow());
+}
+
+export async function findPayment(tx: Tx, ws: string, id: string, o: { lock?: boolean } = {}): Promise<Payment | undefined> {
+  let q = tx.db.selectFrom('ari_payments').select(COLUMNS).where('workspace_id', '=', ws).where('id', '=', id);
+  if (o.lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row && toPayment(row);
+}
+
+export async function updatePayment(tx: Tx, ws: string, id: string, patch: Updateable<AriPayments>): Promise<Payment> {
+  return toPayment(
+    await tx.db.updateTable('ari_payments').set(patch).where('workspace_id', '=', ws).where('id', '=', id).returning(COLUMNS).executeTakeFirstOrThrow(),
+  );
+}
+
+export async function listPayments(
+  tx: Tx,
+  ws: string,
+  f: { status?: string | undefined; appointmentId?: string | undefined; bookingId?: string | undefined; ariConversationId?: string | undefined; cursor?: string | undefined; limit: number },
+): Promise<Payment[]> {
+  let q = tx.db.selectFrom('ari_payments').select(COLUMNS).where('workspace_id', '=', ws);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.appointmentId) q = q.where('appointment_id', '=', f.appointmentId);
+  if (f.bookingId) q = q.where('booking_id', '=', f.bookingId);
+  if (f.ariConversationId) q = q.where('ari_conversation_id', '=', f.ariConversationId);
+  if (f.cursor) q = q.where('id', '<', f.cursor);
+  const rows = await q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+  return rows.map(toPayment);
+}
+
+type Target = { appointmentId: string } | { bookingId: string };
+
+const forTarget = (t: Target) => ('appointmentId' in t ? (['appointment_id', t.appointmentId] as const) : (['booking_id', t.bookingId] as const));
+
+/** Pending links of the target whose time is up, which the expiry job has not reached yet. */
+export async function expireLapsedFor(tx: Tx, ws: string, target: Target, now: Date): Promise<void> {
+  const [column, id] = forTarget(target);
+  await tx.db
+    .updateTable('ari_payments')
+    .set({ status: 'expired' })
+    .where('workspace_id', '=', ws)
+    .where(column, '=', id)
+    .where('status', '=', 'pending')
+    .where('held_at', 'is', null)
+    .where('expires_at', '<=', now)
+    .execute();
+}
+
+/** A payment of the target that is paid, or still open: pending, and held or not yet run out. */
+export async function findLivePayment(tx: Tx, ws: string, target: Target, now: Date): Promise<{ id: string; status: string } | undefined> {
+  const [column, id] = forTarget(target);
+  return tx.db
+    .selectFrom('ari_payments')
+    .select(['id', 'status'])
+    .where('workspace_id', '=', ws)
+    .where(column, '=', id)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'success'),
+        eb.and([eb('status', '=', 'pending'), eb.or([eb('held_at', 'is not', null), eb('expires_at', 'is', null), eb('expires_at', '>', now)])]),
+      ]),
+    )
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
+/** Every pending payment past its deadline, in all workspaces (the expiry job, as the service role). */
+export async function expireDuePayments(tx: Tx, now: Date): Promise<{ workspace_id: string; id: string }[]> {
+  return tx.db
+    .updateTable('ari_payments')
+    .set({ status: 'expired' })
+    .where('status', '=', 'pending')
+    .where('held_at', 'is', null)
+    .where('expires_at', '<=', now)
+    .returning(['workspace_id', 'id'])
+    .execute();
+}
+
+/** Records a provider event; false when it was recorded before (a redelivery). */
+export async function recordWebhookEvent(tx: Tx, ws: string, provider: string, eventKey: string, payload: unknown, at: Date): Promise<boolean> {
+  const row = await tx.db
+    .insertInto('webhook_events')
+    .values({ workspace_id: ws, provider, event_key: eventKey, payload: JSON.stringify(payload), received_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .returning('event_key')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+// What a payment is for ----------------------------------------------------------------------
+// TODO(lead): these read scheduling's and contacts' rows directly; swap for lookups exported
+// by those modules' index.ts once they have them.
+
+export interface Payer {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export async function findAppointmentToPay(tx: Tx, ws: string, appointmentId: string): Promise<({ ari_conversation_id: string } & Payer) | undefined> {
+  return tx.db
+    .selectFrom('ari_appointments as a')
+    .innerJoin('ari_conversations as ac', (j) => j.onRef('ac.workspace_id', '=', 'a.workspace_id').onRef('ac.id', '=', 'a.ari_conversation_id'))
+    .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 'ac.workspace_id').onRef('c.id', '=', 'ac.contact_id'))
+    .select(['a.ari_conversation_id', 'c.name', 'c.email', 'c.phone'])
+    .where('a.workspace_id', '=', ws)
+    .where('a.id', '=', appointmentId)
+    .executeTakeFirst();
+}
+
+export async function findBookingToPay(
+  tx: Tx,
+  ws: string,
+  bookingId: string,
+): Promise<({ contact_id: string | null; service_type: string; payment_amount: string | null; payment_currency: string | null } & Payer) | undefined> {
+  return tx.db
+    .selectFrom('bookings')
+    .select(['contact_id', 'service_type', 'payment_amount', 'payment_currency', 'customer_name as name', 'customer_email as email', 'customer_phone as phone'])
+    .where('workspace_id', '=', ws)
+    .where('id', '=', bookingId)
+    .executeTakeFirst();
+}
+
+/** The contact's assistant record, created when it has none (app.ensure_ari_conversation). */
+export async function ensureAriConversation(tx: Tx, contactId: string): Promise<string> {
+  const { rows } = await sql<{ id: string }>`select app.ensure_ari_conversation(${contactId}) as id`.execute(tx.db);
+  return rows[0]!.id;
+}

@@ -1,0 +1,223 @@
+import type { Ctx } from '../../platform/context.ts';
+import { fromDatabaseError } from '../../platform/db/errors.ts';
+import { AppError } from '../../platform/errors.ts';
+import { toPage } from '../../platform/http/router.ts';
+import { newId } from '../../platform/ids.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import { createSnapTransaction, getTransactionStatus, type MidtransReport, type SnapRequest } from './midtrans.client.ts';
+import { orderIdFor } from './order-id.ts';
+import * as repo from './payments.repo.ts';
+import type { Payment, PaymentCreate, PaymentListQuery, RefundInput } from './payments.schema.ts';
+import { midtransAccount, workspaceOf } from './settings.service.ts';
+import { nextStatus, outcomeOf } from './status.ts';
+
+const notFound = () => new AppError('payment.not_found', 'not_found', 'no such payment in this workspace');
+
+const invalid = (path: string, message: string) =>
+  new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
+
+/** Midtrans reads times as Jakarta time, "2026-03-02 09:00:00 +0700". */
+function jakartaTime(d: Date): string {
+  const t = new Date(d.getTime() + 7 * 3_600_000).toISOString();
+  return `${t.slice(0, 10)} ${t.slice(11, 19)} +0700`;
+}
+
+/** Midtrans sends amounts back with two decimals ("500000.00"); ours are whole rupiah. */
+const sameAmount = (gross: string, amount: number) => /^\d+(\.0+)?$/.test(gross) && Number(gross.split('.')[0]) === amount;
+
+/** An IDR booking amount ("150000.00") as whole rupiah, when it is one. */
+function wholeRupiah(amount: string | null, currency: string | null): number | undefined {
+  if (amount === null || currency !== 'IDR' || !/^\d+(\.0+)?$/.test(amount)) return undefined;
+  const n = Number(amount.split('.')[0]);
+  return n > 0 ? n : undefined;
+}
+
+interface Subject {
+  target: { appointmentId: string } | { bookingId: string };
+  ariConversationId: string;
+  payer: repo.Payer;
+  amount: number | undefined;
+  itemName: string;
+}
+
+/** What is being paid for: its assistant conversation, who pays, and the default price. */
+async function subjectOf(ctx: Ctx, ws: string, input: PaymentCreate, consultationPrice: number): Promise<Subject> {
+  if (input.appointment_id) {
+    const a = await repo.findAppointmentToPay(ctx.tx, ws, input.appointment_id);
+    if (!a) throw new AppError('appointment.not_found', 'not_found', 'no such appointment in this workspace');
+    const { ari_conversation_id, ...payer } = a;
+    return { target: { appointmentId: input.appointment_id }, ariConversationId: ari_conversation_id, payer, amount: consultationPrice, itemName: 'Consultation' };
+  }
+  const b = await repo.findBookingToPay(ctx.tx, ws, input.booking_id!);
+  if (!b) throw new AppError('booking.not_found', 'not_found', 'no such booking in this workspace');
+  if (!b.contact_id) {
+    throw new AppError('payment.booking_without_contact', 'conflict', 'the booking has no contact; link it to a contact before taking payment');
+  }
+  const { contact_id, service_type, payment_amount, payment_currency, ...payer } = b;
+  return {
+    target: { bookingId: input.booking_id! },
+    ariConversationId: await repo.ensureAriConversation(ctx.tx, contact_id),
+    payer,
+    amount: wholeRupiah(payment_amount, payment_currency),
+    itemName: service_type,
+  };
+}
+
+function customerDetails(p: repo.Payer): SnapRequest['customer_details'] {
+  const details = {
+    ...(p.name ? { first_name: p.name.slice(0, 255) } : {}),
+    ...(p.email ? { email: p.email } : {}),
+    ...(p.phone ? { phone: p.phone } : {}),
+  };
+  return Object.keys(details).length ? details : undefined;
+}
+
+/**
+ * Opens a Snap payment link for an appointment or a booking. Midtrans is called before
+ * anything is written, so no row is locked while it answers; a concurrent request for the
+ * same target loses on the one-pending-payment index. A link that ran out before the expiry
+ * job saw it is expired here, to make way for the new one.
+ */
+export async function createPayment(ctx: Ctx, secrets: SecretBox, input: PaymentCreate): Promise<Payment> {
+  const ws = workspaceOf(ctx);
+  const account = await midtransAccount(ctx, secrets);
+  const subject = await subjectOf(ctx, ws, input, account.settings.consultation_price);
+  const amount = input.amount ?? subject.amount;
+  if (amount === undefined) throw invalid('body.amount', "required: the booking has no IDR payment_amount");
+
+  const now = new Date(Math.floor(ctx.clock.now().getTime() / 1000) * 1000);
+  const live = await repo.findLivePayment(ctx.tx, ws, subject.target, now);
+  if (live) {
+    const paid = live.status === 'success';
+    throw new AppError(paid ? 'payment.already_paid' : 'payment.already_pending', 'conflict', paid ? 'this is paid already' : 'a payment link for this is still open', {
+      payment_id: live.id,
+    });
+  }
+
+  const id = newId();
+  const orderId = orderIdFor(ws, id);
+  const name = (input.description ?? subject.itemName).slice(0, 50);
+  const customer = customerDetails(subject.payer);
+  const request: SnapRequest = {
+    transaction_details: { order_id: orderId, gross_amount: amount },
+    item_details: [{ id: 'appointmentId' in subject.target ? 'consultation' : 'booking', price: amount, quantity: 1, name }],
+    ...(customer ? { customer_details: customer } : {}),
+    enabled_payments: account.settings.enabled_payments,
+    expiry: { start_time: jakartaTime(now), unit: 'minute', duration: account.settings.expiry_minutes },
+  };
+  const snap = await createSnapTransaction(account.endpoint, request);
+  ctx.log.info({ payment_id: id, order_id: orderId, amount }, 'midtrans snap transaction created');
+
+  await repo.expireLapsedFor(ctx.tx, ws, subject.target, now);
+  try {
+    return await repo.insertPayment(ctx.tx, {
+      id,
+      workspace_id: ws,
+      ari_conversation_id: subject.ariConversationId,
+      amount,
+      currency: 'IDR',
+      gateway: 'midtrans',
+      gateway_transaction_id: orderId,
+      gateway_response: JSON.stringify({ snap }),
+      status: 'pending',
+      description: input.description ?? null,
+      snap_token: snap.token,
+      redirect_url: snap.redirect_url,
+      appointment_id: 'appointmentId' in subject.target ? subject.target.appointmentId : null,
+      booking_id: 'bookingId' in subject.target ? subject.target.bookingId : null,
+      expires_at: new Date(now.getTime() + account.settings.expiry_minutes * 60_000),
+    });
+  } catch (e) {
+    const err = fromDatabaseError(e);
+    if (err?.details?.constraint === 'ari_payments_one_pending_per_appointment' || err?.details?.constraint === 'ari_payments_one_pending_per_booking') {
+      throw new AppError('payment.already_pending', 'conflict', 'a payment link for this is still open');
+    }
+    throw err ?? e;
+  }
+}
+
+export async function getPayment(ctx: Ctx, id: string): Promise<Payment> {
+  const p = await repo.findPayment(ctx.tx, workspaceOf(ctx), id);
+  if (!p) throw notFound();
+  return p;
+}
+
+export async function listPayments(ctx: Ctx, q: PaymentListQuery) {
+  const rows = await repo.listPayments(ctx.tx, workspaceOf(ctx), {
+    status: q.status,
+    appointmentId: q.appointment_id,
+    bookingId: q.booking_id,
+    ariConversationId: q.ari_conversation_id,
+    cursor: q.cursor,
+    limit: q.limit,
+  });
+  return toPage(rows, q.limit);
+}
+
+type Report = { source: 'notification' | 'status_check' } & MidtransReport;
+
+/**
+ * Applies what Midtrans reported to a payment locked by the caller. The status moves only
+ * forward; every report is kept in gateway_response with what it did, including reports that
+ * change nothing (a late pending, an amount that does not match, an unknown status).
+ */
+export async function applyReport(ctx: Ctx, payment: Payment, { source, signature_key: _signature, ...report }: Report): Promise<Payment> {
+  const now = ctx.clock.now();
+  const outcome = outcomeOf(report.transaction_status, report.fraud_status);
+  const amountMatches = sameAmount(report.gross_amount, payment.amount);
+  const to = outcome && amountMatches ? nextStatus(payment.status, outcome.status) : undefined;
+  const ignored = !outcome ? 'unknown_status' : !amountMatches ? 'amount_mismatch' : !to && outcome.status !== payment.status ? 'not_forward' : undefined;
+  const hold = outcome?.held && payment.status === 'pending' && !payment.held_at;
+
+  const previous = payment.gateway_response ?? {};
+  const reports = Array.isArray(previous.reports) ? previous.reports : [];
+  const entry = { ...report, source, received_at: now.toISOString(), ...(to ? { status_to: to } : {}), ...(hold ? { held: true } : {}), ...(ignored ? { ignored } : {}) };
+
+  ctx.log[ignored ? 'warn' : 'info'](
+    { payment_id: payment.id, order_id: payment.order_id, transaction_status: report.transaction_status, from: payment.status, to: to ?? payment.status, ignored, source },
+    'midtrans report',
+  );
+  return repo.updatePayment(ctx.tx, workspaceOf(ctx), payment.id, {
+    gateway_response: JSON.stringify({ ...previous, reports: [...reports, entry] }),
+    ...(to ? { status: to } : {}),
+    ...(to === 'success' ? { paid_at: now } : {}),
+    ...(hold ? { held_at: now } : {}),
+    ...(report.payment_type && !ignored ? { payment_method: report.payment_type.slice(0, 50) } : {}),
+  });
+}
+
+/** Asks Midtrans for the transaction's status and applies it like a notification. */
+export async function checkPayment(ctx: Ctx, secrets: SecretBox, id: string): Promise<Payment> {
+  const ws = workspaceOf(ctx);
+  const payment = await getPayment(ctx, id);
+  if (payment.gateway !== 'midtrans' || !payment.order_id) {
+    throw new AppError('payment.not_midtrans', 'conflict', 'this payment was not made through Midtrans');
+  }
+  const account = await midtransAccount(ctx, secrets);
+  const report = await getTransactionStatus(account.endpoint, payment.order_id);
+  if (!report) return payment; // the customer has not chosen how to pay yet
+  const locked = await repo.findPayment(ctx.tx, ws, id, { lock: true });
+  return applyReport(ctx, locked!, { ...report, source: 'status_check' });
+}
+
+/** Records a refund made through Midtrans's dashboard or by transfer: money moves elsewhere. */
+export async function refundPayment(ctx: Ctx, id: string, input: RefundInput): Promise<Payment> {
+  const ws = workspaceOf(ctx);
+  const payment = await repo.findPayment(ctx.tx, ws, id, { lock: true });
+  if (!payment) throw notFound();
+  if (payment.status !== 'success') {
+    throw new AppError('payment.not_refundable', 'conflict', `only a successful payment can be refunded; this one is ${payment.status}`, { status: payment.status });
+  }
+  const amount = input.amount ?? payment.amount;
+  if (amount > payment.amount) throw invalid('body.amount', `at most the payment's amount, ${payment.amount}`);
+  const previous = payment.gateway_response ?? {};
+  const refunds = Array.isArray(previous.refunds) ? previous.refunds : [];
+  const refund = {
+    amount,
+    reason: input.reason,
+    refunded_at: ctx.clock.now().toISOString(),
+    ...(ctx.actor.kind === 'user' ? { by_user_id: ctx.actor.userId } : ctx.actor.kind === 'api_key' ? { by_api_key_id: ctx.actor.apiKeyId } : {}),
+  };
+  ctx.log.info({ payment_id: id, amount }, 'payment refund recorded');
+  return repo.updatePayment(ctx.tx, ws, id, { status: 'refunded', gateway_response: JSON.stringify({ ...previous, refunds: [...refunds, refund] }) });
+}

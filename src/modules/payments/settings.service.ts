@@ -1,0 +1,87 @@
+import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import { findIntegration, saveIntegration, type IntegrationRow } from './integrations.repo.ts';
+import { coreBaseUrl, snapBaseUrl, type MidtransEndpoint } from './midtrans.client.ts';
+import { StoredMidtransSettings, type MidtransSettings, type MidtransSettingsInput } from './payments.schema.ts';
+
+export const MIDTRANS = 'midtrans';
+export const WEBHOOK_PATH = '/webhooks/midtrans';
+
+export const workspaceOf = workspaceIdOf;
+
+/** A workspace's Midtrans account: what to call it with and how payments are made. */
+export interface MidtransAccount {
+  endpoint: MidtransEndpoint;
+  settings: StoredMidtransSettings;
+}
+
+function toSettings(row: IntegrationRow, publicUrl: string | undefined): MidtransSettings {
+  const s = StoredMidtransSettings.parse(row.settings);
+  const endpoint = { serverKey: '', environment: s.environment, baseUrl: s.base_url };
+  return {
+    provider: 'midtrans',
+    environment: s.environment,
+    client_key: s.client_key,
+    server_key_set: row.secrets !== null,
+    server_key_last4: s.server_key_last4,
+    base_url: s.base_url,
+    merchant_id: s.merchant_id,
+    enabled_payments: s.enabled_payments,
+    expiry_minutes: s.expiry_minutes,
+    consultation_price: s.consultation_price,
+    currency: 'IDR',
+    snap_url: snapBaseUrl(endpoint),
+    core_api_url: coreBaseUrl(endpoint),
+    notification_url: publicUrl ? `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}` : null,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export async function getMidtransSettings(ctx: Ctx, publicUrl: string | undefined): Promise<MidtransSettings> {
+  const row = await findIntegration(ctx.tx, workspaceOf(ctx), MIDTRANS);
+  if (!row) throw new AppError('integration.not_found', 'not_found', 'Midtrans is not set up in this workspace');
+  return toSettings(row, publicUrl);
+}
+
+/** Replaces the settings; the stored server key stays when none is given. */
+export async function putMidtransSettings(ctx: Ctx, secrets: SecretBox, input: MidtransSettingsInput, publicUrl: string | undefined): Promise<MidtransSettings> {
+  const ws = workspaceOf(ctx);
+  const { server_key, ...rest } = input;
+  const existing = await findIntegration(ctx.tx, ws, MIDTRANS);
+  const previous = existing?.secrets ? StoredMidtransSettings.safeParse(existing.settings).data : undefined;
+  if (!server_key && !previous) {
+    throw new AppError('validation.failed', 'invalid', 'the request is not valid', {
+      issues: [{ path: 'body.server_key', message: 'required: no server key is stored yet' }],
+    });
+  }
+  const settings: StoredMidtransSettings = {
+    ...rest,
+    server_key_last4: server_key ? server_key.slice(-4) : previous!.server_key_last4,
+  };
+  const row = await saveIntegration(ctx.tx, ws, MIDTRANS, {
+    settings,
+    secrets: server_key ? secrets.seal(JSON.stringify({ server_key })) : existing!.secrets,
+    provider_account_id: rest.merchant_id,
+  });
+  return toSettings(row, publicUrl);
+}
+
+/** The workspace's Midtrans account, or undefined when it has none (webhooks answer 404 then). */
+export async function findMidtransAccount(tx: Tx, ws: string, secrets: SecretBox): Promise<MidtransAccount | undefined> {
+  const row = await findIntegration(tx, ws, MIDTRANS);
+  if (!row?.secrets) return undefined;
+  const settings = StoredMidtransSettings.parse(row.settings);
+  const { server_key } = JSON.parse(secrets.open(row.secrets)) as { server_key: string };
+  return { settings, endpoint: { serverKey: server_key, environment: settings.environment, baseUrl: settings.base_url } };
+}
+
+export async function midtransAccount(ctx: Ctx, secrets: SecretBox): Promise<MidtransAccount> {
+  const account = await findMidtransAccount(ctx.tx, workspaceOf(ctx), secrets);
+  if (!account) {
+    throw new AppError('payment.midtrans_not_configured', 'conflict', 'set up Midtrans first: PUT /api/v1/integrations/midtrans');
+  }
+  return account;
+}
