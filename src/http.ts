@@ -1,5 +1,6 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import { ariRoutes } from './apps/ari/routes.ts';
 import { templates } from './apps/templates.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
 import { assistantRoutes } from './modules/assistant/index.ts';
@@ -70,6 +71,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', conversationsRoutes(deps));
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', assistantRoutes(deps));
+      app.route('/api/v1', ariRoutes(deps));
       app.route('/api/v1', analyticsRoutes(deps));
       app.route('/api/v1', paymentsRoutes(deps));
       app.route('/', midtransWebhookRoutes(deps));

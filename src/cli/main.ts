@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { seedDemo } from '../apps/demo.ts';
 import { registerApiKeyCommands } from './api-keys.ts';
 import { registerAvailabilityCommand } from './availability.ts';
+import { registerChatCommand } from './chat.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
 import { createWorkspace, ensureUser, setPassword, templateSchema } from '../modules/tenancy/index.ts';
@@ -179,6 +180,7 @@ export function buildProgram(config: () => Config): Command {
 
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
+  registerChatCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
 
   return program;
 }

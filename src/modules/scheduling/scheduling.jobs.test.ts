@@ -30,6 +30,10 @@ describeEachDatabase('reminders and confirmations', (db) => {
     sent.push({ ...n, workspaceId: (ctx.actor as { workspaceId: string }).workspaceId });
   };
   const deps = () => ({ db: db(), log: silentLogger(), clock, notify });
+  // The API queues a confirmation as soon as a booking is confirmed; a booking the payments
+  // trigger confirms has had none yet. That is the case the job catches, so emulate it.
+  const confirmedWithoutNotice = (workspaceId: string, id: string) =>
+    withTenant(db(), { kind: 'system', workspaceId }, (tx) => tx.query('update bookings set confirmation_sent = false where id = $1', [id]));
   const sentTo = (workspaceId: string) => sent.filter((s) => s.workspaceId === workspaceId).map(({ workspaceId: _w, ...n }) => n);
 
   let t: App;
@@ -53,6 +57,7 @@ describeEachDatabase('reminders and confirmations', (db) => {
     await expectCall(t, 200, 'POST', `/api/v1/appointments/${made.cancelled!.id}/status`, { ...as, body: { status: 'cancelled' } });
     made.b1 = await booking('2026-03-09T10:00:00-04:00', { status: 'scheduled' });
     made.b2 = await booking('2026-03-09T12:00:00-04:00', { status: 'confirmed' });
+    await confirmedWithoutNotice(toronto, made.b2!.id);
   });
 
   it('sends the reminders due within the lead time and the pending confirmations, once, in the workspace language', async () => {
@@ -138,6 +143,7 @@ describeEachDatabase('reminders and confirmations', (db) => {
       const b = await expectCall(bogota.t, 201, 'POST', '/api/v1/bookings', {
         ...bogota.as, body: { customer_name: 'Carlos Gómez', customer_phone: '300 123 4567', service_type: 'limpieza básica', start: '2026-03-10T10:00:00-05:00', status: 'confirmed' },
       });
+      await confirmedWithoutNotice(bogota.owner.workspaceId, b.id);
 
       clock.set('2026-03-10T01:20:00Z'); // 08:20 WIB: 100 minutes ahead, within two hours
       await sendDueNotices(deps());

@@ -1,0 +1,382 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../platform/db/database.ts';
+import { newId } from '../../platform/ids.ts';
+import {
+  DEFAULT_SCORING,
+  type DestinationOption,
+  type DestinationRequirements,
+  type FlowStage,
+  type Persona,
+  type ScoringConfig,
+} from '../../modules/assistant/engine/index.ts';
+
+/**
+ * What a turn reads and writes, over the tables of contacts, the inbox and the assistant.
+ * TODO(lead): the contacts, inbox, assistant-config and destination queries stand in for
+ * exports those modules do not have yet (see the report); swap each for its module's
+ * function once it is exported.
+ */
+
+export type Channel = 'whatsapp' | 'sms' | 'webchat' | 'voice';
+
+// Contacts -----------------------------------------------------------------------------------
+
+/** The contact with this E.164 phone, created (with `source`) when the workspace has none. */
+export async function findOrCreateContact(tx: Tx, ws: string, phone: string, source: Channel): Promise<string> {
+  const created = await tx.db
+    .insertInto('contacts')
+    .values({ id: newId(), workspace_id: ws, phone, source })
+    .onConflict((oc) => oc.columns(['workspace_id', 'phone']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (created) return created.id;
+  const found = await tx.db.selectFrom('contacts').select('id').where('workspace_id', '=', ws).where('phone', '=', phone).executeTakeFirstOrThrow();
+  return found.id;
+}
+
+export async function contactExists(tx: Tx, ws: string, id: string): Promise<boolean> {
+  return (await tx.db.selectFrom('contacts').select('id').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+export interface LeadSync {
+  lead_score: number;
+  lead_temperature: string;
+  lead_status: string;
+  /** Fill the contact's name and email from the conversation where it has none. */
+  name?: string | undefined;
+  email?: string | undefined;
+  /** Added to the contact's tags (once each). */
+  tags?: string[];
+  /** Appended to the contact's notes. */
+  note?: string | undefined;
+  now: Date;
+}
+
+/** The assistant's judgement on the contact record; a customer stays a customer. */
+export async function syncContact(tx: Tx, ws: string, id: string, s: LeadSync): Promise<void> {
+  const tags = s.tags ?? [];
+  await tx.db
+    .updateTable('contacts')
+    .set({
+      lead_score: s.lead_score,
+      lead_temperature: s.lead_temperature,
+      lead_status: sql<string>`case when lead_status = 'customer' then lead_status else ${s.lead_status} end`,
+      name: sql<string | null>`coalesce(name, ${s.name ?? null}::text)`,
+      email: sql<string | null>`coalesce(email, ${s.email ?? null}::text)`,
+      tags: sql<string[]>`tags || array(select t from unnest(${tags}::text[]) as t where t <> all (tags))`,
+      notes: s.note ? sql<string>`case when coalesce(notes, '') = '' then ${s.note}::text else notes || E'\n\n' || ${s.note}::text end` : sql<string | null>`notes`,
+      last_contact: s.now,
+    })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function touchContact(tx: Tx, ws: string, id: string, now: Date): Promise<void> {
+  await tx.db.updateTable('contacts').set({ last_contact: now }).where('workspace_id', '=', ws).where('id', '=', id).execute();
+}
+
+// The inbox ----------------------------------------------------------------------------------
+
+export interface InboxThread {
+  id: string;
+  owner: string;
+}
+
+/** The contact's unresolved thread on the channel, or a new one the assistant answers. */
+export async function findOrOpenConversation(tx: Tx, ws: string, contactId: string, channel: Channel): Promise<InboxThread> {
+  const find = () =>
+    tx.db
+      .selectFrom('conversations')
+      .select(['id', 'owner'])
+      .where('workspace_id', '=', ws)
+      .where('contact_id', '=', contactId)
+      .where('channel', '=', channel)
+      .where('status', '<>', 'resolved')
+      .executeTakeFirst();
+  const open = await find();
+  if (open) return open;
+  // A concurrent first message may open it first: the partial unique index lets one through.
+  const created = await tx.db
+    .insertInto('conversations')
+    .values({ id: newId(), workspace_id: ws, contact_id: contactId, channel, status: 'open', owner: 'ai' })
+    .onConflict((oc) => oc.doNothing())
+    .returning(['id', 'owner'])
+    .executeTakeFirst();
+  return created ?? (await find())!;
+}
+
+/** Locks the thread and reads who answers it now, as committed by anyone. */
+export async function lockOwner(tx: Tx, ws: string, conversationId: string): Promise<string> {
+  const row = await tx.db
+    .selectFrom('conversations')
+    .select('owner')
+    .where('workspace_id', '=', ws)
+    .where('id', '=', conversationId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return row.owner;
+}
+
+/** Undefined when the provider's message id was recorded before (a redelivery). */
+export async function insertInbound(
+  tx: Tx,
+  ws: string,
+  m: { conversationId: string; channel: Channel; body: string; providerMessageId: string | undefined; now: Date },
+): Promise<string | undefined> {
+  const row = await tx.db
+    .insertInto('messages')
+    .values({
+      id: newId(),
+      workspace_id: ws,
+      conversation_id: m.conversationId,
+      channel: m.channel,
+      direction: 'inbound',
+      sender_kind: 'contact',
+      body: m.body,
+      provider_message_id: m.providerMessageId ?? null,
+      delivery_status: 'received',
+      created_at: m.now,
+      updated_at: m.now,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'provider_message_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** The assistant's reply to an inbound message, if it gave one. */
+export async function findEarlierReply(tx: Tx, ws: string, channel: Channel, providerMessageId: string): Promise<string | null> {
+  const row = await tx.db
+    .selectFrom('messages as inbound')
+    .innerJoin('messages as reply', (j) =>
+      j
+        .onRef('reply.workspace_id', '=', 'inbound.workspace_id')
+        .onRef('reply.conversation_id', '=', 'inbound.conversation_id')
+        .on(sql<boolean>`reply.metadata->>'in_reply_to' = inbound.id::text`),
+    )
+    .select('reply.body')
+    .where('inbound.workspace_id', '=', ws)
+    .where('inbound.channel', '=', channel)
+    .where('inbound.provider_message_id', '=', providerMessageId)
+    .executeTakeFirst();
+  return row?.body ?? null;
+}
+
+export async function insertOutbound(
+  tx: Tx,
+  ws: string,
+  m: { conversationId: string; channel: Channel; body: string; inReplyTo: string; ariMessageId: string; now: Date },
+): Promise<void> {
+  await tx.db
+    .insertInto('messages')
+    .values({
+      id: newId(),
+      workspace_id: ws,
+      conversation_id: m.conversationId,
+      channel: m.channel,
+      direction: 'outbound',
+      sender_kind: 'assistant',
+      body: m.body,
+      delivery_status: 'queued',
+      metadata: JSON.stringify({ in_reply_to: m.inReplyTo, ari_message_id: m.ariMessageId }),
+      created_at: m.now,
+      updated_at: m.now,
+    })
+    .execute();
+}
+
+/** A new inbound message: the thread moves up the inbox, counts as unread and wakes if it slept. */
+export async function recordActivity(tx: Tx, ws: string, conversationId: string, now: Date, handOver: boolean): Promise<void> {
+  await tx.db
+    .updateTable('conversations')
+    .set({
+      last_message_at: now,
+      last_inbound_at: now,
+      unread_count: sql<number>`unread_count + 1`,
+      status: 'open',
+      snoozed_until: null,
+      ...(handOver ? { owner: 'human' } : {}),
+    })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', conversationId)
+    .execute();
+}
+
+// The assistant's record ---------------------------------------------------------------------
+
+export interface AriConversation {
+  id: string;
+  state: string;
+  lead_score: number;
+  lead_temperature: string | null;
+  context: unknown;
+}
+
+/**
+ * The contact's assistant record (one per contact), made on first contact and locked, so
+ * that two messages of the same person are decided one after the other.
+ */
+export async function lockAriConversation(tx: Tx, ws: string, contactId: string, conversationId: string): Promise<AriConversation> {
+  await tx.db
+    .insertInto('ari_conversations')
+    .values({ id: newId(), workspace_id: ws, contact_id: contactId, conversation_id: conversationId })
+    .onConflict((oc) => oc.columns(['workspace_id', 'contact_id']).doNothing())
+    .execute();
+  return tx.db
+    .selectFrom('ari_conversations')
+    .select(['id', 'state', 'lead_score', 'lead_temperature', 'context'])
+    .where('workspace_id', '=', ws)
+    .where('contact_id', '=', contactId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+export interface AriUpdate {
+  state: string;
+  lead_score: number;
+  lead_temperature: string;
+  context: unknown;
+  conversationId: string;
+  now: Date;
+  model: string;
+  handoffReason?: string | undefined;
+}
+
+export async function updateAriConversation(tx: Tx, ws: string, id: string, u: AriUpdate): Promise<void> {
+  await tx.db
+    .updateTable('ari_conversations')
+    .set({
+      state: u.state,
+      lead_score: u.lead_score,
+      lead_temperature: u.lead_temperature,
+      context: JSON.stringify(u.context),
+      conversation_id: u.conversationId,
+      last_ai_message_at: u.now,
+      // The arm that first answered stays the conversation's.
+      ai_model: sql<string>`coalesce(ai_model, ${u.model}::text)`,
+      ...(u.handoffReason ? { handoff_at: u.now, handoff_reason: u.handoffReason } : {}),
+    })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertAriMessage(
+  tx: Tx,
+  ws: string,
+  m: { ariConversationId: string; role: 'user' | 'assistant'; content: string; model?: string; tokens?: number; latencyMs?: number; metadata: object; now: Date },
+): Promise<string> {
+  const id = newId();
+  await tx.db
+    .insertInto('ari_messages')
+    .values({
+      id,
+      workspace_id: ws,
+      ari_conversation_id: m.ariConversationId,
+      role: m.role,
+      content: m.content,
+      ai_model: m.model ?? null,
+      tokens_used: m.tokens ?? null,
+      response_time_ms: m.latencyMs ?? null,
+      metadata: JSON.stringify(m.metadata),
+      created_at: m.now,
+    })
+    .execute();
+  return id;
+}
+
+/** The last `limit` user and assistant messages, oldest first. */
+export async function recentAriMessages(tx: Tx, ws: string, ariConversationId: string, limit: number): Promise<{ role: 'user' | 'assistant'; content: string }[]> {
+  const rows = await tx.db
+    .selectFrom('ari_messages')
+    .select(['role', 'content'])
+    .where('workspace_id', '=', ws)
+    .where('ari_conversation_id', '=', ariConversationId)
+    .where('role', 'in', ['user', 'assistant'])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.reverse().map((r) => ({ role: r.role as 'user' | 'assistant', content: r.content }));
+}
+
+// Configuration ------------------------------------------------------------------------------
+
+export interface AssistantSettings {
+  enabled: boolean;
+  persona: Persona;
+}
+
+/** The workspace's persona, or the defaults of ari_config while it has none. */
+export async function loadAssistantSettings(tx: Tx, ws: string): Promise<AssistantSettings> {
+  const row = await tx.db
+    .selectFrom('ari_config')
+    .select(['enabled', 'bot_name', 'greeting_style', 'language', 'tone', 'community_link'])
+    .where('workspace_id', '=', ws)
+    .executeTakeFirst();
+  const tone = (row?.tone ?? {}) as Partial<Persona['tone']>;
+  return {
+    enabled: row?.enabled ?? true,
+    persona: {
+      bot_name: row?.bot_name ?? 'ARI',
+      greeting_style: (row?.greeting_style ?? 'professional') as Persona['greeting_style'],
+      language: row?.language ?? 'id',
+      tone: { supportive: tone.supportive ?? true, clear: tone.clear ?? true, encouraging: tone.encouraging ?? true },
+      community_link: row?.community_link ?? null,
+    },
+  };
+}
+
+export async function loadScoring(tx: Tx, ws: string): Promise<ScoringConfig> {
+  const row = await tx.db
+    .selectFrom('ari_scoring_config')
+    .select(['hot_threshold', 'warm_threshold', 'weight_basic', 'weight_qualification', 'weight_document', 'weight_engagement'])
+    .where('workspace_id', '=', ws)
+    .executeTakeFirst();
+  return row ?? { ...DEFAULT_SCORING };
+}
+
+/** Every stage, switched off ones too: an inactive booking stage sends hot leads to a person. */
+export async function loadStages(tx: Tx, ws: string): Promise<FlowStage[]> {
+  return tx.db
+    .selectFrom('ari_flow_stages')
+    .select(['name', 'goal', 'sample_script', 'exit_criteria', 'stage_order', 'is_active'])
+    .where('workspace_id', '=', ws)
+    .orderBy('stage_order')
+    .orderBy('id')
+    .execute();
+}
+
+// Destinations -------------------------------------------------------------------------------
+
+const MAX_DESTINATIONS = 20;
+
+const asNumber = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** Requirements as staff typed them (JSONB): only the numbers and the deadline the engine reads. */
+function requirementsOf(raw: unknown): DestinationRequirements {
+  const r = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const out: DestinationRequirements = {};
+  for (const key of ['ielts_min', 'gpa_min', 'budget_min', 'budget_max'] as const) {
+    const n = asNumber(r[key]);
+    if (n !== undefined) out[key] = n;
+  }
+  if (typeof r.deadline === 'string') out.deadline = r.deadline;
+  return out;
+}
+
+/** The workspace's universities in a country: promoted first, then by priority. */
+export async function findDestinations(tx: Tx, ws: string, country: string): Promise<DestinationOption[]> {
+  const rows = await tx.db
+    .selectFrom('ari_destinations')
+    .select(['university_name', 'city', 'requirements', 'programs', 'is_promoted', 'priority'])
+    .where('workspace_id', '=', ws)
+    .where(sql<boolean>`lower(country) = lower(${country})`)
+    .orderBy('is_promoted', 'desc')
+    .orderBy('priority', 'desc')
+    .orderBy('id')
+    .limit(MAX_DESTINATIONS)
+    .execute();
+  return rows.map((r) => ({ ...r, requirements: requirementsOf(r.requirements) }));
+}

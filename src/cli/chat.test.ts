@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asService, rows } from '../../test/actors.ts';
+import { describeEachDatabase } from '../../test/db.ts';
+import { seedDemo } from '../apps/demo.ts';
+import { fixedClock } from '../platform/clock.ts';
+import { registerChatCommand } from './chat.ts';
+
+// Monday 23 November 2026, 14:00 in Jakarta: "Selamat siang".
+const NOW = '2026-11-23T07:00:00Z';
+
+describeEachDatabase('frontdesk chat', (db) => {
+  const clock = fixedClock(NOW);
+
+  /** Runs the command against the test database with `stdin` as the customer's side. */
+  async function chat(args: string[], stdin: string): Promise<string> {
+    let out = '';
+    const program = new Command('frontdesk').exitOverride().configureOutput({ writeErr: () => {} });
+    registerChatCommand(program, { withDatabase: (fn) => fn(db()), clock, input: Readable.from([stdin]), write: (text) => (out += text) });
+    await program.parseAsync(['chat', ...args], { from: 'user' });
+    return out;
+  }
+
+  beforeAll(async () => {
+    await seedDemo(db(), clock);
+  });
+
+  it('prints one JSON object per message, the same customer whether the number is local or international', async () => {
+    const out = await chat(['--workspace', 'eagle-overseas', '--phone', '081234567098', '--json'], 'Halo kak\n\nNama saya Rina Wijaya\nsaya mau ke Australia\n');
+    const turns = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(turns).toHaveLength(3);
+    for (const t of turns) expect(Object.keys(t)).toEqual(['reply', 'state', 'lead_score', 'lead_temperature', 'handoff']);
+    expect(turns[0]).toMatchObject({ state: 'qualifying', handoff: false, reply: 'Selamat siang! Saya ARI dari Eagle Overseas Education, siap bantu rencana kuliah kamu ke luar negeri. Boleh tahu nama lengkap kamu?' });
+    expect(turns[1].reply).toMatch(/^Salam kenal, Rina!/);
+    expect(turns[2]).toMatchObject({ state: 'qualifying', handoff: false });
+
+    const more = await chat(['--workspace', 'eagle-overseas', '--phone', '+62 812 3456 7098', '--channel', 'web', '--json'], 'saya mau bicara dengan konsultan\n');
+    expect(JSON.parse(more)).toEqual({ reply: 'Baik, saya hubungkan kamu dengan konsultan kami. Mereka akan membalas di chat ini secepatnya.', state: 'handoff', lead_score: expect.any(Number), lead_temperature: expect.any(String), handoff: true });
+
+    const threads = await asService(db(), (tx) =>
+      rows<{ channel: string; owner: string; name: string; messages: number }>(
+        tx,
+        `select v.channel, v.owner, c.name, (select count(*)::int from messages m where m.conversation_id = v.id) as messages
+           from conversations v join contacts c on c.workspace_id = v.workspace_id and c.id = v.contact_id
+          where c.phone = '+6281234567098' order by v.channel`,
+      ),
+    );
+    expect(threads).toEqual([
+      { channel: 'webchat', owner: 'human', name: 'Rina Wijaya', messages: 2 },
+      { channel: 'whatsapp', owner: 'ai', name: 'Rina Wijaya', messages: 6 },
+    ]);
+  });
+
+  it("prints the assistant's replies as text without --json, and says when a person answers instead", async () => {
+    const out = await chat(['--workspace', 'eagle-overseas', '--phone', '081234567097'], 'Halo\nsaya mau bicara dengan orang\nhalo?\n');
+    expect(out).toBe(
+      [
+        'ARI> Selamat siang! Saya ARI dari Eagle Overseas Education, siap bantu rencana kuliah kamu ke luar negeri. Boleh tahu nama lengkap kamu?',
+        'ARI> Baik, saya hubungkan kamu dengan konsultan kami. Mereka akan membalas di chat ini secepatnya.',
+        '(a person answers this conversation now)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('answers a message it cannot take with an error object and goes on', async () => {
+    const out = await chat(['--workspace', 'eagle-overseas', '--phone', '081234567096', '--json'], `${'x'.repeat(4097)}\nHalo\n`);
+    const [refused, answered] = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(refused).toEqual({ error: { code: 'validation.failed', message: 'a message has at most 4096 characters' } });
+    expect(answered).toMatchObject({ state: 'qualifying' });
+  });
+
+  it('refuses an unknown workspace and a number that is not one', async () => {
+    await expect(chat(['--workspace', 'nope', '--phone', '081234567095'], '')).rejects.toMatchObject({ code: 'workspace.not_found', message: 'no workspace "nope"' });
+    const id = '01900000-0000-7000-8000-000000000000';
+    await expect(chat(['--workspace', id, '--phone', '081234567095'], '')).rejects.toMatchObject({ code: 'workspace.not_found', message: `no workspace "${id}"` });
+    await expect(chat(['--workspace', 'eagle-overseas', '--phone', 'call me'], '')).rejects.toMatchObject({ code: 'validation.failed', message: expect.stringMatching(/^--phone: "call me" is not a phone number/) });
+  });
+});
+
+const BIN = new URL('../../bin/frontdesk.js', import.meta.url).pathname;
+
+function run(args: string[], dataDir: string, stdin?: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', FRONTDESK_DATA_DIR: dataDir },
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    if (stdin !== undefined) child.stdin!.end(stdin);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe('frontdesk chat, as a command', { timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'frontdesk-chat-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('talks to the demo assistant in Indonesian, one JSON line per message', async () => {
+    const seeded = await run(['seed', '--demo'], dir);
+    expect(seeded.stderr).toBe('');
+    expect(seeded.code).toBe(0);
+
+    const messages = ['Halo, saya mau kuliah S2 computer science di UK', 'Nama saya Budi Santoso', 'IELTS saya 7.0', 'sekitar 600 juta', 'tahun depan', 'budi@example.com'];
+    const r = await run(['chat', '--workspace', 'eagle-overseas', '--phone', '081234567099', '--json'], dir, `${messages.join('\n')}\n`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const turns = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(turns).toHaveLength(messages.length);
+    expect(turns.map((t) => t.state)).toEqual(['qualifying', 'qualifying', 'qualifying', 'qualifying', 'qualifying', 'booking']);
+    expect(turns[0].reply).toMatch(/^Selamat (pagi|siang|sore|malam)! Saya ARI dari Eagle Overseas Education/);
+    expect(turns[5]).toMatchObject({ lead_temperature: 'hot', handoff: false, reply: expect.stringContaining('\n1. ') });
+    expect(turns[5].lead_score).toBeGreaterThanOrEqual(70);
+
+    const unknown = await run(['chat', '--workspace', 'x', '--phone', '081234567099', '--json'], dir, '');
+    expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'frontdesk: no workspace "x"\n' });
+  });
+});
