@@ -55,7 +55,7 @@ export function ariRoutes(deps: RouteDeps) {
       const body = c.req.valid('json');
       const common = { channel: body.channel, message: body.message, providerMessageId: body.provider_message_id };
       const who = body.contact_id !== undefined ? { contactId: body.contact_id } : { phone: body.phone! };
-      return c.json(await runTurn(c.var.ctx, { ...who, ...common }), 200);
+      return c.json(await runTurn(c.var.ctx, { ...who, ...common }, { secrets: deps.secrets }), 200);
     },
   );
 

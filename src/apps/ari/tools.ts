@@ -2,8 +2,9 @@ import type { Language, Slot, Tools } from '../../modules/assistant/engine/index
 import { recordFaqUse, searchKnowledge } from '../../modules/knowledge/index.ts';
 import { createAppointment, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
 import { findDestinations } from './turn.store.ts';
+import { createPayment } from '../../modules/payments/index.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
 
 /** How far ahead the assistant offers consultations. */
 export const SLOT_HORIZON_DAYS = 14;
@@ -52,7 +53,7 @@ export function slotLabel(start: Date, timeZone: string, language: Language, cou
  * The engine's tools over this workspace's knowledge, destinations and calendar, in the
  * turn's transaction.
  */
-export function ariTools(ctx: Ctx, scope: ToolScope): Tools {
+export function ariTools(ctx: Ctx, scope: ToolScope, secrets?: SecretBox): Tools {
   return {
     searchKnowledge: (q) => searchKnowledge(ctx, { q }),
     async recordFaqUse(id) {
@@ -76,9 +77,10 @@ export function ariTools(ctx: Ctx, scope: ToolScope): Tools {
       );
       return { appointment_id: appointment.id };
     },
-    // TODO(lead): a Midtrans link once payments' index.ts exports createPayment (see the report).
-    async paymentLink() {
-      return null;
+    async paymentLink(appointmentId) {
+      if (!secrets) return null;
+      const payment = await inSavepoint(ctx, 'ari_pay', () => createPayment(ctx, secrets, { appointment_id: appointmentId }));
+      return payment.redirect_url ? { url: payment.redirect_url, expires_at: (payment.expires_at ?? new Date()).toISOString() } : null;
     },
   };
 }

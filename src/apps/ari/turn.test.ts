@@ -6,6 +6,7 @@ import { email, testApp, type CallOptions } from '../../../test/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { DEMO_PASSWORD, seedDemo } from '../demo.ts';
 import { slotLabel } from './tools.ts';
+import { startFakeMidtrans } from '../../../test/fakes/midtrans.ts';
 
 /** The next Monday, 09:00 in Jakarta: a morning greeting and a week of weekday slots ahead. */
 function nextMondayMorning(): Date {
@@ -191,6 +192,37 @@ describeEachDatabase('the assistant over HTTP', (db, kind) => {
       expect(results[1]!.reply).not.toContain(slots[1]!.local_label);
       const ari = await ariConversation(offered[0]!.contact_id);
       expect(ari.context.selected_slot.start).toBe(slots[0]!.start);
+    });
+
+    it('sends a Midtrans payment link once the workspace takes payment, and the paid notification confirms the consultation', async () => {
+      const midtrans = await startFakeMidtrans();
+      try {
+        midtrans.acceptKey('SB-Mid-server-turn-test');
+        const configured = await t.call('PUT', '/api/v1/integrations/midtrans', {
+          ...owner,
+          body: { server_key: 'SB-Mid-server-turn-test', client_key: 'SB-Mid-client-turn-test', environment: 'sandbox', base_url: midtrans.url, consultation_price: 500000 },
+        });
+        expect(configured.status).toBe(200);
+        const results = await converse(channel, '081234567031', [...HOT_LEAD, 'pilih 1', 'ya']);
+        expect(results.at(-1)!.state).toBe('payment');
+        const snap = midtrans.requests.filter((r) => r.path === '/snap/v1/transactions');
+        expect(snap).toHaveLength(1);
+        const orderId = (snap[0]!.body as { transaction_details: { order_id: string; gross_amount: number } }).transaction_details.order_id;
+        expect((snap[0]!.body as { transaction_details: { gross_amount: number } }).transaction_details.gross_amount).toBe(500000);
+        const ari = await ariConversation(results[0]!.contact_id);
+        expect(results.at(-1)!.reply).toContain(ari.context.payment_url);
+
+        midtrans.setStatus(orderId, 'settlement', { paymentType: 'qris' });
+        const paid = await t.call('POST', '/webhooks/midtrans', { body: midtrans.notification(orderId) });
+        expect(paid.status).toBe(200);
+        const appointments = await t.call('GET', `/api/v1/appointments?contact_id=${results[0]!.contact_id}`, owner);
+        expect(appointments.body.data).toEqual([expect.objectContaining({ id: ari.context.appointment_id, status: 'confirmed' })]);
+        expect((await ariConversation(results[0]!.contact_id)).state).toBe('scheduling');
+      } finally {
+        // Later tests in this file book without charging.
+        await asService(db(), (tx) => tx.query(`delete from integrations where workspace_id = $1 and provider = 'midtrans'`, [eagle]));
+        await midtrans.close();
+      }
     });
   });
 

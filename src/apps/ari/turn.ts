@@ -17,6 +17,8 @@ import { AppError } from '../../platform/errors.ts';
 import { ariTools, type ToolScope } from './tools.ts';
 import * as store from './turn.store.ts';
 import type { Channel } from './turn.store.ts';
+import { consultationCharge } from '../../modules/payments/index.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
 
 export type { Channel };
 export const CHANNELS = ['whatsapp', 'sms', 'webchat', 'voice'] as const satisfies readonly Channel[];
@@ -77,7 +79,12 @@ const languageOf = (context: unknown): Language | undefined => {
  * conversation was handed off or completed; and it checks the owner again, under a lock,
  * just before it replies, so it never talks over a person who took over meanwhile.
  */
-export async function runTurn(ctx: Ctx, input: TurnInput): Promise<TurnOutcome> {
+export interface TurnOptions {
+  /** Opens the workspace's Midtrans key; without it no payment link is offered. */
+  secrets?: SecretBox | undefined;
+}
+
+export async function runTurn(ctx: Ctx, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
   const started = performance.now();
   const { tx } = ctx;
   const ws = workspaceIdOf(ctx);
@@ -113,6 +120,7 @@ export async function runTurn(ctx: Ctx, input: TurnInput): Promise<TurnOutcome> 
   await store.insertAriMessage(tx, ws, { ariConversationId: ari.id, role: 'user', content: input.message, metadata: { message_id: inboundId, channel: input.channel }, now });
 
   const settings = await store.loadAssistantSettings(tx, ws);
+  const charge = options.secrets ? await consultationCharge(ctx, options.secrets) : null;
   if (!settings.enabled || thread.owner === 'human' || isSilent(state)) {
     // Once handed off, the person is the one to answer, on whichever thread the customer writes.
     const toPerson = state === 'handoff' && thread.owner !== 'human';
@@ -140,14 +148,14 @@ export async function runTurn(ctx: Ctx, input: TurnInput): Promise<TurnOutcome> 
           persona: settings.persona,
           scoring: await store.loadScoring(tx, ws),
           stages: await store.loadStages(tx, ws),
-          // TODO(lead): from payments' settings once exported (see the report).
-          chargesForConsultation: false,
+          chargesForConsultation: charge !== null,
+          ...(charge ? { consultationPrice: charge.price } : {}),
           currency: workspace.currency,
           businessName: workspace.name,
         },
         history: await store.recentAriMessages(tx, ws, ari.id, HISTORY),
       },
-      ariTools(ctx, scope),
+      ariTools(ctx, scope, options.secrets),
     );
   } catch (e) {
     await tx.query('rollback to savepoint ari_turn');

@@ -85,3 +85,13 @@ export async function midtransAccount(ctx: Ctx, secrets: SecretBox): Promise<Mid
   }
   return account;
 }
+
+/**
+ * What a consultation costs when the workspace takes payment for it: only once Midtrans is
+ * set up with a server key. The assistant offers a payment link only then.
+ */
+export async function consultationCharge(ctx: Ctx, secrets: SecretBox): Promise<{ price: number; currency: 'IDR' } | null> {
+  const row = await findIntegration(ctx.tx, workspaceOf(ctx), MIDTRANS);
+  if (!row?.secrets) return null;
+  return { price: StoredMidtransSettings.parse(row.settings).consultation_price, currency: 'IDR' };
+}
