@@ -37,6 +37,16 @@ export async function one<R = Record<string, unknown>>(tx: Tx, sql: string, para
   return r[0]!;
 }
 
+export const TSTZ = 'timestamp with time zone';
+
+/** A plain (not generated) column as columnsOf reports it. */
+export const columnInfo = (type: string, nullable: boolean, def: string | null = null): ColumnInfo => ({
+  type,
+  nullable,
+  default: def,
+  generated: null,
+});
+
 export interface ColumnInfo {
   type: string;
   nullable: boolean;

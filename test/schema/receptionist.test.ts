@@ -11,6 +11,7 @@ import {
   asService,
   asSignedIn,
   type ColumnInfo,
+  columnInfo as col,
   columnsOf,
   indexesOf,
   newGuestToken,
@@ -19,17 +20,11 @@ import {
   rlsOf,
   rows,
   triggersOf,
+  TSTZ,
 } from '../actors.ts';
 
 const TABLES = ['bookings', 'calls', 'sms_messages', 'analytics', 'faqs', 'system_prompts'];
 
-const TSTZ = 'timestamp with time zone';
-const col = (type: string, nullable: boolean, def: string | null = null): ColumnInfo => ({
-  type,
-  nullable,
-  default: def,
-  generated: null,
-});
 const ID = col('uuid', false, 'gen_random_uuid()');
 const WORKSPACE = col('uuid', false, 'app.current_workspace_id()');
 const STAMP = col(TSTZ, true, 'now()');

@@ -1,4 +1,4 @@
-import type { Ctx } from '../../platform/context.ts';
+import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import { AppError } from '../../platform/errors.ts';
 import { computeAvailability, type HeldSeats, type Slot } from './availability.ts';
@@ -6,11 +6,7 @@ import { localIso, nextDay, startOfLocalDay } from './local-time.ts';
 import * as repo from './scheduling.repo.ts';
 import { MAX_RANGE_DAYS, SchedulingSettings, type AvailabilityQuery } from './scheduling.schema.ts';
 
-export function workspaceOf(ctx: Ctx): string {
-  const ws = 'workspaceId' in ctx.actor ? ctx.actor.workspaceId : undefined;
-  if (!ws) throw new AppError('workspace.required', 'invalid', 'choose a workspace with the X-Workspace-Id header');
-  return ws;
-}
+export const workspaceOf = workspaceIdOf;
 
 export const invalid = (path: string, message: string) =>
   new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
