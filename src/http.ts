@@ -1,13 +1,20 @@
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
+import { resumeAssistant } from './apps/ari/hand-back.ts';
+import { tellCustomerAboutPayment } from './apps/ari/payment-events.ts';
+import { amaraRoutes } from './apps/amara/routes.ts';
 import { ariRoutes } from './apps/ari/routes.ts';
 import { templates } from './apps/templates.ts';
+import { answerInbound } from './apps/answer.ts';
+import { vapiWebhookRoutes } from './apps/voice/vapi.routes.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
-import { assistantRoutes } from './modules/assistant/index.ts';
+import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes } from './modules/channels/index.ts';
+import { catalogRoutes } from './modules/catalog/index.ts';
+import { assistantRoutes, type EnvironmentModel } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
 import { conversationsRoutes } from './modules/conversations/index.ts';
 import { knowledgeRoutes } from './modules/knowledge/index.ts';
-import { midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
+import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
 import { schedulingRoutes } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
 import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes } from './modules/tenancy/index.ts';
@@ -27,6 +34,8 @@ export interface ServerOptions {
   secrets: SecretBox;
   publicUrl?: string | undefined;
   corsOrigins?: string[];
+  /** The LLM_* model: model mode for workspaces without models of their own. */
+  llm?: EnvironmentModel | undefined;
 }
 
 /** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
@@ -68,13 +77,21 @@ export function createServerApp(options: ServerOptions) {
     mount: (app) => {
       app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
       app.route('/api/v1', contactsRoutes(deps));
-      app.route('/api/v1', conversationsRoutes(deps));
+      app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant }));
       app.route('/api/v1', knowledgeRoutes(deps));
-      app.route('/api/v1', assistantRoutes(deps));
-      app.route('/api/v1', ariRoutes(deps));
+      app.route('/api/v1', catalogRoutes(deps));
+      app.route('/api/v1', assistantRoutes({ ...deps, llm: options.llm }));
+      app.route('/api/v1', ariRoutes({ ...deps, llm: options.llm }));
+      app.route('/api/v1', amaraRoutes({ ...deps, llm: options.llm }));
       app.route('/api/v1', analyticsRoutes(deps));
-      app.route('/api/v1', paymentsRoutes(deps));
-      app.route('/', midtransWebhookRoutes(deps));
+      app.route('/api/v1', paymentsRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
+      app.route('/', midtransWebhookRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
+      app.route('/', demoPaymentRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
+      app.route('/api/v1', channelSettingsRoutes(deps));
+      app.route('/', whatsappWebhookRoutes(deps));
+      app.route('/', twilioWebhookRoutes(deps));
+      app.route('/', vapiWebhookRoutes(deps));
+      app.route('/', webchatRoutes({ ...deps, answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm: options.llm }) }));
       app.route('/api/v1', schedulingRoutes({ ...deps, notify }));
     },
   });

@@ -1,3 +1,17 @@
+import { answerInbound } from './apps/answer.ts';
+import {
+  DEFAULT_TWILIO_API_URL,
+  createChannelWorker,
+  createSmsWorker,
+  twilioSmsSender,
+  webchatSender,
+  whatsappSender,
+  withSmsDelivery,
+  type ChannelSender,
+  type ChannelWorker,
+} from './modules/channels/index.ts';
+import type { EnvironmentModel } from './modules/assistant/index.ts';
+import { aiComparisonJobs } from './apps/ari/comparison.ts';
 import { paymentsJobs } from './modules/payments/index.ts';
 import { schedulingJobs } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
@@ -6,6 +20,7 @@ import type { Database } from './platform/db/database.ts';
 import type { Logger } from './platform/log.ts';
 import { withServiceRole } from './platform/db/tenant.ts';
 import type { JobDefinition } from './platform/jobs/queue.ts';
+import type { SecretBox } from './platform/secrets.ts';
 
 /**
  * Every background job of the product, with its schedule. Jobs that span tenants run as
@@ -14,6 +29,7 @@ import type { JobDefinition } from './platform/jobs/queue.ts';
 export function jobDefinitions({ db, clock, log }: { db: Database; clock: Clock; log: Logger }): JobDefinition<any>[] {
   return [
     ...paymentsJobs({ db, clock, log }),
+    ...aiComparisonJobs({ db, clock, log }),
     ...schedulingJobs({ db, clock, log, notify }),
     {
       // Seed 003: guest checkout sessions live 24 hours; sweep them daily.
@@ -32,4 +48,47 @@ export function jobDefinitions({ db, clock, log }: { db: Database; clock: Clock;
       },
     },
   ];
+}
+
+export interface ChannelWorkerConfig {
+  WHATSAPP_GRAPH_URL?: string | undefined;
+  TWILIO_API_URL?: string | undefined;
+  OUTBOX_LEASE_SECONDS?: number | undefined;
+  OUTBOX_RECONCILE_SECONDS?: number | undefined;
+}
+
+/**
+ * The channels' worker: assistant turns for stored inbound messages, and the outbox through
+ * each channel's sender. A channel that sends adds its ChannelSender here.
+ */
+export function channelWorker(
+  { db, clock, log, secrets, llm }: { db: Database; clock: Clock; log: Logger; secrets: SecretBox; llm?: EnvironmentModel | undefined },
+  config: ChannelWorkerConfig = {},
+  extra: { senders?: ChannelSender<any>[]; pollMs?: number; backoffMs?: number } = {},
+): ChannelWorker {
+  const channels = createChannelWorker({
+    db,
+    clock,
+    log: log.child({ worker: 'channels' }),
+    secrets,
+    answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm }),
+    senders: [whatsappSender({ graphUrl: config.WHATSAPP_GRAPH_URL }), twilioSmsSender({ apiUrl: config.TWILIO_API_URL }), webchatSender(), ...(extra.senders ?? [])],
+    ...(config.OUTBOX_LEASE_SECONDS !== undefined ? { leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 } : {}),
+    ...(config.OUTBOX_RECONCILE_SECONDS !== undefined ? { reconcileMs: config.OUTBOX_RECONCILE_SECONDS * 1000 } : {}),
+    ...(extra.pollMs !== undefined ? { pollMs: extra.pollMs } : {}),
+    ...(extra.backoffMs !== undefined ? { backoffMs: extra.backoffMs } : {}),
+  });
+  // The assistant's SMS replies are kept in sms_messages, which the SMS worker delivers.
+  const texts = createSmsWorker({
+    db,
+    clock,
+    log: log.child({ worker: 'sms' }),
+    secrets,
+    apiUrl: config.TWILIO_API_URL ?? DEFAULT_TWILIO_API_URL,
+    ...(config.OUTBOX_LEASE_SECONDS !== undefined ? { leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 } : {}),
+    ...(config.OUTBOX_RECONCILE_SECONDS !== undefined ? { reconcileMs: config.OUTBOX_RECONCILE_SECONDS * 1000 } : {}),
+    ...(extra.pollMs !== undefined ? { pollMs: extra.pollMs } : {}),
+    ...(extra.backoffMs !== undefined ? { backoffMs: extra.backoffMs } : {}),
+  });
+  return withSmsDelivery(channels, texts);
 }

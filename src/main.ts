@@ -6,11 +6,12 @@ import type { Database } from './platform/db/database.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { openDatabase } from './platform/db/open.ts';
 import { createServerApp } from './http.ts';
-import { jobDefinitions } from './jobs.ts';
+import { environmentModel } from './modules/assistant/index.ts';
+import { channelWorker, jobDefinitions } from './jobs.ts';
 import { createJobs, type Jobs } from './platform/jobs/queue.ts';
 import { systemClock } from './platform/clock.ts';
 import { createLogger, type Logger } from './platform/log.ts';
-import { loadSecretBox } from './platform/secrets.ts';
+import { loadSecretBox, missingSecretBox } from './platform/secrets.ts';
 
 export interface Running {
   url: string;
@@ -26,13 +27,15 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     dataDir: config.FRONTDESK_DATA_DIR,
     owner: `frontdesk serve on port ${config.PORT}`,
   });
+  // The demo seeds the demo WhatsApp number's tokens sealed, so the key is loaded before it.
+  const secretBox = () => loadSecretBox({ key: config.FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config.FRONTDESK_DATA_DIR : undefined });
   try {
     const report = await migrate(db);
     if (report.applied.length) log.info({ applied: report.applied }, 'migrations applied');
     const fresh = report.alreadyApplied === 0;
     const demo = config.FRONTDESK_DEMO === 'always' || (config.FRONTDESK_DEMO === 'auto' && fresh && db.kind === 'pglite');
     if (demo) {
-      const seeded = await seedDemo(db);
+      const seeded = await seedDemo(db, systemClock, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, secrets: await secretBox().then((box) => (box === missingSecretBox ? undefined : box)) });
       log.info({ workspaces: seeded.map((w) => w.slug) }, 'demo workspaces ready');
     }
   } catch (e) {
@@ -42,13 +45,18 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
 
   const jobs = createJobs({ db, log, definitions: jobDefinitions({ db, clock: systemClock, log }) });
   await jobs.start();
-  const secrets = await loadSecretBox({ key: config.FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config.FRONTDESK_DATA_DIR : undefined });
-  const app = createServerApp({ db, log, clock: systemClock, secrets, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS });
+  const secrets = await secretBox();
+  // Answers stored inbound messages and delivers the outbox; its state is in the database.
+  const llm = environmentModel(config);
+  const channels = channelWorker({ db, clock: systemClock, log, secrets, llm }, config);
+  const app = createServerApp({ db, log, clock: systemClock, secrets, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS, llm });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  // After the webhooks are up: status callbacks that settle sends from before a restart land first.
+  channels.start();
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
@@ -60,6 +68,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     close() {
       // Stop accepting, let requests in flight finish, let running jobs finish, then release the database.
       closing ??= new Promise<void>((resolve) => server.close(() => resolve()))
+        .then(() => channels.stop())
         .then(() => jobs.stop())
         .then(() => db.close());
       return closing;

@@ -1,13 +1,16 @@
+import { getWorkspace } from '../modules/tenancy/index.ts';
 import type { Ctx } from '../platform/context.ts';
 import { runTurn, type TurnInput, type TurnOptions, type TurnOutcome } from './ari/turn.ts';
+import { runReceptionistTurn } from './voice/turn.ts';
 
 export type { TurnInput, TurnOptions, TurnOutcome };
 
 /**
  * The one way a channel hands a customer's message to the assistant: picks the app that
- * answers for the workspace (ARI's consultancy flow, the receptionist, ...) and runs its
- * turn in the caller's transaction.
+ * answers for the workspace by its template (the receptionist for 'voice', ARI's
+ * consultancy flow otherwise) and runs its turn in the caller's transaction.
  */
 export async function answerInbound(ctx: Ctx, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
-  return runTurn(ctx, input, options);
+  const workspace = await getWorkspace(ctx);
+  return workspace.template === 'voice' ? runReceptionistTurn(ctx, input, options) : runTurn(ctx, input, options);
 }

@@ -4,7 +4,9 @@ import type { Ctx } from '../platform/context.ts';
 import type { Database } from '../platform/db/database.ts';
 import { withServiceRole, withTenant } from '../platform/db/tenant.ts';
 import { silentLogger } from '../platform/log.ts';
+import type { SecretBox } from '../platform/secrets.ts';
 import { seedAmaraDemo } from './amara/demo.ts';
+import { seedAriChannels } from './ari/demo-channels.ts';
 import { seedAriDemo } from './ari/demo.ts';
 import { templates } from './templates.ts';
 import { seedVoiceDemo } from './voice/demo.ts';
@@ -44,9 +46,10 @@ export const demoWorkspaces: DemoWorkspace[] = [
 
 /**
  * The three demo businesses, each on its product's template with a little history.
- * Idempotent: a workspace whose slug exists is left as it is.
+ * Idempotent: a workspace whose slug exists is left as it is. `publicUrl` is where the server
+ * is reached, for the demo payment page's links.
  */
-export async function seedDemo(db: Database, clock: Clock = systemClock): Promise<SeededWorkspace[]> {
+export async function seedDemo(db: Database, clock: Clock = systemClock, options: { publicUrl?: string | undefined; secrets?: SecretBox | undefined } = {}): Promise<SeededWorkspace[]> {
   const seeded: SeededWorkspace[] = [];
   for (const demo of demoWorkspaces) {
     const existing = await withServiceRole(db, (tx) => findWorkspaceBySlug(tx, demo.input.slug));
@@ -68,10 +71,10 @@ export async function seedDemo(db: Database, clock: Clock = systemClock): Promis
         await templates[demo.input.template](ctx, id);
         if (demo.input.template === 'ari') {
           await ctx.tx.db.insertInto('workspace_members').values({ workspace_id: id, user_id: extra!.id, role: 'member' }).execute();
-          await seedAriDemo(ctx, id, extra!.id);
+          await seedAriDemo(ctx, id, extra!.id, { publicUrl: options.publicUrl });
         }
         if (demo.input.template === 'voice') {
-          await seedVoiceDemo(ctx, id);
+          await seedVoiceDemo(ctx, id, { publicUrl: options.publicUrl });
           // The receptionist's voice agent and SMS provider would call in with this key.
           await createApiKey(ctx, { name: 'Voice agent (demo)', read_only: false });
           await createInvitation(ctx, { email: 'dispatcher@1stoplaundry.demo', role: 'member' });
@@ -80,6 +83,10 @@ export async function seedDemo(db: Database, clock: Clock = systemClock): Promis
     );
     if (demo.input.template === 'amara') await seedAmaraDemo(db, clock, workspaceId, owner.id, extra!.id);
     if (demo.input.template === 'ari') {
+      // The WhatsApp number (with its tokens when a SecretBox is given) and the channel records of the demo conversations.
+      await withTenant(db, { kind: 'system', workspaceId }, (tx) =>
+        seedAriChannels({ tx, actor: { kind: 'system', workspaceId }, clock, log: silentLogger() }, workspaceId, options.secrets),
+      );
       // The settlement notification that paid the demo consultation, as the webhook records it.
       await withTenant(db, { kind: 'system', workspaceId }, (tx) =>
         tx.db

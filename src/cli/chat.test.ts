@@ -75,6 +75,46 @@ describeEachDatabase('frontdesk chat', (db) => {
     expect(answered).toMatchObject({ state: 'qualifying' });
   });
 
+  it('books and pays a consultation in Indonesian with no network: the payment link, then /pay through the demo gateway', async () => {
+    const messages = ['Halo, saya mau kuliah S2 computer science di UK', 'Nama saya Budi Santoso', 'IELTS saya 7.0', 'sekitar 600 juta', 'tahun depan', 'budi@example.com', 'pilih 1', 'ya', '/pay', '/pay'];
+    const out = await chat(['--workspace', 'eagle-overseas', '--phone', '081234567094', '--json'], `${messages.join('\n')}\n`);
+    const turns = out.trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(turns.slice(0, 9).map((t) => t.state)).toEqual(['qualifying', 'qualifying', 'qualifying', 'qualifying', 'qualifying', 'booking', 'booking', 'payment', 'scheduling']);
+    expect(turns[5]).toMatchObject({ lead_temperature: 'hot', reply: expect.stringContaining('\n1. ') });
+    const link = /http:\/\/127\.0\.0\.1:3000\/pay\/demo\/(FD-[0-9A-Za-z-]+)/.exec(turns[7].reply);
+    expect(link, turns[7].reply).not.toBeNull();
+    expect(turns[8]).toEqual({
+      reply: expect.stringMatching(/^Pembayaran diterima\. Jadwal konsultasi kamu: .+WIB/),
+      state: 'scheduling',
+      lead_score: turns[7].lead_score,
+      lead_temperature: 'hot',
+      handoff: false,
+      payment: { order_id: link![1], status: 'success', amount: 500000, currency: 'IDR' },
+    });
+    // Nothing is left to pay.
+    expect(turns[9]).toEqual({ error: { code: 'payment.nothing_to_pay', message: 'this customer has no demo payment waiting' } });
+
+    const [paid] = await asService(db(), (tx) =>
+      rows<{ payment: string; gateway: string; paid_at: Date | null; appointment: string; state: string; notices: string[] }>(
+        tx,
+        `select p.status as payment, p.gateway, p.paid_at, a.status as appointment, ac.state,
+                array(select m.body from messages m join conversations v on v.workspace_id = m.workspace_id and v.id = m.conversation_id
+                       where v.contact_id = ac.contact_id and m.sender_kind = 'system' order by m.created_at) as notices
+           from ari_payments p
+           join ari_appointments a on a.workspace_id = p.workspace_id and a.id = p.appointment_id
+           join ari_conversations ac on ac.workspace_id = p.workspace_id and ac.id = p.ari_conversation_id
+           join contacts c on c.workspace_id = ac.workspace_id and c.id = ac.contact_id
+          where c.phone = '+6281234567094'`,
+      ),
+    );
+    expect(paid).toEqual({ payment: 'success', gateway: 'demo', paid_at: new Date(NOW), appointment: 'confirmed', state: 'scheduling', notices: [turns[8].reply] });
+  });
+
+  it('pays in text mode too, and says so when there is nothing to pay', async () => {
+    const out = await chat(['--workspace', 'eagle-overseas', '--phone', '081234567093'], 'Halo\n/pay\n');
+    expect(out.split('\n').slice(1)).toEqual(['(this customer has no demo payment waiting)', '']);
+  });
+
   it('refuses an unknown workspace and a number that is not one', async () => {
     await expect(chat(['--workspace', 'nope', '--phone', '081234567095'], '')).rejects.toMatchObject({ code: 'workspace.not_found', message: 'no workspace "nope"' });
     const id = '01900000-0000-7000-8000-000000000000';
@@ -104,18 +144,20 @@ describe('frontdesk chat, as a command', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'frontdesk-chat-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('talks to the demo assistant in Indonesian, one JSON line per message', async () => {
+  it('talks to the demo assistant in Indonesian, one JSON line per message, through to a paid consultation', async () => {
     const seeded = await run(['seed', '--demo'], dir);
     expect(seeded.stderr).toBe('');
     expect(seeded.code).toBe(0);
 
-    const messages = ['Halo, saya mau kuliah S2 computer science di UK', 'Nama saya Budi Santoso', 'IELTS saya 7.0', 'sekitar 600 juta', 'tahun depan', 'budi@example.com'];
+    const messages = ['Halo, saya mau kuliah S2 computer science di UK', 'Nama saya Budi Santoso', 'IELTS saya 7.0', 'sekitar 600 juta', 'tahun depan', 'budi@example.com', 'pilih 1', 'ya', '/pay'];
     const r = await run(['chat', '--workspace', 'eagle-overseas', '--phone', '081234567099', '--json'], dir, `${messages.join('\n')}\n`);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const turns = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(turns).toHaveLength(messages.length);
-    expect(turns.map((t) => t.state)).toEqual(['qualifying', 'qualifying', 'qualifying', 'qualifying', 'qualifying', 'booking']);
+    expect(turns.map((t) => t.state)).toEqual(['qualifying', 'qualifying', 'qualifying', 'qualifying', 'qualifying', 'booking', 'booking', 'payment', 'scheduling']);
+    expect(turns[7].reply).toMatch(/\/pay\/demo\/FD-/);
+    expect(turns[8]).toMatchObject({ reply: expect.stringMatching(/^Pembayaran diterima\./), payment: { status: 'success' } });
     expect(turns[0].reply).toMatch(/^Selamat (pagi|siang|sore|malam)! Saya ARI dari Eagle Overseas Education/);
     expect(turns[5]).toMatchObject({ lead_temperature: 'hot', handoff: false, reply: expect.stringContaining('\n1. ') });
     expect(turns[5].lead_score).toBeGreaterThanOrEqual(70);

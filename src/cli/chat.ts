@@ -1,9 +1,13 @@
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS, runTurn, type Channel, type TurnOutcome } from '../apps/ari/turn.ts';
+import { tellCustomerAboutPayment } from '../apps/ari/payment-events.ts';
+import { answerInbound } from '../apps/answer.ts';
+import { MAX_MESSAGE_CHARS, type Channel, type TurnOutcome } from '../apps/ari/turn.ts';
 import { loadAssistantSettings } from '../apps/ari/turn.store.ts';
+import type { EnvironmentModel } from '../modules/assistant/index.ts';
 import { normalizePhone } from '../modules/contacts/index.ts';
+import { payNewestDemoPayment } from '../modules/payments/index.ts';
 import { findWorkspaceBySlug, getWorkspace } from '../modules/tenancy/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -12,6 +16,7 @@ import { migrate } from '../platform/db/migrate.ts';
 import { withServiceRole, withTenant, type Actor } from '../platform/db/tenant.ts';
 import { AppError } from '../platform/errors.ts';
 import { silentLogger, type Logger } from '../platform/log.ts';
+import { missingSecretBox, type SecretBox } from '../platform/secrets.ts';
 
 export interface ChatCommandDeps {
   /** Opens the configured database for the duration of `fn` (see withDatabase in main.ts). */
@@ -21,7 +26,14 @@ export interface ChatCommandDeps {
   input?: NodeJS.ReadableStream;
   write?: (text: string) => void;
   log?: Logger;
+  /** Opens integration secrets (a workspace's Midtrans key); without it only the demo gateway can take payment. */
+  secrets?: (db: Database) => Promise<SecretBox>;
+  /** The model from the environment (LLM_BASE_URL...), for workspaces without their own; absent: the built-in engine. */
+  llm?: () => EnvironmentModel | undefined;
 }
+
+/** The line that pays the customer's newest demo payment link, as if they had pressed Pay. */
+export const PAY_COMMAND = '/pay';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,7 +49,13 @@ const options = z.strictObject({
 const noWorkspace = (given: string) => new AppError('workspace.not_found', 'not_found', `no workspace "${given}"`);
 
 /** The fields of a turn that --json prints, in this order. */
-const printed = (r: TurnOutcome) => ({ reply: r.reply, state: r.state, lead_score: r.lead_score, lead_temperature: r.lead_temperature, handoff: r.handoff });
+const printed = (r: Pick<TurnOutcome, 'reply' | 'state' | 'lead_score' | 'lead_temperature' | 'handoff'>) => ({
+  reply: r.reply,
+  state: r.state,
+  lead_score: r.lead_score,
+  lead_temperature: r.lead_temperature,
+  handoff: r.handoff,
+});
 
 /** Why a line cannot be a customer message, if it cannot. */
 function refusal(message: string): string | undefined {
@@ -47,10 +65,42 @@ function refusal(message: string): string | undefined {
 }
 
 /**
+ * `/pay`: the customer pays their newest pending demo payment, through the same function as
+ * the demo payment page's Pay button (the demo gateway of a demo workspace; no money moves).
+ * Answers what the customer was told and where the conversation is now.
+ */
+async function payDemo(ctx: Ctx, phone: string) {
+  const contact = await ctx.tx.db.selectFrom('contacts').select('id').where('phone', '=', phone).executeTakeFirst();
+  if (!contact) throw new AppError('payment.nothing_to_pay', 'conflict', 'this customer has no demo payment waiting');
+  const { payment, notice } = await payNewestDemoPayment(ctx, contact.id, tellCustomerAboutPayment);
+  const ari = await ctx.tx.db
+    .selectFrom('ari_conversations')
+    .select(['state', 'lead_score', 'lead_temperature'])
+    .where('contact_id', '=', contact.id)
+    .executeTakeFirstOrThrow();
+  const turn = {
+    reply: notice,
+    state: ari.state as TurnOutcome['state'],
+    lead_score: ari.lead_score,
+    lead_temperature: ari.lead_temperature as TurnOutcome['lead_temperature'],
+    handoff: ari.state === 'handoff',
+  };
+  return { turn, payment: { order_id: payment.order_id, status: payment.status, amount: payment.amount, currency: payment.currency } };
+}
+
+const HELP = `
+Each line is a message from the customer. After the assistant sends a payment link on a demo
+workspace (the demo gateway: no money moves), the line ${PAY_COMMAND} pays the customer's newest
+pending demo payment, as the Pay button of the link's page would, and prints what the customer
+is told. A workspace with Midtrans keys is paid through Midtrans instead, and ${PAY_COMMAND} finds nothing to pay.
+`;
+
+/**
  * `frontdesk chat`: talk to a workspace's assistant as a customer, from the terminal. Each
  * line is one customer message, run as the workspace's own system actor (as a channel
  * would), each in its own transaction, so the inbox and the contact show the conversation
- * as it goes. With --json, one JSON object per message on standard output.
+ * as it goes. With --json, one JSON object per message on standard output. `/pay` pays a
+ * demo payment link.
  */
 export function registerChatCommand(program: Command, deps: ChatCommandDeps): void {
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
@@ -64,11 +114,13 @@ export function registerChatCommand(program: Command, deps: ChatCommandDeps): vo
     .requiredOption('--phone <phone>', "the customer's phone, international or in the workspace's country")
     .addOption(new Option('--channel <channel>', 'the channel the messages arrive on').choices(['whatsapp', 'sms', 'web']).default('whatsapp'))
     .option('--json', 'read one message per line and print one JSON object per turn')
+    .addHelpText('after', HELP)
     .action(async (raw: unknown) => {
       const opts = options.parse(raw);
       const input = deps.input ?? process.stdin;
       await deps.withDatabase(async (db) => {
         await migrate(db);
+        const secrets = deps.secrets ? await deps.secrets(db) : missingSecretBox;
         const actor: Actor = { kind: 'system', workspaceId: await resolveWorkspace(db, opts.workspace) };
         const ctxOf = (tx: Ctx['tx']): Ctx => ({ tx, actor, clock, log });
         const { phone, botName, workspaceName } = await withTenant(db, actor, async (tx) => {
@@ -85,21 +137,36 @@ export function registerChatCommand(program: Command, deps: ChatCommandDeps): vo
         const lines = createInterface({ input, ...(interactive ? { output: process.stdout, terminal: true } : { terminal: false }) });
         lines.on('SIGINT', () => lines.close());
         if (interactive) {
-          write(`Chatting with ${botName} of ${workspaceName} as ${phone}. Ctrl-D ends.\n`);
+          write(`Chatting with ${botName} of ${workspaceName} as ${phone}. ${PAY_COMMAND} pays a demo payment link; Ctrl-D ends.\n`);
           lines.setPrompt('you> ');
           lines.prompt();
         }
+        const say = (result: Pick<TurnOutcome, 'reply' | 'handoff'>) => {
+          if (result.reply !== null) write(`${botName}> ${result.reply.replace(/\n/g, `\n${' '.repeat(botName.length + 2)}`)}\n`);
+          else write(result.handoff ? '(a person answers this conversation now)\n' : '(no reply)\n');
+        };
         for await (const line of lines) {
           const message = line.trim();
-          if (message) {
+          if (message === PAY_COMMAND) {
+            try {
+              const paid = await withTenant(db, actor, (tx) => payDemo(ctxOf(tx), phone));
+              if (opts.json) write(`${JSON.stringify({ ...printed(paid.turn), payment: paid.payment })}\n`);
+              else {
+                write(`(demo payment ${paid.payment.order_id}: ${paid.payment.status}, ${paid.payment.amount} ${paid.payment.currency}; no money moved)\n`);
+                say(paid.turn);
+              }
+            } catch (e) {
+              if (!(e instanceof AppError) || e.kind === 'unavailable') throw e;
+              write(opts.json ? `${JSON.stringify({ error: { code: e.code, message: e.message } })}\n` : `(${e.message})\n`);
+            }
+          } else if (message) {
             const refused = refusal(message);
             if (refused) {
               write(opts.json ? `${JSON.stringify({ error: { code: 'validation.failed', message: refused } })}\n` : `(${refused})\n`);
             } else {
-              const result = await withTenant(db, actor, (tx) => runTurn(ctxOf(tx), { phone, channel: CHANNEL_OF[opts.channel]!, message }));
+              const result = await withTenant(db, actor, (tx) => answerInbound(ctxOf(tx), { phone, channel: CHANNEL_OF[opts.channel]!, message }, { secrets, llm: deps.llm?.() }));
               if (opts.json) write(`${JSON.stringify(printed(result))}\n`);
-              else if (result.reply !== null) write(`${botName}> ${result.reply.replace(/\n/g, `\n${' '.repeat(botName.length + 2)}`)}\n`);
-              else write(result.handoff ? '(a person answers this conversation now)\n' : '(no reply)\n');
+              else say(result);
             }
           }
           if (interactive) lines.prompt();

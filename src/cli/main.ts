@@ -6,6 +6,7 @@ import { registerAvailabilityCommand } from './availability.ts';
 import { registerChatCommand } from './chat.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
+import { environmentModel } from '../modules/assistant/index.ts';
 import { createWorkspace, ensureUser, setPassword, templateSchema } from '../modules/tenancy/index.ts';
 import { systemClock } from '../platform/clock.ts';
 import { ConfigError, loadConfig, type Config } from '../platform/config.ts';
@@ -16,6 +17,7 @@ import { openDatabase } from '../platform/db/open.ts';
 import { withTenant } from '../platform/db/tenant.ts';
 import { AppError } from '../platform/errors.ts';
 import { createLogger, silentLogger } from '../platform/log.ts';
+import { loadSecretBox } from '../platform/secrets.ts';
 import { version } from '../platform/version.ts';
 
 /** Exit codes: 0 done, 1 failed (with a one-line reason), 2 the command line was wrong. */
@@ -180,7 +182,11 @@ export function buildProgram(config: () => Config): Command {
 
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
-  registerChatCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
+  registerChatCommand(program, {
+    withDatabase: (fn, command) => withDatabase(config(), fn, command),
+    secrets: (db) => loadSecretBox({ key: config().FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config().FRONTDESK_DATA_DIR : undefined }),
+    llm: () => environmentModel(config()),
+  });
 
   return program;
 }

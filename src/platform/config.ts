@@ -23,11 +23,40 @@ const schema = z.object({
    * database a key is made once and kept in the data directory when this is unset.
    */
   FRONTDESK_SECRET_KEY: z.string().optional(),
+  /** The WhatsApp Cloud API, versioned; tests point it at a fake on 127.0.0.1. */
+  WHATSAPP_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
+  /** Twilio's REST API (SMS replies); tests point it at a fake on 127.0.0.1. */
+  TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+  /** Seconds a claimed outgoing message may take to send before its outcome counts as unknown. */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /**
+   * Seconds to wait for a provider's status callback about a message whose send outcome is
+   * unknown (the worker stopped between sending and recording) before sending it again.
+   */
+  OUTBOX_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(604_800).default(900),
+  /**
+   * The model of workspaces that configured none (model mode): any OpenAI-compatible
+   * endpoint, e.g. https://api.x.ai/v1, https://api.sea-lion.ai/v1, http://localhost:11434/v1.
+   * Unset: the built-in engine answers, offline.
+   */
+  LLM_BASE_URL: z
+    .url()
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().max(200).optional(),
+  /** How long a turn waits for the model (tools included) before the built-in engine answers instead. */
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(8000),
   /** Comma-separated origins allowed to call the API from a browser. */
   CORS_ORIGINS: z
     .string()
     .default('')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+}).superRefine((env, ctx) => {
+  // A base URL without a model (or the reverse) is a half-done setup, not "no model".
+  if ((env.LLM_BASE_URL === undefined) !== (env.LLM_MODEL === undefined || env.LLM_MODEL === '')) {
+    ctx.addIssue({ code: 'custom', path: [env.LLM_BASE_URL === undefined ? 'LLM_BASE_URL' : 'LLM_MODEL'], message: 'set LLM_BASE_URL and LLM_MODEL together (and LLM_API_KEY unless the provider needs none)' });
+  }
 });
 
 export type Config = z.infer<typeof schema>;

@@ -39,6 +39,8 @@ const COLUMNS: Record<string, Record<string, ColumnInfo>> = {
     last_message_at: NOW,
     created_at: NOW,
     updated_at: NOW,
+    // 0015: Amara's working memory (the request, offered slots, the unconfirmed draft).
+    context: col('jsonb', false, "'{}'::jsonb"),
   },
   amara_messages: {
     id: ID,
@@ -90,6 +92,13 @@ const INDEXES: Record<string, [string, string]> = {
   idx_platform_events_type_date: ['platform_events', 'btree (event_type, created_at)'],
   idx_platform_events_user_journey: ['platform_events', 'btree (user_id, created_at) WHERE (user_id IS NOT NULL)'],
   idx_platform_events_properties: ['platform_events', 'gin (properties)'],
+  // 0015: retries by client message id, and each user's conversations and messages in order.
+  amara_messages_client_message_key: [
+    'amara_messages',
+    "btree (workspace_id, conversation_id, ((metadata ->> 'clientMessageId'::text))) WHERE ((role = 'user'::text) AND (metadata ? 'clientMessageId'::text))",
+  ],
+  idx_amara_messages_conversation_order: ['amara_messages', 'btree (workspace_id, conversation_id, created_at, id)'],
+  idx_amara_conversations_user_recent: ['amara_conversations', 'btree (workspace_id, user_id, last_message_at DESC)'],
   // Tenant keys.
   amara_conversations_pkey: ['amara_conversations', 'btree (workspace_id, id)'],
   amara_messages_pkey: ['amara_messages', 'btree (workspace_id, id)'],

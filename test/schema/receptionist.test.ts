@@ -95,6 +95,19 @@ const COLUMNS: Record<string, Record<string, ColumnInfo>> = {
     cost: money0,
     contact_id: uuid,
     provider_message_id: text,
+    // 0017: what sending a reply through Twilio takes; the row is its own outbox entry.
+    business_number: text,
+    num_segments: col('integer', true),
+    price_micros: col('bigint', true),
+    price_unit: text,
+    error_code: text,
+    error: text,
+    attempts: col('integer', false, '0'),
+    next_attempt_at: col(TSTZ, true),
+    claimed_until: col(TSTZ, true),
+    sent_at: col(TSTZ, true),
+    metadata: col('jsonb', false, "'{}'::jsonb"),
+    updated_at: col(TSTZ, false, 'now()'),
   },
   analytics: {
     id: ID,
@@ -180,6 +193,13 @@ const INDEXES: Record<string, [string, string]> = {
   ],
   idx_calls_contact: ['calls', 'btree (workspace_id, contact_id, created_at) WHERE (contact_id IS NOT NULL)'],
   idx_sms_contact: ['sms_messages', 'btree (workspace_id, contact_id, created_at) WHERE (contact_id IS NOT NULL)'],
+  // 0017: the SMS worker's queue and the inbox's per-workspace reads.
+  idx_sms_due: ['sms_messages', "btree (next_attempt_at) WHERE ((direction = 'outbound'::text) AND (status = 'queued'::text))"],
+  idx_sms_claimed: [
+    'sms_messages',
+    "btree (claimed_until) WHERE ((direction = 'outbound'::text) AND (status = 'sending'::text) AND (provider_message_id IS NULL))",
+  ],
+  idx_sms_workspace_created: ['sms_messages', 'btree (workspace_id, created_at)'],
   // 0011: the scheduling engine's range scans and the reminder and confirmation jobs.
   idx_bookings_scheduled: ['bookings', 'btree (workspace_id, scheduled_at)'],
   idx_bookings_reminder_due: [
@@ -328,7 +348,7 @@ describeEachDatabase('seed 004 data: defaults, checks, keys, triggers, tenancy',
       [`insert into calls (phone_number, call_type) values ('+1', 'internal')`, 'calls_call_type_check'],
       [`insert into calls (phone_number, sentiment) values ('+1', 'angry')`, 'calls_sentiment_check'],
       [`insert into sms_messages (phone_number, message_body, direction) values ('+1', 'x', 'sideways')`, 'sms_messages_direction_check'],
-      [`insert into sms_messages (phone_number, message_body, status) values ('+1', 'x', 'queued')`, 'sms_messages_status_check'],
+      [`insert into sms_messages (phone_number, message_body, status) values ('+1', 'x', 'lost')`, 'sms_messages_status_check'],
       [`insert into analytics (date) values ('2026-13-01')`, 'analytics_date_format'],
       [`insert into analytics (date) values ('11/07/2026')`, 'analytics_date_format'],
       [`insert into analytics (date) values ('2026-11-7')`, 'analytics_date_format'],

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { withTenant } from '../../platform/db/tenant.ts';
+import { withServiceRole, withTenant } from '../../platform/db/tenant.ts';
 import { newId } from '../../platform/ids.ts';
 
 const HOUR = 3_600_000;
@@ -15,12 +15,17 @@ export async function seedAmaraDemo(db: Database, clock: Clock, workspaceId: str
   const now = clock.now().getTime();
   const at = (ms: number) => new Date(now + ms);
 
+  // María's profile: Spanish, with the phone Amara books her visits under.
+  await withServiceRole(db, (tx) =>
+    tx.db.updateTable('auth.users').set({ locale: 'es', raw_user_meta_data: JSON.stringify({ phone: '+573001112233' }) }).where('id', '=', customerId).execute(),
+  );
+
   await withTenant(db, { kind: 'user', userId: customerId, workspaceId }, async ({ db: q }) => {
     const conversationId = newId();
     await q.insertInto('amara_conversations').values({ id: conversationId, workspace_id: workspaceId, user_id: customerId, locale: 'es', last_message_at: at(-HOUR) }).execute();
     await q.insertInto('amara_messages').values([
       { id: newId(), workspace_id: workspaceId, conversation_id: conversationId, role: 'user', content: '¿Cómo puedo reservar una empleada doméstica para el sábado?', created_at: at(-HOUR - 60_000) },
-      { id: newId(), workspace_id: workspaceId, conversation_id: conversationId, role: 'assistant', content: 'Te puedo ayudar a encontrar y reservar una profesional. ¿En qué barrio de Bogotá y por cuántas horas?', tool_calls: JSON.stringify([{ name: 'searchProfessionals', args: { serviceType: 'cleaning', city: 'Bogotá' } }]), metadata: JSON.stringify({ model: 'rule-engine', tokens: 0 }), created_at: at(-HOUR) },
+      { id: newId(), workspace_id: workspaceId, conversation_id: conversationId, role: 'assistant', content: 'Te puedo ayudar a encontrar y reservar una profesional. ¿En qué barrio de Bogotá y por cuántas horas?', tool_calls: JSON.stringify([{ name: 'searchProfessionals', args: { serviceType: 'cleaning', city: 'Bogotá' } }]), metadata: JSON.stringify({ status: 'completed', model: 'amara-built-in', usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0, tool_calls: 1 } }), created_at: at(-HOUR) },
     ]).execute();
     await q.insertInto('platform_events').values(
       ['SearchStarted', 'ProfessionalViewed', 'CheckoutStarted'].map((event_type, i) => ({ id: newId(), workspace_id: workspaceId, event_type, user_id: customerId, session_id: 'sess-maria', properties: JSON.stringify({ city: 'Bogotá', service: 'cleaning' }), created_at: at(-3 * HOUR + i * 600_000) })),

@@ -1,10 +1,11 @@
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
+import { DEMO_PAYMENTS } from '../../modules/payments/index.ts';
 
 const DAY = 86_400_000;
 
 /** Eagle Overseas, a study-abroad consultancy in Jakarta: leads at every stage of ARI's funnel. */
-export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: string): Promise<void> {
+export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: string, options: { publicUrl?: string | undefined } = {}): Promise<void> {
   const { db } = ctx.tx;
   const now = ctx.clock.now().getTime();
   const at = (offsetMs: number) => new Date(now + offsetMs);
@@ -91,6 +92,19 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
     settings: JSON.stringify({ environment: 'sandbox', client_key: 'SB-Mid-client-demo', base_url: null, merchant_id: null, enabled_payments: ['other_qris', 'gopay', 'shopeepay', 'bca_va', 'bni_va', 'bri_va', 'credit_card'], expiry_minutes: 1440, consultation_price: 500_000, server_key_last4: '' }),
   }).execute();
 
+  // Without Midtrans keys, consultations are paid through the demo gateway: a page of our own
+  // where Pay settles the payment and no money moves. Only demo workspaces get this row.
+  await db.insertInto('integrations').values({
+    ...ws,
+    id: newId(),
+    provider: DEMO_PAYMENTS,
+    settings: JSON.stringify({ consultation_price: 500_000, expiry_minutes: 1440, public_url: options.publicUrl ?? null }),
+  }).execute();
+
   const siti = await db.selectFrom('contacts').select('id').where('workspace_id', '=', workspaceId).where('phone', '=', '+6281234567002').executeTakeFirstOrThrow();
   await db.insertInto('webinar_registrations').values({ ...ws, id: newId(), webinar_id: webinarId, contact_id: siti.id }).execute();
+
+  // Web chat answers on the server's own pages (GET /webchat/demo/eagle-overseas) and a local site.
+  const site = new URL(options.publicUrl ?? 'http://127.0.0.1:3000').origin;
+  await db.insertInto('integrations').values({ ...ws, id: newId(), provider: 'webchat', settings: JSON.stringify({ allowed_origins: [site, 'http://localhost:8080'], secrets_set: [] }) }).execute();
 }

@@ -1,7 +1,9 @@
 import { STATES } from '../../modules/assistant/engine/index.ts';
+import type { EnvironmentModel } from '../../modules/assistant/index.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, z } from '../../platform/http/router.ts';
-import { CHANNELS, MAX_MESSAGE_CHARS, runTurn } from './turn.ts';
+import { answerInbound } from '../answer.ts';
+import { CHANNELS, MAX_MESSAGE_CHARS } from './turn.ts';
 
 const NoNul = /^[^\u0000]*$/;
 
@@ -36,7 +38,7 @@ const Turn = z
   .openapi('AssistantTurn');
 
 /** ARI's conversation engine over HTTP, for testing it and for channels that deliver messages themselves. */
-export function ariRoutes(deps: RouteDeps) {
+export function ariRoutes(deps: RouteDeps & { llm?: EnvironmentModel | undefined }) {
   const r = createRouter();
 
   r.openapi(
@@ -46,7 +48,7 @@ export function ariRoutes(deps: RouteDeps) {
       tags: ['assistant'],
       summary: 'Run one customer message through the assistant',
       description:
-        'Finds or creates the contact (by phone: local and international forms are the same person), its inbox conversation on the channel and its assistant record; stores the message; and, unless the assistant is switched off, a person owns the conversation or it was handed off or completed, decides the reply with the built-in engine and queues it in the inbox. One transaction.',
+        'Finds or creates the contact (by phone: local and international forms are the same person), its inbox conversation on the channel and its assistant record; stores the message; and, unless the assistant is switched off, a person owns the conversation or it was handed off or completed, decides the reply (the ARI consultancy flow, or the receptionist for a voice-template workspace; the configured model when there is one, else the built-in engine) and queues it in the inbox. One transaction.',
       middleware: deps.inWorkspace(Rank.member),
       request: { body: jsonBody(TurnCreate) },
       responses: { 200: json(Turn, 'the reply and the conversation after it'), ...errorResponses },
@@ -55,7 +57,7 @@ export function ariRoutes(deps: RouteDeps) {
       const body = c.req.valid('json');
       const common = { channel: body.channel, message: body.message, providerMessageId: body.provider_message_id };
       const who = body.contact_id !== undefined ? { contactId: body.contact_id } : { phone: body.phone! };
-      return c.json(await runTurn(c.var.ctx, { ...who, ...common }, { secrets: deps.secrets }), 200);
+      return c.json(await answerInbound(c.var.ctx, { ...who, ...common }, { secrets: deps.secrets, llm: deps.llm }), 200);
     },
   );
 

@@ -118,12 +118,34 @@ export async function lockOwner(tx: Tx, ws: string, conversationId: string): Pro
   return row.owner;
 }
 
-/** Undefined when the provider's message id was recorded before (a redelivery). */
+const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
+
+/**
+ * Undefined when the provider's message id was recorded before (a redelivery). Text messages
+ * are kept in sms_messages (DESIGN.md: each message is stored once, SMS there), with the
+ * workspace's number and the segments from the webhook's stored payload; the rest in messages.
+ */
 export async function insertInbound(
   tx: Tx,
   ws: string,
   m: { conversationId: string; channel: Channel; body: string; providerMessageId: string | undefined; now: Date },
 ): Promise<string | undefined> {
+  if (m.channel === 'sms') {
+    const { rows } = await sql<{ id: string }>`
+      insert into public.sms_messages
+        (id, workspace_id, contact_id, phone_number, direction, message_body, status, provider_message_id, business_number, num_segments, created_at, updated_at)
+      select ${newId()}::uuid, c.workspace_id, c.contact_id, coalesce(ct.phone, ''), 'inbound', ${m.body}::text, 'received', ${m.providerMessageId ?? null}::text,
+             case when i.payload->>'To' ~ ${E164_PATTERN} then i.payload->>'To' end,
+             case when i.payload->>'NumSegments' ~ '^[1-9][0-9]{0,3}$' then (i.payload->>'NumSegments')::int end,
+             ${m.now}::timestamptz, ${m.now}::timestamptz
+        from public.conversations c
+        join public.contacts ct on ct.workspace_id = c.workspace_id and ct.id = c.contact_id
+        left join public.channel_inbox i on i.workspace_id = c.workspace_id and i.channel = 'sms' and i.provider_message_id = ${m.providerMessageId ?? null}::text
+       where c.workspace_id = ${ws}::uuid and c.id = ${m.conversationId}::uuid
+      on conflict (workspace_id, provider_message_id) do nothing
+      returning id`.execute(tx.db);
+    return rows[0]?.id;
+  }
   const row = await tx.db
     .insertInto('messages')
     .values({
@@ -147,6 +169,19 @@ export async function insertInbound(
 
 /** The assistant's reply to an inbound message, if it gave one. */
 export async function findEarlierReply(tx: Tx, ws: string, channel: Channel, providerMessageId: string): Promise<string | null> {
+  if (channel === 'sms') {
+    const row = await tx.db
+      .selectFrom('sms_messages as inbound')
+      .innerJoin('sms_messages as reply', (j) =>
+        j.onRef('reply.workspace_id', '=', 'inbound.workspace_id').on(sql<boolean>`reply.metadata->>'in_reply_to' = inbound.id::text`),
+      )
+      .select('reply.message_body')
+      .where('inbound.workspace_id', '=', ws)
+      .where('inbound.direction', '=', 'inbound')
+      .where('inbound.provider_message_id', '=', providerMessageId)
+      .executeTakeFirst();
+    return row?.message_body ?? null;
+  }
   const row = await tx.db
     .selectFrom('messages as inbound')
     .innerJoin('messages as reply', (j) =>
@@ -163,11 +198,27 @@ export async function findEarlierReply(tx: Tx, ws: string, channel: Channel, pro
   return row?.body ?? null;
 }
 
+/**
+ * The reply, queued for its channel: an SMS row in sms_messages that the SMS worker sends from
+ * the number the customer wrote to (the outbox of messages carries the other channels).
+ */
 export async function insertOutbound(
   tx: Tx,
   ws: string,
   m: { conversationId: string; channel: Channel; body: string; inReplyTo: string; ariMessageId: string; now: Date },
 ): Promise<void> {
+  if (m.channel === 'sms') {
+    await sql`
+      insert into public.sms_messages
+        (id, workspace_id, contact_id, phone_number, direction, message_body, status, business_number, next_attempt_at, metadata, created_at, updated_at)
+      select ${newId()}::uuid, c.workspace_id, c.contact_id, coalesce(ct.phone, ''), 'outbound', ${m.body}::text, 'queued',
+             (select i.business_number from public.sms_messages i where i.workspace_id = c.workspace_id and i.id = ${m.inReplyTo}::uuid),
+             ${m.now}::timestamptz, ${JSON.stringify({ in_reply_to: m.inReplyTo, ari_message_id: m.ariMessageId })}::jsonb, ${m.now}::timestamptz, ${m.now}::timestamptz
+        from public.conversations c
+        join public.contacts ct on ct.workspace_id = c.workspace_id and ct.id = c.contact_id
+       where c.workspace_id = ${ws}::uuid and c.id = ${m.conversationId}::uuid`.execute(tx.db);
+    return;
+  }
   await tx.db
     .insertInto('messages')
     .values({
@@ -379,4 +430,17 @@ export async function findDestinations(tx: Tx, ws: string, country: string): Pro
     .limit(MAX_DESTINATIONS)
     .execute();
   return rows.map((r) => ({ ...r, requirements: requirementsOf(r.requirements) }));
+}
+
+// Model mode ---------------------------------------------------------------------------------
+
+/** The A/B arm the conversation was given, if any. */
+export async function findAriModel(tx: Tx, ws: string, ariConversationId: string): Promise<string | null> {
+  const row = await tx.db.selectFrom('ari_conversations').select('ai_model').where('workspace_id', '=', ws).where('id', '=', ariConversationId).executeTakeFirstOrThrow();
+  return row.ai_model;
+}
+
+/** Gives the conversation its arm: on first assignment, or when its former arm is no longer configured. */
+export async function setAriModel(tx: Tx, ws: string, ariConversationId: string, model: string): Promise<void> {
+  await tx.db.updateTable('ari_conversations').set({ ai_model: model }).where('workspace_id', '=', ws).where('id', '=', ariConversationId).execute();
 }

@@ -64,6 +64,8 @@ describeEachDatabase('the assistant over HTTP', (db, kind) => {
     t = testApp(db(), clock);
     const seeded = await seedDemo(db(), clock);
     eagle = seeded.find((w) => w.slug === 'eagle-overseas')!.workspaceId;
+    // These conversations book without charging; the demo gateway's paid path is chat.test.ts's.
+    await asService(db(), (tx) => tx.query(`delete from integrations where workspace_id = $1 and provider = 'demo_payments'`, [eagle]));
     const signin = await t.call('POST', '/api/v1/auth/signin', { body: { email: 'owner@eagle-overseas.demo', password: DEMO_PASSWORD } });
     expect(signin.status).toBe(200);
     owner = { cookie: (signin.headers.get('set-cookie') ?? '').split(';')[0]!, workspace: eagle };
@@ -272,7 +274,7 @@ describeEachDatabase('the assistant over HTTP', (db, kind) => {
     expect((await ariConversation(first!.contact_id)).context.name).toBeUndefined();
 
     // Handed back, the assistant answers again where it left off.
-    expect((await t.call('POST', `/api/v1/conversations/${first!.conversation_id}/handback`, member)).status).toBe(200);
+    expect((await t.call('POST', `/api/v1/conversations/${first!.conversation_id}/hand-back`, member)).status).toBe(200);
     const resumed = await turn(channel, { phone: '081234567015', channel: 'whatsapp', message: 'Nama saya Andi' });
     expect(resumed.body).toMatchObject({ state: 'qualifying', handoff: false, reply: expect.stringMatching(/^Salam kenal, Andi!/) });
   });
@@ -294,15 +296,17 @@ describeEachDatabase('the assistant over HTTP', (db, kind) => {
     const after = await turn(channel, { phone: '081234567016', channel: 'whatsapp', message: 'halo?' });
     expect(after.body).toMatchObject({ reply: null, state: 'handoff', handoff: true });
 
-    // Handed back after a handoff, or written to on another channel: the person still answers.
-    expect((await t.call('POST', `/api/v1/conversations/${last.conversation_id}/handback`, member)).status).toBe(200);
-    const handedBack = await turn(channel, { phone: '081234567016', channel: 'whatsapp', message: 'halo lagi' });
-    expect(handedBack.body).toMatchObject({ reply: null, state: 'handoff', handoff: true });
+    // Written to on another channel: the person still answers, there too.
     const sms = await turn(channel, { phone: '081234567016', channel: 'sms', message: 'halo dari sms' });
     expect(sms.body).toMatchObject({ reply: null, state: 'handoff', handoff: true });
     for (const id of [last.conversation_id, sms.body.conversation_id]) {
       expect((await t.call('GET', `/api/v1/conversations/${id}`, owner)).body.owner).toBe('human');
     }
+    // Handed back, the assistant resumes where it was before the handoff; the SMS thread stays with the person.
+    expect((await t.call('POST', `/api/v1/conversations/${last.conversation_id}/hand-back`, member)).status).toBe(200);
+    const handedBack = await turn(channel, { phone: '081234567016', channel: 'whatsapp', message: 'halo lagi' });
+    expect(handedBack.body).toMatchObject({ reply: expect.any(String), state: 'qualifying', handoff: false });
+    expect((await turn(channel, { phone: '081234567016', channel: 'sms', message: 'halo?' })).body).toMatchObject({ reply: null, handoff: true });
   });
 
   it('stays silent when the workspace switched the assistant off, and answers again when it is on', async () => {

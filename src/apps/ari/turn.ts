@@ -10,6 +10,7 @@ import {
   type Temperature,
   type TurnResult,
 } from '../../modules/assistant/engine/index.ts';
+import { findActiveSystemPrompt, loadModelSetup, RULE_ENGINE_ARM, stickyArm, type EnvironmentModel } from '../../modules/assistant/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
@@ -19,12 +20,13 @@ import * as store from './turn.store.ts';
 import type { Channel } from './turn.store.ts';
 import { consultationCharge } from '../../modules/payments/index.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
+import { speakWithModel, type SpokenReply } from './model-turn.ts';
 
 export type { Channel };
 export const CHANNELS = ['whatsapp', 'sms', 'webchat', 'voice'] as const satisfies readonly Channel[];
 
 /** The built-in engine, as ari_messages.ai_model records it. */
-export const RULE_ENGINE = 'rule-engine';
+export const RULE_ENGINE = RULE_ENGINE_ARM;
 /** Messages of the conversation the engine sees. */
 const HISTORY = 10;
 /** The longest customer message a turn takes (WhatsApp's own limit is 4096 characters). */
@@ -73,15 +75,18 @@ const languageOf = (context: unknown): Language | undefined => {
 /**
  * One customer message through the assistant, in the caller's transaction: finds or creates
  * the contact, the inbox thread and the assistant's record, stores the message, lets the
- * built-in engine decide (with tools over knowledge and the calendar), records the reply and
+ * built-in engine decide (with tools over knowledge and the calendar), lets the contact's A/B
+ * arm word the reply when it is a model (model-turn.ts), records the reply and
  * the new state, score and temperature, and queues the reply in the inbox. The assistant
  * stays silent when it is switched off, when a person owns the thread, and once its
  * conversation was handed off or completed; and it checks the owner again, under a lock,
  * just before it replies, so it never talks over a person who took over meanwhile.
  */
 export interface TurnOptions {
-  /** Opens the workspace's Midtrans key; without it no payment link is offered. */
+  /** Opens the workspace's Midtrans key and model API keys; without it no payment link is offered. */
   secrets?: SecretBox | undefined;
+  /** The server's LLM_* model: the arm of workspaces that configured none of their own. */
+  llm?: EnvironmentModel | undefined;
 }
 
 export async function runTurn(ctx: Ctx, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
@@ -132,6 +137,11 @@ export async function runTurn(ctx: Ctx, input: TurnInput, options: TurnOptions =
   const prior = languageOf(ari.context);
   const language = detectLanguage(input.message, prior) ?? prior ?? personaLanguage(settings.persona.language);
   const scope: ToolScope = { workspaceId: ws, contactId, language, country: workspace.country };
+  const history = await store.recentAriMessages(tx, ws, ari.id, HISTORY);
+  const models = await loadModelSetup(ctx, { secrets: options.secrets, environment: options.llm });
+  const assignedArm = await store.findAriModel(tx, ws, ari.id);
+  const arm = stickyArm(models.arms, assignedArm, contactId);
+  const tools = ariTools(ctx, scope, options.secrets);
 
   // The engine's work (and whatever its tools wrote) is undone if a person took over meanwhile.
   await tx.query('savepoint ari_turn');
@@ -153,13 +163,30 @@ export async function runTurn(ctx: Ctx, input: TurnInput, options: TurnOptions =
           currency: workspace.currency,
           businessName: workspace.name,
         },
-        history: await store.recentAriMessages(tx, ws, ari.id, HISTORY),
+        history,
       },
-      ariTools(ctx, scope, options.secrets),
+      tools,
     );
   } catch (e) {
     await tx.query('rollback to savepoint ari_turn');
     ctx.log.error({ err: e, ari_conversation_id: ari.id }, 'the assistant failed on a turn; it answers with its technical error message');
+  }
+  // Model mode words the reply; handoffs keep the engine's fixed message, silence stays silence.
+  let spoken: SpokenReply | undefined;
+  if (result && result.reply !== null && result.handoff === null && arm.kind === 'model') {
+    spoken = await speakWithModel(ctx, {
+      arm,
+      timeoutMs: models.timeoutMs,
+      channel: input.channel,
+      decision: { ...result, reply: result.reply },
+      persona: settings.persona,
+      businessName: workspace.name,
+      currency: workspace.currency,
+      systemPrompt: await activePrompt(ctx, input.channel),
+      history,
+      tools,
+      maxReplyChars: MAX_MESSAGE_CHARS,
+    });
   }
   const latencyMs = Math.round(performance.now() - started);
 
@@ -171,6 +198,7 @@ export async function runTurn(ctx: Ctx, input: TurnInput, options: TurnOptions =
     return unchanged(null, owner);
   }
   await tx.query('release savepoint ari_turn');
+  if (arm.name !== assignedArm) await store.setAriModel(tx, ws, ari.id, arm.name);
 
   if (!result) {
     const reply = technicalErrorMessage(language);
@@ -191,16 +219,24 @@ export async function runTurn(ctx: Ctx, input: TurnInput, options: TurnOptions =
   }
 
   const handoff = result.handoff;
+  const reply = spoken?.reply ?? result.reply;
   let ariMessageId: string | undefined;
-  if (result.reply !== null) {
+  if (reply !== null) {
     ariMessageId = await store.insertAriMessage(tx, ws, {
       ariConversationId: ari.id,
       role: 'assistant',
-      content: result.reply,
-      model: RULE_ENGINE,
-      tokens: 0,
+      content: reply,
+      model: spoken?.model ?? RULE_ENGINE,
+      tokens: spoken ? (spoken.tokens ?? undefined) : 0,
       latencyMs,
-      metadata: { tool_calls: result.toolCalls, trace: result.trace, path: result.path, language: result.language, stage: result.stage?.name ?? null },
+      metadata: {
+        tool_calls: result.toolCalls,
+        trace: result.trace,
+        path: result.path,
+        language: result.language,
+        stage: result.stage?.name ?? null,
+        ...(spoken?.metadata ?? { arm: arm.name }),
+      },
       now,
     });
   }
@@ -211,7 +247,7 @@ export async function runTurn(ctx: Ctx, input: TurnInput, options: TurnOptions =
     context: result.context,
     conversationId: thread.id,
     now,
-    model: RULE_ENGINE,
+    model: arm.name,
     handoffReason: handoff?.reason,
   });
   await store.syncContact(tx, ws, contactId, {
@@ -224,9 +260,15 @@ export async function runTurn(ctx: Ctx, input: TurnInput, options: TurnOptions =
     note: handoff?.summary,
     now,
   });
-  if (result.reply !== null) {
-    await store.insertOutbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: result.reply, inReplyTo: inboundId, ariMessageId: ariMessageId!, now });
+  if (reply !== null) {
+    await store.insertOutbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: reply, inReplyTo: inboundId, ariMessageId: ariMessageId!, now });
   }
   await store.recordActivity(tx, ws, thread.id, now, handoff !== null);
-  return outcome({ reply: result.reply, state: result.state, score: result.lead_score, temperature: result.lead_temperature, withPerson: handoff !== null });
+  return outcome({ reply, state: result.state, score: result.lead_score, temperature: result.lead_temperature, withPerson: handoff !== null });
+}
+
+/** The workspace's active prompt for the channel (system_prompts: one active version per channel type). */
+async function activePrompt(ctx: Ctx, channel: Channel): Promise<{ text: string; version: string } | undefined> {
+  const prompt = await findActiveSystemPrompt(ctx, channel);
+  return prompt ? { text: prompt.system_prompt, version: prompt.prompt_version } : undefined;
 }

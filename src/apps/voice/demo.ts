@@ -4,7 +4,7 @@ import { newId } from '../../platform/ids.ts';
 const DAY = 86_400_000;
 
 /** 1StopLaundry in Toronto: customers, pickups booked by phone and text, calls, texts, daily figures. */
-export async function seedVoiceDemo(ctx: Ctx, workspaceId: string): Promise<void> {
+export async function seedVoiceDemo(ctx: Ctx, workspaceId: string, options: { publicUrl?: string | undefined } = {}): Promise<void> {
   const { db } = ctx.tx;
   const now = ctx.clock.now().getTime();
   const at = (ms: number) => new Date(now + ms);
@@ -46,4 +46,24 @@ export async function seedVoiceDemo(ctx: Ctx, workspaceId: string): Promise<void
     { ...ws, id: newId(), date: day(-2 * DAY), total_calls: 0, total_bookings: 1, total_sms: 2, total_cost: '0.01', successful_calls: 0, failed_calls: 0, conversion_rate: '0.00' },
     { ...ws, id: newId(), date: day(-DAY), total_calls: 1, total_bookings: 0, total_sms: 0, total_cost: '0.00', successful_calls: 0, failed_calls: 1, conversion_rate: '0.00' },
   ]).execute();
+
+  // Channels: the chat bubble answers on the server's own pages (GET /webchat/demo/1stoplaundry)
+  // and the sites listed; the Twilio number is connected but has no auth token, so SMS webhooks
+  // answer 404 until an admin gives one (PUT /api/v1/channels/twilio).
+  const publicUrl = options.publicUrl ?? 'http://127.0.0.1:3000';
+  await db.insertInto('integrations').values([
+    { ...ws, id: newId(), provider: 'webchat', settings: JSON.stringify({ allowed_origins: [new URL(publicUrl).origin, 'http://localhost:8080'], secrets_set: [] }) },
+    {
+      ...ws,
+      id: newId(),
+      provider: 'twilio',
+      provider_account_id: DEMO_TWILIO_ACCOUNT,
+      settings: JSON.stringify({ account_sid: DEMO_TWILIO_ACCOUNT, phone_numbers: [DEMO_TWILIO_NUMBER], messaging_service_sid: null, webhook_url: publicUrl, secrets_set: ['auth_token'] }),
+    },
+  ]).execute();
+  await db.insertInto('channel_accounts').values([DEMO_TWILIO_ACCOUNT, DEMO_TWILIO_NUMBER].map((account_id) => ({ ...ws, provider: 'twilio', account_id }))).execute();
 }
+
+/** The demo laundry's Twilio account and number (not real: Twilio's test numbers are +1 500 555 xxxx). */
+export const DEMO_TWILIO_ACCOUNT = 'AC00000000000000000000000000001500';
+export const DEMO_TWILIO_NUMBER = '+16475550100';

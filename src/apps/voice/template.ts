@@ -1,7 +1,7 @@
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
 
-/** The voice and SMS booking receptionist (seed 004): its prompts and first FAQs. */
+/** The voice and SMS booking receptionist (seed 004): its prompts, first FAQs, priced services, service areas and pickup windows. */
 export async function applyVoiceTemplate(ctx: Ctx, workspaceId: string): Promise<void> {
   await ctx.tx.db
     .insertInto('system_prompts')
@@ -41,10 +41,47 @@ export async function applyVoiceTemplate(ctx: Ctx, workspaceId: string): Promise
         workspace_id: workspaceId,
         category: 'service_area',
         question: 'Where do you pick up?',
-        answer: 'Downtown Toronto (postal codes starting M4 and M5) and Mississauga (L5).',
+        answer: 'Toronto (postal codes starting M4 and M5), Mississauga (L5) and Vancouver (V6).',
         keywords: ['area', 'where', 'postal', 'pickup'],
         display_order: 2,
       },
     ])
+    .execute();
+  // Priced in CAD cents: base + per load (seed 004's laundry pricing).
+  const laundry = { workspace_id: workspaceId, unit_name: 'load', currency: 'CAD', duration_minutes: 30 };
+  await ctx.tx.db
+    .insertInto('services')
+    .values([
+      { ...laundry, id: newId(), name: 'Regular Wash & Fold', description: 'Washed, dried and folded, back in 48 hours.', base_price_minor: 1500, unit_price_minor: 800, turnaround: '48 h', keywords: ['regular', 'standard', 'normal', 'wash and fold'], display_order: 1 },
+      { ...laundry, id: newId(), name: 'Express Wash & Fold', description: 'Washed, dried and folded, back in 24 hours.', base_price_minor: 2000, unit_price_minor: 1200, turnaround: '24 h', keywords: ['express', 'fast', 'next day', 'rápido'], display_order: 2 },
+      { ...laundry, id: newId(), name: 'Premium Same-Day', description: 'Picked up and returned the same day, hand-finished.', base_price_minor: 3000, unit_price_minor: 1800, turnaround: 'same day', keywords: ['premium', 'same day', 'same-day', 'urgent', 'mismo día'], display_order: 3 },
+    ])
+    .execute();
+  await ctx.tx.db
+    .insertInto('service_areas')
+    .values([
+      { workspace_id: workspaceId, postal_prefix: 'M4', label: 'Toronto (East and Midtown)' },
+      { workspace_id: workspaceId, postal_prefix: 'M5', label: 'Downtown Toronto' },
+      { workspace_id: workspaceId, postal_prefix: 'L5', label: 'Mississauga' },
+      { workspace_id: workspaceId, postal_prefix: 'V6', label: 'Vancouver' },
+    ])
+    .execute();
+  // Pickup windows Monday to Saturday at 9, 11, 14 and 16 (seed 004's default slots), two
+  // hours each, with room for three pickups in each.
+  await ctx.tx.db
+    .insertInto('consultant_slots')
+    .values(
+      [1, 2, 3, 4, 5, 6].flatMap((day) =>
+        ['09:00', '11:00', '14:00', '16:00'].map((start) => ({
+          id: newId(),
+          workspace_id: workspaceId,
+          day_of_week: day,
+          start_time: start,
+          end_time: `${String(Number(start.slice(0, 2)) + 2).padStart(2, '0')}:00`,
+          duration_minutes: 120,
+          max_bookings_per_slot: 3,
+        })),
+      ),
+    )
     .execute();
 }

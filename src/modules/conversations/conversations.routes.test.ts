@@ -304,7 +304,7 @@ describeEachDatabase('the inbox over HTTP', (db) => {
     it('takes over from the assistant and hands back, both idempotent', async () => {
       const id = await thread(w, { contact: rina.id, channel: 'webchat', owner: 'ai' });
       const takeover = `/api/v1/conversations/${id}/takeover`;
-      const handback = `/api/v1/conversations/${id}/handback`;
+      const handback = `/api/v1/conversations/${id}/hand-back`;
       for (let i = 0; i < 2; i++) {
         const res = await t.call('POST', takeover, member.as);
         expect(res.status).toBe(200);
@@ -376,7 +376,7 @@ describeEachDatabase('the inbox over HTTP', (db) => {
         expect((await t.call('POST', `/api/v1/conversations/${id}/assign`, { ...who, body: { assignee_id: member.userId } })).status).toBe(200);
         expect((await t.call('POST', `/api/v1/conversations/${id}/status`, { ...who, body: { status: 'pending' } })).status).toBe(200);
         expect((await t.call('POST', `/api/v1/conversations/${id}/takeover`, who)).status).toBe(200);
-        expect((await t.call('POST', `/api/v1/conversations/${id}/handback`, who)).status).toBe(200);
+        expect((await t.call('POST', `/api/v1/conversations/${id}/hand-back`, who)).status).toBe(200);
         expect((await t.call('POST', `/api/v1/conversations/${id}/messages`, { ...who, body: { body: 'hi' } })).status).toBe(201);
       }
       expect((await t.call('POST', '/api/v1/conversations', { ...admin.as, body: { contact_id: c.id, channel: 'sms' } })).status).toBe(201);
@@ -388,7 +388,7 @@ describeEachDatabase('the inbox over HTTP', (db) => {
         await t.call('POST', `/api/v1/conversations/${id}/assign`, { ...reader, body: { assignee_id: null } }),
         await t.call('POST', `/api/v1/conversations/${id}/status`, { ...reader, body: { status: 'resolved' } }),
         await t.call('POST', `/api/v1/conversations/${id}/takeover`, reader),
-        await t.call('POST', `/api/v1/conversations/${id}/handback`, reader),
+        await t.call('POST', `/api/v1/conversations/${id}/hand-back`, reader),
         await t.call('POST', `/api/v1/conversations/${id}/messages`, { ...reader, body: { body: 'no' } }),
       ];
       expect(denied.map((r) => [r.status, r.body.error.code])).toEqual(Array(6).fill([403, 'auth.forbidden']));
@@ -402,7 +402,7 @@ describeEachDatabase('the inbox over HTTP', (db) => {
         await t.call('POST', `/api/v1/conversations/${theirs}/assign`, { ...w.as, body: { assignee_id: w.userId } }),
         await t.call('POST', `/api/v1/conversations/${theirs}/status`, { ...w.as, body: { status: 'resolved' } }),
         await t.call('POST', `/api/v1/conversations/${theirs}/takeover`, w.as),
-        await t.call('POST', `/api/v1/conversations/${theirs}/handback`, w.as),
+        await t.call('POST', `/api/v1/conversations/${theirs}/hand-back`, w.as),
         await t.call('POST', `/api/v1/conversations/${theirs}/messages`, { ...w.as, body: { body: 'hello?' } }),
       ];
       expect(attempts.map((r) => [r.status, r.body.error.code])).toEqual(Array(6).fill([404, 'conversation.not_found']));

@@ -12,11 +12,12 @@ import {
   StatusBody,
 } from './conversations.schema.ts';
 import * as inbox from './conversations.service.ts';
+import type { ResumeAssistant } from './conversations.service.ts';
 
 const tags = ['inbox'];
 const IdParams = z.object({ id: UuidParam });
 
-export function conversationsRoutes(deps: RouteDeps) {
+export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeAssistant }) {
   const r = createRouter();
 
   r.openapi(
@@ -83,12 +84,15 @@ export function conversationsRoutes(deps: RouteDeps) {
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/conversations/{id}/handback', tags, summary: 'Hand back to the assistant',
+      method: 'post', path: '/conversations/{id}/hand-back', tags, summary: 'Hand back to the assistant',
+      description:
+        "The owner becomes the assistant again, and the contact's next message gets an assistant reply. When the assistant had handed the contact off, " +
+        'it resumes in the state it was in before the handoff (a completed conversation stays completed). The assignee stays. Doing it twice changes nothing.',
       middleware: deps.inWorkspace(Rank.member),
       request: { params: IdParams },
       responses: { 200: json(Conversation), ...errorResponses },
     }),
-    async (c) => c.json(await inbox.handBack(c.var.ctx, c.req.valid('param').id), 200),
+    async (c) => c.json(await inbox.handBack(c.var.ctx, c.req.valid('param').id, deps.resumeAssistant), 200),
   );
 
   r.openapi(

@@ -187,7 +187,18 @@ export async function takeOver(ctx: Ctx, id: string): Promise<Conversation> {
   return change(ctx, id, { owner: 'human', ...(user ? { assignee_id: user } : {}) });
 }
 
-export async function handBack(ctx: Ctx, id: string): Promise<Conversation> {
+/**
+ * What handing a thread back does to the assistant's own record of the contact: a record the
+ * assistant had handed off resumes where it was. The assistant's tables belong to an app,
+ * which modules do not import, so src/http.ts gives this function.
+ */
+export type ResumeAssistant = (ctx: Ctx, contactId: string) => Promise<void>;
+
+/** The assistant answers this thread again, picking up where it was before any handoff. */
+export async function handBack(ctx: Ctx, id: string, resumeAssistant: ResumeAssistant): Promise<Conversation> {
+  const { contact_id } = await existing(ctx, id);
+  // The assistant's record first, then the thread: the order a turn locks them in.
+  await resumeAssistant(ctx, contact_id);
   return change(ctx, id, { owner: 'ai' });
 }
 

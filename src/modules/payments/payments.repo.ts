@@ -149,3 +149,27 @@ export async function ensureAriConversation(tx: Tx, contactId: string): Promise<
   const { rows } = await sql<{ id: string }>`select app.ensure_ari_conversation(${contactId}) as id`.execute(tx.db);
   return rows[0]!.id;
 }
+
+/** The assistant's state for the conversation a payment belongs to. */
+export async function assistantStateOf(tx: Tx, ws: string, ariConversationId: string): Promise<string | null> {
+  const row = await tx.db.selectFrom('ari_conversations').select('state').where('workspace_id', '=', ws).where('id', '=', ariConversationId).executeTakeFirst();
+  return row?.state ?? null;
+}
+
+/** The contact's newest pending payment on `gateway`, locked. */
+export async function newestPendingPaymentOf(tx: Tx, ws: string, contactId: string, gateway: string): Promise<Payment | undefined> {
+  const row = await tx.db
+    .selectFrom('ari_payments as p')
+    .innerJoin('ari_conversations as ac', (j) => j.onRef('ac.workspace_id', '=', 'p.workspace_id').onRef('ac.id', '=', 'p.ari_conversation_id'))
+    .select(COLUMNS.map((c) => `p.${c}` as const))
+    .where('p.workspace_id', '=', ws)
+    .where('ac.contact_id', '=', contactId)
+    .where('p.gateway', '=', gateway)
+    .where('p.status', '=', 'pending')
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.id', 'desc')
+    // The payment only: the assistant's record is the payment listener's to lock.
+    .modifyEnd(sql`for update of p`)
+    .executeTakeFirst();
+  return row && toPayment(row);
+}

@@ -2,13 +2,14 @@ import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, page, UuidParam, z } from '../../platform/http/router.ts';
 import { MidtransSettings, MidtransSettingsInput, NotificationResult, Payment, PaymentCreate, PaymentListQuery, RefundInput } from './payments.schema.ts';
 import * as payments from './payments.service.ts';
+import type { PaymentListener } from './payments.service.ts';
 import { getMidtransSettings, putMidtransSettings, WEBHOOK_PATH } from './settings.service.ts';
 import { receiveMidtransNotification } from './webhook.service.ts';
 
 const IdParams = z.object({ id: UuidParam });
 
 /** Midtrans settings and payments, under /api/v1. */
-export function paymentsRoutes(deps: RouteDeps) {
+export function paymentsRoutes(deps: RouteDeps & { onPaymentChange: PaymentListener }) {
   const r = createRouter();
 
   r.openapi(
@@ -74,7 +75,7 @@ export function paymentsRoutes(deps: RouteDeps) {
       request: { params: IdParams },
       responses: { 200: json(Payment), ...errorResponses },
     }),
-    async (c) => c.json(await payments.checkPayment(c.var.ctx, deps.secrets, c.req.valid('param').id), 200),
+    async (c) => c.json(await payments.checkPayment(c.var.ctx, deps.secrets, c.req.valid('param').id, deps.onPaymentChange), 200),
   );
 
   r.openapi(
@@ -92,7 +93,7 @@ export function paymentsRoutes(deps: RouteDeps) {
 }
 
 /** Midtrans's HTTP notification, public and mounted at the root. */
-export function midtransWebhookRoutes(deps: RouteDeps) {
+export function midtransWebhookRoutes(deps: RouteDeps & { onPaymentChange: PaymentListener }) {
   const r = createRouter();
   r.openapi(
     createRoute({
@@ -102,7 +103,7 @@ export function midtransWebhookRoutes(deps: RouteDeps) {
         'A redelivered notification answers 200 and changes nothing; the payment status only moves forward.',
       responses: { 200: json(NotificationResult, 'received'), ...errorResponses },
     }),
-    async (c) => c.json(await receiveMidtransNotification({ db: deps.db, secrets: deps.secrets, clock: deps.clock, log: c.var.log }, await c.req.text()), 200),
+    async (c) => c.json(await receiveMidtransNotification({ db: deps.db, secrets: deps.secrets, clock: deps.clock, log: c.var.log, onPaymentChange: deps.onPaymentChange }, await c.req.text()), 200),
   );
   return r;
 }

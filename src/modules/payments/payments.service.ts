@@ -8,8 +8,9 @@ import { createSnapTransaction, getTransactionStatus, type MidtransReport, type 
 import { orderIdFor } from './order-id.ts';
 import * as repo from './payments.repo.ts';
 import type { Payment, PaymentCreate, PaymentListQuery, RefundInput } from './payments.schema.ts';
-import { midtransAccount, workspaceOf } from './settings.service.ts';
-import { nextStatus, outcomeOf } from './status.ts';
+import { demoPaymentUrl, findDemoGateway } from './demo.settings.ts';
+import { findMidtransAccount, midtransAccount, midtransNotConfigured, workspaceOf } from './settings.service.ts';
+import { nextStatus, outcomeOf, type PaymentStatus } from './status.ts';
 
 const notFound = () => new AppError('payment.not_found', 'not_found', 'no such payment in this workspace');
 
@@ -72,16 +73,60 @@ function customerDetails(p: repo.Payer): SnapRequest['customer_details'] {
   return Object.keys(details).length ? details : undefined;
 }
 
+/** Where a payment link comes from: Midtrans Snap, or the demo gateway's own page. */
+interface Gateway {
+  name: 'midtrans' | 'demo';
+  consultationPrice: number;
+  expiryMinutes: number;
+  enabledPayments: string[];
+  open(request: SnapRequest): Promise<{ token: string | null; redirect_url: string; response: Record<string, unknown> }>;
+}
+
 /**
- * Opens a Snap payment link for an appointment or a booking. Midtrans is called before
- * anything is written, so no row is locked while it answers; a concurrent request for the
- * same target loses on the one-pending-payment index. A link that ran out before the expiry
- * job saw it is expired here, to make way for the new one.
+ * The workspace's gateway: Midtrans once it has a server key; otherwise the demo gateway when
+ * the workspace is a demo one (only the demo seed enables it); otherwise none.
+ */
+async function gatewayOf(ctx: Ctx, secrets: SecretBox): Promise<Gateway> {
+  const ws = workspaceOf(ctx);
+  const midtrans = await findMidtransAccount(ctx.tx, ws, secrets);
+  if (midtrans) {
+    return {
+      name: 'midtrans',
+      consultationPrice: midtrans.settings.consultation_price,
+      expiryMinutes: midtrans.settings.expiry_minutes,
+      enabledPayments: midtrans.settings.enabled_payments,
+      async open(request) {
+        const snap = await createSnapTransaction(midtrans.endpoint, request);
+        ctx.log.info({ order_id: request.transaction_details.order_id }, 'midtrans snap transaction created');
+        return { token: snap.token, redirect_url: snap.redirect_url, response: { snap } };
+      },
+    };
+  }
+  const demo = await findDemoGateway(ctx.tx, ws);
+  if (demo) {
+    return {
+      name: 'demo',
+      consultationPrice: demo.consultation_price,
+      expiryMinutes: demo.expiry_minutes,
+      enabledPayments: [],
+      open: async (request) => ({ token: null, redirect_url: demoPaymentUrl(demo, request.transaction_details.order_id), response: { demo: { no_money_moves: true } } }),
+    };
+  }
+  // Asks for Midtrans: the demo gateway is not something a workspace can choose.
+  throw midtransNotConfigured();
+}
+
+/**
+ * Opens a payment link for an appointment or a booking: a Snap link, or on a demo workspace
+ * without Midtrans the demo gateway's page. Midtrans is called before anything is written,
+ * so no row is locked while it answers; a concurrent request for the same target loses on
+ * the one-pending-payment index. A link that ran out before the expiry job saw it is expired
+ * here, to make way for the new one.
  */
 export async function createPayment(ctx: Ctx, secrets: SecretBox, input: PaymentCreate): Promise<Payment> {
   const ws = workspaceOf(ctx);
-  const account = await midtransAccount(ctx, secrets);
-  const subject = await subjectOf(ctx, ws, input, account.settings.consultation_price);
+  const gateway = await gatewayOf(ctx, secrets);
+  const subject = await subjectOf(ctx, ws, input, gateway.consultationPrice);
   const amount = input.amount ?? subject.amount;
   if (amount === undefined) throw invalid('body.amount', "required: the booking has no IDR payment_amount");
 
@@ -102,11 +147,11 @@ export async function createPayment(ctx: Ctx, secrets: SecretBox, input: Payment
     transaction_details: { order_id: orderId, gross_amount: amount },
     item_details: [{ id: 'appointmentId' in subject.target ? 'consultation' : 'booking', price: amount, quantity: 1, name }],
     ...(customer ? { customer_details: customer } : {}),
-    enabled_payments: account.settings.enabled_payments,
-    expiry: { start_time: jakartaTime(now), unit: 'minute', duration: account.settings.expiry_minutes },
+    enabled_payments: gateway.enabledPayments,
+    expiry: { start_time: jakartaTime(now), unit: 'minute', duration: gateway.expiryMinutes },
   };
-  const snap = await createSnapTransaction(account.endpoint, request);
-  ctx.log.info({ payment_id: id, order_id: orderId, amount }, 'midtrans snap transaction created');
+  const link = await gateway.open(request);
+  ctx.log.info({ payment_id: id, order_id: orderId, amount, gateway: gateway.name }, 'payment link opened');
 
   await repo.expireLapsedFor(ctx.tx, ws, subject.target, now);
   try {
@@ -116,16 +161,16 @@ export async function createPayment(ctx: Ctx, secrets: SecretBox, input: Payment
       ari_conversation_id: subject.ariConversationId,
       amount,
       currency: 'IDR',
-      gateway: 'midtrans',
+      gateway: gateway.name,
       gateway_transaction_id: orderId,
-      gateway_response: JSON.stringify({ snap }),
+      gateway_response: JSON.stringify(link.response),
       status: 'pending',
       description: input.description ?? null,
-      snap_token: snap.token,
-      redirect_url: snap.redirect_url,
+      snap_token: link.token,
+      redirect_url: link.redirect_url,
       appointment_id: 'appointmentId' in subject.target ? subject.target.appointmentId : null,
       booking_id: 'bookingId' in subject.target ? subject.target.bookingId : null,
-      expires_at: new Date(now.getTime() + account.settings.expiry_minutes * 60_000),
+      expires_at: new Date(now.getTime() + gateway.expiryMinutes * 60_000),
     });
   } catch (e) {
     const err = fromDatabaseError(e);
@@ -154,14 +199,41 @@ export async function listPayments(ctx: Ctx, q: PaymentListQuery) {
   return toPage(rows, q.limit);
 }
 
-type Report = { source: 'notification' | 'status_check' } & MidtransReport;
+type Report = { source: 'notification' | 'status_check' | 'demo' } & MidtransReport;
+
+/** A payment whose status just moved, and the assistant's state before it moved (0012's triggers may move it on). */
+export interface PaymentStatusChange {
+  payment: Payment;
+  from: PaymentStatus;
+  assistantStateBefore: string | null;
+}
 
 /**
- * Applies what Midtrans reported to a payment locked by the caller. The status moves only
- * forward; every report is kept in gateway_response with what it did, including reports that
- * change nothing (a late pending, an amount that does not match, an unknown status).
+ * Tells the customer what a payment's new status means, in the same transaction; answers
+ * the message it queued, or null. The assistant is an app, so src/http.ts gives this.
  */
-export async function applyReport(ctx: Ctx, payment: Payment, { source, signature_key: _signature, ...report }: Report): Promise<Payment> {
+export type PaymentListener = (ctx: Ctx, change: PaymentStatusChange) => Promise<string | null>;
+
+export interface Applied {
+  payment: Payment;
+  /** What the customer was told, if the status moved and the listener said something. */
+  notice: string | null;
+}
+
+/**
+ * Applies what the gateway reported to a payment locked by the caller. The status moves only
+ * forward; every report is kept in gateway_response with what it did, including reports that
+ * change nothing (a late pending, an amount that does not match, an unknown status). When the
+ * status moves, the listener tells the customer.
+ */
+export async function applyReport(ctx: Ctx, payment: Payment, report: Report, listener: PaymentListener): Promise<Applied> {
+  const assistantStateBefore = await repo.assistantStateOf(ctx.tx, workspaceOf(ctx), payment.ari_conversation_id);
+  const updated = await recordReport(ctx, payment, report);
+  if (updated.status === payment.status) return { payment: updated, notice: null };
+  return { payment: updated, notice: await listener(ctx, { payment: updated, from: payment.status, assistantStateBefore }) };
+}
+
+async function recordReport(ctx: Ctx, payment: Payment, { source, signature_key: _signature, ...report }: Report): Promise<Payment> {
   const now = ctx.clock.now();
   const outcome = outcomeOf(report.transaction_status, report.fraud_status);
   const amountMatches = sameAmount(report.gross_amount, payment.amount);
@@ -175,7 +247,7 @@ export async function applyReport(ctx: Ctx, payment: Payment, { source, signatur
 
   ctx.log[ignored ? 'warn' : 'info'](
     { payment_id: payment.id, order_id: payment.order_id, transaction_status: report.transaction_status, from: payment.status, to: to ?? payment.status, ignored, source },
-    'midtrans report',
+    'payment report',
   );
   return repo.updatePayment(ctx.tx, workspaceOf(ctx), payment.id, {
     gateway_response: JSON.stringify({ ...previous, reports: [...reports, entry] }),
@@ -187,7 +259,7 @@ export async function applyReport(ctx: Ctx, payment: Payment, { source, signatur
 }
 
 /** Asks Midtrans for the transaction's status and applies it like a notification. */
-export async function checkPayment(ctx: Ctx, secrets: SecretBox, id: string): Promise<Payment> {
+export async function checkPayment(ctx: Ctx, secrets: SecretBox, id: string, listener: PaymentListener): Promise<Payment> {
   const ws = workspaceOf(ctx);
   const payment = await getPayment(ctx, id);
   if (payment.gateway !== 'midtrans' || !payment.order_id) {
@@ -197,7 +269,7 @@ export async function checkPayment(ctx: Ctx, secrets: SecretBox, id: string): Pr
   const report = await getTransactionStatus(account.endpoint, payment.order_id);
   if (!report) return payment; // the customer has not chosen how to pay yet
   const locked = await repo.findPayment(ctx.tx, ws, id, { lock: true });
-  return applyReport(ctx, locked!, { ...report, source: 'status_check' });
+  return (await applyReport(ctx, locked!, { ...report, source: 'status_check' }, listener)).payment;
 }
 
 /** Records a refund made through Midtrans's dashboard or by transfer: money moves elsewhere. */

@@ -2,6 +2,7 @@ import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
+import { findDemoGateway } from './demo.settings.ts';
 import { findIntegration, saveIntegration, type IntegrationRow } from './integrations.repo.ts';
 import { coreBaseUrl, snapBaseUrl, type MidtransEndpoint } from './midtrans.client.ts';
 import { StoredMidtransSettings, type MidtransSettings, type MidtransSettingsInput } from './payments.schema.ts';
@@ -78,20 +79,23 @@ export async function findMidtransAccount(tx: Tx, ws: string, secrets: SecretBox
   return { settings, endpoint: { serverKey: server_key, environment: settings.environment, baseUrl: settings.base_url } };
 }
 
+export const midtransNotConfigured = () => new AppError('payment.midtrans_not_configured', 'conflict', 'set up Midtrans first: PUT /api/v1/integrations/midtrans');
+
 export async function midtransAccount(ctx: Ctx, secrets: SecretBox): Promise<MidtransAccount> {
   const account = await findMidtransAccount(ctx.tx, workspaceOf(ctx), secrets);
-  if (!account) {
-    throw new AppError('payment.midtrans_not_configured', 'conflict', 'set up Midtrans first: PUT /api/v1/integrations/midtrans');
-  }
+  if (!account) throw midtransNotConfigured();
   return account;
 }
 
 /**
- * What a consultation costs when the workspace takes payment for it: only once Midtrans is
- * set up with a server key. The assistant offers a payment link only then.
+ * What a consultation costs when the workspace takes payment for it: once Midtrans is set up
+ * with a server key, or on a demo workspace with the demo gateway. The assistant offers a
+ * payment link only then.
  */
-export async function consultationCharge(ctx: Ctx, secrets: SecretBox): Promise<{ price: number; currency: 'IDR' } | null> {
-  const row = await findIntegration(ctx.tx, workspaceOf(ctx), MIDTRANS);
-  if (!row?.secrets) return null;
-  return { price: StoredMidtransSettings.parse(row.settings).consultation_price, currency: 'IDR' };
+export async function consultationCharge(ctx: Ctx, _secrets: SecretBox): Promise<{ price: number; currency: 'IDR' } | null> {
+  const ws = workspaceOf(ctx);
+  const row = await findIntegration(ctx.tx, ws, MIDTRANS);
+  if (row?.secrets) return { price: StoredMidtransSettings.parse(row.settings).consultation_price, currency: 'IDR' };
+  const demo = await findDemoGateway(ctx.tx, ws);
+  return demo ? { price: demo.consultation_price, currency: 'IDR' } : null;
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { parseOrderId } from './order-id.ts';
 import * as repo from './payments.repo.ts';
-import { applyReport } from './payments.service.ts';
+import { applyReport, type PaymentListener } from './payments.service.ts';
 import { findMidtransAccount, MIDTRANS } from './settings.service.ts';
 import { isValidMidtransSignature } from './signature.ts';
 
@@ -35,6 +35,7 @@ export interface WebhookDeps {
   secrets: SecretBox;
   clock: Clock;
   log: Logger;
+  onPaymentChange: PaymentListener;
 }
 
 /**
@@ -76,7 +77,7 @@ export async function receiveMidtransNotification(deps: WebhookDeps, rawBody: st
       log.info({ transaction_status: n.transaction_status }, 'midtrans notification repeated; already applied');
       return { result: 'duplicate' as const };
     }
-    await applyReport(ctx, payment, { ...n, source: 'notification' });
+    await applyReport(ctx, payment, { ...n, source: 'notification' }, deps.onPaymentChange);
     return { result: 'applied' as const };
   });
 }

@@ -27,6 +27,7 @@ export type Numeric = ColumnType<string, number | string, number | string>;
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export interface AmaraConversations {
+  context: Generated<Json>;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   is_active: Generated<boolean>;
@@ -321,6 +322,32 @@ export interface Calls {
   workspace_id: Generated<string>;
 }
 
+export interface ChannelAccounts {
+  account_id: string;
+  created_at: Generated<Timestamp>;
+  provider: string;
+  workspace_id: Generated<string>;
+}
+
+export interface ChannelInbox {
+  attempts: Generated<number>;
+  body: string;
+  channel: string;
+  content_type: Generated<string>;
+  created_at: Generated<Timestamp>;
+  id: string;
+  last_error: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  payload: Generated<Json>;
+  processed_at: Timestamp | null;
+  provider_message_id: string;
+  sender: string;
+  sender_name: string | null;
+  sent_at: Timestamp;
+  status: Generated<string>;
+  workspace_id: Generated<string>;
+}
+
 export interface ClosedDates {
   consultant_id: string | null;
   created_at: Generated<Timestamp>;
@@ -343,6 +370,13 @@ export interface ConsultantSlots {
   max_bookings_per_slot: Generated<number>;
   start_time: string;
   updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
+export interface ContactChannelWindows {
+  channel: string;
+  contact_id: string;
+  last_inbound_at: Timestamp;
   workspace_id: Generated<string>;
 }
 
@@ -487,6 +521,21 @@ export interface Messages {
   workspace_id: Generated<string>;
 }
 
+export interface Outbox {
+  attempts: Generated<number>;
+  channel: string;
+  claimed_until: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  last_error: string | null;
+  message_id: string;
+  next_attempt_at: Generated<Timestamp>;
+  provider_message_id: string | null;
+  sent_at: Timestamp | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
 export interface PlatformEvents {
   created_at: Generated<Timestamp>;
   event_type: string;
@@ -497,17 +546,54 @@ export interface PlatformEvents {
   workspace_id: Generated<string>;
 }
 
+export interface ServiceAreas {
+  created_at: Generated<Timestamp>;
+  label: string | null;
+  postal_prefix: string;
+  workspace_id: Generated<string>;
+}
+
+export interface Services {
+  active: Generated<boolean>;
+  base_price_minor: Generated<number>;
+  created_at: Generated<Timestamp>;
+  currency: string;
+  description: string | null;
+  display_order: Generated<number>;
+  duration_minutes: Generated<number>;
+  id: string;
+  keywords: Generated<string[]>;
+  name: string;
+  turnaround: string | null;
+  unit_name: Generated<string>;
+  unit_price_minor: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
 export interface SmsMessages {
+  attempts: Generated<number>;
   booking_id: string | null;
+  business_number: string | null;
+  claimed_until: Timestamp | null;
   contact_id: string | null;
   cost: Generated<Numeric | null>;
   created_at: Generated<Timestamp | null>;
   direction: string | null;
+  error: string | null;
+  error_code: string | null;
   id: Generated<string>;
   message_body: string;
+  metadata: Generated<Json>;
+  next_attempt_at: Timestamp | null;
+  num_segments: number | null;
   phone_number: string;
+  price_micros: number | null;
+  price_unit: string | null;
   provider_message_id: string | null;
+  sent_at: Timestamp | null;
   status: string | null;
+  updated_at: Generated<Timestamp>;
   workspace_id: Generated<string>;
 }
 
@@ -600,8 +686,11 @@ export interface DB {
   "auth.users": AuthUsers;
   bookings: Bookings;
   calls: Calls;
+  channel_accounts: ChannelAccounts;
+  channel_inbox: ChannelInbox;
   closed_dates: ClosedDates;
   consultant_slots: ConsultantSlots;
+  contact_channel_windows: ContactChannelWindows;
   contact_timeline: ContactTimeline;
   contacts: Contacts;
   conversations: Conversations;
@@ -611,7 +700,10 @@ export interface DB {
   integrations: Integrations;
   invitations: Invitations;
   messages: Messages;
+  outbox: Outbox;
   platform_events: PlatformEvents;
+  service_areas: ServiceAreas;
+  services: Services;
   sms_messages: SmsMessages;
   system_prompts: SystemPrompts;
   webhook_events: WebhookEvents;

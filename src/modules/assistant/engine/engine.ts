@@ -383,8 +383,10 @@ class Turn {
   }
 
   private handoffTo(reason: string, kind: HandoffKind, detail?: string, text?: string): void {
-    this.go('handoff');
     const ctx = this.ctx;
+    // Where to resume when staff hand the conversation back (resumeAfterHandoff).
+    ctx.state_before_handoff = this.state;
+    this.go('handoff');
     ctx.handoff_reason = reason;
     ctx.handoff_at = this.input.now.toISOString();
     ctx.pending = null;
@@ -921,6 +923,7 @@ export function applyPaymentEvent(input: {
       if (ctx.payment_failures >= PAYMENT_FAILURE_LIMIT) {
         ctx.handoff_reason = 'payment_failed';
         ctx.handoff_at = input.now.toISOString();
+        ctx.state_before_handoff = 'payment';
         const tags = ['1on1'];
         const summary = `[ARI Summary] ${lang === 'id' ? 'Pembayaran gagal' : lang === 'es' ? 'Pago fallido' : 'Payment failed'} ${ctx.payment_failures}x. ${ctx.name ?? ''} ${label}`.trim();
         return { state: transition('payment', 'handoff'), context: ctx, reply: say(m.handoff.payment_failed()), handoff: { reason: 'payment_failed', summary, tags } };

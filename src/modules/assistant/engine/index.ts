@@ -6,7 +6,8 @@
  */
 export { decideTurn, applyPaymentEvent, normalizeContext, nextItem, itemAnswered, qualificationComplete, STUCK_TURNS, MISUNDERSTOOD_LIMIT, FOLLOW_UP_DAYS, MAX_SLOTS, PAYMENT_FAILURE_LIMIT } from './engine.ts';
 export type { PaymentEvent, PaymentEventResult } from './engine.ts';
-export { TRANSITIONS, canTransition, transition, isState, isSilent, IllegalTransitionError } from './transitions.ts';
+export { TRANSITIONS, canTransition, transition, isState, isSilent, IllegalTransitionError, resumeAfterHandoff, RESUME_FALLBACK } from './transitions.ts';
+export type { Resumed } from './transitions.ts';
 export { scoreLead, temperatureFor, leadStatusFor, RUBRIC, RUBRIC_MAX } from './scoring.ts';
 export type { ScoreResult } from './scoring.ts';
 export { detectLanguage, personaLanguage } from './language.ts';
@@ -32,5 +33,5 @@ export {
 export { KNOWLEDGE_MIN_SCORE, KNOWLEDGE_MIN_COVERAGE, pickAnswer, eligibility, rankDestinations } from './knowledge.ts';
 export { parseSlotChoice, parseConfirm } from './slots.ts';
 export { technicalErrorMessage, timeGreeting, dayPart } from './messages.ts';
-export { formatMinor, formatMajor } from './money.ts';
+export { formatMinor, formatMajor, minorDigits } from './money.ts';
 export * from './types.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPaymentEvent, decideTurn } from './engine.ts';
 import { demoConfig, demoDestinations, demoDocs, demoSlots, fakeTools } from './testing.ts';
-import { canTransition, IllegalTransitionError, isSilent, transition, TRANSITIONS } from './transitions.ts';
+import { canTransition, IllegalTransitionError, isSilent, RESUME_FALLBACK, resumeAfterHandoff, transition, TRANSITIONS } from './transitions.ts';
 import { STATES, type State } from './types.ts';
 
 /** The seed's table, written out by hand as the oracle: [from, to] pairs that are allowed. */
@@ -77,5 +77,62 @@ describe('the engine only ever moves along the table', () => {
     expect(applyPaymentEvent({ ...base, state: 'payment', context, event: 'expired' })).toMatchObject({ state: 'payment', reply: expect.stringContaining('kedaluwarsa') });
     // A late notification for a conversation that moved on changes nothing.
     expect(applyPaymentEvent({ ...base, state: 'handoff', context, event: 'paid' })).toMatchObject({ state: 'handoff', reply: null });
+  });
+});
+
+describe('handing a conversation back after a handoff', () => {
+  const now = new Date('2026-04-06T02:00:00Z');
+  const config = demoConfig();
+  const tools = () => fakeTools({ docs: demoDocs, destinations: demoDestinations, slots: demoSlots(now), now });
+  const turn = (message: string, state: State, context: object) => decideTurn({ message, now, timeZone: 'Asia/Jakarta', state, context, config }, tools());
+
+  it('keeps the state before the handoff, resumes there, and the next message is answered in that state', async () => {
+    const first = await turn('halo', 'greeting', {});
+    const named = await turn('nama saya Budi', first.state, first.context);
+    expect(named.state).toBe('qualifying');
+    const handedOff = await turn('mau bicara sama orang', named.state, JSON.parse(JSON.stringify(named.context)));
+    expect(handedOff.state).toBe('handoff');
+    expect(handedOff.context.state_before_handoff).toBe('qualifying');
+    expect((await turn('halo?', handedOff.state, handedOff.context)).reply).toBeNull();
+
+    const resumed = resumeAfterHandoff(handedOff.state, handedOff.context);
+    expect(resumed.state).toBe('qualifying');
+    expect(resumed.context).not.toHaveProperty('state_before_handoff');
+    expect(resumed.context).toMatchObject({ name: 'Budi', turns_in_state: 0, misunderstood: 0 });
+    const next = await turn('saya mau ke Australia', resumed.state, resumed.context);
+    expect(next.state).toBe('qualifying');
+    expect(next.reply).toBeTruthy();
+    expect(next.context.destination).toBe('Australia');
+  });
+
+  it('clears the stuck-turn count, so a conversation handed off for being stuck does not hand off again at once', () => {
+    const resumed = resumeAfterHandoff('handoff', { state_before_handoff: 'scoring', turns_in_state: 11, misunderstood: 3, handoff_reason: 'auto_handoff_stuck' });
+    expect(resumed).toEqual({ state: 'scoring', context: { turns_in_state: 0, misunderstood: 0 } });
+  });
+
+  it('leaves completed final and every state but handoff as it is', () => {
+    for (const state of STATES.filter((s) => s !== 'handoff')) {
+      const context = { state_before_handoff: 'booking', turns_in_state: 4 };
+      expect(resumeAfterHandoff(state, context)).toEqual({ state, context });
+    }
+  });
+
+  it(`resumes in ${RESUME_FALLBACK} when the state before the handoff is unknown, never in handoff or completed`, () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.constantFrom<unknown>(...STATES), fc.string(), fc.constant(undefined), fc.integer()), (before) => {
+        const { state } = resumeAfterHandoff('handoff', { state_before_handoff: before });
+        expect(state).not.toBe('handoff');
+        expect(state).not.toBe('completed');
+        if (typeof before === 'string' && (STATES as readonly string[]).includes(before) && before !== 'handoff' && before !== 'completed') expect(state).toBe(before);
+        else expect(state).toBe(RESUME_FALLBACK);
+      }),
+    );
+  });
+
+  it('records where a payment-failure handoff came from', () => {
+    const base = { now, timeZone: 'Asia/Jakarta', persona: demoConfig().persona, currency: 'IDR' };
+    const failed = applyPaymentEvent({ ...base, state: 'payment', context: { language: 'id', payment_failures: 1 }, event: 'failed' });
+    expect(failed.state).toBe('handoff');
+    expect(resumeAfterHandoff(failed.state, failed.context).state).toBe('payment');
   });
 });

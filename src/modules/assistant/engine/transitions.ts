@@ -49,3 +49,30 @@ export function transition(from: State, to: State): State {
 export function isSilent(state: State): boolean {
   return state === 'handoff' || state === 'completed';
 }
+
+/** Where a conversation that was handed off can pick up again: every state a person can hand back to. */
+const RESUMABLE: readonly State[] = STATES.filter((s) => s !== 'handoff' && s !== 'completed');
+
+/** Where a handed-off conversation resumes when the state before the handoff is not known. */
+export const RESUME_FALLBACK: State = 'qualifying';
+
+export interface Resumed<C> {
+  state: State;
+  context: C;
+}
+
+/**
+ * Staff hand a conversation back to the assistant: the one way out of handoff besides
+ * completion, deliberately outside TRANSITIONS so that the engine itself can never leave a
+ * handoff. The conversation resumes in `context.state_before_handoff` (the engine keeps it when
+ * it hands off) with its counters of stuck and misunderstood turns cleared, so that it does
+ * not hand off again at once. Any other state is returned unchanged: completed stays final,
+ * and a conversation a person only took over never left its state.
+ */
+export function resumeAfterHandoff<C extends Record<string, unknown>>(state: State, context: C): Resumed<C> {
+  if (state !== 'handoff') return { state, context };
+  const before = context.state_before_handoff;
+  const resumed = isState(before) && RESUMABLE.includes(before) ? before : RESUME_FALLBACK;
+  const { state_before_handoff: _before, handoff_reason: _reason, ...rest } = context;
+  return { state: resumed, context: { ...rest, turns_in_state: 0, misunderstood: 0 } as unknown as C };
+}

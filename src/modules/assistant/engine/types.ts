@@ -148,6 +148,8 @@ export interface Context {
   follow_up_at?: string;
   handoff_reason?: string;
   handoff_at?: string;
+  /** The state the conversation was in when it was handed off: where a hand-back resumes. */
+  state_before_handoff?: State;
 
   /** Anything else the store holds (form answers, staff notes) is kept untouched. */
   [key: string]: unknown;

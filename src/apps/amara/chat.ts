@@ -1,0 +1,500 @@
+import { sql } from 'kysely';
+import { Temporal } from 'temporal-polyfill';
+import {
+  assignArm,
+  completeWithTools,
+  findActiveSystemPrompt,
+  loadModelSetup,
+  modelClient,
+  ModelError,
+  type EnvironmentModel,
+  type ModelTool,
+} from '../../modules/assistant/index.ts';
+import { recordFaqUse } from '../../modules/knowledge/index.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Ctx } from '../../platform/context.ts';
+import type { Database, Tx } from '../../platform/db/database.ts';
+import { assume, claimsFor, withTenant, type Actor } from '../../platform/db/tenant.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Logger } from '../../platform/log.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import { builtInTurn, type Intent } from './engine.ts';
+import { localeOf, type Locale } from './language.ts';
+import { amaraTools, ToolBox, type AmaraState, type ToolRun, type ToolSession } from './tools.ts';
+
+/**
+ * One chat turn of Amara for a signed-in end user, in three short transactions so that the
+ * assistant message is seen going submitted → streaming → completed (or error):
+ *   1. as the user: the conversation (theirs, or a new one in their locale), their message,
+ *      and an empty assistant message; a client message id seen before replays that answer;
+ *   2. the assistant message marked streaming;
+ *   3. the turn: the engine (a configured model, else the built-in one) with its tools, the
+ *      conversation's state, and the finished message with its tool calls and usage.
+ * The user's own rows are written as the user, under seed 003's owner-only policies.
+ */
+
+export const MAX_MESSAGE_CHARS = 4000;
+const HISTORY = 10;
+export const BUILT_IN_MODEL = 'amara-built-in';
+
+export interface ChatDeps {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  secrets?: SecretBox | undefined;
+  /** The server's LLM_* model, for workspaces without arms of their own. */
+  llm?: EnvironmentModel | undefined;
+}
+
+export interface EndUser {
+  userId: string;
+  email: string;
+  workspaceId: string;
+}
+
+export interface ChatInput {
+  message: string;
+  conversation_id?: string | undefined;
+  client_message_id?: string | undefined;
+  locale?: string | undefined;
+}
+
+export type MessageStatus = 'submitted' | 'streaming' | 'completed' | 'error';
+
+export interface StoredMessage {
+  id: string;
+  conversation_id: string;
+  role: string;
+  content: string;
+  status: MessageStatus | null;
+  tool_calls: Record<string, unknown>[] | null;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+}
+
+export interface ChatReply {
+  conversation_id: string;
+  /** True when the client message id was seen before: the stored answer, no new turn. */
+  replayed: boolean;
+  user_message: StoredMessage;
+  message: StoredMessage;
+}
+
+export type ChatEvent =
+  | { event: 'start'; data: { conversation_id: string; user_message_id: string; assistant_message_id: string; replayed: boolean } }
+  | { event: 'tool'; data: ToolRun }
+  | { event: 'delta'; data: { text: string } }
+  | { event: 'done'; data: ChatReply }
+  | { event: 'error'; data: { code: string; message: string; assistant_message_id: string } };
+
+export type Emit = (e: ChatEvent) => void | Promise<void>;
+
+type MessageRow = { id: string; conversation_id: string; role: string; content: string; tool_calls: unknown; metadata: unknown; created_at: Date };
+
+export function toStoredMessage(row: MessageRow): StoredMessage {
+  const metadata = (row.metadata && typeof row.metadata === 'object' ? row.metadata : {}) as Record<string, unknown>;
+  return {
+    id: row.id,
+    conversation_id: row.conversation_id,
+    role: row.role,
+    content: row.content,
+    status: (metadata.status as MessageStatus | undefined) ?? null,
+    tool_calls: Array.isArray(row.tool_calls) ? (row.tool_calls as Record<string, unknown>[]) : null,
+    metadata,
+    created_at: row.created_at,
+  };
+}
+
+const notFound = () => new AppError('amara_conversation.not_found', 'not_found', 'no such conversation of yours in this workspace');
+
+let savepoints = 0;
+
+/**
+ * Runs `fn` as the workspace's assistant (actor 'system') inside the user's transaction, then
+ * switches back to the user. A savepoint around it undoes what `fn` wrote, and the switch of
+ * role, if it fails. This is how an end user, who is not a member, reaches the catalogue,
+ * the calendar and the knowledge base: only through Amara's tools, never directly.
+ */
+export function assistantOf(ctx: Ctx, workspaceId: string): <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T> {
+  const assistant: Actor = { kind: 'system', workspaceId };
+  return async (fn) => {
+    const name = `amara_assistant_${++savepoints}`;
+    await ctx.tx.query(`savepoint ${name}`);
+    try {
+      await assume(ctx.tx, 'authenticated', claimsFor(assistant));
+      const out = await fn({ ...ctx, actor: assistant });
+      await assume(ctx.tx, 'authenticated', claimsFor(ctx.actor));
+      await ctx.tx.query(`release savepoint ${name}`);
+      return out;
+    } catch (e) {
+      await ctx.tx.query(`rollback to savepoint ${name}`);
+      throw e;
+    }
+  };
+}
+
+interface AmaraWorkspace {
+  timeZone: string;
+  country: string;
+  locale: string;
+}
+
+/** The workspace, if Amara works there: the marketplace template, or settings.amara.enabled. */
+async function amaraWorkspace(ctx: Ctx, workspaceId: string): Promise<AmaraWorkspace> {
+  const row = await assistantOf(ctx, workspaceId)((a) =>
+    a.tx.db.selectFrom('workspaces').select(['template', 'settings', 'time_zone', 'country', 'locale']).where('id', '=', workspaceId).executeTakeFirst(),
+  );
+  if (!row) throw new AppError('workspace.not_found', 'not_found', 'no such workspace');
+  const settings = (row.settings ?? {}) as { amara?: { enabled?: unknown } };
+  if (row.template !== 'amara' && settings.amara?.enabled !== true) {
+    throw new AppError('amara.not_enabled', 'not_found', 'Amara is not switched on in this workspace');
+  }
+  return { timeZone: row.time_zone, country: row.country, locale: row.locale };
+}
+
+const messageColumns = ['id', 'conversation_id', 'role', 'content', 'tool_calls', 'metadata', 'created_at'] as const;
+
+/** The user's earlier message with this client id, and the answer to it. */
+async function findRetry(tx: Tx, user: EndUser, clientMessageId: string, conversationId: string | undefined) {
+  let q = tx.db
+    .selectFrom('amara_messages as m')
+    .innerJoin('amara_conversations as c', (j) => j.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.conversation_id'))
+    .select(messageColumns.map((c) => `m.${c}` as const))
+    .where('m.workspace_id', '=', user.workspaceId)
+    .where('c.user_id', '=', user.userId)
+    .where('m.role', '=', 'user')
+    .where(sql<string>`m.metadata ->> 'clientMessageId'`, '=', clientMessageId);
+  if (conversationId) q = q.where('m.conversation_id', '=', conversationId);
+  const asked = await q.orderBy('m.created_at').limit(1).executeTakeFirst();
+  if (!asked) return undefined;
+  const answer = await tx.db
+    .selectFrom('amara_messages')
+    .select(messageColumns)
+    .where('workspace_id', '=', user.workspaceId)
+    .where('conversation_id', '=', asked.conversation_id)
+    .where('role', '=', 'assistant')
+    .where(sql<string>`metadata ->> 'replyTo'`, '=', asked.id)
+    .executeTakeFirst();
+  return answer ? { asked: toStoredMessage(asked), answer: toStoredMessage(answer) } : undefined;
+}
+
+async function setStatus(db: Database, actor: Actor, user: EndUser, messageId: string, patch: Record<string, unknown>) {
+  await withTenant(db, actor, (tx) =>
+    tx.db
+      .updateTable('amara_messages')
+      .set({ metadata: sql`coalesce(metadata, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb` })
+      .where('workspace_id', '=', user.workspaceId)
+      .where('id', '=', messageId)
+      .execute(),
+  );
+}
+
+const inProgress = () => new AppError('amara.retry_in_progress', 'conflict', 'this message is still being answered; retry in a moment');
+
+/** A retry is answered from the record only once the first attempt has finished (or failed). */
+function settled(retry: { asked: StoredMessage; answer: StoredMessage }) {
+  if (retry.answer.status === 'submitted' || retry.answer.status === 'streaming') throw inProgress();
+  return retry;
+}
+
+/** The stored text in a few pieces, as a stream of deltas. */
+export function deltasOf(text: string): string[] {
+  const words = text.split(/(?<=\s)/);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i += 4) out.push(words.slice(i, i + 4).join(''));
+  return out;
+}
+
+const actorOf = (user: EndUser): Actor => ({ kind: 'user', userId: user.userId, email: user.email, workspaceId: user.workspaceId });
+
+/** A turn opened by `openChat`: a retry to replay, or new messages to answer. */
+export type OpenedChat =
+  | { retry: { asked: StoredMessage; answer: StoredMessage } }
+  | { conversationId: string; userMessageId: string; assistantMessageId: string; workspace: AmaraWorkspace };
+
+/**
+ * The first transaction: refuses what cannot be answered (another user's conversation, a
+ * workspace without Amara) before anything is streamed, so those are plain error responses.
+ */
+export async function openChat(deps: ChatDeps, user: EndUser, input: ChatInput): Promise<OpenedChat> {
+  const actor = actorOf(user);
+  const ws = user.workspaceId;
+  const opened = await withTenant(deps.db, actor, async (tx) => {
+    const ctx: Ctx = { tx, actor, clock: deps.clock, log: deps.log };
+    const workspace = await amaraWorkspace(ctx, ws);
+    if (input.client_message_id) {
+      const retry = await findRetry(tx, user, input.client_message_id, input.conversation_id);
+      if (retry) return { retry: settled(retry) };
+    }
+    let conversationId = input.conversation_id;
+    if (conversationId) {
+      const own = await tx.db
+        .selectFrom('amara_conversations')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where('id', '=', conversationId)
+        .where('user_id', '=', user.userId)
+        .executeTakeFirst();
+      if (!own) throw notFound();
+    } else {
+      const profile = await tx.db.selectFrom('auth.users').select('locale').where('id', '=', user.userId).executeTakeFirst();
+      conversationId = newId();
+      await tx.db
+        .insertInto('amara_conversations')
+        .values({ id: conversationId, workspace_id: ws, user_id: user.userId, locale: localeOf(input.locale ?? profile?.locale ?? workspace.locale), last_message_at: deps.clock.now() })
+        .execute();
+    }
+    const now = deps.clock.now();
+    const userMessageId = newId();
+    // A retry racing this one in the same conversation loses on the client message id.
+    const inserted = await sql<{ id: string }>`
+      insert into public.amara_messages (id, workspace_id, conversation_id, role, content, metadata, created_at)
+      values (${userMessageId}, ${ws}, ${conversationId}, 'user', ${input.message},
+              ${JSON.stringify({ status: 'submitted', ...(input.client_message_id ? { clientMessageId: input.client_message_id } : {}) })}::jsonb, ${now})
+      on conflict (workspace_id, conversation_id, (metadata ->> 'clientMessageId')) where role = 'user' and metadata ? 'clientMessageId' do nothing
+      returning id`.execute(tx.db);
+    if (inserted.rows.length === 0) return { raced: true as const };
+    const assistantMessageId = newId();
+    await tx.db
+      .insertInto('amara_messages')
+      .values({ id: assistantMessageId, workspace_id: ws, conversation_id: conversationId, role: 'assistant', content: '', metadata: JSON.stringify({ status: 'submitted', replyTo: userMessageId }), created_at: now })
+      .execute();
+    return { conversationId, userMessageId, assistantMessageId, workspace };
+  });
+
+  if ('raced' in opened) {
+    const retry = await withTenant(deps.db, actor, (tx) => findRetry(tx, user, input.client_message_id!, input.conversation_id));
+    if (!retry) throw inProgress();
+    return { retry: settled(retry) };
+  }
+  return opened;
+}
+
+export async function chat(deps: ChatDeps, user: EndUser, input: ChatInput, emit: Emit = () => {}): Promise<ChatReply> {
+  return answerChat(deps, user, input, await openChat(deps, user, input), emit);
+}
+
+/** Answers an opened turn (or replays a retry's answer), telling `emit` as it goes. */
+export async function answerChat(deps: ChatDeps, user: EndUser, input: ChatInput, opened: OpenedChat, emit: Emit = () => {}): Promise<ChatReply> {
+  const actor = actorOf(user);
+  if ('retry' in opened) {
+    const retry = opened.retry;
+    const reply: ChatReply = { conversation_id: retry.asked.conversation_id, replayed: true, user_message: retry.asked, message: retry.answer };
+    await emit({ event: 'start', data: { conversation_id: reply.conversation_id, user_message_id: retry.asked.id, assistant_message_id: retry.answer.id, replayed: true } });
+    await emitStored(reply, emit);
+    return reply;
+  }
+
+  const { conversationId, userMessageId, assistantMessageId, workspace } = opened;
+  await setStatus(deps.db, actor, user, assistantMessageId, { status: 'streaming' });
+  await emit({ event: 'start', data: { conversation_id: conversationId, user_message_id: userMessageId, assistant_message_id: assistantMessageId, replayed: false } });
+
+  let reply: ChatReply;
+  try {
+    reply = await withTenant(deps.db, actor, (tx) =>
+      runTurn(deps, { tx, actor, clock: deps.clock, log: deps.log }, { user, workspace, conversationId, userMessageId, assistantMessageId, text: input.message }),
+    );
+  } catch (e) {
+    const err = e instanceof AppError ? e : new AppError('amara.turn_failed', 'internal', 'Amara could not answer this message');
+    if (!(e instanceof AppError)) deps.log.error({ err: e, amara_message_id: assistantMessageId }, 'an Amara turn failed');
+    await setStatus(deps.db, actor, user, assistantMessageId, { status: 'error', error: { code: err.code, message: err.message } });
+    await emit({ event: 'error', data: { code: err.code, message: err.message, assistant_message_id: assistantMessageId } });
+    throw e;
+  }
+  await emitStored(reply, emit);
+  return reply;
+}
+
+/** The stored reply as events, sent after its turn committed: a slow reader never holds a transaction open. */
+async function emitStored(reply: ChatReply, emit: Emit): Promise<void> {
+  for (const run of (reply.message.tool_calls ?? []) as unknown as ToolRun[]) await emit({ event: 'tool', data: run });
+  for (const text of deltasOf(reply.message.content)) await emit({ event: 'delta', data: { text } });
+  await emit({ event: 'done', data: reply });
+}
+
+interface TurnScope {
+  user: EndUser;
+  workspace: AmaraWorkspace;
+  conversationId: string;
+  userMessageId: string;
+  assistantMessageId: string;
+  text: string;
+}
+
+interface EngineResult {
+  text: string;
+  intent: Intent | 'model';
+  model: string;
+  usage: { input_tokens: number | null; output_tokens: number | null; total_tokens: number | null };
+  extracted?: unknown;
+  fallback?: { reason: string; message: string };
+}
+
+async function runTurn(deps: ChatDeps, ctx: Ctx, scope: TurnScope): Promise<ChatReply> {
+  const started = performance.now();
+  const { user, workspace } = scope;
+  const ws = user.workspaceId;
+  // Locked: two turns of one conversation run one after the other, each on the other's state.
+  const conversation = await ctx.tx.db
+    .selectFrom('amara_conversations')
+    .select(['locale', 'context'])
+    .where('workspace_id', '=', ws)
+    .where('id', '=', scope.conversationId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const me = await ctx.tx.db.selectFrom('auth.users').select(['full_name', 'email', 'raw_user_meta_data']).where('id', '=', user.userId).executeTakeFirstOrThrow();
+  const phoneOnFile = (me.raw_user_meta_data as { phone?: unknown } | null)?.phone;
+  const locale = localeOf(conversation.locale);
+  const state = (conversation.context ?? {}) as AmaraState;
+  const session: ToolSession = {
+    asAssistant: assistantOf(ctx, ws),
+    state,
+    locale,
+    workspace: { timeZone: workspace.timeZone, country: workspace.country },
+    customer: { userId: user.userId, name: me.full_name ?? me.email ?? user.email, email: me.email, phone: typeof phoneOnFile === 'string' ? phoneOnFile : null },
+    conversationId: scope.conversationId,
+    userText: scope.text,
+  };
+  const toolbox = new ToolBox(amaraTools(session));
+  const today = Temporal.Instant.fromEpochMilliseconds(ctx.clock.now().getTime()).toZonedDateTimeISO(workspace.timeZone).toPlainDate().toString();
+
+  const builtIn = async (fallback?: EngineResult['fallback']): Promise<EngineResult> => {
+    const outcome = await builtInTurn({ text: scope.text, locale, today, country: workspace.country, state, knownPhone: session.customer.phone !== null }, (name, args) => toolbox.call(name, args));
+    const faq = outcome.answeredFrom?.source === 'faq' ? outcome.answeredFrom.id : undefined;
+    if (faq) await session.asAssistant((a) => recordFaqUse(a, faq));
+    return { text: outcome.text, intent: outcome.intent, model: BUILT_IN_MODEL, usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, extracted: outcome.extracted, ...(fallback ? { fallback } : {}) };
+  };
+
+  const setup = await session.asAssistant((a) => loadModelSetup(a, { secrets: deps.secrets, environment: deps.llm }));
+  // Sticky per user: the same person always talks to the same arm of the split.
+  const arm = assignArm(setup.arms, user.userId);
+  let result: EngineResult;
+  if (arm.kind === 'model') {
+    const snapshot = structuredClone(state);
+    await ctx.tx.query('savepoint amara_model_turn');
+    try {
+      const history = await recentMessages(ctx.tx, ws, scope.conversationId, scope.userMessageId);
+      const prompt = await session.asAssistant((a) => findActiveSystemPrompt(a, 'webchat'));
+      const completion = await completeWithTools({
+        client: modelClient({ baseUrl: arm.baseUrl, apiKey: arm.apiKey }, setup.timeoutMs),
+        model: arm.model,
+        system: systemPrompt(prompt?.system_prompt, locale, today, workspace.timeZone, state),
+        messages: [...history, { role: 'user', content: scope.text }],
+        tools: modelTools(toolbox),
+        timeoutMs: setup.timeoutMs,
+        maxTokens: 1000,
+        temperature: 0.7,
+      });
+      await ctx.tx.query('release savepoint amara_model_turn');
+      result = { text: completion.text, intent: intentOf(toolbox.runs), model: completion.model, usage: { input_tokens: null, output_tokens: null, total_tokens: completion.tokens } };
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      // Whatever the model's tools did is undone; the built-in engine answers this turn.
+      await ctx.tx.query('rollback to savepoint amara_model_turn');
+      for (const key of Object.keys(state)) delete state[key as keyof AmaraState];
+      Object.assign(state, snapshot);
+      toolbox.runs.length = 0;
+      ctx.log.warn({ reason: e.reason, err: e, amara_message_id: scope.assistantMessageId }, 'the model failed on an Amara turn; the built-in engine answers');
+      result = await builtIn({ reason: e.reason, message: e.message });
+    }
+  } else {
+    result = await builtIn();
+  }
+
+  const now = ctx.clock.now();
+  await ctx.tx.db
+    .updateTable('amara_conversations')
+    .set({ context: JSON.stringify(state), last_message_at: now })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', scope.conversationId)
+    .execute();
+  const bookingId = toolbox.runs.find((r) => r.name === 'confirmBooking' && r.ok)?.result as { booking_id?: string } | undefined;
+  const metadata = {
+    status: 'completed',
+    replyTo: scope.userMessageId,
+    model: result.model,
+    usage: { ...result.usage, tool_calls: toolbox.runs.length },
+    finishReason: 'stop',
+    latency_ms: Math.round(performance.now() - started),
+    intent: result.intent,
+    ...(result.extracted ? { extracted: result.extracted } : {}),
+    ...(result.fallback ? { fallback: result.fallback } : {}),
+    ...(bookingId?.booking_id ? { booking_id: bookingId.booking_id } : {}),
+    ...(state.draft ? { draft: state.draft } : {}),
+  };
+  const message = await ctx.tx.db
+    .updateTable('amara_messages')
+    .set({ content: result.text, tool_calls: toolbox.runs.length ? JSON.stringify(toolbox.runs) : null, metadata: JSON.stringify(metadata) })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', scope.assistantMessageId)
+    .returning(messageColumns)
+    .executeTakeFirstOrThrow();
+  const asked = await ctx.tx.db
+    .updateTable('amara_messages')
+    .set({ metadata: sql`metadata || '{"status":"completed"}'::jsonb` })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', scope.userMessageId)
+    .returning(messageColumns)
+    .executeTakeFirstOrThrow();
+  return { conversation_id: scope.conversationId, replayed: false, user_message: toStoredMessage(asked), message: toStoredMessage(message) };
+}
+
+async function recentMessages(tx: Tx, ws: string, conversationId: string, before: string) {
+  const rows = await tx.db
+    .selectFrom('amara_messages')
+    .select(['role', 'content'])
+    .where('workspace_id', '=', ws)
+    .where('conversation_id', '=', conversationId)
+    .where('role', 'in', ['user', 'assistant'])
+    .where('id', '<', before)
+    .where('content', '<>', '')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(HISTORY)
+    .execute();
+  return rows.reverse().map((r) => ({ role: r.role as 'user' | 'assistant', content: r.content }));
+}
+
+const LANGUAGE_NAME: Record<Locale, string> = { es: 'Spanish', en: 'English', id: 'Indonesian' };
+
+function systemPrompt(workspacePrompt: string | undefined, locale: Locale, today: string, timeZone: string, state: AmaraState): string {
+  return [
+    workspacePrompt ?? 'You are Amara, the booking assistant of a home-services marketplace.',
+    `Answer in ${LANGUAGE_NAME[locale]}, in 2-3 sentences; recommend at most 3 services; show prices in the workspace currency.`,
+    `Today is ${today} in ${timeZone}; dates and times you pass to tools are local to that zone.`,
+    'Find services with searchServices, free times with checkAvailability, and prepare a booking with createBookingDraft (1-8 hours, price = hourly rate × hours).',
+    'Never book without the customer\'s explicit confirmation of the draft: only then call confirmBooking. Explain that the payment is held and charged when the service is completed.',
+    `Conversation state: ${JSON.stringify({ request: state.request ?? null, draft: state.draft ?? null, offered: state.offered ?? [] })}`,
+  ].join('\n');
+}
+
+/** The tools as completeWithTools takes them; results and failures both go back to the model. */
+function modelTools(toolbox: ToolBox): ModelTool[] {
+  return toolbox.tools.map((t) => ({
+    name: t.name,
+    description: t.description,
+    parameters: t.schema,
+    run: async (args: unknown) => {
+      const out = await toolbox.call(t.name, args);
+      return out.ok ? out.result : { error: out.error };
+    },
+  }));
+}
+
+/** What a model's turn amounted to, named like the built-in engine's intents. */
+function intentOf(runs: ToolRun[]): Intent | 'model' {
+  const last = [...runs].reverse().find((r) => r.ok);
+  switch (last?.name) {
+    case 'confirmBooking':
+      return 'booked';
+    case 'createBookingDraft':
+      return 'draft';
+    case 'cancelBookingDraft':
+      return 'cancelled';
+    case 'checkAvailability':
+      return 'availability';
+    default:
+      return 'model';
+  }
+}

@@ -1,0 +1,162 @@
+import { normalize, understand, type Locale, type Understood } from './language.ts';
+import { formatMoney, reply, type DraftLine, type ServiceLine, type SlotLine } from './replies.ts';
+import { choiceOf, MAX_HOURS, type AmaraState, type Draft, type OfferedSlot, type ServiceChoice, type ToolResult } from './tools.ts';
+
+/**
+ * The built-in Amara engine: deterministic, offline, in Spanish, English and Indonesian. It
+ * reads the message, keeps what the user asked for in the conversation's state, and acts only
+ * through the same tools a model would call, so the path is the same in both modes:
+ * search → availability → hours → phone → draft → explicit confirmation → booking.
+ */
+
+export type Intent =
+  | 'ask_service'
+  | 'answer'
+  | 'availability'
+  | 'no_slots'
+  | 'slot_unavailable'
+  | 'ask_hours'
+  | 'ask_phone'
+  | 'draft'
+  | 'awaiting_confirmation'
+  | 'booked'
+  | 'booking_failed'
+  | 'cancelled';
+
+export interface TurnInput {
+  text: string;
+  locale: Locale;
+  /** The workspace's local date, YYYY-MM-DD. */
+  today: string;
+  country: string;
+  /** Mutated: the request, offered slots and draft after this turn. */
+  state: AmaraState;
+  /** Whether a phone number is on file for the user (so it need not be asked). */
+  knownPhone: boolean;
+}
+
+export interface TurnOutcome {
+  text: string;
+  intent: Intent;
+  /** What was read from the message, for the record and for tests. */
+  extracted: Understood;
+  /** The knowledge the answer came from, so that an FAQ's use is counted. */
+  answeredFrom?: { source: string; id: string };
+}
+
+type CallTool = (name: string, args: unknown) => Promise<ToolResult>;
+
+interface FoundService extends ServiceChoice {
+  rate: string;
+}
+interface Found {
+  services: FoundService[];
+  knowledge: { source: string; id: string; title: string; snippet: string; score: number }[];
+}
+
+const resultOf = <T>(r: ToolResult): T | undefined => (r.ok ? (r.result as T) : undefined);
+
+export async function builtInTurn(input: TurnInput, call: CallTool): Promise<TurnOutcome> {
+  const { locale, state } = input;
+  const u = understand(input.text, input.today);
+  const done = (intent: Intent, text: string): TurnOutcome => ({ text, intent, extracted: u });
+  const money = (minor: number, currency: string) => formatMoney(minor, currency, locale, input.country);
+  const draftLine = (d: Draft): DraftLine => ({
+    service: d.service.name,
+    date: d.date,
+    time: d.time,
+    hours: d.hours,
+    rate: money(d.service.unit_price_minor, d.service.currency),
+    total: money(d.total_minor, d.currency),
+  });
+  const slotLines = (slots: OfferedSlot[]): SlotLine[] => slots.map((s) => ({ date: s.date, time: s.time }));
+  const availability = async (date: string | undefined) =>
+    resultOf<{ slots: OfferedSlot[] }>(await call('checkAvailability', date ? { date, days: 1 } : {}))?.slots ?? [];
+  const fieldsGiven = u.date !== undefined || u.time !== undefined || u.hours !== undefined || u.choice !== undefined || u.phone !== undefined;
+
+  // A draft waits for a yes or a no; new details reopen it as a request.
+  if (state.draft) {
+    const draft = state.draft;
+    if (u.cancel) {
+      await call('cancelBookingDraft', {});
+      return done('cancelled', reply.cancelled(locale, true));
+    }
+    // 'Sí, pero a las 12' changes the draft: it is drafted again and confirmed again.
+    if (u.confirm && !fieldsGiven) {
+      if ((await call('confirmBooking', {})).ok) return done('booked', reply.booked(locale, draftLine(draft)));
+      delete state.draft;
+      state.request = { service: draft.service, date: draft.date, hours: draft.hours, phone: draft.customer_phone };
+      return done('booking_failed', reply.bookingFailed(locale, slotLines(await availability(draft.date))));
+    }
+    if (!fieldsGiven) return done('awaiting_confirmation', reply.draft(locale, draftLine(draft), true));
+    delete state.draft;
+    state.request = { service: draft.service, date: draft.date, time: draft.time, hours: draft.hours, phone: draft.customer_phone };
+  } else if (u.cancel) {
+    const had = state.request !== undefined;
+    if (had) await call('cancelBookingDraft', {});
+    return done('cancelled', reply.cancelled(locale, had));
+  }
+
+  const req = (state.request ??= {});
+  const chosen = u.choice !== undefined ? state.offered?.[u.choice - 1] : undefined;
+  if (chosen) Object.assign(req, { date: chosen.date, time: chosen.time });
+  if (u.date !== undefined && u.date !== req.date) {
+    req.date = u.date;
+    if (u.time === undefined && !chosen) delete req.time;
+  }
+  if (u.time !== undefined) req.time = u.time;
+  if (u.hours !== undefined) req.hours = u.hours;
+  if (u.phone !== undefined) req.phone = u.phone;
+
+  if (u.wantsService || u.isQuestion || (!req.service && !fieldsGiven)) {
+    const found = resultOf<Found>(await call('searchServices', { query: input.text })) ?? { services: [], knowledge: [] };
+    const text = normalize(input.text);
+    const named = found.services.find((s) => text.includes(normalize(s.name)));
+    const answer = found.knowledge[0];
+    if (u.isQuestion && !u.asksAvailability && !fieldsGiven && answer) {
+      if (named) req.service = choiceOf(named);
+      return { ...done('answer', reply.answer(locale, answer.snippet)), answeredFrom: { source: answer.source, id: answer.id } };
+    }
+    const pick = named ?? (u.wantsService ? found.services[0] : undefined);
+    if (pick) req.service = choiceOf(pick);
+  }
+
+  if (!req.service && !u.asksAvailability) {
+    const catalogue = resultOf<Found>(await call('searchServices', {}))?.services ?? [];
+    return done('ask_service', reply.askService(locale, catalogue.map((s): ServiceLine => ({ name: s.name, rate: s.rate }))));
+  }
+
+  if (!req.date || !req.time || (u.asksAvailability && u.time === undefined)) {
+    const slots = await availability(req.date);
+    if (slots.length === 0) return done('no_slots', reply.noSlots(locale, req.date));
+    return done('availability', reply.slots(locale, req.service?.name, req.date, slotLines(slots), req.hours === undefined));
+  }
+
+  if (req.hours !== undefined && (req.hours < 1 || req.hours > MAX_HOURS)) {
+    delete req.hours;
+    return done('ask_hours', reply.askHours(locale, true));
+  }
+  if (req.hours === undefined) return done('ask_hours', reply.askHours(locale, false));
+  if (!req.phone && !input.knownPhone) return done('ask_phone', reply.askPhone(locale));
+
+  const drafted = await call('createBookingDraft', {
+    service_id: req.service!.id,
+    date: req.date,
+    time: req.time,
+    hours: req.hours,
+    ...(req.phone ? { customer_phone: req.phone } : {}),
+  });
+  if (drafted.ok && state.draft) {
+    delete state.request;
+    delete state.offered;
+    return done('draft', reply.draft(locale, draftLine(state.draft), false));
+  }
+  const code = drafted.ok ? '' : drafted.error.code;
+  if (code === 'amara.phone_required' || code === 'amara.invalid_phone') {
+    delete req.phone;
+    return done('ask_phone', reply.askPhone(locale));
+  }
+  const wanted = { date: req.date, time: req.time };
+  delete req.time;
+  return done('slot_unavailable', reply.notOffered(locale, wanted.date, wanted.time, slotLines(await availability(wanted.date))));
+}

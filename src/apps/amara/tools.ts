@@ -1,0 +1,305 @@
+import { Temporal } from 'temporal-polyfill';
+import { z } from 'zod';
+import { getService, quote, searchServices } from '../../modules/catalog/index.ts';
+import { normalizePhone } from '../../modules/contacts/index.ts';
+import { searchKnowledge } from '../../modules/knowledge/index.ts';
+import { createBooking, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
+import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { isExplicitConfirmation, normalize, type Locale } from './language.ts';
+import { formatMoney, minorDigits } from './replies.ts';
+
+/**
+ * Amara's tools, one list for both engines: the built-in engine calls them by name, and a
+ * model gets `name`, `description` and `parameters` (JSON schema) to call them itself. Each
+ * runs as the workspace's assistant (see `asAssistant`), because an end user may not read
+ * the catalogue, the calendar or the knowledge base directly. Failures come back as results
+ * ({ ok: false, error }), which the engine or the model reads and answers from.
+ */
+
+export interface ServiceChoice {
+  id: string;
+  name: string;
+  unit_name: string;
+  base_price_minor: number;
+  unit_price_minor: number;
+  currency: string;
+}
+
+export interface OfferedSlot {
+  /** The instant, ISO 8601 UTC. */
+  start: string;
+  /** Local date and time in the workspace's zone. */
+  date: string;
+  time: string;
+}
+
+/** A booking the user has not confirmed yet: only in the conversation, never in bookings. */
+export interface Draft {
+  service: ServiceChoice;
+  start: string;
+  date: string;
+  time: string;
+  hours: number;
+  total_minor: number;
+  currency: string;
+  customer_phone: string;
+}
+
+/** The conversation's working memory, kept in amara_conversations.context. */
+export interface AmaraState {
+  /** What the user asked for so far, before it is complete enough to draft. */
+  request?: { service?: ServiceChoice; date?: string; time?: string; hours?: number; phone?: string };
+  /** The numbered slots last shown, so that 'la 2' means something. */
+  offered?: OfferedSlot[];
+  draft?: Draft;
+  /** Bookings confirmed in this conversation. */
+  booked?: { booking_id: string; start: string; service: string; hours: number; total_minor: number; currency: string }[];
+}
+
+export interface ToolSession {
+  /** Runs `fn` as the workspace's assistant, in the same transaction; a failure undoes only what `fn` did. */
+  asAssistant<T>(fn: (ctx: Ctx) => Promise<T>): Promise<T>;
+  state: AmaraState;
+  locale: Locale;
+  workspace: { timeZone: string; country: string };
+  customer: { userId: string; name: string; email: string | null; phone: string | null };
+  conversationId: string;
+  /** The user's message this turn: confirmation is read from it, never from the caller's say-so. */
+  userText: string;
+}
+
+export type ToolResult = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+export interface AmaraTool {
+  name: string;
+  description: string;
+  /** The arguments, validated by `run`; a model gets them as `parameters`. */
+  schema: z.ZodType;
+  /** JSON schema of the arguments. */
+  parameters: Record<string, unknown>;
+  run(args: unknown): Promise<ToolResult>;
+}
+
+/** One call as stored on amara_messages.tool_calls. */
+export interface ToolRun {
+  id: string;
+  name: string;
+  arguments: unknown;
+  ok: boolean;
+  result?: unknown;
+  error?: { code: string; message: string };
+  ms: number;
+}
+
+const fail = (code: string, message: string): ToolResult => ({ ok: false, error: { code, message } });
+
+const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('a local date, YYYY-MM-DD, in the workspace time zone');
+const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).describe('a local start time, HH:MM (24 h)');
+
+/** A tool from a zod schema: the schema is both the model's contract and the run's validation. */
+function tool<S extends z.ZodType>(name: string, description: string, schema: S, run: (args: z.infer<S>) => Promise<ToolResult>): AmaraTool {
+  const { $schema: _drop, ...parameters } = z.toJSONSchema(schema) as Record<string, unknown>;
+  return {
+    name,
+    description,
+    schema,
+    parameters,
+    async run(args) {
+      const parsed = schema.safeParse(args ?? {});
+      if (!parsed.success) return fail('tool.invalid_arguments', parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
+      return run(parsed.data);
+    },
+  };
+}
+
+const instantOf = (date: string, time: string, timeZone: string): Date =>
+  new Date(Temporal.PlainDateTime.from(`${date}T${time}`).toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds);
+
+const localOf = (at: Date, timeZone: string) => {
+  const z = Temporal.Instant.fromEpochMilliseconds(at.getTime()).toZonedDateTimeISO(timeZone);
+  return { date: z.toPlainDate().toString(), time: z.toPlainTime().toString({ smallestUnit: 'minute' }) };
+};
+
+const startOfDay = (date: string, timeZone: string): Date => new Date(Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds);
+
+/** The service as a request or draft keeps it: what pricing needs, nothing more. */
+export const choiceOf = (s: ServiceChoice): ServiceChoice => ({
+  id: s.id, name: s.name, unit_name: s.unit_name, base_price_minor: s.base_price_minor, unit_price_minor: s.unit_price_minor, currency: s.currency,
+});
+
+export const MAX_HOURS = 8;
+const MAX_OFFERED = 6;
+
+export function amaraTools(session: ToolSession): AmaraTool[] {
+  const { state, workspace } = session;
+  const money = (minor: number, currency: string) => formatMoney(minor, currency, session.locale, workspace.country);
+
+  async function freeSlots(ctx: Ctx, from: Date, to: Date): Promise<OfferedSlot[]> {
+    const profile = await loadProfile(ctx);
+    const slots = await slotsBetween(ctx, profile, { from, to });
+    const seen = new Set<string>();
+    // Several consultants may offer the same start; the customer picks a time, not a person.
+    return slots
+      .filter((s) => s.seats_left > 0 && !seen.has(s.start) && seen.add(s.start))
+      .map((s) => ({ start: s.start, ...localOf(new Date(s.start), workspace.timeZone) }));
+  }
+
+  return [
+    tool(
+      'searchServices',
+      "Searches the workspace's services (with their hourly price) and its knowledge base (FAQs and articles). Returns the best 3 of each.",
+      z.strictObject({ query: z.string().trim().min(1).max(300).optional().describe("the customer's words: the service, or the question; none lists the catalogue") }),
+      ({ query }) =>
+        session.asAssistant(async (ctx) => {
+          const found = await searchServices(ctx, { q: query, limit: 10 });
+          const text = normalize(query ?? '');
+          // A service named in full ('limpieza profunda') beats one that only shares a keyword.
+          const ranked = [...found].sort((a, b) => Number(text.includes(normalize(b.name))) - Number(text.includes(normalize(a.name))));
+          const knowledge = query ? await searchKnowledge(ctx, { q: query, limit: 3 }) : [];
+          return {
+            ok: true,
+            result: {
+              services: ranked.slice(0, 3).map((s) => ({ ...choiceOf(s), description: s.description, rate: money(s.unit_price_minor, s.currency) })),
+              knowledge: knowledge.map((k) => ({ source: k.source, id: k.id, title: k.title, snippet: k.snippet, score: k.score })),
+            },
+          };
+        }),
+    ),
+
+    tool(
+      'checkAvailability',
+      'Lists the free start times from a local date (default today) for a number of days (default 7).',
+      z.strictObject({ date: LocalDate.optional(), days: z.number().int().min(1).max(14).default(7) }),
+      ({ date, days }) =>
+        session.asAssistant(async (ctx) => {
+          const from = date ?? localOf(ctx.clock.now(), workspace.timeZone).date;
+          const until = Temporal.PlainDate.from(from).add({ days }).toString();
+          const slots = await freeSlots(ctx, startOfDay(from, workspace.timeZone), startOfDay(until, workspace.timeZone));
+          state.offered = slots.slice(0, MAX_OFFERED);
+          return { ok: true, result: { time_zone: workspace.timeZone, from, days, slots: state.offered } };
+        }),
+    ),
+
+    tool(
+      'createBookingDraft',
+      `Prepares a booking of a service for 1-${MAX_HOURS} hours at a free start time and shows its price (hourly rate × hours). It books nothing: only confirmBooking does, after the customer says yes.`,
+      z.strictObject({
+        service_id: z.uuid(),
+        date: LocalDate,
+        time: LocalTime,
+        hours: z.number().int().min(1).max(MAX_HOURS),
+        customer_phone: z.string().trim().min(7).max(40).optional().describe("only when the customer gave one; otherwise the one on file"),
+      }),
+      async (args) => {
+        const phoneGiven = args.customer_phone ?? state.request?.phone ?? session.customer.phone;
+        if (!phoneGiven) return fail('amara.phone_required', 'ask the customer for a phone number first');
+        const phone = normalizePhone(phoneGiven, workspace.country);
+        if (!phone) return fail('amara.invalid_phone', 'that is not a phone number; ask again, with the country code if it is foreign');
+        return session.asAssistant(async (ctx) => {
+          const service = await getService(ctx, args.service_id);
+          const start = instantOf(args.date, args.time, workspace.timeZone);
+          const offered = await freeSlots(ctx, start, new Date(start.getTime() + 1));
+          if (!offered.some((s) => s.start === start.toISOString())) {
+            return fail('amara.slot_unavailable', 'no free slot starts then; check availability for that day');
+          }
+          const price = quote(service, args.hours);
+          state.draft = {
+            service: choiceOf(service),
+            start: start.toISOString(),
+            ...localOf(start, workspace.timeZone),
+            hours: args.hours,
+            total_minor: price.total_minor,
+            currency: price.currency,
+            customer_phone: phone,
+          };
+          return { ok: true, result: { draft: state.draft, rate: money(service.unit_price_minor, service.currency), total: money(price.total_minor, price.currency), booked: false } };
+        });
+      },
+    ),
+
+    tool(
+      'confirmBooking',
+      "Books the pending draft through the scheduling engine. Only when the customer's latest message explicitly confirms it (such as 'sí, confirmo' or 'yes').",
+      z.strictObject({}),
+      async () => {
+        const draft = state.draft;
+        if (!draft) return fail('amara.no_draft', 'there is no draft to confirm; prepare one with createBookingDraft');
+        if (!isExplicitConfirmation(session.userText)) {
+          return fail('amara.confirmation_required', 'the customer has not confirmed in their latest message; ask them to confirm the draft');
+        }
+        return session.asAssistant(async (ctx) => {
+          const digits = minorDigits(draft.currency);
+          const booking = await createBooking(
+            ctx,
+            {
+              customer_name: session.customer.name,
+              customer_phone: draft.customer_phone,
+              ...(session.customer.email ? { customer_email: session.customer.email } : {}),
+              service_type: draft.service.name,
+              title: `Amara: ${draft.service.name}`,
+              notes: `Booked by Amara in conversation ${session.conversationId} after the customer confirmed.`,
+              start: draft.start,
+              duration_minutes: draft.hours * 60,
+              source: 'web',
+              status: 'pending',
+              payment_amount: (draft.total_minor / 10 ** digits).toFixed(2),
+              payment_currency: draft.currency,
+              payment_status: 'pending',
+            },
+            { canForce: false },
+          );
+          // The booking is the signed-in customer's own: they read it back through
+          // bookings_customer_read (0005), which goes by customer_id.
+          await ctx.tx.db
+            .updateTable('bookings')
+            .set({ customer_id: session.customer.userId })
+            .where('workspace_id', '=', workspaceIdOf(ctx))
+            .where('id', '=', booking.id)
+            .execute();
+          state.booked = [
+            ...(state.booked ?? []),
+            { booking_id: booking.id, start: draft.start, service: draft.service.name, hours: draft.hours, total_minor: draft.total_minor, currency: draft.currency },
+          ];
+          delete state.draft;
+          delete state.request;
+          delete state.offered;
+          return { ok: true, result: { booking_id: booking.id, status: booking.status, start: draft.start, total: money(draft.total_minor, draft.currency) } };
+        });
+      },
+    ),
+
+    tool('cancelBookingDraft', 'Drops the pending draft (and the request being collected). Nothing was booked, so nothing else changes.', z.strictObject({}), async () => {
+      if (!state.draft && !state.request) return fail('amara.no_draft', 'there is no draft to cancel');
+      delete state.draft;
+      delete state.request;
+      delete state.offered;
+      return { ok: true, result: { cancelled: true } };
+    }),
+  ];
+}
+
+/** Runs tools by name and records every call, for amara_messages.tool_calls and the stream. */
+export class ToolBox {
+  readonly runs: ToolRun[] = [];
+  private readonly byName: Map<string, AmaraTool>;
+
+  constructor(readonly tools: AmaraTool[]) {
+    this.byName = new Map(tools.map((t) => [t.name, t]));
+  }
+
+  async call(name: string, args: unknown, id = `call_${this.runs.length + 1}`): Promise<ToolResult> {
+    const started = performance.now();
+    const t = this.byName.get(name);
+    let outcome: ToolResult;
+    try {
+      outcome = t ? await t.run(args) : fail('tool.unknown', `no tool named ${name}`);
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      outcome = fail(e.code, e.message);
+    }
+    const run: ToolRun = { id, name, arguments: args ?? {}, ok: outcome.ok, ...(outcome.ok ? { result: outcome.result } : { error: outcome.error }), ms: Math.round(performance.now() - started) };
+    this.runs.push(run);
+    return outcome;
+  }
+}

@@ -1,0 +1,122 @@
+import { completeWithTools, modelClient, ModelError, RULE_ENGINE_ARM, type Arm, type ModelTool, type ModelToolCall } from '../../modules/assistant/index.ts';
+import type { Language } from '../../modules/assistant/engine/index.ts';
+import type { Ctx } from '../../platform/context.ts';
+import { inSavepoint } from '../ari/tools.ts';
+import type { Channel } from '../ari/turn.store.ts';
+import type { ReceptionistResult } from './receptionist.ts';
+import type { ReceptionistTool } from './tools.ts';
+
+/**
+ * Model mode for the receptionist, as for ARI: the built-in engine has decided the turn (the
+ * step, the price, the times offered, the booking), and a model arm only words the reply from
+ * the workspace's active system prompt for the channel and the engine's draft, with the
+ * catalogue and the FAQs as read-only tools. A reply that drops a price or an offered time,
+ * runs past the channel's length, or does not come in time is replaced by the draft.
+ */
+
+export type ModelArm = Extract<Arm, { kind: 'model' }>;
+
+export interface SpokenReply {
+  reply: string;
+  /** ari_messages.ai_model: the arm that wrote the reply, or the rule engine after a fallback. */
+  model: string;
+  tokens: number | null;
+  metadata: Record<string, unknown>;
+}
+
+export interface ReceptionModelInput {
+  arm: ModelArm;
+  timeoutMs: number;
+  channel: Channel;
+  decision: ReceptionistResult & { reply: string };
+  businessName: string;
+  systemPrompt: { text: string; version: string } | undefined;
+  history: { role: 'user' | 'assistant'; content: string }[];
+  /** Read-only tools the model may call. */
+  tools: ReceptionistTool[];
+  maxReplyChars: number;
+}
+
+const LANGUAGE_NAMES: Record<Language, string> = { id: 'Indonesian', en: 'English', es: 'Spanish' };
+
+const PRICE = /(?:CA|US|COL)?\$\s?\d[\d.,]*\d|\$\s?\d/g;
+
+/** What the reply must carry over word for word: prices, and the times offered (answered by number). */
+export function bindingContent(decision: ReceptionistResult & { reply: string }): string[] {
+  const prices = decision.reply.match(PRICE) ?? [];
+  const slots = (decision.context.offered_slots ?? []).map((s) => s.label).filter((label) => decision.reply.includes(label));
+  return [...new Set([...prices, ...slots])];
+}
+
+export function buildSystemPrompt(input: Omit<ReceptionModelInput, 'arm' | 'timeoutMs' | 'history' | 'tools'>): string {
+  const d = input.decision;
+  const c = d.context;
+  const known = [
+    c.postal_code && `postal code ${c.postal_code}`,
+    c.service && `service ${c.service}`,
+    c.units && `${c.units} units`,
+    c.address && `address ${c.address}`,
+    c.name && `name ${c.name}`,
+    c.slot && `time ${c.slot.label}`,
+  ].filter(Boolean);
+  const keep = bindingContent(d);
+  return [
+    input.systemPrompt?.text.trim(),
+    `You are the ${input.channel} receptionist of ${input.businessName}. Reply in ${LANGUAGE_NAMES[c.language ?? 'en']}, in at most ${input.maxReplyChars} characters, plain text, no emoji.`,
+    [
+      "The business's rules have already decided this turn; you only word the reply.",
+      `- Step: ${c.step ?? 'greeting'} (state ${d.state}).`,
+      `- Known: ${known.length ? known.join('; ') : 'nothing yet'}.`,
+      `- The rules' draft reply:\n"""\n${d.reply}\n"""`,
+    ].join('\n'),
+    [
+      'Write what the draft says, in your own words, asking exactly what it asks. Never invent prices, times or areas; never say a booking is made unless the draft does.',
+      keep.length ? `Copy these exactly: ${keep.map((k) => JSON.stringify(k)).join(', ')}; keep numbered options numbered as in the draft.` : undefined,
+      'Use check_services or answer_question only for a question the draft does not answer.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** The reply of a model arm, or the engine's draft with the reason it was kept. */
+export async function speakReception(ctx: Ctx, input: ReceptionModelInput): Promise<SpokenReply> {
+  const { decision, arm } = input;
+  const fallBack = (reason: string, detail: string, tokens: number | null, toolCalls: ModelToolCall[] = []): SpokenReply => {
+    ctx.log.warn({ arm: arm.name, model: arm.model, reason, detail }, 'the model did not answer this turn; the built-in receptionist did');
+    return { reply: decision.reply, model: RULE_ENGINE_ARM, tokens, metadata: { arm: arm.name, fallback: { reason, detail }, ...(toolCalls.length ? { model_tool_calls: toolCalls } : {}) } };
+  };
+  if (arm.keyUnavailable) return fallBack('key_unavailable', "the arm's API key cannot be opened with this server's secret key", null);
+  const tools: ModelTool[] = input.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.schema, run: (args: unknown) => inSavepoint(ctx, 'reception_model_tool', () => t.run(args)) }));
+  try {
+    const completion = await completeWithTools({
+      client: modelClient({ baseUrl: arm.baseUrl, apiKey: arm.apiKey }, input.timeoutMs),
+      model: arm.model,
+      system: buildSystemPrompt(input),
+      messages: input.history,
+      tools,
+      timeoutMs: input.timeoutMs,
+    });
+    const missing = bindingContent(decision).filter((k) => !completion.text.includes(k));
+    if (missing.length) return fallBack('dropped_content', `the reply left out ${missing.map((m) => JSON.stringify(m)).join(', ')}`, completion.tokens, completion.toolCalls);
+    if (completion.text.length > input.maxReplyChars) return fallBack('reply_too_long', `${completion.text.length} characters`, completion.tokens, completion.toolCalls);
+    return {
+      reply: completion.text,
+      model: arm.name,
+      tokens: completion.tokens,
+      metadata: {
+        arm: arm.name,
+        provider_model: completion.model,
+        rounds: completion.rounds,
+        engine_reply: decision.reply,
+        ...(input.systemPrompt ? { system_prompt_version: input.systemPrompt.version } : {}),
+        ...(completion.toolCalls.length ? { model_tool_calls: completion.toolCalls } : {}),
+      },
+    };
+  } catch (e) {
+    if (e instanceof ModelError) return fallBack(e.reason, e.message, e.tokens);
+    return fallBack('provider_error', (e as Error)?.message ?? String(e), null);
+  }
+}

@@ -1,0 +1,152 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  decideReception,
+  extractAddress,
+  extractPostalCode,
+  extractService,
+  extractUnits,
+  type OfferedService,
+  type OfferedSlot,
+  type ReceptionistContext,
+  type ReceptionistState,
+  type ReceptionistTools,
+} from './receptionist.ts';
+import { decimalAmount, formatPrice } from './receptionist.messages.ts';
+
+const SERVICES: OfferedService[] = [
+  { id: 'regular', name: 'Regular Wash & Fold', unit_name: 'load', base_price_minor: 1500, unit_price_minor: 800, currency: 'CAD', turnaround: '48 h', keywords: ['regular', 'standard'] },
+  { id: 'express', name: 'Express Wash & Fold', unit_name: 'load', base_price_minor: 2000, unit_price_minor: 1200, currency: 'CAD', turnaround: '24 h', keywords: ['express', 'fast'] },
+  { id: 'premium', name: 'Premium Same-Day', unit_name: 'load', base_price_minor: 3000, unit_price_minor: 1800, currency: 'CAD', turnaround: 'same day', keywords: ['premium', 'same day'] },
+];
+
+const SLOTS: OfferedSlot[] = [9, 11, 14, 16].map((h) => ({
+  start: `2026-11-23T${String(h + 5).padStart(2, '0')}:00:00.000Z`,
+  end: `2026-11-23T${String(h + 7).padStart(2, '0')}:00:00.000Z`,
+  consultant_id: null,
+  label: `Mon 23 Nov ${String(h).padStart(2, '0')}:00`,
+}));
+
+/** The engine's tools over fixed data: what the database would answer, without one. */
+function tools(): ReceptionistTools & { booked: unknown[] } {
+  const booked: unknown[] = [];
+  return {
+    booked,
+    checkArea: async (p) => ({ covered: /^(M4|M5|L5|V6)/.test(p.replace(/\s/g, '').toUpperCase()), postal_code: p.replace(/\s/g, '').toUpperCase() }),
+    availableSlots: async () => SLOTS,
+    book: async (draft) => {
+      booked.push(draft);
+      return { ok: true, booking_id: `b${booked.length}` };
+    },
+    answer: async (q) => (/price|cost|how much/i.test(q) ? 'Regular: $15 + $8 per load (48 h). Express: $20 + $12 per load (24 h). Premium: $30 + $18 per load (same day).' : undefined),
+  };
+}
+
+async function converse(messages: string[], t = tools()) {
+  let state: ReceptionistState = 'greeting';
+  let context: ReceptionistContext = {};
+  const turns = [];
+  for (const message of messages) {
+    const r = await decideReception({ message, now: new Date('2026-11-23T13:00:00Z'), timeZone: 'America/Toronto', state, context, services: SERVICES, businessName: '1StopLaundry', defaultLanguage: 'en' }, t);
+    state = r.state;
+    context = r.context;
+    turns.push(r);
+  }
+  return { turns, context, booked: t.booked };
+}
+
+describe('what the receptionist reads from a message', () => {
+  it('finds Canadian postal codes anywhere, and other digits only when asked', () => {
+    expect(extractPostalCode('pick up at m5v 2t6 please', false)).toBe('M5V2T6');
+    expect(extractPostalCode('I am in L5B', false)).toBe('L5B');
+    expect(extractPostalCode('3 loads', false)).toBeUndefined();
+    expect(extractPostalCode('110111', false)).toBeUndefined();
+    expect(extractPostalCode('110111', true)).toBe('110111');
+  });
+
+  it('counts units in words and digits, in English and Spanish', () => {
+    expect(extractUnits('I have 3 loads', 'load', false)).toBe(3);
+    expect(extractUnits('two bags of laundry', 'load', false)).toBe(2);
+    expect(extractUnits('tres cargas', 'load', false)).toBe(3);
+    expect(extractUnits('4', 'load', true)).toBe(4);
+    expect(extractUnits('4', 'load', false)).toBeUndefined();
+    expect(extractUnits('4 horas', 'hour', false)).toBe(4);
+  });
+
+  it('takes the street address, not the number of loads before it', () => {
+    expect(extractAddress('3 loads at 120 Queen St W, Toronto', false)).toBe('120 Queen St W');
+    expect(extractAddress('Calle 45 # 12-30', true)).toBe('Calle 45 # 12-30');
+    expect(extractAddress('sometime tomorrow', true)).toBeUndefined();
+  });
+
+  it('names a service by keyword, or by its number when the list was shown', () => {
+    expect(extractService('express please', SERVICES, false)?.id).toBe('express');
+    expect(extractService('same day if possible', SERVICES, false)?.id).toBe('premium');
+    expect(extractService('2', SERVICES, true)?.id).toBe('express');
+    expect(extractService('2', SERVICES, false)).toBeUndefined();
+    expect(extractService('regular or express?', SERVICES, false)).toBeUndefined();
+  });
+});
+
+describe('the receptionist dialogue', () => {
+  it('books with everything given in one message, priced as base plus loads', async () => {
+    const { turns, booked } = await converse(['Need 2 loads express picked up at 1 Front St W, M5J 1E6. My name is Jordan', '3', 'yes']);
+    expect(turns.map((t) => t.state)).toEqual(['scheduling', 'booking', 'completed']);
+    expect(turns[1]!.reply).toBe('Express, 2 loads, Mon 23 Nov 14:00: $20 + 2 x $12 = $44. Reply YES to book.');
+    expect(booked).toEqual([expect.objectContaining({ service_id: 'express', units: 2, total_minor: 4400, currency: 'CAD', address: '1 Front St W', name: 'Jordan', postal_code: 'M5J1E6', slot: SLOTS[2] })]);
+  });
+
+  it('offers times again when the customer does not confirm, and books only on yes', async () => {
+    const { turns, booked } = await converse(['M5V 2T6, 1 load regular, 5 King St W, I am Sam', 'Sam', 'the first', 'no, another time', '4', 'yes']);
+    expect(turns.map((t) => t.state)).toEqual(['qualifying', 'scheduling', 'booking', 'scheduling', 'booking', 'completed']);
+    expect(turns[3]!.reply).toMatch(/^No problem\. Pick a time:/);
+    expect(booked).toHaveLength(1);
+    expect(booked[0]).toMatchObject({ slot: SLOTS[3], total_minor: 2300 });
+  });
+
+  it('offers a call from a person after more than three answers it cannot use', async () => {
+    const { turns } = await converse(['hi', 'banana', 'what', 'hmm', 'zzz', 'yes']);
+    expect(turns.map((t) => t.path.at(-1) ?? '')).toEqual(['', '', '', '', 'callback_offered', 'handoff:callback']);
+    expect(turns[5]!.state).toBe('handoff');
+    expect(turns[5]!.handoff).toEqual({ reason: 'callback' });
+  });
+
+  it('offers a call from a person once the customer has asked more than three questions', async () => {
+    const questions = ['How much does it cost?', 'What are your prices?', 'Do you iron shirts?', 'How much is premium?'];
+    const offered = await converse(['M5V 2T6', ...questions, 'yes']);
+    expect(offered.turns[4]!.path).toContain('callback_offered');
+    expect(offered.turns[4]!.reply).toMatch(/want a person to call you\? Reply YES\.$/);
+    expect(offered.turns[4]!.reply!.length).toBeLessThanOrEqual(160);
+    expect(offered.turns[5]!).toMatchObject({ state: 'handoff', handoff: { reason: 'callback' } });
+
+    const declined = await converse(['M5V 2T6', ...questions, 'no thanks, express please', 'what time do you open?']);
+    expect(declined.turns[5]!).toMatchObject({ state: 'qualifying', handoff: null, reply: 'How many loads?' });
+    expect(declined.turns[6]!.path).not.toContain('callback_offered');
+  });
+
+  it('keeps every SMS reply within one 160-character segment, whatever is sent', async () => {
+    const fragment = fc.oneof(
+      fc.constantFrom('hi', 'M5V 2T6', 'K1A 0B1', 'regular', 'express', 'premium', '3 loads', '120 Queen St W', 'Sam Lee', '1', '2', 'yes', 'no', 'how much does it cost?', 'hola', 'tres cargas', 'talk to a person'),
+      fc.string({ maxLength: 400 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fragment, { minLength: 1, maxLength: 12 }), async (messages) => {
+        const { turns } = await converse(messages);
+        for (const t of turns) {
+          if (t.reply !== null) expect(t.reply.length).toBeLessThanOrEqual(160);
+          expect(['greeting', 'qualifying', 'scheduling', 'booking', 'completed', 'handoff']).toContain(t.state);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('prices as the customer reads them and as the booking keeps them', () => {
+  it('formats minor units per currency and keeps them as DECIMAL(10,2)', () => {
+    expect(formatPrice(3900, 'CAD', 'en')).toBe('$39');
+    expect(formatPrice(1250, 'CAD', 'en')).toBe('$12.50');
+    expect(decimalAmount(3900, 'CAD')).toBe('39.00');
+    expect(decimalAmount(120000, 'COP')).toBe('120000.00');
+  });
+});

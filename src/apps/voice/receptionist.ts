@@ -1,0 +1,469 @@
+import {
+  detectLanguage,
+  extractName,
+  isQuestion,
+  parseConfirm,
+  parseSlotChoice,
+  parseYesNo,
+  wantsHuman,
+  type Language,
+  type Slot,
+} from '../../modules/assistant/engine/index.ts';
+import { formatPrice, replyText, type Phrase } from './receptionist.messages.ts';
+
+/**
+ * The built-in receptionist (seed 004's laundry SMS agent, without a model): a deterministic
+ * dialogue that collects the postal code (checked against the service areas first, so nobody
+ * outside them is walked through the whole form), the service, the number of units, the
+ * address, the customer's name and a time, confirms the computed price and books it. It
+ * answers questions from the FAQs on the way, hands over to a person when asked, and offers a
+ * call from a person after repeated misunderstandings. It is pure: the turn gives it the
+ * catalogue, the conversation's record and tools over the database.
+ *
+ * States (ari_conversations.state): greeting -> qualifying (postal code, service, units,
+ * address, name) -> scheduling (a time) -> booking (the confirmation) -> completed, and
+ * handoff from anywhere. The step inside a state is context.step.
+ */
+
+export type ReceptionistState = 'greeting' | 'qualifying' | 'scheduling' | 'booking' | 'completed' | 'handoff';
+export type Step = 'postal_code' | 'service' | 'units' | 'address' | 'name' | 'time' | 'confirm' | 'out_of_area' | 'done';
+
+/** A service as the receptionist offers it: the catalogue's row, priced in minor units. */
+export interface OfferedService {
+  id: string;
+  name: string;
+  unit_name: string;
+  base_price_minor: number;
+  unit_price_minor: number;
+  currency: string;
+  turnaround: string | null;
+  keywords: string[];
+}
+
+export interface OfferedSlot {
+  start: string;
+  end: string;
+  consultant_id: string | null;
+  label: string;
+}
+
+/** What the receptionist remembers between turns: ari_conversations.context. */
+export interface ReceptionistContext {
+  language?: Language;
+  step?: Step;
+  postal_code?: string;
+  service_id?: string;
+  service?: string;
+  units?: number;
+  address?: string;
+  name?: string;
+  offered_slots?: OfferedSlot[];
+  slot?: OfferedSlot;
+  total_minor?: number;
+  currency?: string;
+  /** Answers the turn could not use, in a row; after MISS_LIMIT a person is offered. */
+  misses?: number;
+  /** Questions the customer asked; after MISS_LIMIT a person is offered, once. */
+  questions?: number;
+  questions_offer_made?: boolean;
+  callback_offered?: boolean;
+  booking_id?: string;
+  /** Where staff handing the conversation back resume it (see the assistant's resumeAfterHandoff). */
+  state_before_handoff?: ReceptionistState;
+  outcome?: 'booked' | 'out_of_area' | 'handoff' | 'declined';
+}
+
+export interface BookingDraft {
+  service_id: string;
+  service: string;
+  unitName: string;
+  units: number;
+  postal_code: string;
+  address: string;
+  name: string;
+  slot: OfferedSlot;
+  total_minor: number;
+  currency: string;
+}
+
+export type BookResult = { ok: true; booking_id: string } | { ok: false; reason: 'slot_taken' };
+
+export interface ReceptionistTools {
+  checkArea(postalCode: string): Promise<{ covered: boolean; postal_code: string }>;
+  availableSlots(language: Language): Promise<OfferedSlot[]>;
+  book(draft: BookingDraft): Promise<BookResult>;
+  /** An answer from the workspace's FAQs and knowledge (its use counted), or undefined. */
+  answer(question: string): Promise<string | undefined>;
+}
+
+export interface ReceptionistInput {
+  message: string;
+  now: Date;
+  timeZone: string;
+  state: ReceptionistState;
+  context: ReceptionistContext;
+  services: OfferedService[];
+  businessName: string;
+  /** The workspace's language, when the customer's does not show. */
+  defaultLanguage: Language;
+  /** SMS replies must fit one 160-character segment. */
+  maxReplyChars?: number | undefined;
+  /** The contact's name when the record already has it. */
+  knownName?: string | null | undefined;
+}
+
+export interface ReceptionistResult {
+  reply: string | null;
+  state: ReceptionistState;
+  context: ReceptionistContext;
+  handoff: { reason: 'requested' | 'callback' } | null;
+  /** The steps this turn went through, for the record and the tests. */
+  path: string[];
+  tool_calls: { name: string; args: unknown; result: unknown }[];
+}
+
+/** Unusable answers in a row before a call from a person is offered (seed 004: "more than 3"). */
+export const MISS_LIMIT = 3;
+/** Times offered at once. */
+export const SLOTS_OFFERED = 4;
+const SMS_CHARS = 160;
+
+// Extraction ---------------------------------------------------------------------------------------
+
+/** Lower case without accents. */
+export function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+const CANADIAN_POSTAL = /\b([abceghj-nprstvxy]\d[abceghj-nprstv-z])(?:\s?(\d[abceghj-nprstv-z]\d))?\b/i;
+const OTHER_POSTAL = /\b(\d{4,6})\b/;
+
+/** A postal code in the message: a Canadian one (or its first three characters) anywhere; digits only when it was asked. */
+export function extractPostalCode(message: string, asked: boolean): string | undefined {
+  const ca = CANADIAN_POSTAL.exec(message);
+  if (ca) return `${ca[1]}${ca[2] ?? ''}`.toUpperCase();
+  if (asked) return OTHER_POSTAL.exec(message)?.[1];
+  return undefined;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  a: 1, an: 1, single: 1, uno: 1, una: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10,
+};
+
+/** Words for a unit in the languages spoken; a service's own unit_name always counts. */
+const UNIT_WORDS: Record<string, string[]> = {
+  load: ['load', 'loads', 'bag', 'bags', 'carga', 'cargas', 'bolsa', 'bolsas'],
+  hour: ['hour', 'hours', 'hr', 'hrs', 'h', 'hora', 'horas'],
+};
+
+export function unitWords(unitName: string): string[] {
+  return [...new Set([unitName, `${unitName}s`, ...(UNIT_WORDS[unitName] ?? [])])];
+}
+
+/** The number of units: "3 loads", "two bags", "tres cargas"; a bare number ("3", "three") when it was asked. */
+export function extractUnits(message: string, unitName: string, asked: boolean): number | undefined {
+  const f = fold(message);
+  const unit = unitWords(unitName).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  const m = new RegExp(`(?<![\\p{L}\\p{N}])(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})\\s*(?:${unit})(?![\\p{L}])`, 'u').exec(f);
+  const token = m?.[1] ?? (asked ? /^\s*(?:just\s+|solo\s+)?(\d{1,3}|[a-z]+)\s*[.!]?\s*(?:please|por favor)?\s*$/.exec(f)?.[1] : undefined);
+  if (token === undefined) return undefined;
+  const n = /^\d+$/.test(token) ? Number(token) : NUMBER_WORDS[token];
+  return n !== undefined && n >= 1 && n <= 100 ? n : undefined;
+}
+
+const STREET_WORDS =
+  'st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|way|cres|crescent|ct|court|ln|lane|pl|place|pkwy|terrace|sq|square|calle|cl|carrera|cra|kr|avenida|av|diagonal|transversal';
+// A number, up to five words that are not bare numbers ("3 loads at 120 Queen St" starts at 120), a street word.
+const ADDRESS = new RegExp(`\\b\\d{1,6}[a-z]?\\s+(?:\\p{N}*\\p{L}[\\p{L}\\p{N}.'-]*\\s+){0,5}(?:${STREET_WORDS})\\b\\.?(?:[^\\n?.,;]{0,40})?`, 'iu');
+
+/** A street address: a number and a street word anywhere; when it was asked, any answer with a number and a word. */
+export function extractAddress(message: string, asked: boolean): string | undefined {
+  const m = ADDRESS.exec(message);
+  const text = m ? m[0] : asked && /\d/.test(message) && /\p{L}{2,}/u.test(message) ? message : undefined;
+  const clean = text?.replace(/\s+/g, ' ').replace(/[\s,.;]+$/, '').trim();
+  return clean && clean.length >= 5 ? clean.slice(0, 200) : undefined;
+}
+
+/**
+ * The service the message names: a keyword or the first word of its name ("express",
+ * "premium"); its number in the list when the services were just listed. Undefined when
+ * nothing or more than one service matches.
+ */
+export function extractService(message: string, services: OfferedService[], asked: boolean): OfferedService | undefined {
+  const f = fold(message);
+  const has = (phrase: string) => new RegExp(`(?<![\\p{L}\\p{N}])${fold(phrase).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(f);
+  const matching = services.filter((s) => has(s.name) || has(s.name.split(/\s+/)[0]!) || s.keywords.some(has));
+  if (matching.length === 1) return matching[0];
+  if (asked && matching.length === 0) {
+    const n = /^\s*#?(\d)\s*[.)!]?\s*$/.exec(f);
+    if (n) return services[Number(n[1]) - 1];
+  }
+  return undefined;
+}
+
+/** Words of laundry and cleaning requests that the general detector does not know. */
+const SERVICE_MARKERS: Record<'en' | 'es', Set<string>> = {
+  en: new Set('need pickup pick up laundry wash washing clothes book booking loads load cleaning clean tomorrow today'.split(' ')),
+  es: new Set('necesito recoger recogida ropa lavanderia lavar lavado reservar cargas carga limpieza manana hoy quiero'.split(' ')),
+};
+
+/** The language of a service request ("necesito recoger ropa"), when one language's words win. */
+export function serviceLanguage(message: string): Language | undefined {
+  const ws = fold(message).match(/\p{L}+/gu) ?? [];
+  const en = ws.filter((w) => SERVICE_MARKERS.en.has(w)).length;
+  const es = ws.filter((w) => SERVICE_MARKERS.es.has(w)).length;
+  return en > es ? 'en' : es > en ? 'es' : undefined;
+}
+
+// The dialogue -------------------------------------------------------------------------------------
+
+const STATE_OF_STEP: Record<Step, ReceptionistState> = {
+  postal_code: 'qualifying',
+  service: 'qualifying',
+  units: 'qualifying',
+  address: 'qualifying',
+  name: 'qualifying',
+  out_of_area: 'qualifying',
+  time: 'scheduling',
+  confirm: 'booking',
+  done: 'completed',
+};
+
+/** Decides one turn. */
+export async function decideReception(input: ReceptionistInput, tools: ReceptionistTools): Promise<ReceptionistResult> {
+  const path: string[] = [];
+  const toolCalls: ReceptionistResult['tool_calls'] = [];
+  const call = async <T>(name: string, args: unknown, run: () => Promise<T>): Promise<T> => {
+    const result = await run();
+    toolCalls.push({ name, args, result });
+    return result;
+  };
+  const max = input.maxReplyChars ?? SMS_CHARS;
+  const message = input.message.trim();
+
+  // A finished conversation starts over for the next order; what the customer told us stays.
+  const fresh = input.state === 'completed' || input.state === 'greeting';
+  let ctx: ReceptionistContext =
+    input.state === 'completed'
+      ? pick(input.context, input.context.outcome === 'booked' ? ['language', 'postal_code', 'address', 'name'] : ['language', 'name'])
+      : { ...input.context };
+  const language: Language = detectLanguage(message) ?? serviceLanguage(message) ?? ctx.language ?? input.defaultLanguage;
+  ctx.language = language;
+  if (!ctx.name && input.knownName) ctx.name = input.knownName;
+  const say = (...phrases: Phrase[]) => replyText(phrases, language, max);
+  const done = (reply: string | null, state: ReceptionistState, handoff: ReceptionistResult['handoff'] = null): ReceptionistResult => ({
+    reply,
+    state,
+    context: ctx,
+    handoff,
+    path,
+    tool_calls: toolCalls,
+  });
+
+  if (input.state === 'handoff') return done(null, 'handoff');
+
+  if (wantsHuman(message)) {
+    path.push('handoff:requested');
+    ctx = { ...ctx, outcome: 'handoff', callback_offered: false, state_before_handoff: input.state };
+    return done(say({ key: 'handoff' }), 'handoff', { reason: 'requested' });
+  }
+
+  const step: Step = fresh ? 'postal_code' : (ctx.step ?? 'postal_code');
+
+  // The offer of a person (after misunderstandings, or outside the service area) is answered first.
+  if (ctx.callback_offered) {
+    const yes = parseYesNo(message);
+    if (yes === true && extractPostalCode(message, false) === undefined) {
+      path.push('handoff:callback');
+      ctx = { ...ctx, callback_offered: false, outcome: ctx.outcome ?? 'handoff', state_before_handoff: input.state };
+      return done(say({ key: 'callback_yes' }), 'handoff', { reason: 'callback' });
+    }
+    ctx.callback_offered = false;
+    ctx.misses = 0;
+    if (yes === false && step === 'out_of_area') {
+      path.push('out_of_area:declined');
+      ctx.step = 'done';
+      return done(say({ key: 'goodbye' }), 'completed');
+    }
+  }
+
+  // What the message tells us, whatever was asked.
+  let understood = false;
+  const intro: Phrase[] = fresh ? [{ key: 'greeting', business: input.businessName }] : [];
+
+  const postal = extractPostalCode(message, step === 'postal_code' || step === 'out_of_area');
+  if (postal) {
+    const area = await call('check_service_area', { postal_code: postal }, () => tools.checkArea(postal));
+    understood = true;
+    ctx.postal_code = area.postal_code;
+    if (!area.covered) {
+      path.push('postal_code:out_of_area');
+      ctx = { ...ctx, step: 'out_of_area', callback_offered: true, outcome: 'out_of_area', misses: 0 };
+      return done(say(...intro, { key: 'out_of_area', postal: area.postal_code }), 'qualifying');
+    }
+    path.push('postal_code');
+    if (ctx.outcome === 'out_of_area') delete ctx.outcome;
+  }
+  if (step === 'out_of_area' && !postal) {
+    // Still outside: they may send another code or take the call.
+    ctx.callback_offered = true;
+    return done(say({ key: 'out_of_area_again' }), 'qualifying');
+  }
+
+  const service = extractService(message, input.services, step === 'service');
+  if (service && service.id !== ctx.service_id) {
+    ctx = { ...ctx, service_id: service.id, service: service.name, currency: service.currency };
+    understood = true;
+    path.push('service');
+  } else if (service) {
+    understood = true;
+  }
+  const chosen = input.services.find((s) => s.id === ctx.service_id);
+  const unitName = chosen?.unit_name ?? input.services[0]?.unit_name ?? 'unit';
+  const units = extractUnits(message, unitName, step === 'units');
+  if (units !== undefined) {
+    ctx.units = units;
+    understood = true;
+    path.push('units');
+  }
+  const address = extractAddress(message, step === 'address');
+  if (address) {
+    ctx.address = address;
+    understood = true;
+    path.push('address');
+  }
+  const name = extractName(message, step === 'name');
+  if (name && (step === 'name' || !ctx.name)) {
+    ctx.name = name;
+    understood = true;
+    path.push('name');
+  }
+
+  // A time from the offered list, or the answer to "shall I book it?".
+  let pickedSlot = false;
+  if (step === 'time' && ctx.offered_slots?.length) {
+    const slots: Slot[] = ctx.offered_slots.map((s) => ({ start: s.start, end: s.end, consultant_id: s.consultant_id, local_label: s.label }));
+    const choice = parseSlotChoice(message, slots, { now: input.now, timeZone: input.timeZone });
+    const picked = choice.kind === 'index' ? ctx.offered_slots[choice.index - 1] : choice.kind === 'filter' && choice.slots.length === 1 ? ctx.offered_slots.find((s) => s.start === choice.slots[0]!.start) : undefined;
+    if (picked) {
+      ctx.slot = picked;
+      pickedSlot = true;
+      understood = true;
+      path.push('time');
+    }
+  }
+  if (step === 'confirm' && ctx.slot && chosen && ctx.units && ctx.address && ctx.name && ctx.postal_code) {
+    const answer = parseConfirm(message);
+    if (answer === true) {
+      const total = chosen.base_price_minor + chosen.unit_price_minor * ctx.units;
+      const draft: BookingDraft = {
+        service_id: chosen.id,
+        service: chosen.name,
+        unitName: chosen.unit_name,
+        units: ctx.units,
+        postal_code: ctx.postal_code,
+        address: ctx.address,
+        name: ctx.name,
+        slot: ctx.slot,
+        total_minor: total,
+        currency: chosen.currency,
+      };
+      const booked = await call('create_booking', draft, () => tools.book(draft));
+      if (booked.ok) {
+        path.push('booked');
+        ctx = { ...ctx, step: 'done', booking_id: booked.booking_id, total_minor: total, currency: chosen.currency, outcome: 'booked', misses: 0 };
+        delete ctx.offered_slots;
+        return done(say({ key: 'booked', service: chosen.name, when: ctx.slot!.label, total: formatPrice(total, chosen.currency, language) }), 'completed');
+      }
+      path.push('slot_taken');
+      delete ctx.slot;
+      return offerSlots([{ key: 'slot_taken' }]);
+    }
+    if (answer === false) {
+      path.push('confirm:declined');
+      delete ctx.slot;
+      return offerSlots([{ key: 'pick_again' }]);
+    }
+  }
+
+  // A question: answered from the FAQs, then back to what we were asking.
+  let answer: string | undefined;
+  const gaveDetails = postal !== undefined || units !== undefined || address !== undefined || pickedSlot;
+  if (!gaveDetails && isQuestion(message)) {
+    answer = await call('answer_question', { question: message }, () => tools.answer(message));
+    if (answer) {
+      path.push('faq');
+      understood = true;
+    }
+    // Seed 004's rule: after more than three questions, offer a call from a person (once).
+    ctx.questions = (ctx.questions ?? 0) + 1;
+    if (ctx.questions > MISS_LIMIT && !ctx.questions_offer_made && step !== 'confirm') {
+      path.push('callback_offered');
+      ctx = { ...ctx, callback_offered: true, questions_offer_made: true, misses: 0 };
+      return done(say(...(answer ? [{ key: 'answer' as const, text: answer }] : []), { key: 'offer_callback_questions' }), STATE_OF_STEP[step]);
+    }
+  }
+
+  if (!understood && !fresh) {
+    ctx.misses = (ctx.misses ?? 0) + 1;
+    if (ctx.misses > MISS_LIMIT) {
+      path.push('callback_offered');
+      ctx.callback_offered = true;
+      return done(say({ key: 'offer_callback' }), STATE_OF_STEP[step]);
+    }
+  } else if (understood) {
+    ctx.misses = 0;
+  }
+
+  const lead: Phrase[] = [...intro, ...(answer ? [{ key: 'answer' as const, text: answer }] : []), ...(!understood && !fresh ? [{ key: 'not_understood' as const }] : [])];
+  return ask(lead);
+
+  /** Asks for the next missing thing, after `lead`. */
+  async function ask(lead: Phrase[]): Promise<ReceptionistResult> {
+    const service = input.services.find((s) => s.id === ctx.service_id);
+    if (!ctx.postal_code) return askFor('postal_code', lead, { key: 'ask_postal_code' });
+    if (!service) return askFor('service', lead, { key: 'ask_service', services: input.services, language });
+    if (!ctx.units) return askFor('units', lead, { key: 'ask_units', unit: service.unit_name });
+    if (!ctx.address) return askFor('address', lead, { key: 'ask_address' });
+    if (!ctx.name) return askFor('name', lead, { key: 'ask_name' });
+    if (!ctx.slot) return offerSlots(lead);
+    const total = service.base_price_minor + service.unit_price_minor * ctx.units;
+    ctx.total_minor = total;
+    ctx.currency = service.currency;
+    return askFor('confirm', lead, {
+      key: 'confirm',
+      service: service.name,
+      units: ctx.units,
+      unit: service.unit_name,
+      when: ctx.slot.label,
+      total: formatPrice(total, service.currency, language),
+      base: formatPrice(service.base_price_minor, service.currency, language),
+      per: formatPrice(service.unit_price_minor, service.currency, language),
+    });
+  }
+
+  function askFor(next: Step, lead: Phrase[], question: Phrase): ReceptionistResult {
+    ctx.step = next;
+    return done(say(...lead, question), STATE_OF_STEP[next]);
+  }
+
+  async function offerSlots(lead: Phrase[]): Promise<ReceptionistResult> {
+    const slots = (await call('get_availability', { limit: SLOTS_OFFERED }, () => tools.availableSlots(language))).slice(0, SLOTS_OFFERED);
+    if (slots.length === 0) {
+      path.push('no_slots');
+      ctx = { ...ctx, step: 'time', callback_offered: true };
+      delete ctx.offered_slots;
+      return done(say(...lead, { key: 'no_slots' }), 'scheduling');
+    }
+    ctx.offered_slots = slots;
+    ctx.step = 'time';
+    return done(say(...lead, { key: 'offer_slots', slots: slots.map((s) => s.label) }), 'scheduling');
+  }
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}

@@ -1,0 +1,333 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { findChannelByAccount, type ChannelAccount } from '../../modules/channels/index.ts';
+import { normalizePhone } from '../../modules/contacts/index.ts';
+import { getWorkspace } from '../../modules/tenancy/index.ts';
+import { personaLanguage } from '../../modules/assistant/engine/index.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Ctx } from '../../platform/context.ts';
+import type { Database, Tx } from '../../platform/db/database.ts';
+import { withTenant } from '../../platform/db/tenant.ts';
+import { AppError, isAppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { Logger } from '../../platform/log.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import { inSavepoint } from '../ari/tools.ts';
+import { findOrCreateContact } from '../ari/turn.store.ts';
+import { BookingArgs, bookFromDetails, receptionistTools, runTool, type ReceptionScope } from './tools.ts';
+
+/**
+ * Vapi's server messages (reference/integrations.md section 4): end-of-call reports become
+ * `calls` rows (with the caller's contact and the booking the call captured), tool calls are
+ * answered with the receptionist's tools. The workspace is the one that connected the call's
+ * assistant or phone number id; its secret must come in X-Vapi-Secret. Vapi retries: each event is recorded in
+ * webhook_events under call.id:type in the transaction that applies it, so a repeat changes
+ * nothing.
+ */
+
+export const VAPI = 'vapi';
+
+const malformed = (message: string) => new AppError('webhook.malformed', 'invalid', message);
+// One answer for an unknown account and a wrong secret, so the endpoint tells nothing about workspaces.
+const refused = () => new AppError('webhook.unauthenticated', 'unauthenticated', 'the Vapi secret is missing or does not match');
+
+const Str = z.string().max(10_000);
+const Call = z.looseObject({
+  id: z.string().min(1).max(200),
+  type: Str.optional(),
+  assistantId: Str.nullish(),
+  phoneNumberId: Str.nullish(),
+  customer: z.looseObject({ number: Str.nullish(), name: Str.nullish() }).nullish(),
+  startedAt: Str.nullish(),
+  endedAt: Str.nullish(),
+  cost: z.number().nullish(),
+});
+const Envelope = z.looseObject({
+  message: z.looseObject({
+    type: z.string().min(1).max(100),
+    status: z.string().max(100).optional(),
+    call: Call.nullish(),
+    assistant: z.looseObject({ id: Str.nullish() }).nullish(),
+    phoneNumber: z.looseObject({ id: Str.nullish() }).nullish(),
+  }),
+});
+
+const Report = z.looseObject({
+  endedReason: Str.nullish(),
+  startedAt: Str.nullish(),
+  endedAt: Str.nullish(),
+  durationSeconds: z.number().nullish(),
+  cost: z.number().nullish(),
+  customer: z.looseObject({ number: Str.nullish(), name: Str.nullish() }).nullish(),
+  transcript: Str.nullish(),
+  recordingUrl: Str.nullish(),
+  summary: Str.nullish(),
+  artifact: z
+    .looseObject({ transcript: z.string().nullish(), recordingUrl: Str.nullish(), recording: z.looseObject({ url: Str.nullish() }).nullish() })
+    .nullish(),
+  analysis: z
+    .looseObject({ summary: Str.nullish(), structuredData: z.record(z.string(), z.unknown()).nullish(), successEvaluation: z.unknown().optional() })
+    .nullish(),
+});
+
+const ToolCall = z.looseObject({
+  id: z.string().min(1).max(200),
+  name: Str.optional(),
+  parameters: z.unknown().optional(),
+  arguments: z.unknown().optional(),
+  function: z.looseObject({ name: Str.optional(), arguments: z.unknown().optional() }).optional(),
+});
+const ToolCalls = z.looseObject({ toolCallList: z.array(ToolCall).max(20).optional(), toolCalls: z.array(ToolCall).max(20).optional() });
+
+export type VapiResult =
+  | { result: 'stored' | 'duplicate' | 'ignored'; call_id?: string | undefined; booking_id?: string | null | undefined }
+  | { results: { toolCallId: string; name: string; result: string }[] };
+
+export interface VapiDeps {
+  db: Database;
+  secrets: SecretBox;
+  clock: Clock;
+  log: Logger;
+}
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
+
+/**
+ * The secret as Vapi sends it: X-Vapi-Secret (its legacy server secret, or a Bearer Token
+ * credential configured with that header and no prefix). Authorization is not read: the API's
+ * own authentication takes every bearer token for an API key.
+ */
+export function presentedSecret(headers: { get(name: string): string | undefined }): string | undefined {
+  return headers.get('x-vapi-secret') || undefined;
+}
+
+/** One Vapi server message, from its raw body. */
+export async function receiveVapiMessage(deps: VapiDeps, rawBody: string, secret: string | undefined): Promise<VapiResult> {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody);
+  } catch {
+    throw malformed('the body is not JSON');
+  }
+  const parsed = Envelope.safeParse(body);
+  if (!parsed.success) throw malformed('a Vapi server message is {"message": {"type": ..., "call": {...}}}');
+  const message = parsed.data.message;
+  const ids = [message.call?.assistantId, message.call?.phoneNumberId, message.assistant?.id, message.phoneNumber?.id].filter((v): v is string => !!v);
+  if (!secret) throw refused();
+  let account: ChannelAccount<'vapi'> | undefined;
+  for (const id of ids) {
+    account = await findChannelByAccount(deps.db, deps.secrets, 'vapi', id);
+    if (account) break;
+  }
+  if (!account?.secrets.secret || !sameSecret(secret, account.secrets.secret)) {
+    deps.log.warn({ account_ids: ids }, 'vapi message refused: unknown account or wrong secret');
+    throw refused();
+  }
+  const workspaceId = account.workspaceId;
+  const call = message.call;
+  const log = deps.log.child({ workspace_id: workspaceId, vapi_call_id: call?.id, vapi_type: message.type });
+  const started = message.type === 'status-update' && message.status === 'in-progress';
+  if (!call || (message.type !== 'end-of-call-report' && message.type !== 'tool-calls' && !started)) {
+    log.debug('vapi message ignored');
+    return { result: 'ignored' };
+  }
+  const actor = { kind: 'system' as const, workspaceId };
+  return withTenant(deps.db, actor, async (tx) => {
+    const ctx: Ctx = { tx, actor, clock: deps.clock, log };
+    if (message.type === 'tool-calls') return answerToolCalls(ctx, call, body);
+    if (started) return storeCallStarted(ctx, call);
+    return storeEndOfCallReport(ctx, call, message);
+  });
+}
+
+async function recordEvent(tx: Tx, ws: string, key: string, payload: unknown, at: Date): Promise<boolean> {
+  const row = await tx.db
+    .insertInto('webhook_events')
+    .values({ workspace_id: ws, provider: VAPI, event_key: key, payload: JSON.stringify(payload), received_at: at })
+    .onConflict((oc) => oc.doNothing())
+    .returning('event_key')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** seed 004's call statuses from Vapi's endedReason. */
+export function callStatus(endedReason: string | null | undefined): 'completed' | 'failed' | 'no-answer' | 'busy' {
+  const r = (endedReason ?? '').toLowerCase();
+  if (/did-not-answer|no-answer|voicemail-not-left/.test(r)) return 'no-answer';
+  if (/busy/.test(r)) return 'busy';
+  if (/error|fail|timed-out-waiting|pipeline|unknown/.test(r) || r === '') return 'failed';
+  // customer-ended-call, assistant-ended-call, hangup, assistant-said-end-call-phrase,
+  // exceeded-max-duration, silence-timed-out, assistant-forwarded-call, voicemail...
+  return 'completed';
+}
+
+/** Sentiment from the call's analysis: structured data's own, else the success evaluation. */
+export function callSentiment(analysis: z.infer<typeof Report>['analysis']): 'positive' | 'neutral' | 'negative' {
+  const stated = analysis?.structuredData?.sentiment;
+  if (stated === 'positive' || stated === 'neutral' || stated === 'negative') return stated;
+  const success = analysis?.successEvaluation;
+  if (success === true || success === 'true' || success === 'pass' || (typeof success === 'number' && success >= 7)) return 'positive';
+  if (success === false || success === 'false' || success === 'fail' || (typeof success === 'number' && success <= 4)) return 'negative';
+  return 'neutral';
+}
+
+function durationSeconds(start: string | null | undefined, end: string | null | undefined, reported: number | null | undefined): number {
+  const s = start ? Date.parse(start) : NaN;
+  const e = end ? Date.parse(end) : NaN;
+  if (Number.isFinite(s) && Number.isFinite(e) && e >= s) return Math.round((e - s) / 1000);
+  return reported && reported > 0 ? Math.round(reported) : 0;
+}
+
+async function scopeFor(ctx: Ctx, phone: string | undefined, contactId: string | undefined): Promise<ReceptionScope> {
+  const workspace = await getWorkspace(ctx);
+  return { phone, contactId, source: 'voice', language: personaLanguage(workspace.locale) };
+}
+
+async function callerContact(ctx: Ctx, ws: string, number: string | null | undefined): Promise<{ phone?: string; contactId?: string }> {
+  if (!number) return {};
+  const workspace = await getWorkspace(ctx);
+  const phone = normalizePhone(number) ?? normalizePhone(number, workspace.country);
+  if (!phone) return {};
+  return { phone, contactId: await findOrCreateContact(ctx.tx, ws, phone, 'voice') };
+}
+
+/**
+ * The end-of-call report as a calls row: number, duration, status, transcript, recording,
+ * cost, sentiment; the caller's contact found or made; the booking the structured data
+ * captured made through the scheduling engine (unless a tool call booked it during the call).
+ */
+async function storeEndOfCallReport(ctx: Ctx, call: z.infer<typeof Call>, raw: unknown): Promise<VapiResult> {
+  const ws = (ctx.actor as { workspaceId: string }).workspaceId;
+  const parsed = Report.safeParse(raw);
+  if (!parsed.success) throw malformed('the end-of-call report has fields of the wrong type');
+  const report = parsed.data;
+  const now = ctx.clock.now();
+  if (!(await recordEvent(ctx.tx, ws, `${call.id}:end-of-call-report`, { call_id: call.id, endedReason: report.endedReason ?? null }, now))) {
+    ctx.log.info('vapi end-of-call report repeated; already stored');
+    return { result: 'duplicate', call_id: call.id };
+  }
+  const data = report.analysis?.structuredData ?? {};
+  const number = call.customer?.number ?? report.customer?.number;
+  const { phone, contactId } = await callerContact(ctx, ws, number);
+  const name = (typeof data.name === 'string' && data.name.trim()) || call.customer?.name || report.customer?.name || null;
+  const cost = report.cost ?? call.cost ?? 0;
+  const columns = {
+    phone_number: phone ?? number ?? 'unknown',
+    customer_name: name,
+    duration: durationSeconds(report.startedAt ?? call.startedAt, report.endedAt ?? call.endedAt, report.durationSeconds),
+    status: callStatus(report.endedReason),
+    call_type: call.type === 'outboundPhoneCall' ? 'outbound' : 'inbound',
+    recording_url: report.artifact?.recordingUrl ?? report.artifact?.recording?.url ?? report.recordingUrl ?? null,
+    transcript: report.artifact?.transcript ?? report.transcript ?? null,
+    cost: (Math.round(cost * 100) / 100).toFixed(2),
+    sentiment: callSentiment(report.analysis),
+    notes: report.analysis?.summary ?? report.summary ?? null,
+    contact_id: contactId ?? null,
+  };
+  // A tool call may have booked during the call, and left its row.
+  const existing = await ctx.tx.db.selectFrom('calls').select(['id', 'booking_id']).where('workspace_id', '=', ws).where('provider_call_id', '=', call.id).forUpdate().executeTakeFirst();
+  let bookingId = existing?.booking_id ?? null;
+  let notes = columns.notes;
+  const captured = data.service !== undefined && data.pickup_time !== undefined && data.booking_confirmed !== false;
+  if (!bookingId && captured) {
+    const args = BookingArgs.safeParse({ ...data, name: name ?? undefined });
+    if (!args.success || !(phone ?? args.data.phone)) {
+      notes = [notes, `Booking not made: the call's details were incomplete (${args.success ? 'no caller number' : args.error.issues.map((i) => i.path.join('.')).join(', ')}).`].filter(Boolean).join('\n');
+    } else {
+      const booked = await bookFromDetails(ctx, await scopeFor(ctx, phone, contactId), args.data);
+      if ('error' in booked) notes = [notes, `Booking not made: ${booked.error.message}.`].filter(Boolean).join('\n');
+      else bookingId = booked.booking_id;
+    }
+  }
+  const values = { ...columns, notes, booking_id: bookingId };
+  const row = existing
+    ? await ctx.tx.db.updateTable('calls').set(values).where('workspace_id', '=', ws).where('id', '=', existing.id).returning('id').executeTakeFirstOrThrow()
+    : await ctx.tx.db.insertInto('calls').values({ id: newId(), workspace_id: ws, provider_call_id: call.id, created_at: now, ...values }).returning('id').executeTakeFirstOrThrow();
+  if (contactId) {
+    await ctx.tx.db
+      .updateTable('contacts')
+      .set((eb) => ({ total_calls: eb(eb.fn.coalesce('total_calls', eb.lit(0)), '+', 1), last_contact: now, name: eb.fn.coalesce('name', eb.val(name)) }))
+      .where('workspace_id', '=', ws)
+      .where('id', '=', contactId)
+      .execute();
+  }
+  ctx.log.info({ call_row_id: row.id, booking_id: bookingId, status: values.status }, 'vapi call stored');
+  return { result: 'stored', call_id: call.id, booking_id: bookingId };
+}
+
+function argumentsOf(tc: z.infer<typeof ToolCall>): unknown {
+  const a = tc.parameters ?? tc.arguments ?? tc.function?.arguments ?? {};
+  if (typeof a !== 'string') return a;
+  try {
+    return JSON.parse(a);
+  } catch {
+    return { __unparseable: a };
+  }
+}
+
+/**
+ * Tool calls from the voice agent, answered with the receptionist's tools in the workspace's
+ * transaction. Each answer is kept under call.id:tool-calls:toolCallId, so a retried request
+ * gets the first answer and never books twice. A booking made here is linked to the call.
+ */
+async function answerToolCalls(ctx: Ctx, call: z.infer<typeof Call>, raw: unknown): Promise<VapiResult> {
+  const ws = (ctx.actor as { workspaceId: string }).workspaceId;
+  const list = ToolCalls.safeParse((raw as { message: unknown }).message);
+  if (!list.success) throw malformed('tool-calls carry toolCallList: [{id, name, parameters}]');
+  const calls = list.data.toolCallList ?? list.data.toolCalls ?? [];
+  const { phone, contactId } = await callerContact(ctx, ws, call.customer?.number);
+  const tools = receptionistTools(ctx, await scopeFor(ctx, phone, contactId));
+  const now = ctx.clock.now();
+  const results: { toolCallId: string; name: string; result: string }[] = [];
+  for (const tc of calls) {
+    const name = tc.name ?? tc.function?.name ?? '';
+    const key = `${call.id}:tool-calls:${tc.id}`;
+    const earlier = await ctx.tx.db.selectFrom('webhook_events').select('payload').where('workspace_id', '=', ws).where('provider', '=', VAPI).where('event_key', '=', key).executeTakeFirst();
+    if (earlier) {
+      results.push({ toolCallId: tc.id, name, result: String((earlier.payload as { result?: unknown }).result ?? '') });
+      continue;
+    }
+    const tool = tools.find((t) => t.name === name);
+    let output: unknown;
+    if (!tool) {
+      output = { error: { code: 'tool.unknown', message: `no tool called "${name}"; use one of ${tools.map((t) => t.name).join(', ')}` } };
+    } else {
+      try {
+        output = await inSavepoint(ctx, 'vapi_tool', () => runTool(tool, argumentsOf(tc)));
+      } catch (e) {
+        if (!isAppError(e)) throw e;
+        output = { error: { code: e.code, message: e.message } };
+      }
+    }
+    const bookingId = name === 'create_booking' && output && typeof output === 'object' && 'booking_id' in output ? String(output.booking_id) : undefined;
+    if (bookingId) await linkCallToBooking(ctx, ws, call, phone ?? call.customer?.number ?? 'unknown', contactId, bookingId, now);
+    const result = JSON.stringify(output);
+    await recordEvent(ctx.tx, ws, key, { tool: name, result }, now);
+    results.push({ toolCallId: tc.id, name, result });
+  }
+  return { results };
+}
+
+/** A call that started (seed 004's call.started): its row, in progress until the end-of-call report. */
+async function storeCallStarted(ctx: Ctx, call: z.infer<typeof Call>): Promise<VapiResult> {
+  const ws = (ctx.actor as { workspaceId: string }).workspaceId;
+  const now = ctx.clock.now();
+  if (!(await recordEvent(ctx.tx, ws, `${call.id}:status-update:in-progress`, { call_id: call.id }, now))) return { result: 'duplicate', call_id: call.id };
+  const { phone, contactId } = await callerContact(ctx, ws, call.customer?.number);
+  await ctx.tx.db
+    .insertInto('calls')
+    .values({ id: newId(), workspace_id: ws, provider_call_id: call.id, phone_number: phone ?? call.customer?.number ?? 'unknown', customer_name: call.customer?.name ?? null, status: 'in-progress', call_type: call.type === 'outboundPhoneCall' ? 'outbound' : 'inbound', contact_id: contactId ?? null, created_at: now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'provider_call_id']).doNothing())
+    .execute();
+  return { result: 'stored', call_id: call.id };
+}
+
+/** The call's row, in progress until its end-of-call report, pointing at the booking made during it. */
+async function linkCallToBooking(ctx: Ctx, ws: string, call: z.infer<typeof Call>, phone: string, contactId: string | undefined, bookingId: string, now: Date) {
+  await ctx.tx.db
+    .insertInto('calls')
+    .values({ id: newId(), workspace_id: ws, provider_call_id: call.id, phone_number: phone, status: 'in-progress', call_type: call.type === 'outboundPhoneCall' ? 'outbound' : 'inbound', booking_id: bookingId, contact_id: contactId ?? null, created_at: now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'provider_call_id']).doUpdateSet({ booking_id: bookingId }))
+    .execute();
+}

@@ -1,0 +1,64 @@
+import { Rank, type RouteDeps } from '../../platform/http/env.ts';
+import { createRoute, createRouter, errorResponses, json, jsonBody, type z } from '../../platform/http/router.ts';
+import {
+  ChannelList,
+  ChannelSettings,
+  ProviderParams,
+  TwilioSettingsInput,
+  VapiSettingsInput,
+  WebchatSettingsInput,
+  WhatsAppSettingsInput,
+  type ChannelProvider,
+} from './settings.schema.ts';
+import { getChannelSettings, listChannelSettings, saveChannelSettings } from './settings.service.ts';
+
+const tags = ['channels'];
+
+const INPUTS: { provider: ChannelProvider; schema: z.ZodType; secrets: string }[] = [
+  { provider: 'whatsapp', schema: WhatsAppSettingsInput, secrets: 'access_token, app_secret and verify_token' },
+  { provider: 'twilio', schema: TwilioSettingsInput, secrets: 'auth_token' },
+  { provider: 'vapi', schema: VapiSettingsInput, secrets: 'secret' },
+  { provider: 'webchat', schema: WebchatSettingsInput, secrets: '' },
+];
+
+/** Channel settings per workspace, under /api/v1. */
+export function channelSettingsRoutes(deps: RouteDeps) {
+  const r = createRouter();
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/channels', tags, summary: "The workspace's channel settings, without secrets",
+      middleware: deps.inWorkspace(Rank.member),
+      responses: { 200: json(ChannelList), ...errorResponses },
+    }),
+    async (c) => c.json(await listChannelSettings(c.var.ctx, deps.publicUrl), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/channels/{provider}', tags, summary: "One channel's settings, without secrets",
+      description: 'Secrets are never returned; has_* says whether each is stored. 404 channel.not_found when the channel is not set up.',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: ProviderParams },
+      responses: { 200: json(ChannelSettings), ...errorResponses },
+    }),
+    async (c) => c.json(await getChannelSettings(c.var.ctx, c.req.valid('param').provider, deps.publicUrl), 200),
+  );
+
+  for (const { provider, schema, secrets } of INPUTS) {
+    r.openapi(
+      createRoute({
+        method: 'put', path: `/channels/${provider}`, tags, summary: `Set the workspace's ${provider} channel`,
+        description:
+          (secrets ? `The secrets (${secrets}) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). ` : '') +
+          'An account id another workspace has connected answers 409 channel.account_taken. Admins only.',
+        middleware: deps.inWorkspace(Rank.admin),
+        request: { body: jsonBody(schema) },
+        responses: { 200: json(ChannelSettings), ...errorResponses },
+      }),
+      async (c) => c.json(await saveChannelSettings(c.var.ctx, deps.secrets, provider, c.req.valid('json') as never, deps.publicUrl), 200),
+    );
+  }
+
+  return r;
+}

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
+import type { Database, Tx } from '../../platform/db/database.ts';
+import { withServiceRole } from '../../platform/db/tenant.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { SecretBox } from '../../platform/secrets.ts';
+import * as repo from './settings.repo.ts';
+import {
+  CHANNEL_PROVIDERS,
+  StoredTwilioSettings,
+  StoredVapiSettings,
+  StoredWebchatSettings,
+  StoredWhatsAppSettings,
+  type ChannelProvider,
+  type ChannelSecrets,
+  type ChannelSettings,
+  type StoredChannelSettings,
+  type TwilioSettingsInput,
+  type VapiSettingsInput,
+  type WebchatSettingsInput,
+  type WhatsAppSettingsInput,
+} from './settings.schema.ts';
+
+export const WEBHOOK_PATHS: Record<ChannelProvider, string | null> = {
+  whatsapp: '/webhooks/whatsapp',
+  twilio: null, // Twilio signs the URL it calls, so the workspace configures it (webhook_url).
+  vapi: '/webhooks/vapi',
+  webchat: null,
+};
+
+export interface SettingsInputs {
+  whatsapp: WhatsAppSettingsInput;
+  twilio: TwilioSettingsInput;
+  vapi: VapiSettingsInput;
+  webchat: WebchatSettingsInput;
+}
+
+/** A workspace's account on one channel: its plain settings and its secrets, opened. */
+export interface ChannelAccount<P extends ChannelProvider = ChannelProvider> {
+  workspaceId: string;
+  provider: P;
+  settings: StoredChannelSettings[P];
+  secrets: ChannelSecrets[P];
+}
+
+const STORED = {
+  whatsapp: StoredWhatsAppSettings,
+  twilio: StoredTwilioSettings,
+  vapi: StoredVapiSettings,
+  webchat: StoredWebchatSettings,
+} as const;
+
+/** The secrets each provider needs before its first save; later saves may omit them. */
+const SECRET_FIELDS: { [P in ChannelProvider]: (keyof ChannelSecrets[P])[] } = {
+  whatsapp: ['access_token', 'app_secret', 'verify_token'],
+  twilio: ['auth_token'],
+  vapi: ['secret'],
+  webchat: [],
+};
+
+export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** The provider ids a webhook may carry for these settings. */
+function accountIds<P extends ChannelProvider>(provider: P, s: StoredChannelSettings[P]): string[] {
+  switch (provider) {
+    case 'whatsapp':
+      return [(s as StoredWhatsAppSettings).phone_number_id];
+    case 'twilio': {
+      const t = s as StoredTwilioSettings;
+      return [t.account_sid, ...t.phone_numbers];
+    }
+    case 'vapi': {
+      const v = s as StoredVapiSettings;
+      return [...v.assistant_ids, ...v.phone_number_ids];
+    }
+    default:
+      return [];
+  }
+}
+
+function openSecrets<P extends ChannelProvider>(box: SecretBox, sealed: string | null): ChannelSecrets[P] {
+  return (sealed ? JSON.parse(box.open(sealed)) : {}) as ChannelSecrets[P];
+}
+
+function toOutput(row: repo.IntegrationRow, publicUrl: string | undefined): ChannelSettings {
+  const provider = row.provider as ChannelProvider;
+  // Which secrets are stored is recorded beside the settings, so reading needs no key.
+  const stored = (row.settings.secrets_set ?? []) as string[];
+  const has = (name: string) => row.secrets !== null && stored.includes(name);
+  const path = WEBHOOK_PATHS[provider];
+  const base = { webhook_url: path && publicUrl ? `${publicUrl.replace(/\/+$/, '')}${path}` : null, created_at: row.created_at, updated_at: row.updated_at };
+  switch (provider) {
+    case 'whatsapp': {
+      const s = StoredWhatsAppSettings.parse(row.settings);
+      return {
+        provider, phone_number_id: s.phone_number_id, display_phone_number: s.display_phone_number, business_account_id: s.business_account_id,
+        reminder_template: s.reminder_template, has_access_token: has('access_token'), has_app_secret: has('app_secret'), has_verify_token: has('verify_token'), ...base,
+      };
+    }
+    case 'twilio': {
+      const s = StoredTwilioSettings.parse(row.settings);
+      return { provider, account_sid: s.account_sid, phone_numbers: s.phone_numbers, messaging_service_sid: s.messaging_service_sid, has_auth_token: has('auth_token'), ...base, webhook_url: s.webhook_url };
+    }
+    case 'vapi': {
+      const s = StoredVapiSettings.parse(row.settings);
+      return { provider, assistant_ids: s.assistant_ids, phone_number_ids: s.phone_number_ids, has_secret: has('secret'), ...base };
+    }
+    case 'webchat':
+      return { provider, allowed_origins: StoredWebchatSettings.parse(row.settings).allowed_origins, ...base };
+  }
+}
+
+const notConnected = (provider: ChannelProvider) => new AppError('channel.not_found', 'not_found', `${provider} is not set up in this workspace`);
+
+/**
+ * Replaces a workspace's settings for one channel. Secrets given are sealed with the server's
+ * key; secrets omitted keep their stored value (the first save must give them all). The ids a
+ * webhook carries are recorded in channel_accounts, and refused when another workspace has them.
+ */
+export async function saveChannelSettings<P extends ChannelProvider>(
+  ctx: Ctx,
+  box: SecretBox,
+  provider: P,
+  input: SettingsInputs[P],
+  publicUrl?: string | undefined,
+): Promise<ChannelSettings> {
+  const ws = workspaceIdOf(ctx);
+  const fields = SECRET_FIELDS[provider] as string[];
+  const given: Record<string, string> = {};
+  const plain: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (fields.includes(k)) {
+      if (typeof v === 'string') given[k] = v;
+    } else if (v !== undefined) plain[k] = v;
+  }
+  const existing = await repo.findIntegration(ctx.tx, ws, provider);
+  const storedNames = (existing?.secrets ? (existing.settings.secrets_set ?? []) : []) as string[];
+  const missing = fields.filter((f) => given[f] === undefined && !storedNames.includes(f));
+  if (missing.length) {
+    throw new AppError('validation.failed', 'invalid', 'the request is not valid', {
+      issues: missing.map((f) => ({ path: `body.${f}`, message: 'required: none is stored yet' })),
+    });
+  }
+  const kept = existing?.secrets && Object.keys(given).length < fields.length ? openSecrets<P>(box, existing.secrets) : {};
+  const secrets = { ...kept, ...given } as Record<string, string>;
+  if (provider === 'whatsapp') plain.verify_token_sha256 = sha256Hex(secrets.verify_token!);
+  const settings = STORED[provider].parse(plain) as StoredChannelSettings[P];
+
+  const ids = accountIds(provider, settings);
+  const taken = await repo.accountsTakenElsewhere(ctx.tx, provider, ids);
+  if (taken.length) {
+    throw new AppError('channel.account_taken', 'conflict', `another workspace has connected ${taken.join(', ')}`, { account_ids: taken });
+  }
+  const row = await repo.saveIntegration(ctx.tx, ws, provider, {
+    settings: { ...settings, secrets_set: fields },
+    secrets: fields.length ? box.seal(JSON.stringify(secrets)) : null,
+    accountId: ids[0] ?? null,
+  });
+  await repo.replaceAccounts(ctx.tx, ws, provider, ids);
+  ctx.log.info({ provider, account_ids: ids }, 'channel settings saved');
+  return toOutput(row, publicUrl);
+}
+
+export async function getChannelSettings(ctx: Ctx, provider: ChannelProvider, publicUrl?: string | undefined): Promise<ChannelSettings> {
+  const row = await repo.findIntegration(ctx.tx, workspaceIdOf(ctx), provider);
+  if (!row) throw notConnected(provider);
+  return toOutput(row, publicUrl);
+}
+
+export async function listChannelSettings(ctx: Ctx, publicUrl?: string | undefined): Promise<{ data: ChannelSettings[] }> {
+  const rows = await repo.listIntegrations(ctx.tx, workspaceIdOf(ctx), CHANNEL_PROVIDERS);
+  return { data: rows.map((r) => toOutput(r, publicUrl)) };
+}
+
+/** The workspace's account on a channel, secrets opened, inside a transaction that can see it. */
+export async function findChannelOfWorkspace<P extends ChannelProvider>(tx: Tx, box: SecretBox, ws: string, provider: P): Promise<ChannelAccount<P> | undefined> {
+  const row = await repo.findIntegration(tx, ws, provider);
+  if (!row) return undefined;
+  return { workspaceId: ws, provider, settings: STORED[provider].parse(row.settings) as StoredChannelSettings[P], secrets: openSecrets<P>(box, row.secrets) };
+}
+
+/**
+ * The workspace a webhook is for, from an id it carries (a WhatsApp phone_number_id, a Twilio
+ * AccountSid or number, a Vapi assistant or phone number id), with its settings and secrets.
+ * Runs as the service role: before this the workspace is unknown. Undefined when no
+ * workspace connected the id.
+ */
+export async function findChannelByAccount<P extends ChannelProvider>(
+  db: Database,
+  box: SecretBox,
+  provider: P,
+  accountId: string,
+): Promise<ChannelAccount<P> | undefined> {
+  return withServiceRole(db, (tx) => findChannelByAccountIn(tx, box, provider, accountId));
+}
+
+/** findChannelByAccount inside a transaction that acts as the service role. */
+export async function findChannelByAccountIn<P extends ChannelProvider>(tx: Tx, box: SecretBox, provider: P, accountId: string): Promise<ChannelAccount<P> | undefined> {
+  const ws = await repo.workspaceOfAccount(tx, provider, accountId);
+  return ws ? findChannelOfWorkspace(tx, box, ws, provider) : undefined;
+}
+
+/** Meta's verification GET carries only the verify token: the workspaces whose token it is. */
+export async function workspacesWithVerifyToken(db: Database, token: string): Promise<string[]> {
+  return withServiceRole(db, (tx) => repo.workspacesWithVerifyToken(tx, sha256Hex(token)));
+}

@@ -1,0 +1,89 @@
+// Test support for the channels tests: the real application (src/http.ts) and the channel
+// worker (src/jobs.ts) built around one SecretBox, a workspace on the ARI template with its
+// WhatsApp number connected to the fake Meta, and signed webhook posts.
+import { randomBytes } from 'node:crypto';
+import { asService, rows } from '../../../test/actors.ts';
+import type { FakeMeta, Signed } from '../../../test/fakes/meta.ts';
+import { createServerApp } from '../../http.ts';
+import { channelWorker } from '../../jobs.ts';
+import { systemClock, type Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { silentLogger, type Logger } from '../../platform/log.ts';
+import { createSecretBox } from '../../platform/secrets.ts';
+
+let seq = 0;
+/** A phone number id no other test file uses (they may share a PostgreSQL server). */
+export const phoneNumberId = () => `1${Date.now().toString().slice(-9)}${process.pid % 1000}${seq++}`.slice(0, 16);
+export const waId = () => `628${Date.now().toString().slice(-8)}${seq++ % 10}`;
+
+export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; log?: Logger; backoffMs?: number } = {}) {
+  const clock = o.clock ?? systemClock;
+  const log = o.log ?? silentLogger();
+  const secrets = createSecretBox(randomBytes(32));
+  const app = createServerApp({ db, log, clock, secrets, publicUrl: 'https://frontdesk.test' });
+  const worker = channelWorker({ db, clock, log, secrets }, { WHATSAPP_GRAPH_URL: fake.graphUrl }, { backoffMs: o.backoffMs ?? 0 });
+
+  async function call(method: string, path: string, c: { cookie?: string; workspace?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { 'x-test-client': `channels-${seq++}`, ...c.headers };
+    if (c.cookie) headers.cookie = c.cookie;
+    if (c.workspace) headers['x-workspace-id'] = c.workspace;
+    const body = c.raw ?? (c.body !== undefined ? JSON.stringify(c.body) : undefined);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // plain text (the verification challenge)
+    }
+    return { status: res.status, body: parsed };
+  }
+
+  /** A workspace on the ARI template whose WhatsApp number is connected to the fake Meta. */
+  async function connectedWorkspace(settings: Record<string, unknown> = {}) {
+    const email = `wa-${Date.now().toString(36)}-${seq++}@example.test`;
+    const signup = await app.request('/api/v1/auth/signup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-client': `signup-${seq++}` },
+      body: JSON.stringify({ email, password: 'correct horse battery', name: 'Owner' }),
+    });
+    const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const ws = await call('POST', '/api/v1/workspaces', { cookie, body: { name: 'Eagle test', template: 'ari' } });
+    if (ws.status !== 201) throw new Error(`workspace: ${ws.status} ${JSON.stringify(ws.body)}`);
+    const account = { phoneNumberId: phoneNumberId(), accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex'), verifyToken: randomBytes(12).toString('hex') };
+    const put = await call('PUT', '/api/v1/channels/whatsapp', {
+      cookie,
+      workspace: ws.body.id,
+      body: { phone_number_id: account.phoneNumberId, access_token: account.accessToken, app_secret: account.appSecret, verify_token: account.verifyToken, ...settings },
+    });
+    if (put.status !== 200) throw new Error(`channel: ${put.status} ${JSON.stringify(put.body)}`);
+    fake.connect({ phoneNumberId: account.phoneNumberId, accessToken: account.accessToken, appSecret: account.appSecret });
+    return { workspaceId: ws.body.id as string, as: { cookie, workspace: ws.body.id as string }, ...account };
+  }
+
+  const post = (signed: Signed, signature = signed.signature) =>
+    call('POST', '/webhooks/whatsapp', { raw: signed.body, headers: { 'x-hub-signature-256': signature } });
+
+  /** The workspace's WhatsApp messages, oldest first. */
+  const messages = (workspaceId: string) =>
+    asService(db, (tx) =>
+      rows<{ id: string; direction: string; body: string; content_type: string; delivery_status: string; provider_message_id: string | null; error: string | null }>(
+        tx,
+        `select id, direction, body, content_type, delivery_status, provider_message_id, error from messages
+          where workspace_id = $1 and channel = 'whatsapp' order by created_at, id`,
+        [workspaceId],
+      ),
+    );
+
+  const outbox = (workspaceId: string) =>
+    asService(db, (tx) =>
+      rows<{ message_id: string; status: string; attempts: number; provider_message_id: string | null; last_error: string | null; next_attempt_at: Date; claimed_until: Date | null }>(
+        tx,
+        'select message_id, status, attempts, provider_message_id, last_error, next_attempt_at, claimed_until from outbox where workspace_id = $1 order by created_at, message_id',
+        [workspaceId],
+      ),
+    );
+
+  return { app, call, worker, secrets, connectedWorkspace, post, messages, outbox };
+}
