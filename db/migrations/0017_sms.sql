@@ -32,13 +32,45 @@ alter table public.sms_messages
   add column sent_at timestamptz,
   -- in_reply_to (the inbound sms_messages id a reply answers), ari_message_id, kind.
   add column metadata jsonb not null default '{}'::jsonb,
-  add column updated_at timestamptz not null default now();
+  add column updated_at timestamptz not null default now(),
+  -- The inbox thread the text belongs to: staff read an SMS conversation whole, the
+  -- customer's texts and the assistant's replies (kept here) beside their own (in messages).
+  add column conversation_id uuid,
+  add constraint sms_messages_workspace_id_conversation_id_fkey foreign key (workspace_id, conversation_id)
+    references public.conversations (workspace_id, id) on delete set null (conversation_id);
 
 create index idx_sms_due on public.sms_messages (next_attempt_at)
   where direction = 'outbound' and status = 'queued';
 create index idx_sms_claimed on public.sms_messages (claimed_until)
   where direction = 'outbound' and status = 'sending' and provider_message_id is null;
 create index idx_sms_workspace_created on public.sms_messages (workspace_id, created_at);
+create index idx_sms_conversation on public.sms_messages (workspace_id, conversation_id, created_at)
+  where conversation_id is not null;
+
+-- An inbox thread as staff read it: its messages, and for an SMS thread the texts kept in
+-- sms_messages, in the shape of a message. Each message is still stored once; the view only
+-- unions them, and security_invoker lets each table's own policies decide what is seen.
+create view public.conversation_messages with (security_invoker = true) as
+  select m.id, m.workspace_id, m.conversation_id, m.channel, m.direction, m.sender_kind, m.sender_user_id, m.body,
+         m.content_type, m.media, m.provider_message_id, m.delivery_status, m.error, m.metadata, m.created_at, m.updated_at
+    from public.messages m
+  union all
+  select s.id, s.workspace_id, s.conversation_id, 'sms'::text, coalesce(s.direction, 'inbound'),
+         case when s.direction = 'inbound' then 'contact'
+              when s.metadata ? 'ari_message_id' then 'assistant'
+              else 'system' end,
+         null::uuid, s.message_body, 'text'::text, null::jsonb, s.provider_message_id,
+         -- The inbox's delivery states: a text Twilio took (it has an SM sid) is sent, as a
+         -- WhatsApp message the Cloud API took is; a carrier's refusal is a failure.
+         case s.status
+           when 'sending' then case when s.provider_message_id is null then 'queued' else 'sent' end
+           when 'undelivered' then 'failed'
+           else coalesce(s.status, 'received') end,
+         coalesce(s.error, s.error_code), s.metadata, coalesce(s.created_at, s.updated_at), s.updated_at
+    from public.sms_messages s
+   where s.conversation_id is not null;
+
+grant select on public.conversation_messages to authenticated, service_role;
 
 create trigger set_sms_messages_updated_at before update on public.sms_messages
   for each row execute function public.handle_updated_at();

@@ -108,6 +108,7 @@ const COLUMNS: Record<string, Record<string, ColumnInfo>> = {
     sent_at: col(TSTZ, true),
     metadata: col('jsonb', false, "'{}'::jsonb"),
     updated_at: col(TSTZ, false, 'now()'),
+    conversation_id: uuid,
   },
   analytics: {
     id: ID,
@@ -200,6 +201,7 @@ const INDEXES: Record<string, [string, string]> = {
     "btree (claimed_until) WHERE ((direction = 'outbound'::text) AND (status = 'sending'::text) AND (provider_message_id IS NULL))",
   ],
   idx_sms_workspace_created: ['sms_messages', 'btree (workspace_id, created_at)'],
+  idx_sms_conversation: ['sms_messages', 'btree (workspace_id, conversation_id, created_at) WHERE (conversation_id IS NOT NULL)'],
   // 0011: the scheduling engine's range scans and the reminder and confirmation jobs.
   idx_bookings_scheduled: ['bookings', 'btree (workspace_id, scheduled_at)'],
   idx_bookings_reminder_due: [

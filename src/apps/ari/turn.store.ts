@@ -133,8 +133,8 @@ export async function insertInbound(
   if (m.channel === 'sms') {
     const { rows } = await sql<{ id: string }>`
       insert into public.sms_messages
-        (id, workspace_id, contact_id, phone_number, direction, message_body, status, provider_message_id, business_number, num_segments, created_at, updated_at)
-      select ${newId()}::uuid, c.workspace_id, c.contact_id, coalesce(ct.phone, ''), 'inbound', ${m.body}::text, 'received', ${m.providerMessageId ?? null}::text,
+        (id, workspace_id, contact_id, conversation_id, phone_number, direction, message_body, status, provider_message_id, business_number, num_segments, created_at, updated_at)
+      select ${newId()}::uuid, c.workspace_id, c.contact_id, c.id, coalesce(ct.phone, ''), 'inbound', ${m.body}::text, 'received', ${m.providerMessageId ?? null}::text,
              case when i.payload->>'To' ~ ${E164_PATTERN} then i.payload->>'To' end,
              case when i.payload->>'NumSegments' ~ '^[1-9][0-9]{0,3}$' then (i.payload->>'NumSegments')::int end,
              ${m.now}::timestamptz, ${m.now}::timestamptz
@@ -210,8 +210,8 @@ export async function insertOutbound(
   if (m.channel === 'sms') {
     await sql`
       insert into public.sms_messages
-        (id, workspace_id, contact_id, phone_number, direction, message_body, status, business_number, next_attempt_at, metadata, created_at, updated_at)
-      select ${newId()}::uuid, c.workspace_id, c.contact_id, coalesce(ct.phone, ''), 'outbound', ${m.body}::text, 'queued',
+        (id, workspace_id, contact_id, conversation_id, phone_number, direction, message_body, status, business_number, next_attempt_at, metadata, created_at, updated_at)
+      select ${newId()}::uuid, c.workspace_id, c.contact_id, c.id, coalesce(ct.phone, ''), 'outbound', ${m.body}::text, 'queued',
              (select i.business_number from public.sms_messages i where i.workspace_id = c.workspace_id and i.id = ${m.inReplyTo}::uuid),
              ${m.now}::timestamptz, ${JSON.stringify({ in_reply_to: m.inReplyTo, ari_message_id: m.ariMessageId })}::jsonb, ${m.now}::timestamptz, ${m.now}::timestamptz
         from public.conversations c

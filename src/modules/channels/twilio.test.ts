@@ -293,6 +293,22 @@ describeEachDatabase('SMS through Twilio', (db) => {
     expect((await post(`${STATUS_URL}?message=${id}`, { ...base, SmsStatus: 'sent', MessageStatus: 'sent' })).status).toBe(200);
     const message = await withServiceRole(db(), (tx) => tx.db.selectFrom('messages').select(['delivery_status', 'provider_message_id']).where('id', '=', id).executeTakeFirstOrThrow());
     expect(message).toEqual({ delivery_status: 'delivered', provider_message_id: sent[0]!.sid });
+
+    // Staff read the thread whole: the customer's text and the assistant's answer (kept in
+    // sms_messages) beside their own reply (in messages), in order.
+    const view = await app.request(`/api/v1/conversations/${thread.id}`, { headers: { cookie, 'x-workspace-id': workspaceId } });
+    expect(view.status, await view.clone().text()).toBe(200);
+    const { messages } = (await view.json()) as { messages: { id: string; channel: string; direction: string; sender_kind: string; body: string; delivery_status: string }[] };
+    expect(messages.map((m) => [m.channel, m.direction, m.sender_kind])).toEqual([
+      ['sms', 'inbound', 'contact'],
+      ['sms', 'outbound', 'assistant'],
+      ['sms', 'outbound', 'agent'],
+    ]);
+    expect(messages[0]!.body).toBe('Can I talk to someone?');
+    expect(messages[1]!.delivery_status).toBe('sent');
+    expect(messages[2]).toMatchObject({ id, body: 'Hi, this is Daniel from 1StopLaundry.', delivery_status: 'delivered' });
+    const older = await app.request(`/api/v1/conversations/${thread.id}?before=${id}`, { headers: { cookie, 'x-workspace-id': workspaceId } });
+    expect(((await older.json()) as { messages: { body: string }[] }).messages.map((m) => m.body)).toEqual([messages[0]!.body, messages[1]!.body]);
   });
 
   it('books a laundry pickup over SMS in the demo workspace, every reply reaching the customer through Twilio', async () => {

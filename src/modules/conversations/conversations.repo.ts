@@ -102,7 +102,7 @@ export async function listConversations(tx: Tx, ws: string, f: InboxFilter) {
 
 export async function messageInConversation(tx: Tx, ws: string, conversationId: string, messageId: string): Promise<boolean> {
   const row = await tx.db
-    .selectFrom('messages')
+    .selectFrom('conversation_messages')
     .select('id')
     .where('workspace_id', '=', ws)
     .where('conversation_id', '=', conversationId)
@@ -111,19 +111,24 @@ export async function messageInConversation(tx: Tx, ws: string, conversationId: 
   return row !== undefined;
 }
 
-/** The latest `limit + 1` messages (before `before`, a message of the conversation), newest first. */
+/**
+ * The latest `limit + 1` messages (before `before`, a message of the conversation), newest
+ * first. An SMS thread's texts live in sms_messages; conversation_messages (0017) shows them
+ * in the thread, shaped as messages.
+ */
 export async function latestMessages(tx: Tx, ws: string, conversationId: string, limit: number, before?: string): Promise<MessageRow[]> {
   let q = tx.db
-    .selectFrom('messages')
-    .select(MESSAGE)
-    .where('workspace_id', '=', ws)
-    .where('conversation_id', '=', conversationId);
+    .selectFrom('conversation_messages as m')
+    .select(MESSAGE.map((c) => `m.${c}` as const))
+    .where('m.workspace_id', '=', ws)
+    .where('m.conversation_id', '=', conversationId);
   if (before) {
     q = q.where(
-      sql<SqlBool>`(created_at, id) < (select b.created_at, b.id from messages b where b.workspace_id = ${ws} and b.id = ${before})`,
+      sql<SqlBool>`(m.created_at, m.id) < (select b.created_at, b.id from conversation_messages b where b.workspace_id = ${ws} and b.conversation_id = ${conversationId} and b.id = ${before})`,
     );
   }
-  return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  // The view's columns are nullable to the type generator; both tables it unions fill them.
+  return q.orderBy('m.created_at', 'desc').orderBy('m.id', 'desc').limit(limit + 1).$castTo<MessageRow>().execute();
 }
 
 export async function insertMessage(tx: Tx, values: Insertable<Messages>): Promise<MessageRow> {

@@ -416,6 +416,25 @@ export interface ContactTimeline {
   workspace_id: string | null;
 }
 
+export interface ConversationMessages {
+  body: string | null;
+  channel: string | null;
+  content_type: string | null;
+  conversation_id: string | null;
+  created_at: Timestamp | null;
+  delivery_status: string | null;
+  direction: string | null;
+  error: string | null;
+  id: string | null;
+  media: Json | null;
+  metadata: Json | null;
+  provider_message_id: string | null;
+  sender_kind: string | null;
+  sender_user_id: string | null;
+  updated_at: Timestamp | null;
+  workspace_id: string | null;
+}
+
 export interface Conversations {
   assignee_id: string | null;
   channel: string;
@@ -577,6 +596,7 @@ export interface SmsMessages {
   business_number: string | null;
   claimed_until: Timestamp | null;
   contact_id: string | null;
+  conversation_id: string | null;
   cost: Generated<Numeric | null>;
   created_at: Generated<Timestamp | null>;
   direction: string | null;
@@ -693,6 +713,7 @@ export interface DB {
   contact_channel_windows: ContactChannelWindows;
   contact_timeline: ContactTimeline;
   contacts: Contacts;
+  conversation_messages: ConversationMessages;
   conversations: Conversations;
   customers: Customers;
   faqs: Faqs;
