@@ -19,17 +19,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
-import pg from 'pg';
 import { createServerApp } from '../src/http.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import type { Database } from '../src/platform/db/database.ts';
-import { migrate } from '../src/platform/db/migrate.ts';
-import { openPglite } from '../src/platform/db/pglite.ts';
-import { openPostgres } from '../src/platform/db/postgres.ts';
 import { withTenant } from '../src/platform/db/tenant.ts';
 import { newId } from '../src/platform/ids.ts';
 import { silentLogger } from '../src/platform/log.ts';
 import { createSecretBox } from '../src/platform/secrets.ts';
+import { benchServerUrl, onPglite, onScratchPostgres } from './databases.ts';
 import { phoneNumber, type ClientJob, type ClientResult } from './http-client.ts';
 import { measure, type Measurement } from './measure.ts';
 
@@ -206,41 +203,15 @@ async function main() {
   );
   const phases: Phase[] = [];
 
-  const lite = await openPglite();
-  try {
-    await migrate(lite);
-    phases.push(...(await benchmark('pglite', lite, (sql, params) => lite.pglite.query(sql, params))));
-  } finally {
-    await lite.close();
-  }
+  phases.push(...(await onPglite((lite) => benchmark('pglite', lite, (sql, params) => lite.pglite.query(sql, params)))));
 
-  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  const url = benchServerUrl();
   if (url) {
-    const name = `frontdesk_bench_${randomBytes(5).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    await admin(`create database ${name}`);
-    try {
-      const target = new URL(url);
-      target.pathname = `/${name}`;
-      // Room for every request in flight plus the authenticator's own lookups.
-      const server = await openPostgres(target.toString(), { max: CONCURRENCY + 2 });
-      try {
-        await migrate(server);
-        phases.push(...(await benchmark('postgres', server, (sql, params) => server.pool.query(sql, params))));
-      } finally {
-        await server.close();
-      }
-    } finally {
-      await admin(`drop database if exists ${name} with (force)`);
-    }
+    // Room for every request in flight plus the authenticator's own lookups.
+    const postgres = await onScratchPostgres(url, { max: CONCURRENCY + 2 }, (server) =>
+      benchmark('postgres', server, (sql, params) => server.pool.query(sql, params)),
+    );
+    phases.push(...postgres);
   } else {
     process.stderr.write('(set BENCH_DATABASE_URL or TEST_DATABASE_URL to measure PostgreSQL too)\n');
   }

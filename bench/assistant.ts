@@ -23,18 +23,15 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { Temporal } from 'temporal-polyfill';
 import { seedDemo } from '../src/apps/demo.ts';
 import { runTurn } from '../src/apps/ari/turn.ts';
 import { fixedClock } from '../src/platform/clock.ts';
 import type { Database } from '../src/platform/db/database.ts';
-import { migrate } from '../src/platform/db/migrate.ts';
-import { openPglite } from '../src/platform/db/pglite.ts';
-import { openPostgres } from '../src/platform/db/postgres.ts';
 import { withTenant } from '../src/platform/db/tenant.ts';
 import { silentLogger } from '../src/platform/log.ts';
 import { createSecretBox } from '../src/platform/secrets.ts';
+import { benchServerUrl, onPglite, onScratchPostgres, withScratchDatabase } from './databases.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const BUDGET_MS = Number(process.env.BENCH_SECONDS ?? 15) * 1000;
@@ -117,21 +114,15 @@ function findPgbench(): string | undefined {
 }
 
 /** TPC-B (pgbench's default script) at scale 1 with the same number of clients, in a scratch database. */
-async function pgbenchTps(pgbench: string, url: string, admin: (sql: string) => Promise<void>): Promise<number> {
+async function pgbenchTps(pgbench: string, serverUrl: string): Promise<number> {
   const run = promisify(execFile);
-  const name = `frontdesk_pgbench_${randomBytes(5).toString('hex')}`;
-  await admin(`create database ${name}`);
-  try {
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    await run(pgbench, ['-i', '-s', '1', '-q', target.toString()]);
-    const { stdout } = await run(pgbench, ['-c', String(CONCURRENCY), '-j', String(Math.min(CONCURRENCY, cpus().length)), '-T', String(PGBENCH_SECONDS), target.toString()]);
+  return withScratchDatabase(serverUrl, 'frontdesk_pgbench', async (url) => {
+    await run(pgbench, ['-i', '-s', '1', '-q', url]);
+    const { stdout } = await run(pgbench, ['-c', String(CONCURRENCY), '-j', String(Math.min(CONCURRENCY, cpus().length)), '-T', String(PGBENCH_SECONDS), url]);
     const m = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout) ?? /tps = ([\d.]+)/.exec(stdout);
     if (!m) throw new Error(`could not read tps from pgbench:\n${stdout}`);
     return Number(m[1]);
-  } finally {
-    await admin(`drop database if exists ${name} with (force)`);
-  }
+  });
 }
 
 /** `tps`: pgbench's TPC-B transactions per second on this machine's PostgreSQL, when measured. */
@@ -160,45 +151,16 @@ async function main() {
   );
   const rows: Row[] = [];
   let tps: number | undefined;
-  const lite = await openPglite();
-  try {
-    await migrate(lite);
-    rows.push(await converse('pglite', lite));
-    process.stderr.write('  pglite done\n');
-  } finally {
-    await lite.close();
-  }
+  rows.push(await onPglite((lite) => converse('pglite', lite)));
+  process.stderr.write('  pglite done\n');
 
-  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  const url = benchServerUrl() || process.env.DATABASE_URL;
   if (url) {
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    const name = `frontdesk_bench_${randomBytes(5).toString('hex')}`;
-    await admin(`create database ${name}`);
-    try {
-      const target = new URL(url);
-      target.pathname = `/${name}`;
-      const server = await openPostgres(target.toString(), { max: CONCURRENCY });
-      try {
-        await migrate(server);
-        rows.push(await converse('postgres', server));
-        process.stderr.write('  postgres done\n');
-      } finally {
-        await server.close();
-      }
-    } finally {
-      await admin(`drop database if exists ${name} with (force)`);
-    }
+    rows.push(await onScratchPostgres(url, { max: CONCURRENCY }, (server) => converse('postgres', server)));
+    process.stderr.write('  postgres done\n');
     const pgbench = findPgbench();
     if (pgbench) {
-      tps = await pgbenchTps(pgbench, url, admin);
+      tps = await pgbenchTps(pgbench, url);
       process.stderr.write('  pgbench done\n');
     } else {
       process.stdout.write('pgbench skipped: not found (set PGBENCH, or install the PostgreSQL client tools); no TPC-B floor this run\n');

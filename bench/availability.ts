@@ -12,19 +12,15 @@
  * Each database is fresh: PGlite in memory, PostgreSQL in a database created for the run and
  * dropped at the end. Knobs: BENCH_RUNS (9) computations per size, after 2 to warm up.
  */
-import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { computeAvailability, loadProfile, slotsBetween, type ClosedDate, type WeeklyPattern } from '../src/modules/scheduling/index.ts';
 import { fixedClock } from '../src/platform/clock.ts';
 import type { Database, Tx } from '../src/platform/db/database.ts';
-import { migrate } from '../src/platform/db/migrate.ts';
-import { openPglite } from '../src/platform/db/pglite.ts';
-import { openPostgres } from '../src/platform/db/postgres.ts';
 import { assume, withTenant } from '../src/platform/db/tenant.ts';
 import { newId } from '../src/platform/ids.ts';
 import { silentLogger } from '../src/platform/log.ts';
+import { benchServerUrl, onPglite, onScratchPostgres } from './databases.ts';
 
 const SIZES = [1, 20, 100];
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
@@ -194,40 +190,11 @@ async function main() {
     `bench/availability: ${DAYS} days of slots, 8 per weekday per consultant, ${BOOKED * 100}% booked; median of ${RUNS} after ${WARMUP} warm-up; Node ${process.version}, ${cpus().length} CPUs\n`,
   );
   const rows: Row[] = [];
-  const lite = await openPglite();
-  try {
-    await migrate(lite);
-    rows.push(...(await benchmark('pglite', lite)));
-  } finally {
-    await lite.close();
-  }
+  rows.push(...(await onPglite((lite) => benchmark('pglite', lite))));
 
-  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  const url = benchServerUrl();
   if (url) {
-    const name = `frontdesk_bench_${randomBytes(5).toString('hex')}`;
-    const admin = async (sql: string) => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(sql);
-      } finally {
-        await client.end();
-      }
-    };
-    await admin(`create database ${name}`);
-    try {
-      const target = new URL(url);
-      target.pathname = `/${name}`;
-      const server = await openPostgres(target.toString(), { max: 2 });
-      try {
-        await migrate(server);
-        rows.push(...(await benchmark('postgres', server)));
-      } finally {
-        await server.close();
-      }
-    } finally {
-      await admin(`drop database if exists ${name} with (force)`);
-    }
+    rows.push(...(await onScratchPostgres(url, { max: 2 }, (server) => benchmark('postgres', server))));
   } else {
     process.stderr.write('(set BENCH_DATABASE_URL or TEST_DATABASE_URL to measure PostgreSQL too)\n');
   }

@@ -17,17 +17,14 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { startFakeMeta, type FakeMeta } from '../test/fakes/meta.ts';
 import { createServerApp } from '../src/http.ts';
 import { channelWorker } from '../src/jobs.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import type { Database } from '../src/platform/db/database.ts';
-import { migrate } from '../src/platform/db/migrate.ts';
-import { openPglite } from '../src/platform/db/pglite.ts';
-import { openPostgres } from '../src/platform/db/postgres.ts';
 import { silentLogger } from '../src/platform/log.ts';
 import { createSecretBox } from '../src/platform/secrets.ts';
+import { benchServerUrl, onPglite, onScratchPostgres } from './databases.ts';
 import { measure } from './measure.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -138,40 +135,11 @@ async function main() {
   const fake = await startFakeMeta();
   const results: Result[] = [];
   try {
-    const lite = await openPglite();
-    try {
-      await migrate(lite);
-      results.push(await benchmark('pglite', lite, fake));
-    } finally {
-      await lite.close();
-    }
+    results.push(await onPglite((lite) => benchmark('pglite', lite, fake)));
 
-    const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+    const url = benchServerUrl();
     if (url) {
-      const name = `frontdesk_bench_${randomBytes(5).toString('hex')}`;
-      const admin = async (sql: string) => {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        try {
-          await client.query(sql);
-        } finally {
-          await client.end();
-        }
-      };
-      await admin(`create database ${name}`);
-      try {
-        const target = new URL(url);
-        target.pathname = `/${name}`;
-        const server = await openPostgres(target.toString(), { max: CONCURRENCY + 10 });
-        try {
-          await migrate(server);
-          results.push(await benchmark('postgres', server, fake));
-        } finally {
-          await server.close();
-        }
-      } finally {
-        await admin(`drop database if exists ${name} with (force)`);
-      }
+      results.push(await onScratchPostgres(url, { max: CONCURRENCY + 10 }, (server) => benchmark('postgres', server, fake)));
     } else {
       process.stderr.write('(set BENCH_DATABASE_URL or TEST_DATABASE_URL to measure PostgreSQL too)\n');
     }
