@@ -12,6 +12,7 @@ import {
 } from './modules/channels/index.ts';
 import type { EnvironmentModel } from './modules/assistant/index.ts';
 import { aiComparisonJobs } from './apps/ari/comparison.ts';
+import { tellCustomerAboutPayment } from './apps/ari/payment-events.ts';
 import { paymentsJobs } from './modules/payments/index.ts';
 import { schedulingJobs } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
@@ -28,7 +29,7 @@ import type { SecretBox } from './platform/secrets.ts';
  */
 export function jobDefinitions({ db, clock, log }: { db: Database; clock: Clock; log: Logger }): JobDefinition<any>[] {
   return [
-    ...paymentsJobs({ db, clock, log }),
+    ...paymentsJobs({ db, clock, log, onPaymentChange: tellCustomerAboutPayment }),
     ...aiComparisonJobs({ db, clock, log }),
     ...schedulingJobs({ db, clock, log, notify }),
     {

@@ -7,6 +7,9 @@ import { fixedClock } from '../../platform/clock.ts';
 import { DEMO_PASSWORD, seedDemo } from '../demo.ts';
 import { slotLabel } from './tools.ts';
 import { startFakeMidtrans } from '../../../test/fakes/midtrans.ts';
+import { paymentsJobs } from '../../modules/payments/index.ts';
+import { silentLogger } from '../../platform/log.ts';
+import { tellCustomerAboutPayment } from './payment-events.ts';
 
 /** The next Monday, 09:00 in Jakarta: a morning greeting and a week of weekday slots ahead. */
 function nextMondayMorning(): Date {
@@ -226,6 +229,57 @@ describeEachDatabase('the assistant over HTTP', (db, kind) => {
         await midtrans.close();
       }
     });
+  });
+
+  it('tells the customer when the payment link ran out, and sends a new one when they ask', async () => {
+    const midtrans = await startFakeMidtrans();
+    const start = clock.now();
+    try {
+      midtrans.acceptKey('SB-Mid-server-expiry-test');
+      const configured = await t.call('PUT', '/api/v1/integrations/midtrans', {
+        ...owner,
+        body: { server_key: 'SB-Mid-server-expiry-test', client_key: 'SB-Mid-client-expiry-test', environment: 'sandbox', base_url: midtrans.url, consultation_price: 500000 },
+      });
+      expect(configured.status).toBe(200);
+      const results = await converse(channel, '081234567032', [...HOT_LEAD, 'pilih 1', 'ya']);
+      expect(results.at(-1)!.state).toBe('payment');
+      const contactId = results[0]!.contact_id as string;
+      const notices = () =>
+        asService(db(), (tx) =>
+          rows<{ body: string; delivery_status: string; metadata: Body }>(
+            tx,
+            `select m.body, m.delivery_status, m.metadata from messages m join conversations c on c.workspace_id = m.workspace_id and c.id = m.conversation_id
+              where c.contact_id = $1 and m.metadata->>'kind' = 'payment' order by m.created_at`,
+            [contactId],
+          ),
+        );
+
+      // The expiry job, as the server runs it, a day and a minute after the link went out.
+      const jobs = paymentsJobs({ db: db(), clock, log: silentLogger(), onPaymentChange: tellCustomerAboutPayment });
+      clock.advance(24 * 3_600_000 - 60_000);
+      await jobs[0]!.handler(undefined, { id: 'early', retryCount: 0 });
+      expect(await notices()).toEqual([]);
+      clock.advance(2 * 60_000);
+      await jobs[0]!.handler(undefined, { id: 'due', retryCount: 0 });
+      await jobs[0]!.handler(undefined, { id: 'again', retryCount: 0 });
+      const told = await notices();
+      expect(told).toEqual([expect.objectContaining({ delivery_status: 'queued', metadata: expect.objectContaining({ payment_event: 'expired' }) })]);
+      expect(told[0]!.body).toMatch(/link/i);
+      const payments = await t.call('GET', `/api/v1/payments?ari_conversation_id=${(await ariConversation(contactId)).id}`, owner);
+      expect(payments.body.data.map((p: Body) => p.status)).toEqual(['expired']);
+
+      // Asking for it gets a fresh link for the same consultation.
+      const [again] = await converse(channel, '081234567032', ['minta link baru']);
+      expect(again!.state).toBe('payment');
+      const snaps = midtrans.requests.filter((r) => r.path === '/snap/v1/transactions');
+      const ari = await ariConversation(contactId);
+      expect(again!.reply).toContain(ari.context.payment_url);
+      expect(new Set(snaps.map((r) => (r.body as { transaction_details: { order_id: string } }).transaction_details.order_id)).size).toBeGreaterThanOrEqual(2);
+    } finally {
+      clock.set(start);
+      await asService(db(), (tx) => tx.query(`delete from integrations where workspace_id = $1 and provider = 'midtrans'`, [eagle]));
+      await midtrans.close();
+    }
   });
 
   it("takes '08...' and '+62...' as the same person: one contact, one inbox thread, one assistant record", async () => {

@@ -1,27 +1,45 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { withServiceRole } from '../../platform/db/tenant.ts';
+import { withServiceRole, withTenant } from '../../platform/db/tenant.ts';
 import type { JobDefinition } from '../../platform/jobs/queue.ts';
 import type { Logger } from '../../platform/log.ts';
 import * as repo from './payments.repo.ts';
+import { expirePayment, type PaymentListener } from './payments.service.ts';
 
 export interface PaymentsJobDeps {
   db: Database;
   clock: Clock;
   log: Logger;
+  /** Tells the customer a link they were asked to pay ran out (the assistant's offer of a new one). */
+  onPaymentChange?: PaymentListener;
 }
+
+const silent: PaymentListener = async () => null;
 
 export const EXPIRE_PAYMENTS_JOB = 'payments-expire';
 
 /**
- * Pending payments whose link has run out become expired, in every workspace (so as the
- * service role, in one statement). Held card payments wait for Midtrans's review instead.
- * The triggers of 0012 mark the bookings they were for as failed.
+ * Pending payments whose link has run out become expired, in every workspace. Found as the
+ * service role, each is expired in its own workspace's transaction, so that the customer's
+ * message is queued with the change and one failure holds up no other. Held card payments
+ * wait for Midtrans's review instead. The triggers of 0012 mark the bookings they were for as
+ * failed.
  */
 export async function expireDuePayments(deps: PaymentsJobDeps): Promise<number> {
-  const expired = await withServiceRole(deps.db, (tx) => repo.expireDuePayments(tx, deps.clock.now()));
-  if (expired.length) deps.log.info({ count: expired.length, payments: expired.map((p) => p.id) }, 'payments expired');
-  return expired.length;
+  const due = await withServiceRole(deps.db, (tx) => repo.dueToExpire(tx, deps.clock.now()));
+  let expired = 0;
+  for (const { workspace_id: workspaceId, id } of due) {
+    const actor = { kind: 'system' as const, workspaceId };
+    try {
+      const applied = await withTenant(deps.db, actor, (tx) => expirePayment({ tx, actor, clock: deps.clock, log: deps.log }, id, deps.onPaymentChange ?? silent));
+      if (applied) expired++;
+    } catch (e) {
+      // The next run tries it again.
+      deps.log.error({ err: e, workspace_id: workspaceId, payment_id: id }, 'payment expiry failed');
+    }
+  }
+  if (expired) deps.log.info({ count: expired }, 'payments expired');
+  return expired;
 }
 
 export function paymentsJobs(deps: PaymentsJobDeps): JobDefinition[] {

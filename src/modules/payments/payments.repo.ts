@@ -88,14 +88,15 @@ export async function findLivePayment(tx: Tx, ws: string, target: Target, now: D
 }
 
 /** Every pending payment past its deadline, in all workspaces (the expiry job, as the service role). */
-export async function expireDuePayments(tx: Tx, now: Date): Promise<{ workspace_id: string; id: string }[]> {
+/** Pending payments whose link has run out, in every workspace (read as the service role). */
+export async function dueToExpire(tx: Tx, now: Date): Promise<{ workspace_id: string; id: string }[]> {
   return tx.db
-    .updateTable('ari_payments')
-    .set({ status: 'expired' })
+    .selectFrom('ari_payments')
+    .select(['workspace_id', 'id'])
     .where('status', '=', 'pending')
     .where('held_at', 'is', null)
     .where('expires_at', '<=', now)
-    .returning(['workspace_id', 'id'])
+    .orderBy('expires_at')
     .execute();
 }
 

@@ -258,6 +258,21 @@ async function recordReport(ctx: Ctx, payment: Payment, { source, signature_key:
   });
 }
 
+/**
+ * Expires a payment whose link ran out, if it still is pending and unheld once locked (a
+ * notification may have settled it since the job looked), and lets the listener tell the
+ * customer, as a gateway's report would.
+ */
+export async function expirePayment(ctx: Ctx, id: string, listener: PaymentListener): Promise<Applied | undefined> {
+  const ws = workspaceOf(ctx);
+  const now = ctx.clock.now();
+  const payment = await repo.findPayment(ctx.tx, ws, id, { lock: true });
+  if (!payment || payment.status !== 'pending' || payment.held_at !== null || !payment.expires_at || payment.expires_at > now) return undefined;
+  const assistantStateBefore = await repo.assistantStateOf(ctx.tx, ws, payment.ari_conversation_id);
+  const updated = await repo.updatePayment(ctx.tx, ws, id, { status: 'expired' });
+  return { payment: updated, notice: await listener(ctx, { payment: updated, from: payment.status, assistantStateBefore }) };
+}
+
 /** Asks Midtrans for the transaction's status and applies it like a notification. */
 export async function checkPayment(ctx: Ctx, secrets: SecretBox, id: string, listener: PaymentListener): Promise<Payment> {
   const ws = workspaceOf(ctx);
