@@ -13,6 +13,7 @@ import {
 import type { EnvironmentModel } from './modules/assistant/index.ts';
 import { aiComparisonJobs } from './apps/ari/comparison.ts';
 import { tellCustomerAboutPayment } from './apps/ari/payment-events.ts';
+import { analyticsJobs } from './modules/analytics/index.ts';
 import { paymentsJobs } from './modules/payments/index.ts';
 import { schedulingJobs } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
@@ -31,6 +32,7 @@ export function jobDefinitions({ db, clock, log }: { db: Database; clock: Clock;
   return [
     ...paymentsJobs({ db, clock, log, onPaymentChange: tellCustomerAboutPayment }),
     ...aiComparisonJobs({ db, clock, log }),
+    ...analyticsJobs({ db, clock, log }),
     ...schedulingJobs({ db, clock, log, notify }),
     {
       // Seed 003: guest checkout sessions live 24 hours; sweep them daily.

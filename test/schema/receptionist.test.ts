@@ -209,6 +209,9 @@ const INDEXES: Record<string, [string, string]> = {
     "btree (scheduled_at) WHERE ((reminder_sent IS NOT TRUE) AND (status = ANY (ARRAY['pending'::text, 'scheduled'::text, 'confirmed'::text])))",
   ],
   idx_bookings_confirmation_due: ['bookings', "btree (scheduled_at) WHERE ((confirmation_sent IS NOT TRUE) AND (status = 'confirmed'::text))"],
+  // 0018: the daily analytics rollup reads one workspace's day.
+  idx_calls_workspace_created: ['calls', 'btree (workspace_id, created_at)'],
+  idx_bookings_workspace_created: ['bookings', 'btree (workspace_id, created_at)'],
 };
 
 const BOOKING = `insert into bookings (customer_name, customer_phone, service_type, appointment_date, appointment_time)
@@ -228,9 +231,13 @@ describeEachDatabase('seed 004 schema: tables, columns, indexes, triggers, polic
 
   it("has the seed's updated_at triggers on update_updated_at_column()", async () => {
     const fn = 'update_updated_at_column()';
-    // 0011 adds the seat guard beside the seed's trigger.
-    expect(await triggersOf(db(), 'bookings')).toEqual({ update_bookings_updated_at: fn, guard_slot_seats: 'app.guard_slot_seats()' });
-    expect(await triggersOf(db(), 'calls')).toEqual({ update_calls_updated_at: fn });
+    // 0011 adds the seat guard beside the seed's trigger; 0018 the contact totals.
+    expect(await triggersOf(db(), 'bookings')).toEqual({
+      update_bookings_updated_at: fn,
+      guard_slot_seats: 'app.guard_slot_seats()',
+      bookings_contact_totals: 'app.bookings_contact_totals()',
+    });
+    expect(await triggersOf(db(), 'calls')).toEqual({ update_calls_updated_at: fn, calls_contact_totals: 'app.calls_contact_totals()' });
     expect(await triggersOf(db(), 'faqs')).toEqual({ update_faqs_updated_at: fn });
     expect(await triggersOf(db(), 'system_prompts')).toEqual({ update_prompts_updated_at: fn });
     expect(await triggersOf(db(), 'contacts')).toEqual({ update_customers_updated_at: fn });

@@ -16,7 +16,8 @@ export async function seedVoiceDemo(ctx: Ctx, workspaceId: string, options: { pu
     { id: newId(), name: 'Marcus Brown', phone: '+14165550102', email: null, address: '45 Dundas St E, Toronto, ON M5B 1C6' },
     { id: newId(), name: 'Priya Patel', phone: '+19055550103', email: 'priya.p@example.ca', address: '300 City Centre Dr, Mississauga, ON L5B 3C1' },
   ];
-  await db.insertInto('contacts').values(people.map((p, i) => ({ ...ws, ...p, source: i === 1 ? 'sms' : 'voice', locale: 'en', tags: i === 0 ? ['regular'] : [], total_bookings: i === 2 ? 0 : 1, total_calls: i === 1 ? 0 : 1, last_contact: at(-i * DAY), total_spent: i === 0 ? '31.00' : '0' }))).execute();
+  // Their totals follow the bookings and calls below (0018's triggers).
+  await db.insertInto('contacts').values(people.map((p, i) => ({ ...ws, ...p, source: i === 1 ? 'sms' : 'voice', locale: 'en', tags: i === 0 ? ['regular'] : [], last_contact: at(-i * DAY) }))).execute();
 
   const bookings = [
     { id: newId(), p: people[0]!, service: 'Regular Wash & Fold', loads: 2, amount: '31.00', status: 'completed', source: 'voice', when: at(-2 * DAY), payment: 'paid' },

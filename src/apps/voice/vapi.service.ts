@@ -244,12 +244,15 @@ async function storeEndOfCallReport(ctx: Ctx, call: z.infer<typeof Call>, raw: u
   const row = existing
     ? await ctx.tx.db.updateTable('calls').set(values).where('workspace_id', '=', ws).where('id', '=', existing.id).returning('id').executeTakeFirstOrThrow()
     : await ctx.tx.db.insertInto('calls').values({ id: newId(), workspace_id: ws, provider_call_id: call.id, created_at: now, ...values }).returning('id').executeTakeFirstOrThrow();
-  if (contactId) {
+  // The calls row moves total_calls and last_contact (0018's trigger); the caller's name is
+  // only filled in, never overwritten.
+  if (contactId && name) {
     await ctx.tx.db
       .updateTable('contacts')
-      .set((eb) => ({ total_calls: eb(eb.fn.coalesce('total_calls', eb.lit(0)), '+', 1), last_contact: now, name: eb.fn.coalesce('name', eb.val(name)) }))
+      .set({ name })
       .where('workspace_id', '=', ws)
       .where('id', '=', contactId)
+      .where('name', 'is', null)
       .execute();
   }
   ctx.log.info({ call_row_id: row.id, booking_id: bookingId, status: values.status }, 'vapi call stored');

@@ -95,7 +95,7 @@ describeEachDatabase('Vapi webhooks', (db) => {
       contact_id: call.contact_id,
     });
     expect(new Date(booking.scheduled_at).toISOString()).toBe(new Date(Temporal.PlainDateTime.from(`${monday()}T14:00`).toZonedDateTime(ZONE).epochMilliseconds).toISOString());
-    expect(contact).toMatchObject({ phone: '+14165550123', name: 'Jordan Park', total_calls: 1, source: 'voice' });
+    expect(contact).toMatchObject({ phone: '+14165550123', name: 'Jordan Park', total_calls: 1, total_bookings: 1, total_spent: '0.00', source: 'voice' });
   });
 
   it('stores the same call reported twice once', async () => {
@@ -161,6 +161,9 @@ describeEachDatabase('Vapi webhooks', (db) => {
     }));
     expect(stored.bookings).toHaveLength(1);
     expect(stored.calls).toEqual([{ status: 'completed', booking_id: made.booking_id }]);
+    // The call's row was made by the booking tool and completed by the report: one call.
+    const totals = await asService(db(), (tx) => one(tx, `select total_calls, total_bookings from contacts where workspace_id = $1 and phone = '+19055550103'`, [laundry]));
+    expect(totals).toEqual({ total_calls: 1, total_bookings: 1 });
   });
 
   it('keeps a started call in progress until its end-of-call report completes the same row', async () => {
@@ -171,6 +174,11 @@ describeEachDatabase('Vapi webhooks', (db) => {
     expect(await live()).toEqual([{ status: 'in-progress', duration: 0 }]);
     await post({ message: { ...report('call-live-1', '+14165550126', {}).message, call } });
     expect(await live()).toEqual([{ status: 'completed', duration: 185 }]);
+    // One call, counted once for its contact, though its row was written twice.
+    const contact = await asService(db(), (tx) =>
+      one<{ total_calls: number; last_contact: Date }>(tx, `select total_calls, last_contact from contacts where workspace_id = $1 and phone = '+14165550126'`, [laundry]),
+    );
+    expect(contact).toEqual({ total_calls: 1, last_contact: clock.now() });
   });
 
   it('refuses a missing or wrong secret and an unknown assistant with 401, and ignores other events', async () => {

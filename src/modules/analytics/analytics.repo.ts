@@ -35,3 +35,38 @@ export async function conversionFunnel(tx: Tx, from: Date, to: Date, stages: str
   );
   return rows;
 }
+
+/** Seed 004's daily figures as stored: `date` is YYYY-MM-DD text, money and rates are exact decimals. */
+export interface DailyAnalyticsRow {
+  date: string;
+  total_calls: number;
+  successful_calls: number;
+  failed_calls: number;
+  total_bookings: number;
+  total_sms: number;
+  total_cost: string;
+  conversion_rate: string;
+}
+
+const DAILY_COLUMNS = 'date, total_calls, successful_calls, failed_calls, total_bookings, total_sms, total_cost, conversion_rate';
+
+/** Recomputes one workspace's day (its own time zone) from calls, bookings and texts: app.rollup_daily_analytics (0018). */
+export async function rollupDay(tx: Tx, workspaceId: string, day: string, newId: string): Promise<DailyAnalyticsRow> {
+  const { rows } = await tx.query<DailyAnalyticsRow>(`select ${DAILY_COLUMNS} from app.rollup_daily_analytics($1, $2::date, $3)`, [workspaceId, day, newId]);
+  return rows[0]!;
+}
+
+/** Today and yesterday, in each zone, of the workspaces visible to the caller that had activity since. */
+export async function daysDue(tx: Tx, now: Date): Promise<{ workspace_id: string; day: string }[]> {
+  const { rows } = await tx.query<{ workspace_id: string; day: string }>('select workspace_id, day from app.analytics_days_due($1)', [now.toISOString()]);
+  return rows;
+}
+
+/** The caller's workspace's daily rows from `from` to `to` (YYYY-MM-DD, both included), newest first. */
+export async function dailyAnalytics(tx: Tx, workspaceId: string, from: string, to: string): Promise<DailyAnalyticsRow[]> {
+  const { rows } = await tx.query<DailyAnalyticsRow>(
+    `select ${DAILY_COLUMNS} from public.analytics where workspace_id = $1 and date >= $2 and date <= $3 order by date desc`,
+    [workspaceId, from, to],
+  );
+  return rows;
+}

@@ -3,6 +3,8 @@ import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { rateLimit } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, z } from '../../platform/http/router.ts';
 import {
+  dailyAnalyticsSchema,
+  dailyQuerySchema,
   eventCountSchema,
   eventCreateSchema,
   eventRecordedSchema,
@@ -10,7 +12,7 @@ import {
   funnelStageSchema,
   rangeQuerySchema,
 } from './analytics.schema.ts';
-import { conversionFunnel, eventCounts, recordEvent, type ReportRange } from './analytics.service.ts';
+import { conversionFunnel, dailyAnalytics, eventCounts, recordEvent, type ReportRange } from './analytics.service.ts';
 
 const DEFAULT_DAYS = 30;
 
@@ -81,6 +83,20 @@ export function analyticsRoutes(deps: RouteDeps) {
       const range = reportRange(c.var.ctx.clock.now(), query);
       return c.json({ data: await conversionFunnel(c.var.ctx, range, query.stages) }, 200);
     },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/analytics/daily',
+      tags: ['analytics'],
+      summary: "Seed 004's daily figures: calls, bookings, texts, cost and conversion per day, newest first (admin)",
+      description: "Rolled up hourly for today and yesterday in the workspace's time zone; days without activity have no row.",
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { query: dailyQuerySchema },
+      responses: { 200: json(z.object({ data: z.array(dailyAnalyticsSchema) })), ...errorResponses },
+    }),
+    async (c) => c.json({ data: await dailyAnalytics(c.var.ctx, c.req.valid('query')) }, 200),
   );
 
   return r;

@@ -102,3 +102,23 @@ export const funnelStageSchema = z
   .openapi('FunnelStage');
 
 export const eventRecordedSchema = z.object({ id: z.uuid() }).openapi('EventRecorded');
+
+const localDate = z.iso.date().openapi({ example: '2026-01-31' });
+
+export const dailyQuerySchema = z.object({
+  from: localDate.optional().openapi({ description: "first day, included (YYYY-MM-DD, the workspace's calendar); default 29 days before `to`" }),
+  to: localDate.optional().openapi({ description: "last day, included; default today in the workspace's time zone" }),
+});
+
+export const dailyAnalyticsSchema = z
+  .object({
+    date: z.string().openapi({ description: "the day in the workspace's time zone, YYYY-MM-DD", example: '2026-01-31' }),
+    total_calls: z.number().int(),
+    successful_calls: z.number().int().openapi({ description: 'calls completed' }),
+    failed_calls: z.number().int().openapi({ description: 'calls failed, not answered or busy' }),
+    total_bookings: z.number().int().openapi({ description: 'bookings made that day on any channel, not cancelled' }),
+    total_sms: z.number().int().openapi({ description: 'texts in and out' }),
+    total_cost: z.string().openapi({ description: "calls' and texts' cost, decimal, exact", example: '12.40' }),
+    conversion_rate: z.string().openapi({ description: 'bookings per call in percent (0 without calls, at most 100), decimal', example: '37.50' }),
+  })
+  .openapi('DailyAnalytics');

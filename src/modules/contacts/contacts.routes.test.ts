@@ -243,8 +243,6 @@ describeEachDatabase('contacts over HTTP', (db) => {
       };
       await asService(db(), async (tx) => {
         const q = (text: string, params: unknown[]) => tx.query(text, params);
-        await q(`update contacts set total_bookings = 1, total_calls = 2, total_spent = 100.50, last_contact = '2026-01-01T00:00:00Z' where id = $1`, [keep.id]);
-        await q(`update contacts set total_bookings = 2, total_calls = 3, total_spent = 50.25, last_contact = '2026-02-01T00:00:00Z' where id = $1`, [gone.id]);
         const conv = `insert into conversations (id, workspace_id, contact_id, channel, status, last_message_at, last_inbound_at, unread_count) values ($1, $2, $3, $4, $5, $6, $6, $7)`;
         await q(conv, [ref.keepOpen, ws, keep.id, 'whatsapp', 'open', '2026-01-01T00:00:00Z', 1]);
         await q(conv, [ref.goneOpen, ws, gone.id, 'whatsapp', 'pending', '2026-02-01T00:00:00Z', 2]);
@@ -271,6 +269,10 @@ describeEachDatabase('contacts over HTTP', (db) => {
         await q(reg, [ref.regKeep, ws, ref.webinarBoth, keep.id, '2026-03-10T00:00:00Z', false]);
         await q(reg, [ref.regGoneBoth, ws, ref.webinarBoth, gone.id, '2026-03-05T00:00:00Z', true]);
         await q(reg, [ref.regGoneOnly, ws, ref.webinarGone, gone.id, '2026-03-06T00:00:00Z', false]);
+        // Totals as imported from elsewhere, set after the rows above so that the triggers that
+        // keep them (0018) do not add those rows on top.
+        await q(`update contacts set total_bookings = 1, total_calls = 2, total_spent = 100.50, last_contact = '2026-01-01T00:00:00Z' where id = $1`, [keep.id]);
+        await q(`update contacts set total_bookings = 2, total_calls = 3, total_spent = 50.25, last_contact = '2026-02-01T00:00:00Z' where id = $1`, [gone.id]);
       });
 
       const res = await t.call('POST', `/api/v1/contacts/${keep.id}/merge`, { ...m.as, body: { merge_id: gone.id } });
