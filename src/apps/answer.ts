@@ -1,6 +1,7 @@
 import { getWorkspace } from '../modules/tenancy/index.ts';
 import type { Ctx } from '../platform/context.ts';
-import { runTurn, type TurnInput, type TurnOptions, type TurnOutcome } from './ari/turn.ts';
+import { runTurn } from './ari/turn.ts';
+import type { TurnInput, TurnOptions, TurnOutcome } from './turn/run.ts';
 import { runReceptionistTurn } from './voice/turn.ts';
 
 export type { TurnInput, TurnOptions, TurnOutcome };

@@ -10,10 +10,10 @@ import {
   type Tools,
   type TurnResult,
 } from '../../modules/assistant/engine/index.ts';
-import { completeWithTools, modelClient, ModelError, RULE_ENGINE_ARM, type Arm, type ModelTool, type ModelToolCall } from '../../modules/assistant/index.ts';
+import { completeWithTools, modelClient, ModelError, RULE_ENGINE_ARM, type ModelTool, type ModelToolCall } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { inSavepoint } from './tools.ts';
-import type { Channel } from './turn.store.ts';
+import { inSavepoint } from '../../platform/db/savepoint.ts';
+import type { Channel, ModelArm, SpokenReply } from '../turn/run.ts';
 
 /**
  * Model mode for one turn. The built-in engine has already decided everything that changes
@@ -23,18 +23,8 @@ import type { Channel } from './turn.store.ts';
  * reply in place, and says why.
  */
 
-export type ModelArm = Extract<Arm, { kind: 'model' }>;
-
 /** Why the engine's reply was sent instead of the model's (ari_messages.metadata.fallback.reason). */
 export type FallbackReason = ModelError['reason'] | 'dropped_content' | 'reply_too_long' | 'key_unavailable';
-
-export interface SpokenReply {
-  reply: string;
-  /** ari_messages.ai_model: the arm that wrote the reply, or the rule engine after a fallback. */
-  model: string;
-  tokens: number | null;
-  metadata: Record<string, unknown>;
-}
 
 export interface ModelTurnInput {
   arm: ModelArm;

@@ -3,7 +3,7 @@ import type { EnvironmentModel } from '../../modules/assistant/index.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, z } from '../../platform/http/router.ts';
 import { answerInbound } from '../answer.ts';
-import { CHANNELS, MAX_MESSAGE_CHARS } from './turn.ts';
+import { CHANNELS, MAX_MESSAGE_CHARS } from '../turn/run.ts';
 
 const NoNul = /^[^\u0000]*$/;
 

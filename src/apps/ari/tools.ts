@@ -2,7 +2,8 @@ import type { Language, Slot, Tools } from '../../modules/assistant/engine/index
 import { recordFaqUse, searchKnowledge } from '../../modules/knowledge/index.ts';
 import { createAppointment, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { findDestinations } from './turn.store.ts';
+import { inSavepoint } from '../../platform/db/savepoint.ts';
+import { findDestinations } from './store.ts';
 import { createPayment } from '../../modules/payments/index.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 
@@ -17,22 +18,6 @@ export interface ToolScope {
   language: Language;
   /** ISO 3166 alpha-2, for the zone's name as the workspace's country writes it (WIB). */
   country: string;
-}
-
-/**
- * Runs `fn` in a savepoint: a tool that fails in the database (a seat taken under our feet)
- * must leave the turn's transaction usable, since the engine carries on after a failed tool.
- */
-export async function inSavepoint<T>(ctx: Ctx, name: string, fn: () => Promise<T>): Promise<T> {
-  await ctx.tx.query(`savepoint ${name}`);
-  try {
-    const result = await fn();
-    await ctx.tx.query(`release savepoint ${name}`);
-    return result;
-  } catch (e) {
-    await ctx.tx.query(`rollback to savepoint ${name}`);
-    throw e;
-  }
 }
 
 const LABELS = new Map<string, Intl.DateTimeFormat>();

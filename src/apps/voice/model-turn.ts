@@ -1,8 +1,8 @@
-import { completeWithTools, modelClient, ModelError, RULE_ENGINE_ARM, type Arm, type ModelTool, type ModelToolCall } from '../../modules/assistant/index.ts';
+import { completeWithTools, modelClient, ModelError, RULE_ENGINE_ARM, type ModelTool, type ModelToolCall } from '../../modules/assistant/index.ts';
 import type { Language } from '../../modules/assistant/engine/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { inSavepoint } from '../ari/tools.ts';
-import type { Channel } from '../ari/turn.store.ts';
+import { inSavepoint } from '../../platform/db/savepoint.ts';
+import type { Channel, ModelArm, SpokenReply } from '../turn/run.ts';
 import type { ReceptionistResult } from './receptionist.ts';
 import type { ReceptionistTool } from './tools.ts';
 
@@ -13,16 +13,6 @@ import type { ReceptionistTool } from './tools.ts';
  * catalogue and the FAQs as read-only tools. A reply that drops a price or an offered time,
  * runs past the channel's length, or does not come in time is replaced by the draft.
  */
-
-export type ModelArm = Extract<Arm, { kind: 'model' }>;
-
-export interface SpokenReply {
-  reply: string;
-  /** ari_messages.ai_model: the arm that wrote the reply, or the rule engine after a fallback. */
-  model: string;
-  tokens: number | null;
-  metadata: Record<string, unknown>;
-}
 
 export interface ReceptionModelInput {
   arm: ModelArm;

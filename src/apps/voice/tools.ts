@@ -6,7 +6,7 @@ import { recordFaqUse, searchKnowledge } from '../../modules/knowledge/index.ts'
 import { createBooking, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
-import { inSavepoint } from '../ari/tools.ts';
+import { inSavepoint } from '../../platform/db/savepoint.ts';
 import type { BookingDraft, BookResult, OfferedService, OfferedSlot, ReceptionistTools } from './receptionist.ts';
 import { extractService, fold } from './receptionist.ts';
 import { decimalAmount, formatPrice } from './receptionist.messages.ts';

@@ -12,8 +12,8 @@ import { AppError, isAppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { inSavepoint } from '../ari/tools.ts';
-import { findOrCreateContact } from '../ari/turn.store.ts';
+import { inSavepoint } from '../../platform/db/savepoint.ts';
+import { findOrCreateContact } from '../turn/store.ts';
 import { BookingArgs, bookFromDetails, receptionistTools, runTool, type ReceptionScope } from './tools.ts';
 
 /**

@@ -1,17 +1,11 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
-import {
-  DEFAULT_SCORING,
-  type DestinationOption,
-  type DestinationRequirements,
-  type FlowStage,
-  type Persona,
-  type ScoringConfig,
-} from '../../modules/assistant/engine/index.ts';
+import type { Persona } from '../../modules/assistant/engine/index.ts';
 
 /**
- * What a turn reads and writes, over the tables of contacts, the inbox and the assistant.
+ * What every assistant app's turn reads and writes, over the tables of contacts, the inbox
+ * and the assistant's record (ari_conversations, ari_messages, ari_config).
  * TODO(lead): the contacts, inbox, assistant-config and destination queries stand in for
  * exports those modules do not have yet (see the report); swap each for its module's
  * function once it is exported.
@@ -290,7 +284,6 @@ export interface AriUpdate {
   context: unknown;
   conversationId: string;
   now: Date;
-  model: string;
   handoffReason?: string | undefined;
 }
 
@@ -304,8 +297,6 @@ export async function updateAriConversation(tx: Tx, ws: string, id: string, u: A
       context: JSON.stringify(u.context),
       conversation_id: u.conversationId,
       last_ai_message_at: u.now,
-      // The arm that first answered stays the conversation's.
-      ai_model: sql<string>`coalesce(ai_model, ${u.model}::text)`,
       ...(u.handoffReason ? { handoff_at: u.now, handoff_reason: u.handoffReason } : {}),
     })
     .where('workspace_id', '=', ws)
@@ -377,59 +368,6 @@ export async function loadAssistantSettings(tx: Tx, ws: string): Promise<Assista
       community_link: row?.community_link ?? null,
     },
   };
-}
-
-export async function loadScoring(tx: Tx, ws: string): Promise<ScoringConfig> {
-  const row = await tx.db
-    .selectFrom('ari_scoring_config')
-    .select(['hot_threshold', 'warm_threshold', 'weight_basic', 'weight_qualification', 'weight_document', 'weight_engagement'])
-    .where('workspace_id', '=', ws)
-    .executeTakeFirst();
-  return row ?? { ...DEFAULT_SCORING };
-}
-
-/** Every stage, switched off ones too: an inactive booking stage sends hot leads to a person. */
-export async function loadStages(tx: Tx, ws: string): Promise<FlowStage[]> {
-  return tx.db
-    .selectFrom('ari_flow_stages')
-    .select(['name', 'goal', 'sample_script', 'exit_criteria', 'stage_order', 'is_active'])
-    .where('workspace_id', '=', ws)
-    .orderBy('stage_order')
-    .orderBy('id')
-    .execute();
-}
-
-// Destinations -------------------------------------------------------------------------------
-
-const MAX_DESTINATIONS = 20;
-
-const asNumber = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-/** Requirements as staff typed them (JSONB): only the numbers and the deadline the engine reads. */
-function requirementsOf(raw: unknown): DestinationRequirements {
-  const r = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  const out: DestinationRequirements = {};
-  for (const key of ['ielts_min', 'gpa_min', 'budget_min', 'budget_max'] as const) {
-    const n = asNumber(r[key]);
-    if (n !== undefined) out[key] = n;
-  }
-  if (typeof r.deadline === 'string') out.deadline = r.deadline;
-  return out;
-}
-
-/** The workspace's universities in a country: promoted first, then by priority. */
-export async function findDestinations(tx: Tx, ws: string, country: string): Promise<DestinationOption[]> {
-  const rows = await tx.db
-    .selectFrom('ari_destinations')
-    .select(['university_name', 'city', 'requirements', 'programs', 'is_promoted', 'priority'])
-    .where('workspace_id', '=', ws)
-    .where(sql<boolean>`lower(country) = lower(${country})`)
-    .orderBy('is_promoted', 'desc')
-    .orderBy('priority', 'desc')
-    .orderBy('id')
-    .limit(MAX_DESTINATIONS)
-    .execute();
-  return rows.map((r) => ({ ...r, requirements: requirementsOf(r.requirements) }));
 }
 
 // Model mode ---------------------------------------------------------------------------------
