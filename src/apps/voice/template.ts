@@ -3,6 +3,13 @@ import { newId } from '../../platform/ids.ts';
 
 /** The voice and SMS booking receptionist (seed 004): its prompts, first FAQs, priced services, service areas and pickup windows. */
 export async function applyVoiceTemplate(ctx: Ctx, workspaceId: string): Promise<void> {
+  // The receptionist speaks as the front desk, in the workspace's language.
+  const { locale } = await ctx.tx.db.selectFrom('workspaces').select('locale').where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  await ctx.tx.db
+    .insertInto('ari_config')
+    .values({ id: newId(), workspace_id: workspaceId, bot_name: 'Front desk', language: locale.slice(0, 2) })
+    .onConflict((oc) => oc.column('workspace_id').doNothing())
+    .execute();
   await ctx.tx.db
     .insertInto('system_prompts')
     .values([
