@@ -238,7 +238,8 @@ export async function runAssistantTurn<D extends Decision>(ctx: Ctx, input: Turn
   }
   if (decision) await app.keep(turn, decision, now);
   if (reply !== null) {
-    await store.insertOutbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: reply, inReplyTo: inboundId, ariMessageId: ariMessageId!, now });
+    const handoff = decision?.handoff != null;
+    await store.insertOutbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: reply, inReplyTo: inboundId, ariMessageId: ariMessageId!, handoff, now });
     if (decision) await app.afterReply?.(turn, decision, ariMessageId!);
   }
   const handedOver = decision?.handoff != null;

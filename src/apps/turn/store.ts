@@ -193,13 +193,23 @@ export async function findEarlierReply(tx: Tx, ws: string, channel: Channel, pro
 }
 
 /**
+ * What the channel's sender reads on a reply: which message it answers and which turn wrote it,
+ * and that a handoff notice goes out even though a person owns the thread by then.
+ */
+const replyMetadata = (m: { inReplyTo: string; ariMessageId: string; handoff: boolean }) => ({
+  in_reply_to: m.inReplyTo,
+  ari_message_id: m.ariMessageId,
+  ...(m.handoff ? { handoff: true } : {}),
+});
+
+/**
  * The reply, queued for its channel: an SMS row in sms_messages that the SMS worker sends from
  * the number the customer wrote to (the outbox of messages carries the other channels).
  */
 export async function insertOutbound(
   tx: Tx,
   ws: string,
-  m: { conversationId: string; channel: Channel; body: string; inReplyTo: string; ariMessageId: string; now: Date },
+  m: { conversationId: string; channel: Channel; body: string; inReplyTo: string; ariMessageId: string; handoff: boolean; now: Date },
 ): Promise<void> {
   if (m.channel === 'sms') {
     await sql`
@@ -207,7 +217,7 @@ export async function insertOutbound(
         (id, workspace_id, contact_id, conversation_id, phone_number, direction, message_body, status, business_number, next_attempt_at, metadata, created_at, updated_at)
       select ${newId()}::uuid, c.workspace_id, c.contact_id, c.id, coalesce(ct.phone, ''), 'outbound', ${m.body}::text, 'queued',
              (select i.business_number from public.sms_messages i where i.workspace_id = c.workspace_id and i.id = ${m.inReplyTo}::uuid),
-             ${m.now}::timestamptz, ${JSON.stringify({ in_reply_to: m.inReplyTo, ari_message_id: m.ariMessageId })}::jsonb, ${m.now}::timestamptz, ${m.now}::timestamptz
+             ${m.now}::timestamptz, ${JSON.stringify(replyMetadata(m))}::jsonb, ${m.now}::timestamptz, ${m.now}::timestamptz
         from public.conversations c
         join public.contacts ct on ct.workspace_id = c.workspace_id and ct.id = c.contact_id
        where c.workspace_id = ${ws}::uuid and c.id = ${m.conversationId}::uuid`.execute(tx.db);
@@ -224,7 +234,7 @@ export async function insertOutbound(
       sender_kind: 'assistant',
       body: m.body,
       delivery_status: 'queued',
-      metadata: JSON.stringify({ in_reply_to: m.inReplyTo, ari_message_id: m.ariMessageId }),
+      metadata: JSON.stringify(replyMetadata(m)),
       created_at: m.now,
       updated_at: m.now,
     })

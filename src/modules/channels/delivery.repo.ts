@@ -156,6 +156,8 @@ export interface OutgoingMessage {
   provider_message_id: string | null;
   metadata: Record<string, unknown>;
   last_inbound_at: Date | null;
+  /** Who answers the thread now: 'human' once a person took it over. */
+  owner: string;
 }
 
 export async function outgoingMessage(tx: Tx, ws: string, messageId: string): Promise<OutgoingMessage | undefined> {
@@ -165,7 +167,7 @@ export async function outgoingMessage(tx: Tx, ws: string, messageId: string): Pr
     .leftJoin('contact_channel_windows as w', (j) =>
       j.onRef('w.workspace_id', '=', 'm.workspace_id').onRef('w.contact_id', '=', 'c.contact_id').onRef('w.channel', '=', 'm.channel'),
     )
-    .select(['m.id', 'm.conversation_id', 'c.contact_id', 'm.channel', 'm.body', 'm.sender_kind', 'm.delivery_status', 'm.provider_message_id', 'm.metadata', 'w.last_inbound_at'])
+    .select(['m.id', 'm.conversation_id', 'c.contact_id', 'm.channel', 'm.body', 'm.sender_kind', 'm.delivery_status', 'm.provider_message_id', 'm.metadata', 'w.last_inbound_at', 'c.owner'])
     .where('m.workspace_id', '=', ws)
     .where('m.id', '=', messageId)
     .executeTakeFirst();

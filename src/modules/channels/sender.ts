@@ -46,3 +46,17 @@ export interface ChannelSender<P extends ChannelProvider = ChannelProvider> {
   provider: P;
   send(message: OutboundMessage, account: ChannelAccount<P> | undefined): Promise<SendResult>;
 }
+
+/** The reason on an assistant's reply that a person's take-over stopped. */
+export const TAKEN_OVER = 'not sent: a person took over the conversation before it went out';
+
+/**
+ * The last check before an assistant's reply leaves: the turn checked the thread's owner when
+ * it queued the reply, but the send may come later (a provider down for minutes, a retry), and
+ * by then a person may have taken over and written themselves. Such a reply is not sent. The
+ * handoff notice is the exception: it is queued as the thread passes to a person, and the
+ * customer always gets it.
+ */
+export function overtakenByPerson(m: { byAssistant: boolean; owner: string | null; metadata: Record<string, unknown> | null }): boolean {
+  return m.byAssistant && m.owner === 'human' && m.metadata?.handoff !== true;
+}

@@ -43,16 +43,21 @@ export interface OutgoingSms {
   business_number: string | null;
   status: string | null;
   provider_message_id: string | null;
+  metadata: Record<string, unknown>;
+  /** Who answers the thread now ('human' once a person took it over); null for a text outside any thread. */
+  owner: string | null;
 }
 
 export async function outgoingSms(tx: Tx, ws: string, id: string): Promise<OutgoingSms | undefined> {
-  return tx.db
-    .selectFrom('sms_messages')
-    .select(['id', 'phone_number', 'message_body', 'business_number', 'status', 'provider_message_id'])
-    .where('workspace_id', '=', ws)
-    .where('id', '=', id)
-    .where('direction', '=', 'outbound')
+  const row = await tx.db
+    .selectFrom('sms_messages as s')
+    .leftJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 's.workspace_id').onRef('c.id', '=', 's.conversation_id'))
+    .select(['s.id', 's.phone_number', 's.message_body', 's.business_number', 's.status', 's.provider_message_id', 's.metadata', 'c.owner'])
+    .where('s.workspace_id', '=', ws)
+    .where('s.id', '=', id)
+    .where('s.direction', '=', 'outbound')
     .executeTakeFirst();
+  return row as OutgoingSms | undefined;
 }
 
 /** Twilio took it: its SM sid, unless a status callback recorded it first. */

@@ -7,6 +7,7 @@ import { findChannelOfWorkspace } from './settings.service.ts';
 import * as repo from './sms.repo.ts';
 import { sendSms, type SmsSendOutcome } from './twilio.protocol.ts';
 import { twilioCallbackUrl, STATUS_PATH } from './twilio.webhook.ts';
+import { overtakenByPerson, TAKEN_OVER } from './sender.ts';
 import { backoff, type ChannelWorker } from './worker.ts';
 
 export interface SmsWorkerOptions {
@@ -55,6 +56,11 @@ export function createSmsWorker(o: SmsWorkerOptions): SmsWorker {
     const prepared = await withTenant(o.db, system(ws), async (tx) => {
       const sms = await repo.outgoingSms(tx, ws, claim.id);
       if (!sms || sms.status !== 'sending' || sms.provider_message_id) return undefined;
+      // The assistant's texts carry the turn that wrote them.
+      if (overtakenByPerson({ byAssistant: typeof sms.metadata.ari_message_id === 'string', owner: sms.owner, metadata: sms.metadata })) {
+        await repo.recordSmsAttemptFailed(tx, ws, sms.id, { reason: TAKEN_OVER, errorCode: null, retryAt: null });
+        return undefined;
+      }
       return { sms, account: await findChannelOfWorkspace(tx, o.secrets, ws, 'twilio') };
     });
     if (!prepared) return;

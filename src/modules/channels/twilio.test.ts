@@ -253,6 +253,32 @@ describeEachDatabase('SMS through Twilio', (db) => {
     expect((await smsRows(customer))[1]).toMatchObject({ status: 'undelivered', error_code: '30003' });
   });
 
+  it('does not text an assistant reply that a person overtook before it went out', async () => {
+    const customer = '+14165550177';
+    await post(SMS_URL, inbound(customer, 'Hi, what are your prices?'));
+    await turns();
+    const queued = (await smsRows(customer)).filter((r) => r.direction === 'outbound');
+    expect(queued).toEqual([expect.objectContaining({ status: 'queued' })]);
+    const signin = await app.request('/api/v1/auth/signin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'owner@1stoplaundry.demo', password: DEMO_PASSWORD }),
+    });
+    const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const thread = await withServiceRole(db(), (tx) =>
+      tx.db.selectFrom('sms_messages').select('conversation_id').where('id', '=', queued[0]!.id).executeTakeFirstOrThrow(),
+    );
+    const takeover = await app.request(`/api/v1/conversations/${thread.conversation_id}/takeover`, { method: 'POST', headers: { cookie, 'x-workspace-id': workspaceId } });
+    expect(takeover.status).toBe(200);
+
+    await smsWorker().drain();
+    expect(fake.sent.filter((m) => m.to === customer)).toEqual([]);
+    const [after] = (await smsRows(customer)).filter((r) => r.direction === 'outbound');
+    expect(after).toMatchObject({ status: 'failed', provider_message_id: null });
+    const { error } = await withServiceRole(db(), (tx) => tx.db.selectFrom('sms_messages').select('error').where('id', '=', after!.id).executeTakeFirstOrThrow());
+    expect(error).toBe('not sent: a person took over the conversation before it went out');
+  });
+
   it("sends a staff reply in the SMS thread through the outbox, and applies its status callback", async () => {
     const customer = '+14165550131';
     await post(SMS_URL, inbound(customer, 'Can I talk to someone?'));

@@ -188,6 +188,34 @@ describeEachDatabase('WhatsApp through the Cloud API', (db) => {
     expect(m).toMatchObject({ delivery_status: 'failed', error: 'WhatsApp: 131026 Message undeliverable' });
   });
 
+  it("never delivers an assistant reply a person overtook before it went out, but always the handoff notice", async () => {
+    const from = waId();
+    await t.post(fake.inbound(ws.phoneNumberId, { from, text: 'Halo' }));
+    await t.worker.drain();
+    expect(sentTo(from)).toHaveLength(1);
+    // The next reply is queued by a turn (the window is open); before the worker sends it, a
+    // person takes the thread over.
+    const turn = await t.call('POST', '/api/v1/assistant/turns', { ...ws.as, body: { phone: `+${from}`, channel: 'whatsapp', message: 'Saya mau kuliah S2 di UK' } });
+    expect(turn.status).toBe(200);
+    expect(turn.body.reply).toEqual(expect.any(String));
+    expect((await t.call('POST', `/api/v1/conversations/${turn.body.conversation_id}/takeover`, ws.as)).status).toBe(200);
+    await t.worker.drain();
+    expect(sentTo(from)).toHaveLength(1);
+    const overtaken = (await t.messages(ws.workspaceId)).find((m) => m.direction === 'outbound' && m.body === turn.body.reply)!;
+    expect(overtaken).toMatchObject({ delivery_status: 'failed', error: 'not sent: a person took over the conversation before it went out' });
+    expect((await t.outbox(ws.workspaceId)).find((o) => o.message_id === overtaken.id)).toMatchObject({ status: 'failed', attempts: 1 });
+
+    // Asking for a person hands the thread over in the same turn; the notice still goes out.
+    const other = waId();
+    await t.post(fake.inbound(ws.phoneNumberId, { from: other, text: 'Saya mau bicara dengan manusia' }));
+    await t.worker.drain();
+    const notice = (await t.messages(ws.workspaceId)).find((m) => m.direction === 'outbound' && m.provider_message_id === sentTo(other)[0]?.wamid);
+    expect(sentTo(other)).toHaveLength(1);
+    expect(notice).toMatchObject({ delivery_status: 'sent', body: sentTo(other)[0]!.body.text.body });
+    const thread = await asService(db(), (tx) => one<{ owner: string }>(tx, "select c.owner from conversations c join contacts p on p.id = c.contact_id where p.phone = $1", [`+${other}`]));
+    expect(thread.owner).toBe('human');
+  });
+
   it('retries a provider that fails twice, then records the one send that succeeded', async () => {
     const from = waId();
     await t.post(fake.inbound(ws.phoneNumberId, { from, text: 'Halo' }));

@@ -7,7 +7,7 @@ import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { contactSummaries } from '../contacts/index.ts';
 import * as repo from './delivery.repo.ts';
-import type { ChannelSender, OutboundMessage, SendResult } from './sender.ts';
+import { overtakenByPerson, TAKEN_OVER, type ChannelSender, type OutboundMessage, type SendResult } from './sender.ts';
 import { findChannelOfWorkspace } from './settings.service.ts';
 
 /** The assistant's turn for an inbound message (apps/answer.ts's answerInbound, wired by the entry point). */
@@ -144,6 +144,10 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
       if (m.delivery_status !== 'queued') {
         // A status callback reported it (or staff gave up on it) while it waited.
         await repo.settleOutbox(tx, ws, m.id, m.delivery_status === 'failed' ? 'failed' : 'sent');
+        return undefined;
+      }
+      if (overtakenByPerson({ byAssistant: m.sender_kind === 'assistant', owner: m.owner, metadata: m.metadata })) {
+        await repo.recordAttemptFailed(tx, ws, m.id, TAKEN_OVER, null);
         return undefined;
       }
       const ctx: Ctx = { tx, actor: system(ws), clock: o.clock, log };
