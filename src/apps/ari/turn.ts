@@ -77,7 +77,14 @@ export const ariApp: TurnApp<AriDecision> = {
       handoff: result.handoff,
       lead_score: result.lead_score,
       lead_temperature: result.lead_temperature,
-      metadata: { tool_calls: result.toolCalls, trace: result.trace, path: result.path, language: result.language, stage: result.stage?.name ?? null },
+      metadata: {
+        tool_calls: result.toolCalls,
+        trace: result.trace,
+        path: result.path,
+        language: result.language,
+        stage: result.stage?.name ?? null,
+        ...(result.unanswered ? { unanswered: true } : {}),
+      },
     };
   },
 

@@ -167,7 +167,7 @@ export async function runAssistantTurn<D extends Decision>(ctx: Ctx, input: Turn
     // A redelivery: answer as the first delivery was answered, and record nothing again.
     return outcome(await store.findEarlierReply(tx, ws, input.channel, input.providerMessageId!), { withPerson: thread.owner === 'human' });
   }
-  await store.insertAriMessage(tx, ws, { ariConversationId: record.id, role: 'user', content: input.message, metadata: { message_id: inboundId, channel: input.channel }, now });
+  const questionId = await store.insertAriMessage(tx, ws, { ariConversationId: record.id, role: 'user', content: input.message, metadata: { message_id: inboundId, channel: input.channel }, now });
 
   const settings = await store.loadAssistantSettings(tx, ws);
   if (!settings.enabled || thread.owner === 'human' || app.silentIn(state)) {
@@ -232,7 +232,8 @@ export async function runAssistantTurn<D extends Decision>(ctx: Ctx, input: Turn
       model: spoken?.model ?? RULE_ENGINE,
       tokens: spoken ? (spoken.tokens ?? undefined) : 0,
       latencyMs,
-      metadata: decision ? { ...decision.metadata, ...(spoken?.metadata ?? { arm: arm.name }) } : { app: app.name, error: 'turn_failed' },
+      // reply_to: the customer's ari_messages row this answers (the unanswered-questions list reads it).
+      metadata: { reply_to: questionId, ...(decision ? { ...decision.metadata, ...(spoken?.metadata ?? { arm: arm.name }) } : { app: app.name, error: 'turn_failed' }) },
       now,
     });
   }

@@ -21,6 +21,7 @@ it('makes a model reply carry the draft’s prices and offered times word for wo
     handoff: null,
     path: [],
     tool_calls: [],
+    unanswered: false,
   };
   expect(bindingContent(decision)).toEqual(['$15', '$8', '$39', 'Mon 23 Nov 11:00']);
 });

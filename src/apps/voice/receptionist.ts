@@ -120,6 +120,8 @@ export interface ReceptionistResult {
   /** The steps this turn went through, for the record and the tests. */
   path: string[];
   tool_calls: { name: string; args: unknown; result: unknown }[];
+  /** The customer asked something the FAQs did not answer. */
+  unanswered: boolean;
 }
 
 /** Unusable answers in a row before a call from a person is offered (seed 004: "more than 3"). */
@@ -252,6 +254,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   ctx.language = language;
   if (!ctx.name && input.knownName) ctx.name = input.knownName;
   const say = (...phrases: Phrase[]) => replyText(phrases, language, max);
+  let unanswered = false;
   const done = (reply: string | null, state: ReceptionistState, handoff: ReceptionistResult['handoff'] = null): ReceptionistResult => ({
     reply,
     state,
@@ -259,6 +262,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     handoff,
     path,
     tool_calls: toolCalls,
+    unanswered,
   });
 
   if (input.state === 'handoff') return done(null, 'handoff');
@@ -395,7 +399,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     if (answer) {
       path.push('faq');
       understood = true;
-    }
+    } else unanswered = true;
     // Seed 004's rule: after more than three questions, offer a call from a person (once).
     ctx.questions = (ctx.questions ?? 0) + 1;
     if (ctx.questions > MISS_LIMIT && !ctx.questions_offer_made && step !== 'confirm') {

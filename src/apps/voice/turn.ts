@@ -67,7 +67,14 @@ export const receptionistApp: TurnApp<ReceptionDecision> = {
       reply: result.reply,
       state: result.state as State,
       handoff: result.handoff,
-      metadata: { app: 'receptionist', tool_calls: result.tool_calls, path: result.path, step: result.context.step ?? null, language: result.context.language ?? languageOf(turn) },
+      metadata: {
+        app: 'receptionist',
+        tool_calls: result.tool_calls,
+        path: result.path,
+        step: result.context.step ?? null,
+        language: result.context.language ?? languageOf(turn),
+        ...(result.unanswered ? { unanswered: true } : {}),
+      },
     };
   },
 

@@ -188,6 +188,7 @@ class Turn {
   understood = true;
   progressed = false;
   answered = false;
+  unanswered = false;
   private readonly message: string;
   private newFacts: string[] = [];
   private asking = false;
@@ -440,6 +441,7 @@ class Turn {
       return;
     }
     this.say(country ? this.m.noDestinations(countryName(country, this.lang)) : this.m.noAnswer);
+    this.unanswered = true;
     this.trace.push(`no answer: ${hits.length} hits, none good enough`);
   }
 
@@ -865,6 +867,7 @@ class Turn {
       toolCalls: this.toolCalls,
       stage: this.stage(this.state) ?? null,
       trace: this.trace,
+      unanswered: this.unanswered,
     };
   }
 }

@@ -284,4 +284,6 @@ export interface TurnResult {
   stage: FlowStage | null;
   /** Why the engine did what it did, one short line per decision. */
   trace: string[];
+  /** The lead asked something neither the knowledge base nor the destinations answered well. */
+  unanswered: boolean;
 }
