@@ -59,7 +59,8 @@ export async function syncContact(tx: Tx, ws: string, id: string, s: LeadSync): 
       email: sql<string | null>`coalesce(email, ${s.email ?? null}::text)`,
       tags: sql<string[]>`tags || array(select t from unnest(${tags}::text[]) as t where t <> all (tags))`,
       notes: s.note ? sql<string>`case when coalesce(notes, '') = '' then ${s.note}::text else notes || E'\n\n' || ${s.note}::text end` : sql<string | null>`notes`,
-      last_contact: s.now,
+      // Never back: the database's totals triggers move it forward too (0018).
+      last_contact: sql<Date>`greatest(last_contact, ${s.now}::timestamptz)`,
     })
     .where('workspace_id', '=', ws)
     .where('id', '=', id)
@@ -67,7 +68,12 @@ export async function syncContact(tx: Tx, ws: string, id: string, s: LeadSync): 
 }
 
 export async function touchContact(tx: Tx, ws: string, id: string, now: Date): Promise<void> {
-  await tx.db.updateTable('contacts').set({ last_contact: now }).where('workspace_id', '=', ws).where('id', '=', id).execute();
+  await tx.db
+    .updateTable('contacts')
+    .set({ last_contact: sql<Date>`greatest(last_contact, ${now}::timestamptz)` })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .execute();
 }
 
 // The inbox ----------------------------------------------------------------------------------
