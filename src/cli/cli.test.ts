@@ -77,17 +77,27 @@ describe('frontdesk command line', { timeout: 120_000 }, () => {
     const db = await openPglite({ dataDir: dir });
     try {
       const { rows } = await db.transaction((tx) =>
-        tx.query<{ role: string; email: string; stages: number; bot: string }>(
+        tx.query<{ role: string; email: string; stages: number; bot: string; scoring: number; slots: number; destinations: number; knowledge: number }>(
           `select m.role, u.email, (select count(*) from ari_flow_stages s where s.workspace_id = m.workspace_id)::int8 as stages,
-                  (select bot_name from ari_config c where c.workspace_id = m.workspace_id) as bot
+                  (select bot_name from ari_config c where c.workspace_id = m.workspace_id) as bot,
+                  (select count(*) from ari_scoring_config c where c.workspace_id = m.workspace_id)::int8 as scoring,
+                  (select count(*) from consultant_slots c where c.workspace_id = m.workspace_id)::int8 as slots,
+                  (select count(*) from ari_destinations d where d.workspace_id = m.workspace_id)::int8 as destinations,
+                  (select count(*) from ari_knowledge_entries k where k.workspace_id = m.workspace_id)::int8 as knowledge
              from workspace_members m join auth.users u on u.id = m.user_id where m.workspace_id = $1`,
           [out.workspace_id],
         ),
       );
-      expect(rows).toEqual([{ role: 'owner', email: 'owner@acme.test', stages: 8, bot: 'ARI' }]);
+      expect(rows).toEqual([{ role: 'owner', email: 'owner@acme.test', stages: 8, bot: 'ARI', scoring: 1, slots: 10, destinations: 6, knowledge: 3 }]);
     } finally {
       await db.close();
     }
+
+    // Everything a conversation needs is there: the assistant answers from the starter destinations.
+    const chat = await run(['chat', '--workspace', 'acme-study', '--phone', '081234567055', '--json'], { FRONTDESK_DATA_DIR: dir }, 'Halo, nama saya Rudi\nUniversitas apa saja di Inggris?\n');
+    expect(chat.code).toBe(0);
+    const turns = chat.stdout.trim().split('\n').map((l) => JSON.parse(l) as { reply: string });
+    expect(turns[1]!.reply).toContain('University of Manchester');
   });
 
   it('sets a password from standard input so that an owner made on the command line can sign in', async () => {

@@ -17,28 +17,13 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
     .where('workspace_id', '=', workspaceId)
     .execute();
 
-  await db
-    .insertInto('ari_destinations')
-    .values([
-      { country: 'United Kingdom', city: 'Manchester', university_name: 'University of Manchester', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 450_000_000, budget_max: 700_000_000, deadline: '2027-06-30' }, programs: ['Business', 'Computer Science', 'Engineering'], is_promoted: true, priority: 10 },
-      { country: 'United Kingdom', city: 'London', university_name: "King's College London", requirements: { ielts_min: 7.0, gpa_min: 3.3, budget_min: 600_000_000, budget_max: 900_000_000 }, programs: ['Law', 'Medicine', 'Public Policy'], is_promoted: false, priority: 8 },
-      { country: 'Australia', city: 'Melbourne', university_name: 'Monash University', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 500_000_000, budget_max: 800_000_000 }, programs: ['Accounting', 'Nursing', 'IT'], is_promoted: true, priority: 9 },
-      { country: 'Japan', city: 'Tokyo', university_name: 'Waseda University', requirements: { ielts_min: 6.0, gpa_min: 3.0, budget_min: 250_000_000, budget_max: 400_000_000 }, programs: ['International Liberal Studies', 'Economics'], is_promoted: false, priority: 6 },
-      { country: 'United States', city: 'Boston', university_name: 'Northeastern University', requirements: { ielts_min: 6.5, gpa_min: 3.2, budget_min: 900_000_000, budget_max: 1_300_000_000 }, programs: ['Data Science', 'Business Analytics'], is_promoted: false, priority: 5 },
-      { country: 'Canada', city: 'Toronto', university_name: 'University of Toronto', requirements: { ielts_min: 6.5, gpa_min: 3.3, budget_min: 700_000_000, budget_max: 1_000_000_000 }, programs: ['Computer Science', 'Life Sciences'], is_promoted: false, priority: 7 },
-    ].map((d) => ({ ...ws, id: newId(), ...d, requirements: JSON.stringify(d.requirements) })))
-    .execute();
-
   const categories = await db.selectFrom('ari_knowledge_categories').select(['id', 'name']).where('workspace_id', '=', workspaceId).execute();
   const category = (prefix: string) => categories.find((c) => c.name.startsWith(prefix))?.id ?? null;
   await db
     .insertInto('ari_knowledge_entries')
     .values([
       { category_id: category('Layanan'), title: 'Biaya konsultasi 1-on-1', content: 'Konsultasi 1-on-1 selama 60 menit dengan konsultan senior: Rp 500.000, dibayar lewat QRIS, GoPay, OVO, transfer bank atau kartu. Link pembayaran berlaku 24 jam.' },
-      { category_id: category('Biaya'), title: 'Beasiswa LPDP', content: 'LPDP membiayai kuliah S2/S3 penuh termasuk tunjangan hidup. Syarat umum: IPK minimal 3.0, IELTS 6.5, dan surat rekomendasi. Kami membantu menyiapkan esai.' },
-      { category_id: category('Visa'), title: 'Visa pelajar Inggris', content: 'Student visa UK membutuhkan CAS dari universitas, bukti dana, dan tes TB. Proses biasanya 3 minggu. Untuk detail hukum, konsultan kami akan membantu langsung.' },
       { category_id: category('Universitas'), title: 'Jam layanan', content: 'Kantor kami buka Senin-Jumat 09.00-17.00 WIB di Jakarta Selatan. Konsultasi online tersedia setiap hari kerja.' },
-      { category_id: category('Biaya'), title: 'Biaya hidup di Melbourne', content: 'Perkiraan biaya hidup pelajar di Melbourne sekitar AUD 2.000-2.500 per bulan termasuk sewa kamar.' },
     ].map((k) => ({ ...ws, id: newId(), ...k })))
     .execute();
 
