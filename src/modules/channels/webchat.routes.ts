@@ -139,7 +139,7 @@ function demoPage(slug: string): string {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Web chat demo: ${slug}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:.1rem .3rem}</style></head>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}code{background:#f3f3f3;padding:.1rem .3rem}pre{white-space:pre-wrap;word-break:break-all}</style></head>
 <body>
 <h1>Web chat demo</h1>
 <p>This page embeds the chat widget of the workspace <code>${slug}</code>, as any site on its allowlist can:</p>

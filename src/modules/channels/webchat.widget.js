@@ -30,7 +30,7 @@
     return e;
   }
   var font = 'font:14px/1.4 system-ui,sans-serif;';
-  var bubble = el('button', font + 'position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#2563eb;color:#fff;font-size:24px;cursor:pointer;box-shadow:0 4px 12px rgba(0,0,0,.25);z-index:2147483646', '\uD83D\uDCAC');
+  var bubble = el('button', font + 'position:fixed;right:20px;bottom:20px;width:56px;height:56px;border-radius:50%;border:0;background:#2563eb;color:#fff;font-weight:600;cursor:pointer;box-shadow:0 4px 12px rgba(0,0,0,.25);z-index:2147483646', 'Chat');
   bubble.setAttribute('aria-label', 'Chat with us');
   var panel = el('div', font + 'position:fixed;right:20px;bottom:88px;width:320px;max-width:calc(100vw - 40px);height:420px;max-height:calc(100vh - 120px);display:none;flex-direction:column;background:#fff;border-radius:12px;box-shadow:0 8px 24px rgba(0,0,0,.25);overflow:hidden;z-index:2147483647');
   var head = el('div', 'padding:10px 14px;background:#2563eb;color:#fff;font-weight:600', 'Chat with us');
