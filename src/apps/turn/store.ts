@@ -4,11 +4,13 @@ import { newId } from '../../platform/ids.ts';
 import type { Persona } from '../../modules/assistant/engine/index.ts';
 
 /**
- * What every assistant app's turn reads and writes, over the tables of contacts, the inbox
- * and the assistant's record (ari_conversations, ari_messages, ari_config).
- * TODO(lead): the contacts, inbox, assistant-config and destination queries stand in for
- * exports those modules do not have yet (see the report); swap each for its module's
- * function once it is exported.
+ * The store the apps give the assistant (DESIGN.md: the engine knows no tables): what every
+ * turn reads and writes, over contacts, the inbox (messages, or sms_messages for texts) and
+ * the assistant's record (ari_conversations, ari_messages, ari_config). It queries those
+ * tables itself rather than through the contacts and conversations modules, because a turn
+ * needs row locks and conflict-tolerant inserts those modules' services do not offer; the
+ * rules they keep (one open thread per channel, forward-only statuses, the outbox) are in the
+ * database, so they hold here too.
  */
 
 export type Channel = 'whatsapp' | 'sms' | 'webchat' | 'voice';

@@ -112,8 +112,9 @@ export async function recordWebhookEvent(tx: Tx, ws: string, provider: string, e
 }
 
 // What a payment is for ----------------------------------------------------------------------
-// TODO(lead): these read scheduling's and contacts' rows directly; swap for lookups exported
-// by those modules' index.ts once they have them.
+// Read-only lookups of the appointment or booking being paid and its payer, in the payment's
+// own transaction. They read scheduling's and contacts' rows directly: the effects of a
+// payment on them are written by the database (0012's ari_payments_effects), not from here.
 
 export interface Payer {
   name: string | null;
