@@ -96,6 +96,18 @@ describe('the receptionist dialogue', () => {
     expect(booked).toEqual([expect.objectContaining({ service_id: 'express', units: 2, total_minor: 4400, currency: 'CAD', address: '1 Front St W', name: 'Jordan', postal_code: 'M5J1E6', slot: SLOTS[2] })]);
   });
 
+  it('says it took a detail given out of turn instead of asking the same question as if unheard', async () => {
+    const { turns } = await converse(['Hi, pickup please, M5V 2T6', '120 King St W', '2 loads regular', 'Sam']);
+    expect(turns[0]!.reply).toMatch(/Which service\?/);
+    expect(turns[1]!.reply).toMatch(/^Got the address\. Which service\?/);
+    expect(turns[1]!.context.address).toBe('120 King St W');
+    // Answering what was asked needs no receipt: the next question is new.
+    expect(turns[2]!.reply).toBe('And your name for the booking?');
+    expect(turns[3]!.reply).toMatch(/^Pick a time:/);
+    const es = await converse(['Hola, recogida en M5V 2T6', 'Es en 120 King St W']);
+    expect(es.turns[1]!.reply).toMatch(/^Anotada la dirección\. ¿Qué servicio/);
+  });
+
   it('offers times again when the customer does not confirm, and books only on yes', async () => {
     const { turns, booked } = await converse(['M5V 2T6, 1 load regular, 5 King St W, I am Sam', 'Sam', 'the first', 'no, another time', '4', 'yes']);
     expect(turns.map((t) => t.state)).toEqual(['qualifying', 'scheduling', 'booking', 'scheduling', 'booking', 'completed']);

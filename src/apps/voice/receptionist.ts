@@ -255,6 +255,8 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   if (!ctx.name && input.knownName) ctx.name = input.knownName;
   const say = (...phrases: Phrase[]) => replyText(phrases, language, max);
   let unanswered = false;
+  /** What this message gave us, in order. */
+  const took: ('postal_code' | 'service' | 'units' | 'address' | 'name')[] = [];
   const done = (reply: string | null, state: ReceptionistState, handoff: ReceptionistResult['handoff'] = null): ReceptionistResult => ({
     reply,
     state,
@@ -307,6 +309,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
       return done(say(...intro, { key: 'out_of_area', postal: area.postal_code }), 'qualifying');
     }
     path.push('postal_code');
+    took.push('postal_code');
     if (ctx.outcome === 'out_of_area') delete ctx.outcome;
   }
   if (step === 'out_of_area' && !postal) {
@@ -320,6 +323,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     ctx = { ...ctx, service_id: service.id, service: service.name, currency: service.currency };
     understood = true;
     path.push('service');
+    took.push('service');
   } else if (service) {
     understood = true;
   }
@@ -330,18 +334,21 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     ctx.units = units;
     understood = true;
     path.push('units');
+    took.push('units');
   }
   const address = extractAddress(message, step === 'address');
   if (address) {
     ctx.address = address;
     understood = true;
     path.push('address');
+    took.push('address');
   }
   const name = extractName(message, step === 'name');
   if (name && (step === 'name' || !ctx.name)) {
     ctx.name = name;
     understood = true;
     path.push('name');
+    took.push('name');
   }
 
   // A time from the offered list, or the answer to "shall I book it?".
@@ -448,8 +455,11 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   }
 
   function askFor(next: Step, lead: Phrase[], question: Phrase): ReceptionistResult {
+    // The customer told us something other than what we asked: say we have it, or asking
+    // the same question again reads as if they had not been heard.
+    const noted = next === step && !fresh && took.length > 0 && !lead.some((p) => p.key === 'answer' || p.key === 'not_understood') ? [{ key: 'noted' as const, what: took.at(-1)! }] : [];
     ctx.step = next;
-    return done(say(...lead, question), STATE_OF_STEP[next]);
+    return done(say(...lead, ...noted, question), STATE_OF_STEP[next]);
   }
 
   async function offerSlots(lead: Phrase[]): Promise<ReceptionistResult> {
