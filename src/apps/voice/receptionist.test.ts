@@ -79,6 +79,17 @@ describe('what the receptionist reads from a message', () => {
     expect(extractAddress('sometime tomorrow', true)).toBeUndefined();
   });
 
+  it('takes addresses written street first, as in Bogotá and Jakarta, even when not asked', () => {
+    expect(extractAddress('Recogida en la Calle 72 # 10-34, apto 501', false)).toBe('Calle 72 # 10-34');
+    expect(extractAddress('es en la Cra 15 #93-60', false)).toBe('Cra 15 #93-60');
+    expect(extractAddress('Av. Caracas 45-20 por favor', false)).toBe('Av. Caracas 45-20');
+    expect(extractAddress('Jl. Sudirman No. 12, Jakarta', false)).toBe('Jl. Sudirman No. 12');
+    expect(extractAddress('alamatnya Jalan Kemang Raya No. 8', false)).toBe('Jalan Kemang Raya No. 8');
+    expect(extractAddress('No, el jueves mejor', false)).toBeUndefined();
+    expect(extractAddress('2 cargas, calle', false)).toBeUndefined();
+    expect(extractAddress('Calle King 120', false)).toBeUndefined();
+  });
+
   it('names a service by keyword, or by its number when the list was shown', () => {
     expect(extractService('express please', SERVICES, false)?.id).toBe('express');
     expect(extractService('same day if possible', SERVICES, false)?.id).toBe('premium');
@@ -104,7 +115,7 @@ describe('the receptionist dialogue', () => {
     // Answering what was asked needs no receipt: the next question is new.
     expect(turns[2]!.reply).toBe('And your name for the booking?');
     expect(turns[3]!.reply).toMatch(/^Pick a time:/);
-    const es = await converse(['Hola, recogida en M5V 2T6', 'Es en 120 King St W']);
+    const es = await converse(['Hola, recogida en M5V 2T6', 'Es en la Calle 72 # 10-34']);
     expect(es.turns[1]!.reply).toMatch(/^Anotada la dirección\. ¿Qué servicio/);
   });
 

@@ -179,9 +179,21 @@ const STREET_WORDS =
 // A number, up to five words that are not bare numbers ("3 loads at 120 Queen St" starts at 120), a street word.
 const ADDRESS = new RegExp(`\\b\\d{1,6}[a-z]?\\s+(?:\\p{N}*\\p{L}[\\p{L}\\p{N}.'-]*\\s+){0,5}(?:${STREET_WORDS})\\b\\.?(?:[^\\n?.,;]{0,40})?`, 'iu');
 
-/** A street address: a number and a street word anywhere; when it was asked, any answer with a number and a word. */
+// Where the street comes first and the number after it, as in Bogotá ("Calle 72 # 10-34",
+// "Cra 15 #93-60", "Av. Caracas 45-20") and Jakarta ("Jl. Sudirman No. 12"): a street word, a
+// few words or numbers, then a house number after #, No. or N°, or a "45-20" pair.
+const STREET_FIRST = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:calle|cl|carrera|cra|kr|avenida|av|diagonal|dg|transversal|tv|jalan|jl)\\.?\\s+[\\p{L}\\p{N}'-]+(?:\\s+[\\p{L}\\p{N}'-]+){0,4}?\\s*(?:(?:#|no\\.?|n[°º]\\.?)\\s*\\d+[a-z]?(?:\\s*-\\s*\\d+)?|\\d+[a-z]?\\s*-\\s*\\d+)`,
+  'iu',
+);
+
+/**
+ * A street address: a number and a street word anywhere (North American), or a street word
+ * and a house number after it (Latin American, Indonesian); when it was asked, any answer with
+ * a number and a word.
+ */
 export function extractAddress(message: string, asked: boolean): string | undefined {
-  const m = ADDRESS.exec(message);
+  const m = ADDRESS.exec(message) ?? STREET_FIRST.exec(message);
   const text = m ? m[0] : asked && /\d/.test(message) && /\p{L}{2,}/u.test(message) ? message : undefined;
   const clean = text?.replace(/\s+/g, ' ').replace(/[\s,.;]+$/, '').trim();
   return clean && clean.length >= 5 ? clean.slice(0, 200) : undefined;
