@@ -10,10 +10,11 @@ import {
   type Tools,
   type TurnResult,
 } from '../../modules/assistant/engine/index.ts';
-import { completeWithTools, modelClient, ModelError, RULE_ENGINE_ARM, type ModelTool, type ModelToolCall } from '../../modules/assistant/index.ts';
+import type { ModelTool } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
 import type { Channel, ModelArm, SpokenReply } from '../turn/run.ts';
+import { wordDraft } from '../turn/speak.ts';
 
 /**
  * Model mode for one turn. The built-in engine has already decided everything that changes
@@ -22,9 +23,6 @@ import type { Channel, ModelArm, SpokenReply } from '../turn/run.ts';
  * draft, with read-only lookups as tools. Anything that goes wrong leaves the engine's own
  * reply in place, and says why.
  */
-
-/** Why the engine's reply was sent instead of the model's (ari_messages.metadata.fallback.reason). */
-export type FallbackReason = ModelError['reason'] | 'dropped_content' | 'reply_too_long' | 'key_unavailable';
 
 export interface ModelTurnInput {
   arm: ModelArm;
@@ -136,52 +134,18 @@ export function modelTools(ctx: Ctx, tools: ModelTurnInput['tools'], lead: Conte
   ];
 }
 
-/**
- * The reply of a model arm: the model's words when it answers in time with everything the
- * draft must carry; otherwise the engine's draft, with the reason logged and recorded.
- */
-export async function speakWithModel(ctx: Ctx, input: ModelTurnInput): Promise<SpokenReply> {
-  const { decision, arm } = input;
-  const base = { arm: arm.name };
-  const fallBack = (reason: FallbackReason, detail: string, tokens: number | null, toolCalls: ModelToolCall[] = []): SpokenReply => {
-    ctx.log.warn({ arm: arm.name, model: arm.model, reason, detail }, 'the model did not answer this turn; the built-in engine did');
-    return {
-      reply: decision.reply,
-      model: RULE_ENGINE_ARM,
-      tokens,
-      metadata: { ...base, fallback: { reason, detail }, ...(toolCalls.length ? { model_tool_calls: toolCalls } : {}) },
-    };
-  };
-
-  if (arm.keyUnavailable) return fallBack('key_unavailable', "the arm's API key cannot be opened with this server's secret key", null);
-  try {
-    const completion = await completeWithTools({
-      client: modelClient({ baseUrl: arm.baseUrl, apiKey: arm.apiKey }, input.timeoutMs),
-      model: arm.model,
-      system: buildSystemPrompt(input),
-      messages: input.history,
-      tools: modelTools(ctx, input.tools, decision.context, input.currency, decision.language),
-      timeoutMs: input.timeoutMs,
-    });
-    const missing = bindingContent(decision.reply, decision.context).filter((k) => !completion.text.includes(k));
-    if (missing.length) return fallBack('dropped_content', `the reply left out ${missing.map((m) => JSON.stringify(m)).join(', ')}`, completion.tokens, completion.toolCalls);
-    if (completion.text.length > input.maxReplyChars) return fallBack('reply_too_long', `${completion.text.length} characters`, completion.tokens, completion.toolCalls);
-    return {
-      reply: completion.text,
-      model: arm.name,
-      tokens: completion.tokens,
-      metadata: {
-        ...base,
-        provider_model: completion.model,
-        rounds: completion.rounds,
-        engine_reply: decision.reply,
-        ...(input.systemPrompt ? { system_prompt_version: input.systemPrompt.version } : {}),
-        ...(completion.toolCalls.length ? { model_tool_calls: completion.toolCalls } : {}),
-      },
-    };
-  } catch (e) {
-    if (e instanceof ModelError) return fallBack(e.reason, e.message, e.tokens);
-    // Whatever else broke (a base URL the SDK refuses, ...) is the provider side too: the customer still gets an answer.
-    return fallBack('provider_error', (e as Error)?.message ?? String(e), null);
-  }
+/** The reply of a model arm for ARI's decided turn (see wordDraft). */
+export function speakWithModel(ctx: Ctx, input: ModelTurnInput): Promise<SpokenReply> {
+  const { decision } = input;
+  return wordDraft(ctx, {
+    arm: input.arm,
+    timeoutMs: input.timeoutMs,
+    draft: decision.reply,
+    system: buildSystemPrompt(input),
+    history: input.history,
+    tools: modelTools(ctx, input.tools, decision.context, input.currency, decision.language),
+    mustKeep: bindingContent(decision.reply, decision.context),
+    maxReplyChars: input.maxReplyChars,
+    systemPromptVersion: input.systemPrompt?.version,
+  });
 }

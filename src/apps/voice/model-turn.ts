@@ -1,8 +1,8 @@
-import { completeWithTools, modelClient, ModelError, RULE_ENGINE_ARM, type ModelTool, type ModelToolCall } from '../../modules/assistant/index.ts';
 import type { Language } from '../../modules/assistant/engine/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
 import type { Channel, ModelArm, SpokenReply } from '../turn/run.ts';
+import { wordDraft } from '../turn/speak.ts';
 import type { ReceptionistResult } from './receptionist.ts';
 import type { ReceptionistTool } from './tools.ts';
 
@@ -71,42 +71,17 @@ export function buildSystemPrompt(input: Omit<ReceptionModelInput, 'arm' | 'time
     .join('\n\n');
 }
 
-/** The reply of a model arm, or the engine's draft with the reason it was kept. */
-export async function speakReception(ctx: Ctx, input: ReceptionModelInput): Promise<SpokenReply> {
-  const { decision, arm } = input;
-  const fallBack = (reason: string, detail: string, tokens: number | null, toolCalls: ModelToolCall[] = []): SpokenReply => {
-    ctx.log.warn({ arm: arm.name, model: arm.model, reason, detail }, 'the model did not answer this turn; the built-in receptionist did');
-    return { reply: decision.reply, model: RULE_ENGINE_ARM, tokens, metadata: { arm: arm.name, fallback: { reason, detail }, ...(toolCalls.length ? { model_tool_calls: toolCalls } : {}) } };
-  };
-  if (arm.keyUnavailable) return fallBack('key_unavailable', "the arm's API key cannot be opened with this server's secret key", null);
-  const tools: ModelTool[] = input.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.schema, run: (args: unknown) => inSavepoint(ctx, 'reception_model_tool', () => t.run(args)) }));
-  try {
-    const completion = await completeWithTools({
-      client: modelClient({ baseUrl: arm.baseUrl, apiKey: arm.apiKey }, input.timeoutMs),
-      model: arm.model,
-      system: buildSystemPrompt(input),
-      messages: input.history,
-      tools,
-      timeoutMs: input.timeoutMs,
-    });
-    const missing = bindingContent(decision).filter((k) => !completion.text.includes(k));
-    if (missing.length) return fallBack('dropped_content', `the reply left out ${missing.map((m) => JSON.stringify(m)).join(', ')}`, completion.tokens, completion.toolCalls);
-    if (completion.text.length > input.maxReplyChars) return fallBack('reply_too_long', `${completion.text.length} characters`, completion.tokens, completion.toolCalls);
-    return {
-      reply: completion.text,
-      model: arm.name,
-      tokens: completion.tokens,
-      metadata: {
-        arm: arm.name,
-        provider_model: completion.model,
-        rounds: completion.rounds,
-        engine_reply: decision.reply,
-        ...(input.systemPrompt ? { system_prompt_version: input.systemPrompt.version } : {}),
-        ...(completion.toolCalls.length ? { model_tool_calls: completion.toolCalls } : {}),
-      },
-    };
-  } catch (e) {
-    if (e instanceof ModelError) return fallBack(e.reason, e.message, e.tokens);
-    return fallBack('provider_error', (e as Error)?.message ?? String(e), null);
-  }
+/** The reply of a model arm for the receptionist's decided turn (see wordDraft). */
+export function speakReception(ctx: Ctx, input: ReceptionModelInput): Promise<SpokenReply> {
+  return wordDraft(ctx, {
+    arm: input.arm,
+    timeoutMs: input.timeoutMs,
+    draft: input.decision.reply,
+    system: buildSystemPrompt(input),
+    history: input.history,
+    tools: input.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.schema, run: (args: unknown) => inSavepoint(ctx, 'reception_model_tool', () => t.run(args)) })),
+    mustKeep: bindingContent(input.decision),
+    maxReplyChars: input.maxReplyChars,
+    systemPromptVersion: input.systemPrompt?.version,
+  });
 }
