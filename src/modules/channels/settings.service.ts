@@ -4,6 +4,7 @@ import type { Database, Tx } from '../../platform/db/database.ts';
 import { withServiceRole } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
+import { findIntegration, listIntegrations, saveIntegration, type IntegrationRow } from '../../platform/db/integrations.ts';
 import * as repo from './settings.repo.ts';
 import {
   CHANNEL_PROVIDERS,
@@ -82,7 +83,7 @@ function openSecrets<P extends ChannelProvider>(box: SecretBox, sealed: string |
   return (sealed ? JSON.parse(box.open(sealed)) : {}) as ChannelSecrets[P];
 }
 
-function toOutput(row: repo.IntegrationRow, publicUrl: string | undefined): ChannelSettings {
+function toOutput(row: IntegrationRow, publicUrl: string | undefined): ChannelSettings {
   const provider = row.provider as ChannelProvider;
   // Which secrets are stored is recorded beside the settings, so reading needs no key.
   const stored = (row.settings.secrets_set ?? []) as string[];
@@ -133,7 +134,7 @@ export async function saveChannelSettings<P extends ChannelProvider>(
       if (typeof v === 'string') given[k] = v;
     } else if (v !== undefined) plain[k] = v;
   }
-  const existing = await repo.findIntegration(ctx.tx, ws, provider);
+  const existing = await findIntegration(ctx.tx, ws, provider);
   const storedNames = (existing?.secrets ? (existing.settings.secrets_set ?? []) : []) as string[];
   const missing = fields.filter((f) => given[f] === undefined && !storedNames.includes(f));
   if (missing.length) {
@@ -151,10 +152,10 @@ export async function saveChannelSettings<P extends ChannelProvider>(
   if (taken.length) {
     throw new AppError('channel.account_taken', 'conflict', `another workspace has connected ${taken.join(', ')}`, { account_ids: taken });
   }
-  const row = await repo.saveIntegration(ctx.tx, ws, provider, {
+  const row = await saveIntegration(ctx.tx, ws, provider, {
     settings: { ...settings, secrets_set: fields },
     secrets: fields.length ? box.seal(JSON.stringify(secrets)) : null,
-    accountId: ids[0] ?? null,
+    provider_account_id: ids[0] ?? null,
   });
   await repo.replaceAccounts(ctx.tx, ws, provider, ids);
   ctx.log.info({ provider, account_ids: ids }, 'channel settings saved');
@@ -162,19 +163,19 @@ export async function saveChannelSettings<P extends ChannelProvider>(
 }
 
 export async function getChannelSettings(ctx: Ctx, provider: ChannelProvider, publicUrl?: string | undefined): Promise<ChannelSettings> {
-  const row = await repo.findIntegration(ctx.tx, workspaceIdOf(ctx), provider);
+  const row = await findIntegration(ctx.tx, workspaceIdOf(ctx), provider);
   if (!row) throw notConnected(provider);
   return toOutput(row, publicUrl);
 }
 
 export async function listChannelSettings(ctx: Ctx, publicUrl?: string | undefined): Promise<{ data: ChannelSettings[] }> {
-  const rows = await repo.listIntegrations(ctx.tx, workspaceIdOf(ctx), CHANNEL_PROVIDERS);
+  const rows = await listIntegrations(ctx.tx, workspaceIdOf(ctx), CHANNEL_PROVIDERS);
   return { data: rows.map((r) => toOutput(r, publicUrl)) };
 }
 
 /** The workspace's account on a channel, secrets opened, inside a transaction that can see it. */
 export async function findChannelOfWorkspace<P extends ChannelProvider>(tx: Tx, box: SecretBox, ws: string, provider: P): Promise<ChannelAccount<P> | undefined> {
-  const row = await repo.findIntegration(tx, ws, provider);
+  const row = await findIntegration(tx, ws, provider);
   if (!row) return undefined;
   return { workspaceId: ws, provider, settings: STORED[provider].parse(row.settings) as StoredChannelSettings[P], secrets: openSecrets<P>(box, row.secrets) };
 }

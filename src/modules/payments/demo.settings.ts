@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { Tx } from '../../platform/db/database.ts';
-import { findIntegration } from './integrations.repo.ts';
+import { findIntegration } from '../../platform/db/integrations.ts';
 
 /**
  * The demo gateway: payments that settle when someone presses Pay on our own page, and no

@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { findDemoGateway } from './demo.settings.ts';
-import { findIntegration, saveIntegration, type IntegrationRow } from './integrations.repo.ts';
+import { findIntegration, saveIntegration, type IntegrationRow } from '../../platform/db/integrations.ts';
 import { coreBaseUrl, snapBaseUrl, type MidtransEndpoint } from './midtrans.client.ts';
 import { StoredMidtransSettings, type MidtransSettings, type MidtransSettingsInput } from './payments.schema.ts';
 

@@ -1,12 +1,14 @@
-import type { Tx } from '../../platform/db/database.ts';
-import { newId } from '../../platform/ids.ts';
+import type { Tx } from './database.ts';
+import { newId } from '../ids.ts';
 
 /**
- * The integrations table (0012): one row per workspace and provider. Generic so that the
- * channels (WhatsApp, Twilio, voice) keep their settings the same way as Midtrans.
+ * The integrations table (0012): one row per workspace and provider, with the provider's
+ * settings and its secrets sealed by the SecretBox. Payments keep Midtrans here and channels
+ * keep WhatsApp, Twilio, Vapi and web chat, the same way.
  */
 export interface IntegrationRow {
   id: string;
+  workspace_id: string;
   provider: string;
   provider_account_id: string | null;
   settings: Record<string, unknown>;
@@ -16,11 +18,22 @@ export interface IntegrationRow {
   updated_at: Date;
 }
 
-const COLUMNS = ['id', 'provider', 'provider_account_id', 'settings', 'secrets', 'created_at', 'updated_at'] as const;
+const COLUMNS = ['id', 'workspace_id', 'provider', 'provider_account_id', 'settings', 'secrets', 'created_at', 'updated_at'] as const;
 
 export async function findIntegration(tx: Tx, ws: string, provider: string): Promise<IntegrationRow | undefined> {
   const row = await tx.db.selectFrom('integrations').select(COLUMNS).where('workspace_id', '=', ws).where('provider', '=', provider).executeTakeFirst();
   return row as IntegrationRow | undefined;
+}
+
+export async function listIntegrations(tx: Tx, ws: string, providers: readonly string[]): Promise<IntegrationRow[]> {
+  const rows = await tx.db
+    .selectFrom('integrations')
+    .select(COLUMNS)
+    .where('workspace_id', '=', ws)
+    .where('provider', 'in', [...providers])
+    .orderBy('provider')
+    .execute();
+  return rows as IntegrationRow[];
 }
 
 export async function saveIntegration(
