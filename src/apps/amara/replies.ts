@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Locale } from './language.ts';
+import { dayName, monthName } from '../../modules/scheduling/index.ts';
 
 /** What Amara says, in the conversation's language: two or three sentences, prices in the workspace's currency. */
 
@@ -21,22 +22,11 @@ export function formatMoney(minor: number, currency: string, locale: Locale, cou
   return text.includes(currency) ? text.replace(/\u00a0/g, ' ') : `${text.replace(/\u00a0/g, ' ')} ${currency}`;
 }
 
-const DAYS: Record<Locale, string[]> = {
-  es: ['lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado', 'domingo'],
-  en: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
-  id: ['Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu', 'Minggu'],
-};
-const MONTHS: Record<Locale, string[]> = {
-  es: ['enero', 'febrero', 'marzo', 'abril', 'mayo', 'junio', 'julio', 'agosto', 'septiembre', 'octubre', 'noviembre', 'diciembre'],
-  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
-  id: ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'],
-};
-
 /** 'sábado 28 de noviembre', 'Saturday 28 November', 'Sabtu, 28 November'. */
 export function spokenDate(date: string, locale: Locale): string {
   const d = Temporal.PlainDate.from(date);
-  const day = DAYS[locale][d.dayOfWeek - 1]!;
-  const month = MONTHS[locale][d.month - 1]!;
+  const day = dayName(d.dayOfWeek, locale);
+  const month = monthName(d.month, locale);
   if (locale === 'es') return `${day} ${d.day} de ${month}`;
   if (locale === 'id') return `${day}, ${d.day} ${month}`;
   return `${day} ${d.day} ${month}`;

@@ -5,3 +5,4 @@ export { computeAvailability, type AvailabilityRequest, type ClosedDate, type He
 export { getAvailability, loadProfile, slotsBetween } from './scheduling.service.ts';
 export { changeAppointmentStatus, createAppointment, getAppointment } from './appointments.service.ts';
 export { changeBookingStatus, createBooking, getBooking } from './bookings.service.ts';
+export { dayName, monthName } from './local-time.ts';

@@ -47,6 +47,11 @@ const MONTHS: Record<Language, string[]> = {
   en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
 };
 
+/** The weekday's name, from its ISO number (1 Monday ... 7 Sunday). */
+export const dayName = (isoDayOfWeek: number, language: Language): string => DAYS[language][isoDayOfWeek % 7]!;
+/** The month's name, from its number (1 January ... 12 December). */
+export const monthName = (month: number, language: Language): string => MONTHS[language][month - 1]!;
+
 /** The zone's short name at that instant as the workspace's country writes it (WIB, EDT, COT), else its offset. */
 function zoneName(at: Date, timeZone: string, language: Language, country: string): string {
   try {
