@@ -1,6 +1,7 @@
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
 import { DEMO_PAYMENTS } from '../../modules/payments/index.ts';
+import { addKnowledgeEntries } from './template.ts';
 
 const DAY = 86_400_000;
 
@@ -17,15 +18,10 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
     .where('workspace_id', '=', workspaceId)
     .execute();
 
-  const categories = await db.selectFrom('ari_knowledge_categories').select(['id', 'name']).where('workspace_id', '=', workspaceId).execute();
-  const category = (prefix: string) => categories.find((c) => c.name.startsWith(prefix))?.id ?? null;
-  await db
-    .insertInto('ari_knowledge_entries')
-    .values([
-      { category_id: category('Layanan'), title: 'Biaya konsultasi 1-on-1', content: 'Konsultasi 1-on-1 selama 60 menit dengan konsultan senior: Rp 500.000, dibayar lewat QRIS, GoPay, OVO, transfer bank atau kartu. Link pembayaran berlaku 24 jam.' },
-      { category_id: category('Universitas'), title: 'Jam layanan', content: 'Kantor kami buka Senin-Jumat 09.00-17.00 WIB di Jakarta Selatan. Konsultasi online tersedia setiap hari kerja.' },
-    ].map((k) => ({ ...ws, id: newId(), ...k })))
-    .execute();
+  await addKnowledgeEntries(ctx, workspaceId, [
+    { category: 'Layanan', title: 'Biaya konsultasi 1-on-1', content: 'Konsultasi 1-on-1 selama 60 menit dengan konsultan senior: Rp 500.000, dibayar lewat QRIS, GoPay, OVO, transfer bank atau kartu. Link pembayaran berlaku 24 jam.' },
+    { category: 'Universitas', title: 'Jam layanan', content: 'Kantor kami buka Senin-Jumat 09.00-17.00 WIB di Jakarta Selatan. Konsultasi online tersedia setiap hari kerja.' },
+  ]);
 
   const leads = [
     { name: 'Budi Santoso', phone: '+6281234567001', email: 'budi.santoso@example.id', state: 'booking', score: 82, temp: 'hot', status: 'hot_lead', ctx: { name: 'Budi Santoso', destination: 'United Kingdom', english_level: 'IELTS 7.0', budget: 'Rp 600 juta', timeline: '2027', program: 'Computer Science', documents: { passport: true, cv: true, english_test: true, transcript: true } } },

@@ -75,16 +75,11 @@ export async function applyAriTemplate(ctx: Ctx, workspaceId: string): Promise<v
     ].map((d) => ({ workspace_id: workspaceId, id: newId(), ...d, requirements: JSON.stringify(d.requirements) })))
     .execute();
 
-  const categories = await db.selectFrom('ari_knowledge_categories').select(['id', 'name']).where('workspace_id', '=', workspaceId).execute();
-  const category = (prefix: string) => categories.find((c) => c.name.startsWith(prefix))?.id ?? null;
-  await db
-    .insertInto('ari_knowledge_entries')
-    .values([
-      { category_id: category('Biaya'), title: 'Beasiswa LPDP', content: 'LPDP membiayai kuliah S2/S3 penuh termasuk tunjangan hidup. Syarat umum: IPK minimal 3.0, IELTS 6.5, dan surat rekomendasi. Kami membantu menyiapkan esai.' },
-      { category_id: category('Visa'), title: 'Visa pelajar Inggris', content: 'Student visa UK membutuhkan CAS dari universitas, bukti dana, dan tes TB. Proses biasanya 3 minggu. Untuk detail hukum, konsultan kami akan membantu langsung.' },
-      { category_id: category('Biaya'), title: 'Biaya hidup di Melbourne', content: 'Perkiraan biaya hidup pelajar di Melbourne sekitar AUD 2.000-2.500 per bulan termasuk sewa kamar.' },
-    ].map((k) => ({ workspace_id: workspaceId, id: newId(), ...k })))
-    .execute();
+  await addKnowledgeEntries(ctx, workspaceId, [
+    { category: 'Biaya', title: 'Beasiswa LPDP', content: 'LPDP membiayai kuliah S2/S3 penuh termasuk tunjangan hidup. Syarat umum: IPK minimal 3.0, IELTS 6.5, dan surat rekomendasi. Kami membantu menyiapkan esai.' },
+    { category: 'Visa', title: 'Visa pelajar Inggris', content: 'Student visa UK membutuhkan CAS dari universitas, bukti dana, dan tes TB. Proses biasanya 3 minggu. Untuk detail hukum, konsultan kami akan membantu langsung.' },
+    { category: 'Biaya', title: 'Biaya hidup di Melbourne', content: 'Perkiraan biaya hidup pelajar di Melbourne sekitar AUD 2.000-2.500 per bulan termasuk sewa kamar.' },
+  ]);
   // Workspace-wide consultations on weekdays at 10:00 and 14:00.
   await db
     .insertInto('consultant_slots')
@@ -110,5 +105,21 @@ export async function applyAriTemplate(ctx: Ctx, workspaceId: string): Promise<v
         'Kamu adalah ARI, asisten konsultan studi luar negeri. Jawab singkat (1-2 kalimat), ramah, tanpa emoji. ' +
         'Tanyakan satu hal per pesan. Jangan mengarang informasi: jika tidak tahu, tawarkan bicara dengan konsultan.',
     })
+    .execute();
+}
+
+/** Knowledge entries, each filed under the template's category whose name starts with `category`. */
+export async function addKnowledgeEntries(ctx: Ctx, workspaceId: string, entries: { category: string; title: string; content: string }[]): Promise<void> {
+  const categories = await ctx.tx.db.selectFrom('ari_knowledge_categories').select(['id', 'name']).where('workspace_id', '=', workspaceId).execute();
+  await ctx.tx.db
+    .insertInto('ari_knowledge_entries')
+    .values(
+      entries.map(({ category, ...entry }) => ({
+        id: newId(),
+        workspace_id: workspaceId,
+        category_id: categories.find((c) => c.name.startsWith(category))?.id ?? null,
+        ...entry,
+      })),
+    )
     .execute();
 }
