@@ -7,10 +7,9 @@ import {
   type State,
   type TurnResult,
 } from '../../modules/assistant/engine/index.ts';
-import { findActiveSystemPrompt } from '../../modules/assistant/index.ts';
 import { consultationCharge } from '../../modules/payments/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { runAssistantTurn, MAX_MESSAGE_CHARS, type Channel, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome } from '../turn/run.ts';
+import { activePrompt, runAssistantTurn, MAX_MESSAGE_CHARS, type Channel, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome } from '../turn/run.ts';
 import * as shared from '../turn/store.ts';
 import { speakWithModel } from './model-turn.ts';
 import { loadScoring, loadStages } from './store.ts';
@@ -89,7 +88,6 @@ export const ariApp: TurnApp<AriDecision> = {
   },
 
   async speak(turn, decision, arm, timeoutMs) {
-    const prompt = await findActiveSystemPrompt(turn.ctx, turn.input.channel);
     return speakWithModel(turn.ctx, {
       arm,
       timeoutMs,
@@ -98,7 +96,7 @@ export const ariApp: TurnApp<AriDecision> = {
       persona: turn.settings.persona,
       businessName: turn.workspace.name,
       currency: turn.workspace.currency,
-      systemPrompt: prompt ? { text: prompt.system_prompt, version: prompt.prompt_version } : undefined,
+      systemPrompt: await activePrompt(turn),
       history: turn.history,
       tools: toolsOf(turn),
       maxReplyChars: MAX_MESSAGE_CHARS,

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { technicalErrorMessage, type Language, type State, type Temperature } from '../../modules/assistant/engine/index.ts';
-import { loadModelSetup, RULE_ENGINE_ARM, stickyArm, type Arm, type EnvironmentModel } from '../../modules/assistant/index.ts';
+import { findActiveSystemPrompt, loadModelSetup, RULE_ENGINE_ARM, stickyArm, type Arm, type EnvironmentModel } from '../../modules/assistant/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
@@ -111,6 +111,12 @@ export interface TurnApp<D extends Decision> {
   keep(turn: Turn, decision: D, now: Date): Promise<void>;
   /** After the reply is queued, with its ari_messages id. */
   afterReply?(turn: Turn, decision: D, ariMessageId: string): Promise<void>;
+}
+
+/** The workspace's active system prompt for the turn's channel, which a model arm is given. */
+export async function activePrompt(turn: Turn): Promise<{ text: string; version: string } | undefined> {
+  const prompt = await findActiveSystemPrompt(turn.ctx, turn.input.channel);
+  return prompt ? { text: prompt.system_prompt, version: prompt.prompt_version } : undefined;
 }
 
 async function resolveContact(ctx: Ctx, ws: string, input: TurnInput, country: string, phoneExample: string): Promise<{ contactId: string; phone?: string }> {

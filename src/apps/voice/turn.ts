@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { personaLanguage, type State } from '../../modules/assistant/engine/index.ts';
-import { findActiveSystemPrompt } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { runAssistantTurn, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome } from '../turn/run.ts';
+import { activePrompt, runAssistantTurn, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome } from '../turn/run.ts';
 import { decideReception, type ReceptionistContext, type ReceptionistResult, type ReceptionistState } from './receptionist.ts';
 import { speakReception } from './model-turn.ts';
 import { offeredServices, receptionistTools, receptionTools } from './tools.ts';
@@ -80,14 +79,13 @@ export const receptionistApp: TurnApp<ReceptionDecision> = {
 
   async speak(turn, decision, arm, timeoutMs) {
     const { scope } = await scopeOf(turn);
-    const prompt = await findActiveSystemPrompt(turn.ctx, turn.input.channel);
     return speakReception(turn.ctx, {
       arm,
       timeoutMs,
       channel: turn.input.channel,
       decision: { ...decision.result, reply: decision.reply },
       businessName: turn.workspace.name,
-      systemPrompt: prompt ? { text: prompt.system_prompt, version: prompt.prompt_version } : undefined,
+      systemPrompt: await activePrompt(turn),
       history: turn.history,
       tools: receptionistTools(turn.ctx, scope).filter((t) => t.name === 'check_services' || t.name === 'answer_question'),
       maxReplyChars: REPLY_CHARS[turn.input.channel],
