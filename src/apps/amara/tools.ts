@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import { getService, quote, searchServices } from '../../modules/catalog/index.ts';
+import { getService, quote, searchServices, type PricedService } from '../../modules/catalog/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { searchKnowledge } from '../../modules/knowledge/index.ts';
 import { createBooking, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
@@ -17,14 +17,7 @@ import { formatMoney, minorDigits } from './replies.ts';
  * ({ ok: false, error }), which the engine or the model reads and answers from.
  */
 
-export interface ServiceChoice {
-  id: string;
-  name: string;
-  unit_name: string;
-  base_price_minor: number;
-  unit_price_minor: number;
-  currency: string;
-}
+export type ServiceChoice = PricedService;
 
 export interface OfferedSlot {
   /** The instant, ISO 8601 UTC. */

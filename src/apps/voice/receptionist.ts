@@ -9,6 +9,7 @@ import {
   type Language,
   type Slot,
 } from '../../modules/assistant/engine/index.ts';
+import type { PricedService, Service } from '../../modules/catalog/index.ts';
 import { formatPrice, replyText, type Phrase } from './receptionist.messages.ts';
 
 /**
@@ -29,16 +30,7 @@ export type ReceptionistState = 'greeting' | 'qualifying' | 'scheduling' | 'book
 export type Step = 'postal_code' | 'service' | 'units' | 'address' | 'name' | 'time' | 'confirm' | 'out_of_area' | 'done';
 
 /** A service as the receptionist offers it: the catalogue's row, priced in minor units. */
-export interface OfferedService {
-  id: string;
-  name: string;
-  unit_name: string;
-  base_price_minor: number;
-  unit_price_minor: number;
-  currency: string;
-  turnaround: string | null;
-  keywords: string[];
-}
+export type OfferedService = PricedService & Pick<Service, 'turnaround' | 'keywords'>;
 
 export interface OfferedSlot {
   start: string;

@@ -21,6 +21,8 @@ export const Service = z
   })
   .openapi('Service');
 export type ServiceRow = z.infer<typeof Service>;
+/** What quoting a service takes: its name, unit and prices (base plus per unit). */
+export type PricedService = Pick<ServiceRow, 'id' | 'name' | 'unit_name' | 'base_price_minor' | 'unit_price_minor' | 'currency'>;
 
 const ServiceFields = {
   name: z.string().trim().min(1).max(120),
