@@ -22,6 +22,7 @@ export type Phrase =
   | { key: 'pick_again' }
   | { key: 'answer'; text: string }
   | { key: 'not_understood' }
+  | { key: 'no_answer' }
   | { key: 'noted'; what: 'address' | 'name' | 'units' | 'postal_code' | 'service' }
   | { key: 'offer_callback' }
   | { key: 'offer_callback_questions' }
@@ -63,6 +64,7 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     pick_again: () => 'No problem.',
     answer: (p) => p.text,
     not_understood: () => "Sorry, I didn't get that.",
+    no_answer: () => 'Not sure about that one.',
     noted: (p) => `Got the ${{ address: 'address', name: 'name', units: 'loads', postal_code: 'postal code', service: 'service' }[p.what]}.`,
     offer_callback: () => "Sorry, I'm not getting it. Want a person from our team to call you? Reply YES.",
     offer_callback_questions: () => 'Happy to help more by phone: want a person to call you? Reply YES.',
@@ -88,6 +90,7 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     pick_again: () => 'Sin problema.',
     answer: (p) => p.text,
     not_understood: () => 'Perdona, no te entendí.',
+    no_answer: () => 'Eso no lo sé.',
     noted: (p) => `${{ address: 'Anotada la dirección', name: 'Anotado el nombre', units: 'Anotadas las cargas', postal_code: 'Anotado el código postal', service: 'Anotado el servicio' }[p.what]}.`,
     offer_callback: () => 'Perdona, no logro entenderte. ¿Quieres que te llame una persona del equipo? Responde SÍ.',
     offer_callback_questions: () => '¿Prefieres que te llame una persona? Responde SÍ.',

@@ -119,6 +119,19 @@ describe('the receptionist dialogue', () => {
     expect(es.turns[1]!.reply).toMatch(/^Anotada la dirección\. ¿Qué servicio/);
   });
 
+  it('says so when the FAQs do not answer a question, then asks what it needs', async () => {
+    const { turns } = await converse(['Do you wash dog beds?', 'M5V 2T6', 'Do you iron shirts?']);
+    expect(turns[0]!.reply).toBe("Hi! This is 1StopLaundry. Not sure about that one. What's your postal code?");
+    expect(turns[0]!.unanswered).toBe(true);
+    expect(turns[2]!.reply).toMatch(/^Not sure about that one\. Which service\?/);
+    expect(turns[2]!.reply!.length).toBeLessThanOrEqual(160);
+    const es = await converse(['Hola, ¿lavan camas de perro?']);
+    expect(es.turns[0]!.reply).toContain('Eso no lo sé.');
+    const priced = await converse(['How much does it cost?']);
+    expect(priced.turns[0]!.unanswered).toBe(false);
+    expect(priced.turns[0]!.reply).not.toContain('Not sure');
+  });
+
   it('offers times again when the customer does not confirm, and books only on yes', async () => {
     const { turns, booked } = await converse(['M5V 2T6, 1 load regular, 5 King St W, I am Sam', 'Sam', 'the first', 'no, another time', '4', 'yes']);
     expect(turns.map((t) => t.state)).toEqual(['qualifying', 'scheduling', 'booking', 'scheduling', 'booking', 'completed']);

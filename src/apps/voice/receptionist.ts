@@ -431,7 +431,12 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     ctx.misses = 0;
   }
 
-  const lead: Phrase[] = [...intro, ...(answer ? [{ key: 'answer' as const, text: answer }] : []), ...(!understood && !fresh ? [{ key: 'not_understood' as const }] : [])];
+  // A question the FAQs do not answer is said to be so, not passed over.
+  const lead: Phrase[] = [
+    ...intro,
+    ...(answer ? [{ key: 'answer' as const, text: answer }] : []),
+    ...(unanswered ? [{ key: 'no_answer' as const }] : !understood && !fresh ? [{ key: 'not_understood' as const }] : []),
+  ];
   return ask(lead);
 
   /** Asks for the next missing thing, after `lead`. */
