@@ -15,7 +15,7 @@ import { contactsRoutes } from './modules/contacts/index.ts';
 import { conversationsRoutes } from './modules/conversations/index.ts';
 import { knowledgeRoutes } from './modules/knowledge/index.ts';
 import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
-import { schedulingRoutes } from './modules/scheduling/index.ts';
+import { schedulingRoutes, type GuestCheckoutLimits } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
 import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes } from './modules/tenancy/index.ts';
 import type { Clock } from './platform/clock.ts';
@@ -34,6 +34,8 @@ export interface ServerOptions {
   secrets: SecretBox;
   publicUrl?: string | undefined;
   corsOrigins?: string[];
+  /** GUEST_HOLD_MINUTES and the caps on live guest holds (defaults: 30 minutes, 3, 10). */
+  guestCheckout?: Partial<GuestCheckoutLimits> | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
 }
@@ -92,7 +94,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/', twilioWebhookRoutes(deps));
       app.route('/', vapiWebhookRoutes(deps));
       app.route('/', webchatRoutes({ ...deps, answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm: options.llm }) }));
-      app.route('/api/v1', schedulingRoutes({ ...deps, notify }));
+      app.route('/api/v1', schedulingRoutes({ ...deps, notify, guestCheckout: options.guestCheckout }));
     },
   });
 }

@@ -47,6 +47,12 @@ const schema = z.object({
   LLM_MODEL: z.string().max(200).optional(),
   /** How long a turn waits for the model (tools included) before the built-in engine answers instead. */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(8000),
+  /** Minutes a guest's booking holds its seat while it waits for payment; then it is cancelled. */
+  GUEST_HOLD_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  /** Live (unpaid, not lapsed) guest holds one guest session may have in a workspace. */
+  GUEST_HOLDS_PER_SESSION: z.coerce.number().int().min(1).max(1000).default(3),
+  /** Live guest holds one client address may have in a workspace, across guest sessions. */
+  GUEST_HOLDS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
   /** Comma-separated origins allowed to call the API from a browser. */
   CORS_ORIGINS: z
     .string()

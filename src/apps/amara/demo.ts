@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withServiceRole, withTenant } from '../../platform/db/tenant.ts';
@@ -45,6 +46,12 @@ export async function seedAmaraDemo(db: Database, clock: Clock, workspaceId: str
   });
 
   await withTenant(db, { kind: 'user', userId: ownerId, workspaceId }, async ({ db: q }) => {
+    // The marketplace takes guests: guest checkout is off unless a workspace turns it on.
+    await q
+      .updateTable('workspaces')
+      .set({ settings: sql`coalesce(settings, '{}'::jsonb) || jsonb_build_object('scheduling', coalesce(settings -> 'scheduling', '{}'::jsonb) || '{"guest_checkout": true}'::jsonb)` })
+      .where('id', '=', workspaceId)
+      .execute();
     const contactId = newId();
     await q.insertInto('contacts').values({ id: contactId, workspace_id: workspaceId, name: 'Carlos Gómez', phone: '+573001234567', email: 'carlos.gomez@example.co', source: 'guest_checkout', locale: 'es' }).execute();
     const saturday = new Date(now + 5 * 24 * HOUR);
@@ -54,6 +61,8 @@ export async function seedAmaraDemo(db: Database, clock: Clock, workspaceId: str
       service_type: 'Limpieza básica (4 horas)', appointment_date: saturday.toISOString().slice(0, 10), appointment_time: '09:00 AM',
       scheduled_at: saturday, duration_minutes: 240, status: 'pending_payment', source: 'web',
       payment_amount: '120000.00', payment_currency: 'COP', payment_status: 'pending', notes: 'Apartamento en Chapinero, 2 habitaciones',
+      // Unpaid, it lapses with its guest session, as a hold does.
+      hold_expires_at: at(20 * HOUR),
     }).execute();
   });
 }

@@ -16,3 +16,4 @@ export {
   type ModelEndpoint,
   type CompleteWithToolsInput,
 } from './model/complete.ts';
+export { minorDigits } from './engine/money.ts';

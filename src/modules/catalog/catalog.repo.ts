@@ -95,3 +95,11 @@ export function coveringArea(tx: Tx, ws: string, code: string): Promise<ServiceA
     .limit(1)
     .executeTakeFirst();
 }
+
+/** What a guest books and is charged for (0022: guests cannot read the catalogue itself). */
+export type BookableServiceRow = { id: string; name: string; unit_name: string; base_price_minor: number; unit_price_minor: number; currency: string; duration_minutes: number };
+
+export async function bookableService(tx: Tx, by: { id?: string | undefined; name?: string | undefined }): Promise<BookableServiceRow | undefined> {
+  const { rows } = await tx.query<BookableServiceRow>('select * from app.bookable_service($1, $2)', [by.id ?? null, by.name ?? null]);
+  return rows[0];
+}

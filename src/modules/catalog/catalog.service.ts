@@ -65,6 +65,17 @@ export async function getService(ctx: Ctx, id: string): Promise<ServiceRow> {
   return row;
 }
 
+/**
+ * The active service a guest books, by id or by exact name, for callers who may schedule in
+ * the workspace, guests included: what it costs comes from here, never from the guest.
+ */
+export async function bookableService(ctx: Ctx, by: { id?: string | undefined; name?: string | undefined }): Promise<repo.BookableServiceRow> {
+  workspaceIdOf(ctx);
+  const row = await repo.bookableService(ctx.tx, by);
+  if (!row) throw notFound();
+  return row;
+}
+
 export async function createService(ctx: Ctx, input: ServiceCreateInput): Promise<ServiceRow> {
   const ws = workspaceIdOf(ctx);
   const currency = input.currency ?? (await repo.workspaceCurrency(ctx.tx, ws)) ?? 'USD';

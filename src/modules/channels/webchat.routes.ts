@@ -48,8 +48,9 @@ export function webchatRoutes(deps: WebchatRouteDeps) {
         if (requireOrigin) throw new AppError('webchat.origin_required', 'forbidden', 'web chat sessions start from a web page: the request has no Origin');
       } else {
         const origin = normalizeOrigin(header);
-        const own = [ownOrigin, normalizeOrigin(c.req.url)];
-        if (!origin || !(found.origins.includes(origin) || own.includes(origin))) {
+        // The server's own origin comes from PUBLIC_URL, never from the request: its URL is
+        // built from the Host header, which the caller chooses.
+        if (!origin || !(found.origins.includes(origin) || origin === ownOrigin)) {
           throw new AppError('webchat.origin_not_allowed', 'forbidden', 'this site is not on the workspace\'s web chat allowlist');
         }
         c.header('Access-Control-Allow-Origin', origin);
@@ -60,6 +61,9 @@ export function webchatRoutes(deps: WebchatRouteDeps) {
     });
 
   const byToken = (c: Context<WebchatEnv>) => c.req.header('x-guest-token') ?? clientAddress(c as never);
+  // Tokens are free to mint (a new chat session each), so a limit per token alone is no limit:
+  // the address is limited too, per workspace, whatever tokens it sends.
+  const byAddress = (c: Context<WebchatEnv>) => `${c.var.site.workspaceId}:${clientAddress(c as never)}`;
   const token = (c: Context<WebchatEnv>): string => {
     const value = c.req.header('x-guest-token');
     if (value === undefined || !GUEST_TOKEN.test(value)) {
@@ -96,9 +100,13 @@ export function webchatRoutes(deps: WebchatRouteDeps) {
       method: 'post', path: '/webchat/{slug}/messages', tags, summary: "Send the visitor's message; the assistant's reply comes back",
       description:
         'X-Guest-Token names the chat. The reply (null when the assistant stays silent, as when a person has taken over) is marked delivered. ' +
-        'A retry with the same client_message_id is answered from the record. Rate limited per chat.',
+        'A retry with the same client_message_id is answered from the record. Rate limited per chat (20 a minute) and per client address at the workspace (60 a minute, whatever the token).',
       security: [],
-      middleware: [site(false), rateLimit({ bucket: 'webchat-messages', limit: 20, windowMs: 60_000, key: byToken as never })] as const,
+      middleware: [
+        site(false),
+        rateLimit({ bucket: 'webchat-messages-address', limit: 60, windowMs: 60_000, key: byAddress as never }),
+        rateLimit({ bucket: 'webchat-messages', limit: 20, windowMs: 60_000, key: byToken as never }),
+      ] as const,
       request: { params: SlugParams, body: jsonBody(ChatMessageCreate) },
       responses: { 200: json(ChatSent), ...errorResponses },
     }),
@@ -109,9 +117,14 @@ export function webchatRoutes(deps: WebchatRouteDeps) {
     createRoute({
       method: 'get', path: '/webchat/{slug}/messages', tags, summary: 'Poll the chat for messages the visitor has not seen',
       description:
-        'Messages after `after` (oldest first), plus any staff reply or notice not shown yet; outbound messages returned are marked delivered.',
+        'Messages after `after` (oldest first), plus any staff reply or notice not shown yet; outbound messages returned are marked delivered. ' +
+        'Rate limited per chat (120 a minute) and per client address at the workspace (300 a minute).',
       security: [],
-      middleware: [site(false), rateLimit({ bucket: 'webchat-poll', limit: 120, windowMs: 60_000, key: byToken as never })] as const,
+      middleware: [
+        site(false),
+        rateLimit({ bucket: 'webchat-poll-address', limit: 300, windowMs: 60_000, key: byAddress as never }),
+        rateLimit({ bucket: 'webchat-poll', limit: 120, windowMs: 60_000, key: byToken as never }),
+      ] as const,
       request: { params: SlugParams, query: ChatPollQuery },
       responses: { 200: json(ChatMessages), ...errorResponses },
     }),

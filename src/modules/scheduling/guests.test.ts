@@ -28,6 +28,10 @@ describeEachDatabase('guest checkout', (db) => {
     ({ t, people, as } = w);
     workspaceId = w.owner.workspaceId;
     for (let day = 0; day < 7; day++) await pattern(t, as, { day_of_week: day, start_time: '09:00', end_time: '17:00', booking_window_days: 30 });
+    // Guest checkout is off until the workspace turns it on; guests book the catalogue's services.
+    await expectCall(t, 200, 'PATCH', '/api/v1/workspace', { ...as, body: { settings: { scheduling: { guest_checkout: true } } } });
+    await expectCall(t, 201, 'POST', '/api/v1/services', { ...as, body: { name: 'Limpieza básica', unit_name: 'hour', unit_price_minor: 30000, currency: 'COP', duration_minutes: 60 } });
+    for (const name of ['S', 'Otra', 'Temprano']) await expectCall(t, 201, 'POST', '/api/v1/services', { ...as, body: { name, currency: 'COP', duration_minutes: 60 } });
     session = await expectCall(t, 201, 'POST', '/api/v1/guest-sessions', { workspace: workspaceId, body: { email: 'Maria@Example.co', full_name: 'María López', phone: '300 123 4567' } });
   });
 
@@ -42,7 +46,7 @@ describeEachDatabase('guest checkout', (db) => {
   });
 
   it('books as the guest: pending payment, from the web, with the guest as the contact', async () => {
-    const res = await guest(session.token, { start: at(TOMORROW, 10), service_type: 'Limpieza básica', duration_minutes: 240, payment_amount: '120000.00', pickup_address: 'Chapinero' });
+    const res = await guest(session.token, { start: at(TOMORROW, 10), service_type: 'Limpieza básica', units: 4, pickup_address: 'Chapinero' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({
       id: expect.any(String),
@@ -69,6 +73,8 @@ describeEachDatabase('guest checkout', (db) => {
       payment_status: 'pending',
       reminder_sent: false,
       confirmation_sent: false,
+      hold_expires_at: expect.any(String),
+      cancel_reason: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });
@@ -89,6 +95,7 @@ describeEachDatabase('guest checkout', (db) => {
     expect((await guest('abc', body)).body.error.code).toBe('guest.invalid_token');
     expect((await guest('a'.repeat(64), body)).body.error.code).toBe('guest.invalid_token');
     const elsewhere = await workspace(db(), systemClock, { time_zone: 'America/Bogota', locale: 'es', currency: 'COP', country: 'CO' });
+    await expectCall(elsewhere.t, 200, 'PATCH', '/api/v1/workspace', { ...elsewhere.as, body: { settings: { scheduling: { guest_checkout: true } } } });
     const foreign = await guest(session.token, body, elsewhere.owner.workspaceId);
     expect([foreign.status, foreign.body.error.code]).toEqual([401, 'guest.invalid_token']);
 

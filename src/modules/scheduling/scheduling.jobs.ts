@@ -64,6 +64,17 @@ async function noticesFor(ctx: Ctx, notify: Notify, now: Date): Promise<NoticeRu
   return { reminders: appointments.length + bookings.length, confirmations: confirmations.length };
 }
 
+/**
+ * Cancels the guest holds that lapsed (hold_expires_at passed, still unpaid), which frees their
+ * seats, and records why on each (cancel_reason 'hold_expired'). One statement as the service
+ * role: the holds of every workspace at once.
+ */
+export async function expireGuestHolds(deps: Pick<SchedulingJobDeps, 'db' | 'clock' | 'log'>): Promise<number> {
+  const lapsed = await withServiceRole(deps.db, (tx) => repo.cancelLapsedGuestHolds(tx, deps.clock.now()));
+  for (const b of lapsed) deps.log.info({ workspace_id: b.workspace_id, booking_id: b.id, guest_session_id: b.guest_session_id }, 'guest hold lapsed unpaid; booking cancelled');
+  return lapsed.length;
+}
+
 /** The scheduling module's background work, for src/jobs.ts. */
 export function schedulingJobs(deps: SchedulingJobDeps): JobDefinition[] {
   return [
@@ -75,6 +86,15 @@ export function schedulingJobs(deps: SchedulingJobDeps): JobDefinition[] {
       handler: async () => {
         const run = await sendDueNotices(deps);
         if (run.reminders || run.confirmations) deps.log.info(run, 'scheduling notices sent');
+      },
+    },
+    {
+      // Every minute, so a hold lapses within a minute of GUEST_HOLD_MINUTES.
+      name: 'expire-guest-holds',
+      cron: '* * * * *',
+      expireInSeconds: 50,
+      handler: async () => {
+        await expireGuestHolds(deps);
       },
     },
   ];

@@ -176,7 +176,7 @@ const BOOKING_COLUMNS = [
   'id', 'contact_id', 'consultant_id', 'guest_session_id', 'customer_id', 'customer_name', 'customer_phone', 'customer_email',
   'service_type', 'title', 'scheduled_at', 'duration_minutes', 'appointment_date', 'appointment_time', 'status', 'source',
   'notes', 'pickup_address', 'number_of_loads', 'payment_amount', 'payment_currency', 'payment_status', 'reminder_sent',
-  'confirmation_sent', 'created_at', 'updated_at',
+  'confirmation_sent', 'hold_expires_at', 'cancel_reason', 'created_at', 'updated_at',
 ] as const;
 
 /** The workspace's contact with this E.164 phone, made if there is none (0011). */
@@ -229,6 +229,45 @@ export async function currentGuestSession(tx: Tx) {
     .select(['id', 'email', 'full_name', 'phone', 'expires_at'])
     .where('id', '=', sql<string>`app.current_guest_session_id()`)
     .executeTakeFirst();
+}
+
+/** Whether the claimed workspace takes guest checkout (0022; guests cannot read workspaces); undefined: no such workspace. */
+export async function guestCheckoutEnabled(tx: Tx): Promise<boolean | undefined> {
+  const { rows } = await tx.query<{ on: boolean | null }>('select app.guest_checkout_enabled() as on');
+  return rows[0]?.on ?? undefined;
+}
+
+/**
+ * The live holds of the caller's guest session and of the client digest (0022), counted under
+ * transaction locks on both, so that the insert that follows is decided against this count.
+ */
+export async function guestHoldCounts(tx: Tx, client: string, now: Date): Promise<{ session_holds: number; client_holds: number }> {
+  const { rows } = await tx.query<{ session_holds: number; client_holds: number }>('select * from app.guest_hold_counts($1, $2)', [client, now]);
+  return rows[0] ?? { session_holds: 0, client_holds: 0 };
+}
+
+export interface LapsedHold {
+  id: string;
+  workspace_id: string;
+  scheduled_at: Date | null;
+  guest_session_id: string | null;
+}
+
+/**
+ * Cancels every guest hold that lapsed by `now` and is still unpaid, recording why; a
+ * cancelled booking holds no seat (app.holds_seat). Service role: spans workspaces. A payment
+ * that succeeds at the same moment either commits first (the booking is confirmed, so not
+ * pending_payment here) or finds the booking cancelled, and staff see it paid and cancelled.
+ */
+export async function cancelLapsedGuestHolds(tx: Tx, now: Date): Promise<LapsedHold[]> {
+  const { rows } = await tx.query<LapsedHold>(
+    `update public.bookings
+        set status = 'cancelled', cancel_reason = 'hold_expired'
+      where status = 'pending_payment' and hold_expires_at is not null and hold_expires_at <= $1
+      returning id, workspace_id, scheduled_at, guest_session_id`,
+    [now],
+  );
+  return rows;
 }
 
 export async function convertGuestSession(tx: Tx, guestSessionId: string): Promise<number> {

@@ -2,7 +2,7 @@ import { createMiddleware } from 'hono/factory';
 import { assume, claimsFor, type Actor } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
 import { Rank, type AppEnv, type RouteDeps } from '../../platform/http/env.ts';
-import { rateLimit } from '../../platform/http/rate-limit.ts';
+import { clientAddress, rateLimit } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, page, UuidParam, z } from '../../platform/http/router.ts';
 import * as appointments from './appointments.service.ts';
 import * as bookings from './bookings.service.ts';
@@ -63,6 +63,8 @@ const guestToken = createMiddleware<AppEnv>(async (c, next) => {
 export interface SchedulingRouteDeps extends RouteDeps {
   /** Sends a booking's confirmation when it is confirmed; without it, the scheduling job sends it. */
   notify?: Notify;
+  /** GUEST_HOLD_MINUTES and the caps on live guest holds; defaults in DEFAULT_GUEST_CHECKOUT. */
+  guestCheckout?: Partial<guests.GuestCheckoutLimits> | undefined;
 }
 
 export function schedulingRoutes(deps: SchedulingRouteDeps) {
@@ -310,7 +312,9 @@ export function schedulingRoutes(deps: SchedulingRouteDeps) {
   r.openapi(
     createRoute({
       method: 'post', path: '/guest-sessions', tags, summary: 'Start a guest checkout (no account needed)',
-      description: 'Name the workspace with X-Workspace-Id. The token, shown once, is the guest\'s credential for 24 hours: send it as X-Guest-Token.',
+      description:
+        'Name the workspace with X-Workspace-Id. The token, shown once, is the guest\'s credential for 24 hours: send it as X-Guest-Token. ' +
+        'Only where the workspace has turned guest checkout on (settings.scheduling.guest_checkout); otherwise 403 guest_checkout.disabled.',
       middleware: [rateLimit({ bucket: 'guest-sessions', limit: 20, windowMs: 60_000 }), ...deps.asCaller()] as const,
       request: { body: jsonBody(GuestSessionCreate) },
       responses: { 201: json(GuestSessionCreated, 'created'), ...errorResponses },
@@ -320,7 +324,10 @@ export function schedulingRoutes(deps: SchedulingRouteDeps) {
   r.openapi(
     createRoute({
       method: 'post', path: '/guest/bookings', tags, summary: 'Book as a guest (X-Guest-Token)',
-      description: 'The booking waits for payment (pending_payment) and comes from the web; the guest session gives the name and email.',
+      description:
+        'The booking waits for payment (pending_payment), comes from the web and holds its seat for GUEST_HOLD_MINUTES (hold_expires_at), after which it is cancelled (cancel_reason hold_expired). ' +
+        "The service (service_id or service_type) sets the price, currency and duration; a different value sent is refused with 400. The guest session gives the name and email unless the body does. " +
+        'A guest session, and a client address, may hold only so many unpaid bookings at once (429 guest.hold_limit). 403 guest_checkout.disabled where the workspace has not turned guest checkout on.',
       middleware: [...deps.asCaller(), guestToken] as const,
       request: { body: jsonBody(GuestBookingCreate) },
       responses: { 201: json(Booking, 'booked'), ...errorResponses },
@@ -329,7 +336,7 @@ export function schedulingRoutes(deps: SchedulingRouteDeps) {
       if (c.var.actor.kind !== 'anon' || !c.var.actor.guestToken) {
         throw new AppError('guest.token_required', 'unauthenticated', 'send the guest session token as X-Guest-Token (staff book with POST /bookings)');
       }
-      return c.json(await guests.createGuestBooking(c.var.ctx, c.req.valid('json')), 201);
+      return c.json(await guests.createGuestBooking(c.var.ctx, c.req.valid('json'), { clientAddress: clientAddress(c), limits: deps.guestCheckout }), 201);
     },
   );
   r.openapi(

@@ -229,6 +229,8 @@ export const Booking = z
     payment_status: z.string().nullable(),
     reminder_sent: z.boolean().nullable(),
     confirmation_sent: z.boolean().nullable(),
+    hold_expires_at: z.date().nullable().openapi({ description: "a guest's booking: when its unpaid hold lapses and the booking is cancelled" }),
+    cancel_reason: z.string().nullable().openapi({ description: "why the system cancelled it: 'hold_expired'" }),
     created_at: z.date().nullable(),
     updated_at: z.date().nullable(),
   })
@@ -306,20 +308,29 @@ export const GuestSessionCreated = z
   })
   .openapi('GuestSessionCreated');
 
+const SetByService = 'set by the service; a value that differs from it is refused (400)';
+
 export const GuestBookingCreate = z
   .strictObject({
     start: Instant,
-    service_type: bookingDetails.service_type,
-    duration_minutes: Minutes.optional(),
+    service_id: z.uuid().optional().openapi({ description: 'one of the workspace\'s active services (or name it with service_type)' }),
+    service_type: bookingDetails.service_type.optional().openapi({ description: 'the exact name of one of the workspace\'s active services' }),
+    units: z.number().int().min(1).max(1000).optional().openapi({ description: "how many of the service's units (hours, loads); default: number_of_loads, else 1" }),
     consultant_id: ConsultantId.optional(),
+    customer_name: z.string().trim().min(1).max(200).optional().openapi({ description: "default: the guest session's name" }),
+    customer_email: Email.optional().openapi({ description: "default: the guest session's email, if it has one" }),
     customer_phone: Phone.optional().openapi({ description: "default: the guest session's phone" }),
     notes: Notes.optional(),
     pickup_address: bookingDetails.pickup_address.optional(),
     number_of_loads: bookingDetails.number_of_loads.optional(),
-    payment_amount: Money.optional(),
-    payment_currency: Currency.optional(),
+    duration_minutes: Minutes.optional().openapi({ description: SetByService }),
+    payment_amount: Money.optional().openapi({ description: SetByService }),
+    payment_currency: Currency.optional().openapi({ description: SetByService }),
   })
-  .openapi('GuestBookingCreate', { description: 'Booked as the guest of X-Guest-Token: pending payment, from the web.' });
+  .openapi('GuestBookingCreate', {
+    description:
+      'Booked as the guest of X-Guest-Token: pending payment, from the web, holding its seat for GUEST_HOLD_MINUTES. The price, currency and duration are the service\'s.',
+  });
 export type GuestBookingCreate = z.infer<typeof GuestBookingCreate>;
 
 export const GuestConvert = z.strictObject({ guest_session_id: z.uuid() }).openapi('GuestConvert');
@@ -331,5 +342,7 @@ export const GuestConverted = z.object({ guest_session_id: z.uuid(), bookings_re
 export const SchedulingSettings = z.object({
   min_notice_minutes: z.number().int().min(0).max(525_600).catch(60),
   reminder_minutes: z.number().int().min(1).max(10_080).catch(60),
+  /** Anonymous guests may book (POST /guest-sessions, /guest/bookings); off unless an admin turns it on. */
+  guest_checkout: z.boolean().catch(false),
 });
 export type SchedulingSettings = z.infer<typeof SchedulingSettings>;

@@ -275,6 +275,7 @@ export interface AuthUsers {
 export interface Bookings {
   appointment_date: string;
   appointment_time: string;
+  cancel_reason: string | null;
   confirmation_sent: Generated<boolean | null>;
   consultant_id: string | null;
   contact_id: string | null;
@@ -285,6 +286,8 @@ export interface Bookings {
   customer_phone: string;
   duration_minutes: number | null;
   guest_session_id: string | null;
+  hold_client: string | null;
+  hold_expires_at: Timestamp | null;
   id: Generated<string>;
   notes: string | null;
   number_of_loads: number | null;
