@@ -9,6 +9,7 @@ import { createServerApp } from './http.ts';
 import { environmentModel } from './modules/assistant/index.ts';
 import { channelWorker, jobDefinitions } from './jobs.ts';
 import { createJobs, type Jobs } from './platform/jobs/queue.ts';
+import { configureOutbound } from './platform/http/outbound.ts';
 import { systemClock } from './platform/clock.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { loadSecretBox, missingSecretBox } from './platform/secrets.ts';
@@ -22,6 +23,7 @@ export interface Running {
 
 /** config -> database -> migrations -> (demo data) -> http. */
 export async function start(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<Running> {
+  configureOutbound({ allowedHosts: config.OUTBOUND_ALLOWED_HOSTS, log: log.child({ component: 'outbound' }) });
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.FRONTDESK_DATA_DIR,
