@@ -13,6 +13,8 @@ import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
 import { email } from '../http.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { allowOutboundHosts, configureOutbound } from '../../src/platform/http/outbound.ts';
+import { whatsappSender } from '../../src/modules/channels/index.ts';
+import { sendSms } from '../../src/modules/channels/twilio.protocol.ts';
 import { bookConsultation, connectMidtrans, paymentsApp, uniqueKey, type Owner, type PaymentsApp } from '../../src/modules/payments/testing.ts';
 
 type Body = Record<string, any>;
@@ -207,5 +209,25 @@ describeEachDatabase('outbound requests go only where the operator allows', (db)
       expect(r.reply).toBe('Halo dari model yang diizinkan. Boleh tahu nama lengkap kamu?');
       expect(openai.requests).toHaveLength(1);
     });
+  });
+});
+
+describe("the operator's provider endpoints fall under the same policy", () => {
+  it('a WhatsApp Graph URL or Twilio API URL on a local port nobody allowed fails the send without a request', async () => {
+    const wa = whatsappSender({ graphUrl: `http://127.0.0.1:${internalPort}/v21.0` });
+    const sent = await wa.send(
+      {
+        workspaceId: 'w', messageId: 'm', channel: 'whatsapp', conversationId: 'c', contactId: 'k', to: { phone: '+6281200000000', email: null },
+        body: 'hi', senderKind: 'assistant', metadata: {}, attempt: 1, lastInboundAt: new Date(), now: new Date(),
+      },
+      { workspaceId: 'w', provider: 'whatsapp', settings: { phone_number_id: '123' } as never, secrets: { access_token: 'token' } as never },
+    );
+    expect(sent).toEqual({ outcome: 'failed', reason: expect.stringContaining('OUTBOUND_ALLOWED_HOSTS') });
+    const sms = await sendSms(
+      { baseUrl: `http://127.0.0.1:${internalPort}`, accountSid: 'AC123', authToken: 'token' },
+      { to: '+14165550199', from: { number: '+14165550100' }, body: 'hi', statusCallback: 'https://frontdesk.test/webhooks/twilio/status' },
+    );
+    expect(sms).toEqual({ outcome: 'failed', reason: expect.stringContaining('OUTBOUND_ALLOWED_HOSTS'), errorCode: null });
+    expect(heard).toHaveLength(0);
   });
 });
