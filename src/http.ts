@@ -23,6 +23,7 @@ import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttpApp } from './platform/http/app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
+import type { RateLimits } from './platform/http/rate-limit.ts';
 import { requireRank, tenantTransaction } from './platform/http/tenant.ts';
 import type { Logger } from './platform/log.ts';
 import type { SecretBox } from './platform/secrets.ts';
@@ -36,6 +37,13 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** GUEST_HOLD_MINUTES and the caps on live guest holds (defaults: 30 minutes, 3, 10). */
   guestCheckout?: Partial<GuestCheckoutLimits> | undefined;
+  /** TRUSTED_PROXIES, RATE_LIMIT_MAX_KEYS, HTTP_MAX_BODY_BYTES, HTTP_MAX_JSON_DEPTH. */
+  trustedProxies?: string[] | undefined;
+  rateLimitMaxKeys?: number | undefined;
+  maxBodyBytes?: number | undefined;
+  maxJsonDepth?: number | undefined;
+  /** The rate-limit counters, when the caller wants to look at them (tests). */
+  limits?: RateLimits | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
 }
@@ -66,6 +74,12 @@ export function createServerApp(options: ServerOptions) {
     clock,
     secrets,
     corsOrigins: options.corsOrigins,
+    publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
+    rateLimitMaxKeys: options.rateLimitMaxKeys,
+    maxBodyBytes: options.maxBodyBytes,
+    maxJsonDepth: options.maxJsonDepth,
+    limits: options.limits,
     authenticate: async (c) => {
       const auth = c.req.header('authorization');
       let bearer: string | undefined;
