@@ -63,6 +63,10 @@ const COLUMNS: Record<string, Record<string, ColumnInfo>> = {
     customer_id: uuid,
     contact_id: uuid,
     consultant_id: uuid,
+    // 0022: a guest's hold lapses, and the system says why it cancelled.
+    hold_expires_at: col(TSTZ, true),
+    hold_client: text,
+    cancel_reason: text,
   },
   calls: {
     id: ID,
@@ -192,6 +196,8 @@ const INDEXES: Record<string, [string, string]> = {
     'bookings',
     'btree (workspace_id, consultant_id, scheduled_at) WHERE (consultant_id IS NOT NULL)',
   ],
+  // 0022: the expire-guest-holds job's scan.
+  idx_bookings_live_holds: ['bookings', "btree (workspace_id, hold_expires_at) WHERE ((status = 'pending_payment'::text) AND (hold_expires_at IS NOT NULL))"],
   idx_calls_contact: ['calls', 'btree (workspace_id, contact_id, created_at) WHERE (contact_id IS NOT NULL)'],
   idx_sms_contact: ['sms_messages', 'btree (workspace_id, contact_id, created_at) WHERE (contact_id IS NOT NULL)'],
   // 0017: the SMS worker's queue and the inbox's per-workspace reads.

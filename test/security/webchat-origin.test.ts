@@ -16,6 +16,7 @@ import { saveChannelSettings } from '../../src/modules/channels/settings.service
 import { systemClock } from '../../src/platform/clock.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { withTenant } from '../../src/platform/db/tenant.ts';
+import { RateLimits } from '../../src/platform/http/rate-limit.ts';
 import { silentLogger } from '../../src/platform/log.ts';
 import { createSecretBox } from '../../src/platform/secrets.ts';
 
@@ -67,7 +68,9 @@ describeEachDatabase('web chat origin and rate limits', (db) => {
   let barePort = 0;
 
   beforeAll(async () => {
-    t = testApp(db());
+    // The limiter's windows stand still, so a slow machine cannot roll one over mid-test.
+    const frozen = Date.now();
+    t = testApp(db(), systemClock, { limits: new RateLimits({ now: () => frozen }) });
     slug = await chatWorkspace(db(), t, [SHOP]);
     const secrets = createSecretBox(randomBytes(32));
     withPublicUrl = serve({ fetch: createServerApp({ db: db(), log: silentLogger(), clock: systemClock, secrets, publicUrl: 'https://frontdesk.test' }).fetch, hostname: '127.0.0.1', port: 0 });

@@ -298,6 +298,8 @@ describeEachDatabase('scheduling over HTTP', (db) => {
         payment_status: null,
         reminder_sent: false,
         confirmation_sent: false,
+        hold_expires_at: null,
+        cancel_reason: null,
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });
