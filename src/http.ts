@@ -22,6 +22,7 @@ import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttpApp } from './platform/http/app.ts';
+import { staffAppRoutes } from './platform/http/staff-app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
 import { requireRank, tenantTransaction } from './platform/http/tenant.ts';
 import type { Logger } from './platform/log.ts';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
+  /** The built staff app (web/dist by default). */
+  staffAppDir?: string | undefined;
 }
 
 /** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
@@ -93,6 +96,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/', vapiWebhookRoutes(deps));
       app.route('/', webchatRoutes({ ...deps, answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm: options.llm }) }));
       app.route('/api/v1', schedulingRoutes({ ...deps, notify }));
+      app.route('/', staffAppRoutes(options.staffAppDir));
     },
   });
 }
