@@ -49,6 +49,16 @@ const schema = z.object({
   LLM_MODEL: z.string().max(200).optional(),
   /** How long a turn waits for the model (tools included) before the built-in engine answers instead. */
   LLM_TIMEOUT_MS: z.coerce.number().int().min(200).max(60_000).default(8000),
+  /**
+   * Comma-separated `host` or `host:port` (`[::1]:11434` for IPv6) that outbound calls may
+   * reach even though they are on this machine or a private network (a model server on the
+   * LAN, a local proxy, test fakes). Every other provider, model or webhook target must
+   * resolve to public addresses only: tenants choose some of those URLs (platform/http/outbound.ts).
+   */
+  OUTBOUND_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
   /** Comma-separated origins allowed to call the API from a browser. */
   CORS_ORIGINS: z
     .string()

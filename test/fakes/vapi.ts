@@ -4,6 +4,7 @@
 // and 401 for a key it does not know.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowOutboundHosts } from '../../src/platform/http/outbound.ts';
 
 export interface FakeVapi {
   /** VAPI_API_URL. */
@@ -37,6 +38,7 @@ export async function startFakeVapi(): Promise<FakeVapi> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  allowOutboundHosts(`127.0.0.1:${port}`);
   return {
     url: `http://127.0.0.1:${port}`,
     requests,

@@ -4,6 +4,7 @@
 // customers. The base URLs are the operator's (configuration), never a tenant's, and only the
 // ids, which the settings schema restricts to their providers' shapes, reach the paths.
 import { AppError } from '../../platform/errors.ts';
+import { isOutboundRefused, outboundFetch, outboundLog, type OutboundFetch } from '../../platform/http/outbound.ts';
 import type { ChannelProvider, ChannelSecrets, StoredChannelSettings } from './settings.schema.ts';
 import { DEFAULT_TWILIO_API_URL } from './twilio.sender.ts';
 import { DEFAULT_GRAPH_URL } from './whatsapp.sender.ts';
@@ -33,15 +34,17 @@ const unavailable = (provider: string) =>
  * an id of another account) does not; a network error or 5xx throws 503, since it proves
  * nothing either way. The provider's answer is never shown to the tenant.
  */
-export function channelOwnership(urls: ProviderUrls = {}, options: { fetch?: typeof fetch } = {}): OwnershipProof {
-  const doFetch = options.fetch ?? fetch;
+export function channelOwnership(urls: ProviderUrls = {}, options: { fetch?: OutboundFetch } = {}): OwnershipProof {
+  const doFetch = options.fetch ?? outboundFetch;
   const base = (url: string | undefined, fallback: string) => (url ?? fallback).replace(/\/+$/, '');
 
   async function getJson(provider: string, url: string, authorization: string): Promise<Record<string, unknown> | undefined> {
     let res: Response;
     try {
       res = await doFetch(url, { headers: { authorization, accept: 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(TIMEOUT_MS) });
-    } catch {
+    } catch (e) {
+      // A URL the outbound policy refuses is the operator's to fix (OUTBOUND_ALLOWED_HOSTS); the tenant hears only "unreachable".
+      if (isOutboundRefused(e)) outboundLog()?.warn({ provider }, 'channel ownership check refused by the outbound policy');
       throw unavailable(provider);
     }
     if (res.status === 429 || res.status >= 500) throw unavailable(provider);
