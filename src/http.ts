@@ -23,6 +23,7 @@ import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttpApp } from './platform/http/app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
+import type { RateLimits } from './platform/http/rate-limit.ts';
 import { requireRank, tenantTransaction } from './platform/http/tenant.ts';
 import type { Logger } from './platform/log.ts';
 import type { SecretBox } from './platform/secrets.ts';
@@ -34,6 +35,13 @@ export interface ServerOptions {
   secrets: SecretBox;
   publicUrl?: string | undefined;
   corsOrigins?: string[];
+  /** TRUSTED_PROXIES, RATE_LIMIT_MAX_KEYS, HTTP_MAX_BODY_BYTES, HTTP_MAX_JSON_DEPTH. */
+  trustedProxies?: string[] | undefined;
+  rateLimitMaxKeys?: number | undefined;
+  maxBodyBytes?: number | undefined;
+  maxJsonDepth?: number | undefined;
+  /** The rate-limit counters, when the caller wants to look at them (tests). */
+  limits?: RateLimits | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
   /** How often inbox event streams ping and re-check access (tests shorten it). */
@@ -67,6 +75,12 @@ export function createServerApp(options: ServerOptions) {
     clock,
     secrets,
     corsOrigins: options.corsOrigins,
+    publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
+    rateLimitMaxKeys: options.rateLimitMaxKeys,
+    maxBodyBytes: options.maxBodyBytes,
+    maxJsonDepth: options.maxJsonDepth,
+    limits: options.limits,
     authenticate: async (c) => {
       const auth = c.req.header('authorization');
       let bearer: string | undefined;
