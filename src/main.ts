@@ -56,7 +56,20 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   // Answers stored inbound messages and delivers the outbox; its state is in the database.
   const llm = environmentModel(config);
   const channels = channelWorker({ db, clock: systemClock, log, secrets, llm }, config);
-  const app = createServerApp({ db, log, clock: systemClock, secrets, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS, llm, providers: { whatsappGraphUrl: config.WHATSAPP_GRAPH_URL, twilioApiUrl: config.TWILIO_API_URL, vapiApiUrl: config.VAPI_API_URL } });
+  const app = createServerApp({
+    db,
+    log,
+    clock: systemClock,
+    secrets,
+    publicUrl: config.PUBLIC_URL,
+    corsOrigins: config.CORS_ORIGINS,
+    trustedProxies: config.TRUSTED_PROXIES,
+    rateLimitMaxKeys: config.RATE_LIMIT_MAX_KEYS,
+    maxBodyBytes: config.HTTP_MAX_BODY_BYTES,
+    maxJsonDepth: config.HTTP_MAX_JSON_DEPTH,
+    llm,
+    providers: { whatsappGraphUrl: config.WHATSAPP_GRAPH_URL, twilioApiUrl: config.TWILIO_API_URL, vapiApiUrl: config.VAPI_API_URL },
+  });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
