@@ -246,3 +246,113 @@ describeEachDatabase('finding 9: a channel id is bound only once its owner prove
     expect(JSON.stringify(unreachable.body)).not.toContain('127.0.0.1');
   });
 });
+
+describeEachDatabase('signatures cover every field that changes state; replays change nothing', (db) => {
+  let t: ReturnType<typeof channelsApp>;
+  let ws: Awaited<ReturnType<ReturnType<typeof channelsApp>['connectedWorkspace']>>;
+  const accountSid = twilioSid('AC');
+  const authToken = randomBytes(16).toString('hex');
+  const number = `+1647556${String(Date.now()).slice(-4)}`;
+  const PUBLIC = 'https://desk.example.com';
+  beforeAll(async () => {
+    t = channelsApp(db(), meta, { twilio: tw });
+    ws = await t.connectedWorkspace();
+    tw.addAccount(accountSid, authToken, [number]);
+    expect((await t.call('PUT', '/api/v1/channels/twilio', { ...ws.as, body: { account_sid: accountSid, phone_numbers: [number], webhook_url: PUBLIC, auth_token: authToken } })).status).toBe(200);
+  });
+  const inboxCount = (id: string) => asService(db(), (tx) => one<{ n: number }>(tx, 'select count(*)::int as n from channel_inbox where provider_message_id = $1', [id]));
+
+  it('WhatsApp: a signed delivery with any one field swapped is refused whole and stores nothing', async () => {
+    const from = waId();
+    const signed = meta.inbound(ws.phoneNumberId, { from, text: 'book me for Monday' });
+    const parsed = JSON.parse(signed.body);
+    const swaps: ((b: any) => void)[] = [
+      (b) => (b.entry[0].changes[0].value.messages[0].text.body = 'book me for Tuesday'),
+      (b) => (b.entry[0].changes[0].value.messages[0].from = waId()),
+      (b) => (b.entry[0].changes[0].value.messages[0].id = wamid()),
+      (b) => (b.entry[0].changes[0].value.messages[0].timestamp = '1'),
+      (b) => (b.entry[0].changes[0].value.contacts[0].profile.name = 'Someone else'),
+    ];
+    for (const swap of swaps) {
+      const body = structuredClone(parsed);
+      swap(body);
+      const res = await t.post({ body: JSON.stringify(body), signature: signed.signature });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('webhook.signature_invalid');
+    }
+    // Moving the delivery to another workspace's number changes which secret must sign it: refused too.
+    const moved = signed.body.replace(ws.phoneNumberId, victimNumber());
+    expect((await t.post({ body: moved, signature: signed.signature })).status).toBe(401);
+    // Byte-level: whitespace added to the signed JSON is a different body.
+    expect((await t.post({ body: `${signed.body} `, signature: signed.signature })).status).toBe(401);
+    expect((await inboxCount(signed.wamid)).n).toBe(0);
+    expect((await t.post(signed)).status).toBe(200);
+    expect((await inboxCount(signed.wamid)).n).toBe(1);
+  });
+
+  /** Another workspace's connected number, whose app secret is not this delivery's signer. */
+  let other: string | undefined;
+  const victimNumber = () => other!;
+  beforeAll(async () => {
+    other = (await t.connectedWorkspace()).phoneNumberId;
+  });
+
+  it('WhatsApp: a replayed delivery stores its message once, and a replayed older status never moves a delivery status back', async () => {
+    const from = waId();
+    const inbound = meta.inbound(ws.phoneNumberId, { from, text: 'Halo kak' });
+    expect((await t.post(inbound)).body).toMatchObject({ messages: 1 });
+    expect((await t.post(inbound)).body).toMatchObject({ messages: 0, duplicates: 1 });
+    expect((await inboxCount(inbound.wamid)).n).toBe(1);
+    await t.worker.drain();
+    const sent = meta.sent.filter((s) => s.body.to === `+${from}`);
+    expect(sent).toHaveLength(1);
+    const id = sent[0]!.wamid;
+    const status = async () => (await t.messages(ws.workspaceId)).find((m) => m.provider_message_id === id)!.delivery_status;
+
+    const sentReport = meta.statuses(ws.phoneNumberId, [{ id, status: 'sent' }]);
+    const readReport = meta.statuses(ws.phoneNumberId, [{ id, status: 'read' }]);
+    expect((await t.post(readReport)).status).toBe(200);
+    expect(await status()).toBe('read');
+    // Both are genuinely signed; replaying the older one (or the newer one again) changes nothing.
+    expect((await t.post(sentReport)).status).toBe(200);
+    expect((await t.post(readReport)).status).toBe(200);
+    expect(await status()).toBe('read');
+    // A status swapped into the signed report ("failed" instead of "read") is refused.
+    const swapped = readReport.body.replace('"status":"read"', '"status":"failed"');
+    expect(swapped).not.toBe(readReport.body);
+    expect((await t.post({ body: swapped, signature: readReport.signature })).status).toBe(401);
+    expect(await status()).toBe('read');
+  });
+
+  async function twilioPost(path: string, params: Record<string, string>, signedAs: { path?: string; params?: Record<string, string> } = {}) {
+    const signature = twilio.getExpectedTwilioSignature(authToken, `${PUBLIC}${signedAs.path ?? path}`, signedAs.params ?? params);
+    const res = await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+    return res.status;
+  }
+
+  it('Twilio: a signed SMS with any one parameter or the query swapped is refused, and a replay is stored once', async () => {
+    const sid = twilioSid('SM');
+    const params = { MessageSid: sid, SmsSid: sid, AccountSid: accountSid, From: '+14165550177', To: number, Body: 'pickup at 9', NumMedia: '0', ApiVersion: '2010-04-01' };
+    for (const [key, value] of [['Body', 'pickup at 5'], ['From', '+14165550178'], ['MessageSid', twilioSid('SM')], ['NumMedia', '3'], ['Extra', 'added']] as const) {
+      expect(await twilioPost('/webhooks/twilio/sms', { ...params, [key]: value }, { params })).toBe(403);
+    }
+    // The query string is part of what Twilio signs: adding one is a different request.
+    expect(await twilioPost('/webhooks/twilio/sms?sms=00000000-0000-0000-0000-000000000000', params, { path: '/webhooks/twilio/sms' })).toBe(403);
+    expect((await inboxCount(sid)).n).toBe(0);
+    expect(await twilioPost('/webhooks/twilio/sms', params)).toBe(200);
+    expect(await twilioPost('/webhooks/twilio/sms', params)).toBe(200);
+    expect((await inboxCount(sid)).n).toBe(1);
+  });
+
+  it("Twilio: a status callback's status, error code, price and target message are all signed", async () => {
+    const sid = twilioSid('SM');
+    const path = '/webhooks/twilio/status?message=00000000-0000-4000-8000-000000000000';
+    const params = { MessageSid: sid, SmsSid: sid, AccountSid: accountSid, From: number, To: '+14165550177', MessageStatus: 'sent', SmsStatus: 'sent', ApiVersion: '2010-04-01' };
+    expect(await twilioPost(path, { ...params, MessageStatus: 'delivered' }, { params })).toBe(403);
+    expect(await twilioPost(path, { ...params, ErrorCode: '30007' }, { params })).toBe(403);
+    expect(await twilioPost(path, { ...params, Price: '-0.0079', PriceUnit: 'USD' }, { params })).toBe(403);
+    expect(await twilioPost('/webhooks/twilio/status?message=11111111-1111-4111-8111-111111111111', params, { path, params })).toBe(403);
+    // Signed as is, it is accepted (for a message this workspace does not have, it changes nothing).
+    expect(await twilioPost(path, params)).toBe(200);
+  });
+});
