@@ -3710,6 +3710,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The inbox, live: server-sent events of the workspace
+         * @description A text/event-stream of the workspace's inbox changes, whichever way they happened (a customer's message, the assistant, a colleague, a delivery report). First `ready` (data `{"workspace_id"}`) once the stream is listening, then:
+         *
+         *     - `message.created`: `{id, conversation_id, channel, direction, sender_kind, delivery_status, error, preview, created_at}`; `preview` is the first 280 characters of the body
+         *     - `message.status`: `{id, conversation_id, delivery_status, error}` (sent, delivered, read, failed with its reason)
+         *     - `conversation.updated`: `{id, contact_id, channel, status, owner, assignee_id, snoozed_until, last_message_at, last_inbound_at, unread_count, created}`
+         *
+         *     and a `: ping` comment every 25 seconds. Only committed changes are sent, only of this workspace. Events are not replayed: after a reconnect, refetch what is on screen. Access is checked again at every ping; a caller no longer in the workspace gets `revoked` and the stream ends. A signed-in browser names the workspace with `?workspace_id=` (EventSource cannot send headers).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the workspace, for clients that cannot send the X-Workspace-Id header (a browser EventSource); the header wins */
+                    workspace_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the event stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/knowledge/search": {
         parameters: {
             query?: never;
@@ -10662,7 +10782,7 @@ export interface paths {
         put?: never;
         /**
          * Midtrans payment notification
-         * @description Midtrans's JSON notification, read from the raw body. signature_key must be SHA-512 of order_id + status_code + gross_amount + the workspace's server key (401 otherwise, and nothing changes). A redelivered notification answers 200 and changes nothing; the payment status only moves forward.
+         * @description Midtrans's JSON notification, read from the raw body. signature_key must be SHA-512 of order_id + status_code + gross_amount + the workspace's server key (401 otherwise, and nothing changes). transaction_status must go with the signed status_code (settlement and capture with 200, pending with 201, deny 202, ...; 401 otherwise). A notification that would change the payment is confirmed with Midtrans's status API first: 409 webhook.unconfirmed when Midtrans says otherwise, 503 when it cannot be asked (nothing changes; Midtrans retries). A redelivered notification answers 200 and changes nothing; the payment status only moves forward.
          */
         post: {
             parameters: {
@@ -11203,7 +11323,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's whatsapp channel
-         * @description The secrets (access_token, app_secret and verify_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). An account id another workspace has connected answers 409 channel.account_taken. Admins only.
+         * @description The secrets (access_token, app_secret and verify_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -11318,7 +11438,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's twilio channel
-         * @description The secrets (auth_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). An account id another workspace has connected answers 409 channel.account_taken. Admins only.
+         * @description The secrets (auth_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -11433,7 +11553,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's vapi channel
-         * @description The secrets (secret) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). An account id another workspace has connected answers 409 channel.account_taken. Admins only.
+         * @description The secrets (secret and api_key) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -11548,7 +11668,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's webchat channel
-         * @description An account id another workspace has connected answers 409 channel.account_taken. Admins only.
+         * @description Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -16405,6 +16525,7 @@ export interface components {
             assistant_ids: string[];
             phone_number_ids: string[];
             has_secret: boolean;
+            has_api_key: boolean;
             /** @description Where to point the provider (from PUBLIC_URL), when known */
             webhook_url: string | null;
             /** Format: date-time */
@@ -16452,6 +16573,7 @@ export interface components {
             /** @default [] */
             phone_number_ids: string[];
             secret?: string;
+            api_key?: string;
         };
         WebchatSettingsInput: {
             allowed_origins: string[];
@@ -16460,6 +16582,8 @@ export interface components {
             messages: number;
             duplicates: number;
             statuses: number;
+            /** @description Messages and statuses refused one by one (a NUL, a lone surrogate, a sender that is not E.164): recorded, not stored */
+            rejected: number;
         };
         VapiReceived: {
             /** @enum {string} */
