@@ -91,13 +91,14 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
     expect(signin.status).toBe(200);
     ownerCookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
     account = { phoneNumberId: phoneNumberId(), accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
+    // Meta knows the number first: connecting it asks Meta whether the token owns it.
+    fake.connect(account);
     const put = await t.call('PUT', '/api/v1/channels/whatsapp', {
       cookie: ownerCookie,
       workspace: workspaceId,
       body: { phone_number_id: account.phoneNumberId, access_token: account.accessToken, app_secret: account.appSecret, verify_token: randomBytes(12).toString('hex') },
     });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    fake.connect(account);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 180_000);
 
