@@ -8,11 +8,11 @@ import { templates } from './apps/templates.ts';
 import { answerInbound } from './apps/answer.ts';
 import { vapiWebhookRoutes } from './apps/voice/vapi.routes.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
-import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes } from './modules/channels/index.ts';
+import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls } from './modules/channels/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { assistantRoutes, type EnvironmentModel } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
-import { conversationsRoutes } from './modules/conversations/index.ts';
+import { conversationsRoutes, inboxEventsRoutes, InboxEvents } from './modules/conversations/index.ts';
 import { knowledgeRoutes } from './modules/knowledge/index.ts';
 import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
 import { schedulingRoutes, type GuestCheckoutLimits } from './modules/scheduling/index.ts';
@@ -22,6 +22,7 @@ import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttpApp } from './platform/http/app.ts';
+import { staffAppRoutes } from './platform/http/staff-app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
 import type { RateLimits } from './platform/http/rate-limit.ts';
 import { requireRank, tenantTransaction } from './platform/http/tenant.ts';
@@ -46,12 +47,19 @@ export interface ServerOptions {
   limits?: RateLimits | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
+  /** The built staff app (web/dist by default). */
+  staffAppDir?: string | undefined;
+  /** How often inbox event streams ping and re-check access (tests shorten it). */
+  eventsHeartbeatMs?: number | undefined;
+  /** Where channel ownership is proven (WHATSAPP_GRAPH_URL, TWILIO_API_URL, VAPI_API_URL); the providers' own when unset. */
+  providers?: ProviderUrls | undefined;
 }
 
 /** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
 export function createServerApp(options: ServerOptions) {
   const { db, log, clock, secrets } = options;
   const authenticator = new Authenticator(db, clock);
+  const inboxEvents = new InboxEvents(db, log);
   const tenant = tenantTransaction({ db, log, clock, secrets }, resolveActor);
   const signedIn = createMiddleware<AppEnv>(async (c, next) => {
     if (c.var.principal.kind === 'anonymous') throw new AppError('auth.required', 'unauthenticated', 'sign in, or send an API key as a Bearer token');
@@ -94,6 +102,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
       app.route('/api/v1', contactsRoutes(deps));
       app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant }));
+      app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', catalogRoutes(deps));
       app.route('/api/v1', assistantRoutes({ ...deps, llm: options.llm }));
@@ -103,12 +112,13 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', paymentsRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', midtransWebhookRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', demoPaymentRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
-      app.route('/api/v1', channelSettingsRoutes(deps));
+      app.route('/api/v1', channelSettingsRoutes({ ...deps, providers: options.providers }));
       app.route('/', whatsappWebhookRoutes(deps));
       app.route('/', twilioWebhookRoutes(deps));
       app.route('/', vapiWebhookRoutes(deps));
       app.route('/', webchatRoutes({ ...deps, answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm: options.llm }) }));
       app.route('/api/v1', schedulingRoutes({ ...deps, notify, guestCheckout: options.guestCheckout }));
+      app.route('/', staffAppRoutes(options.staffAppDir));
     },
   });
 }

@@ -351,6 +351,15 @@ export interface ChannelInbox {
   workspace_id: Generated<string>;
 }
 
+export interface ChannelRejections {
+  channel: string;
+  id: string;
+  provider_message_id: string | null;
+  reason: string;
+  received_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
 export interface ClosedDates {
   consultant_id: string | null;
   created_at: Generated<Timestamp>;
@@ -436,6 +445,13 @@ export interface ConversationMessages {
   sender_user_id: string | null;
   updated_at: Timestamp | null;
   workspace_id: string | null;
+}
+
+export interface ConversationReads {
+  conversation_id: string;
+  last_read_at: Timestamp;
+  user_id: string;
+  workspace_id: Generated<string>;
 }
 
 export interface Conversations {
@@ -711,12 +727,14 @@ export interface DB {
   calls: Calls;
   channel_accounts: ChannelAccounts;
   channel_inbox: ChannelInbox;
+  channel_rejections: ChannelRejections;
   closed_dates: ClosedDates;
   consultant_slots: ConsultantSlots;
   contact_channel_windows: ContactChannelWindows;
   contact_timeline: ContactTimeline;
   contacts: Contacts;
   conversation_messages: ConversationMessages;
+  conversation_reads: ConversationReads;
   conversations: Conversations;
   customers: Customers;
   faqs: Faqs;
