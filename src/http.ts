@@ -12,7 +12,7 @@ import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebh
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { assistantRoutes, type EnvironmentModel } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
-import { conversationsRoutes } from './modules/conversations/index.ts';
+import { conversationsRoutes, inboxEventsRoutes, InboxEvents } from './modules/conversations/index.ts';
 import { knowledgeRoutes } from './modules/knowledge/index.ts';
 import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
 import { schedulingRoutes } from './modules/scheduling/index.ts';
@@ -46,12 +46,15 @@ export interface ServerOptions {
   limits?: RateLimits | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
+  /** How often inbox event streams ping and re-check access (tests shorten it). */
+  eventsHeartbeatMs?: number | undefined;
 }
 
 /** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
 export function createServerApp(options: ServerOptions) {
   const { db, log, clock, secrets } = options;
   const authenticator = new Authenticator(db, clock);
+  const inboxEvents = new InboxEvents(db, log);
   const tenant = tenantTransaction({ db, log, clock, secrets }, resolveActor);
   const signedIn = createMiddleware<AppEnv>(async (c, next) => {
     if (c.var.principal.kind === 'anonymous') throw new AppError('auth.required', 'unauthenticated', 'sign in, or send an API key as a Bearer token');
@@ -94,6 +97,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, sendSignUpConfirmation: options.sendSignUpConfirmation, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
       app.route('/api/v1', contactsRoutes(deps));
       app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant }));
+      app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', catalogRoutes(deps));
       app.route('/api/v1', assistantRoutes({ ...deps, llm: options.llm }));

@@ -24,6 +24,11 @@ export interface AppVariables {
   tx: Tx;
   rank: number | null;
   ctx: Ctx;
+  /**
+   * The workspace a route takes from somewhere other than the X-Workspace-Id header (a browser's
+   * EventSource cannot send headers); the header wins when both are given.
+   */
+  requestedWorkspace: string | undefined;
   /** The application's rate-limit counters. */
   limits: RateLimits;
   /** The caller's address: the socket peer, or X-Forwarded-For behind a trusted proxy. */

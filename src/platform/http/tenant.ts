@@ -19,7 +19,7 @@ export type ResolveActor = (tx: Tx, principal: Principal, requestedWorkspace: st
  */
 export function tenantTransaction(deps: HttpDeps, resolveActor: ResolveActor) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const requested = c.req.header('x-workspace-id') || undefined;
+    const requested = c.req.header('x-workspace-id') || c.var.requestedWorkspace || undefined;
     if (requested && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requested)) {
       throw new AppError('workspace.invalid_id', 'invalid', 'X-Workspace-Id must be a workspace id (a UUID)');
     }
