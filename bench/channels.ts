@@ -53,7 +53,7 @@ async function benchmark(database: string, db: Database, fake: FakeMeta): Promis
   const log = silentLogger();
   const secrets = createSecretBox(randomBytes(32));
   let confirmation = '';
-  const app = createServerApp({ db, log, clock: systemClock, secrets, sendSignUpConfirmation: (m) => void (confirmation = m.token) });
+  const app = createServerApp({ db, log, clock: systemClock, secrets, providers: { whatsappGraphUrl: fake.graphUrl }, sendSignUpConfirmation: (m) => void (confirmation = m.token) });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((ok) => server.once('listening', () => ok()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -74,6 +74,8 @@ async function benchmark(database: string, db: Database, fake: FakeMeta): Promis
       'workspace',
     );
     const account = { phoneNumberId: `9${Date.now()}`.slice(0, 15), accessToken: `EAAG${randomBytes(8).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
+    // Before the save: the fake Meta proves the number is the token's.
+    fake.connect(account);
     await json(
       await fetch(`${base}/api/v1/channels/whatsapp`, {
         method: 'PUT',
@@ -83,7 +85,6 @@ async function benchmark(database: string, db: Database, fake: FakeMeta): Promis
       200,
       'channel settings',
     );
-    fake.connect(account);
     worker.start();
 
     const postedAt = new Map<string, number>();

@@ -8,7 +8,7 @@ import { templates } from './apps/templates.ts';
 import { answerInbound } from './apps/answer.ts';
 import { vapiWebhookRoutes } from './apps/voice/vapi.routes.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
-import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes } from './modules/channels/index.ts';
+import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls } from './modules/channels/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { assistantRoutes, type EnvironmentModel } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
@@ -22,6 +22,7 @@ import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
 import { createHttpApp } from './platform/http/app.ts';
+import { staffAppRoutes } from './platform/http/staff-app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
 import type { RateLimits } from './platform/http/rate-limit.ts';
 import { requireRank, tenantTransaction } from './platform/http/tenant.ts';
@@ -46,8 +47,12 @@ export interface ServerOptions {
   limits?: RateLimits | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
+  /** The built staff app (web/dist by default). */
+  staffAppDir?: string | undefined;
   /** How often inbox event streams ping and re-check access (tests shorten it). */
   eventsHeartbeatMs?: number | undefined;
+  /** Where channel ownership is proven (WHATSAPP_GRAPH_URL, TWILIO_API_URL, VAPI_API_URL); the providers' own when unset. */
+  providers?: ProviderUrls | undefined;
 }
 
 /** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
@@ -107,12 +112,13 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', paymentsRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', midtransWebhookRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', demoPaymentRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
-      app.route('/api/v1', channelSettingsRoutes(deps));
+      app.route('/api/v1', channelSettingsRoutes({ ...deps, providers: options.providers }));
       app.route('/', whatsappWebhookRoutes(deps));
       app.route('/', twilioWebhookRoutes(deps));
       app.route('/', vapiWebhookRoutes(deps));
       app.route('/', webchatRoutes({ ...deps, answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm: options.llm }) }));
       app.route('/api/v1', schedulingRoutes({ ...deps, notify }));
+      app.route('/', staffAppRoutes(options.staffAppDir));
     },
   });
 }
