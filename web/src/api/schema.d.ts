@@ -9,7 +9,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account and sign in */
+        /**
+         * Start a sign-up: a confirmation link goes to the email
+         * @description Answers 202 the same whether or not the email has an account, so that sign-up does not tell. For a new email a confirmation link (valid 24 hours) is sent to it; following it (POST /auth/signup/confirm) creates the account and signs in. Without a mailer the server logs the link at info ("sign-up confirmation link").
+         */
         post: {
             parameters: {
                 query?: never;
@@ -31,7 +34,121 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description signed up and signed in (session cookie set) */
+                /** @description a confirmation link was sent if the email can sign up */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignUpAccepted"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/signup/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a sign-up with the token from its link; creates the account and signs in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description account created and signed in (session cookie set) */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -15501,6 +15618,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        SignUpAccepted: {
+            /** @enum {string} */
+            status: "confirmation_sent";
+            message: string;
+        };
+        Error: {
+            error: {
+                /** @example validation.failed */
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         Me: {
             user: components["schemas"]["User"];
             workspaces: {
@@ -15517,16 +15649,6 @@ export interface components {
             id: string;
             email: string;
             name: string | null;
-        };
-        Error: {
-            error: {
-                /** @example validation.failed */
-                code: string;
-                message: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-            };
         };
         Workspace: {
             /** Format: uuid */
