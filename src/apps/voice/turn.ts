@@ -3,7 +3,7 @@ import { personaLanguage, type State } from '../../modules/assistant/engine/inde
 import type { Ctx } from '../../platform/context.ts';
 import { activePrompt, runAssistantTurn, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome } from '../turn/run.ts';
 import { decideReception, type ReceptionistContext, type ReceptionistResult, type ReceptionistState } from './receptionist.ts';
-import { speakReception } from './model-turn.ts';
+import { receptionWording } from './model-turn.ts';
 import { offeredServices, receptionistTools, receptionTools } from './tools.ts';
 
 /** Replies that must fit one SMS segment; other channels take a little more. */
@@ -77,9 +77,9 @@ export const receptionistApp: TurnApp<ReceptionDecision> = {
     };
   },
 
-  async speak(turn, decision, arm, timeoutMs) {
+  async wording(turn, decision, arm, timeoutMs) {
     const { scope } = await scopeOf(turn);
-    return speakReception(turn.ctx, {
+    return receptionWording(turn.ctx, {
       arm,
       timeoutMs,
       channel: turn.input.channel,
