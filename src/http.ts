@@ -21,9 +21,11 @@ import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes } from './mo
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
+import { createFairness, type FairnessLimits } from './platform/fairness.ts';
 import { createHttpApp } from './platform/http/app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
-import { requireRank, tenantTransaction } from './platform/http/tenant.ts';
+import { anonymousPlace } from './platform/http/fairness.ts';
+import { requireRank, tenantActor, tenantTransaction } from './platform/http/tenant.ts';
 import type { Logger } from './platform/log.ts';
 import type { SecretBox } from './platform/secrets.ts';
 
@@ -36,6 +38,8 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
+  /** LLM_TIMEOUT_MAX_MS, TURNS_PER_WORKSPACE, TURN_WAIT_MS, ANONYMOUS_PER_WORKSPACE (defaults otherwise). */
+  fairness?: Partial<FairnessLimits> | undefined;
 }
 
 /** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
@@ -43,6 +47,8 @@ export function createServerApp(options: ServerOptions) {
   const { db, log, clock, secrets } = options;
   const authenticator = new Authenticator(db, clock);
   const tenant = tenantTransaction({ db, log, clock, secrets }, resolveActor);
+  const actorOnly = tenantActor({ db, log, clock, secrets }, resolveActor);
+  const fairness = createFairness(options.fairness);
   const signedIn = createMiddleware<AppEnv>(async (c, next) => {
     if (c.var.principal.kind === 'anonymous') throw new AppError('auth.required', 'unauthenticated', 'sign in, or send an API key as a Bearer token');
     await next();
@@ -56,6 +62,14 @@ export function createServerApp(options: ServerOptions) {
     signedIn,
     inWorkspace: (minRank) => [signedIn, tenant, requireRank(minRank)],
     asCaller: () => [tenant],
+    inWorkspaceUnbound: (minRank) => [signedIn, actorOnly, requireRank(minRank)],
+    fairness,
+    anonymousPlace: anonymousPlace(fairness.anonymous),
+  };
+  const turnOptions = {
+    secrets,
+    llm: options.llm,
+    timeoutMaxMs: fairness.limits.llmTimeoutMaxMs,
   };
 
   return createHttpApp({
@@ -81,7 +95,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', catalogRoutes(deps));
       app.route('/api/v1', assistantRoutes({ ...deps, llm: options.llm }));
-      app.route('/api/v1', ariRoutes({ ...deps, llm: options.llm }));
+      app.route('/api/v1', ariRoutes({ ...deps, llm: options.llm, turnOptions: { ...turnOptions, places: { gate: fairness.turns, onBusy: 'reject' } } }));
       app.route('/api/v1', amaraRoutes({ ...deps, llm: options.llm }));
       app.route('/api/v1', analyticsRoutes(deps));
       app.route('/api/v1', paymentsRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
@@ -91,7 +105,8 @@ export function createServerApp(options: ServerOptions) {
       app.route('/', whatsappWebhookRoutes(deps));
       app.route('/', twilioWebhookRoutes(deps));
       app.route('/', vapiWebhookRoutes(deps));
-      app.route('/', webchatRoutes({ ...deps, answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm: options.llm }) }));
+      // A web chat visitor without a place among the workspace's turns still gets the built-in engine's answer.
+      app.route('/', webchatRoutes({ ...deps, answer: (scope, input) => answerInbound(scope, input, { ...turnOptions, places: { gate: fairness.turns, onBusy: 'built_in' } }) }));
       app.route('/api/v1', schedulingRoutes({ ...deps, notify }));
     },
   });

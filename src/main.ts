@@ -10,6 +10,7 @@ import { environmentModel } from './modules/assistant/index.ts';
 import { channelWorker, jobDefinitions } from './jobs.ts';
 import { createJobs, type Jobs } from './platform/jobs/queue.ts';
 import { systemClock } from './platform/clock.ts';
+import { fairnessFromConfig } from './platform/fairness.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { loadSecretBox, missingSecretBox } from './platform/secrets.ts';
 
@@ -26,6 +27,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     databaseUrl: config.DATABASE_URL,
     dataDir: config.FRONTDESK_DATA_DIR,
     owner: `frontdesk serve on port ${config.PORT}`,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
   });
   // The demo seeds the demo WhatsApp number's tokens sealed, so the key is loaded before it.
   const secretBox = () => loadSecretBox({ key: config.FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config.FRONTDESK_DATA_DIR : undefined });
@@ -48,8 +50,9 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   const secrets = await secretBox();
   // Answers stored inbound messages and delivers the outbox; its state is in the database.
   const llm = environmentModel(config);
-  const channels = channelWorker({ db, clock: systemClock, log, secrets, llm }, config);
-  const app = createServerApp({ db, log, clock: systemClock, secrets, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS, llm });
+  const fairness = fairnessFromConfig(config);
+  const channels = channelWorker({ db, clock: systemClock, log, secrets, llm, timeoutMaxMs: fairness.llmTimeoutMaxMs }, config);
+  const app = createServerApp({ db, log, clock: systemClock, secrets, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS, llm, fairness });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

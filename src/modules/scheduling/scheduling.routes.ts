@@ -311,7 +311,7 @@ export function schedulingRoutes(deps: SchedulingRouteDeps) {
     createRoute({
       method: 'post', path: '/guest-sessions', tags, summary: 'Start a guest checkout (no account needed)',
       description: 'Name the workspace with X-Workspace-Id. The token, shown once, is the guest\'s credential for 24 hours: send it as X-Guest-Token.',
-      middleware: [rateLimit({ bucket: 'guest-sessions', limit: 20, windowMs: 60_000 }), ...deps.asCaller()] as const,
+      middleware: [rateLimit({ bucket: 'guest-sessions', limit: 20, windowMs: 60_000 }), deps.anonymousPlace, ...deps.asCaller()] as const,
       request: { body: jsonBody(GuestSessionCreate) },
       responses: { 201: json(GuestSessionCreated, 'created'), ...errorResponses },
     }),
@@ -321,7 +321,7 @@ export function schedulingRoutes(deps: SchedulingRouteDeps) {
     createRoute({
       method: 'post', path: '/guest/bookings', tags, summary: 'Book as a guest (X-Guest-Token)',
       description: 'The booking waits for payment (pending_payment) and comes from the web; the guest session gives the name and email.',
-      middleware: [...deps.asCaller(), guestToken] as const,
+      middleware: [deps.anonymousPlace, ...deps.asCaller(), guestToken] as const,
       request: { body: jsonBody(GuestBookingCreate) },
       responses: { 201: json(Booking, 'booked'), ...errorResponses },
     }),
