@@ -12,7 +12,7 @@ import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebh
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { assistantRoutes, type EnvironmentModel } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
-import { conversationsRoutes } from './modules/conversations/index.ts';
+import { conversationsRoutes, inboxEventsRoutes, InboxEvents } from './modules/conversations/index.ts';
 import { knowledgeRoutes } from './modules/knowledge/index.ts';
 import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
 import { schedulingRoutes } from './modules/scheduling/index.ts';
@@ -26,6 +26,7 @@ import { createHttpApp } from './platform/http/app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
 import { anonymousPlace } from './platform/http/fairness.ts';
 import { requireRank, tenantActor, tenantTransaction } from './platform/http/tenant.ts';
+import type { RateLimits } from './platform/http/rate-limit.ts';
 import type { Logger } from './platform/log.ts';
 import type { SecretBox } from './platform/secrets.ts';
 
@@ -36,16 +37,26 @@ export interface ServerOptions {
   secrets: SecretBox;
   publicUrl?: string | undefined;
   corsOrigins?: string[];
+  /** TRUSTED_PROXIES, RATE_LIMIT_MAX_KEYS, HTTP_MAX_BODY_BYTES, HTTP_MAX_JSON_DEPTH. */
+  trustedProxies?: string[] | undefined;
+  rateLimitMaxKeys?: number | undefined;
+  maxBodyBytes?: number | undefined;
+  maxJsonDepth?: number | undefined;
+  /** The rate-limit counters, when the caller wants to look at them (tests). */
+  limits?: RateLimits | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
   /** LLM_TIMEOUT_MAX_MS, TURNS_PER_WORKSPACE, TURN_WAIT_MS, ANONYMOUS_PER_WORKSPACE (defaults otherwise). */
   fairness?: Partial<FairnessLimits> | undefined;
+  /** How often inbox event streams ping and re-check access (tests shorten it). */
+  eventsHeartbeatMs?: number | undefined;
 }
 
 /** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
 export function createServerApp(options: ServerOptions) {
   const { db, log, clock, secrets } = options;
   const authenticator = new Authenticator(db, clock);
+  const inboxEvents = new InboxEvents(db, log);
   const tenant = tenantTransaction({ db, log, clock, secrets }, resolveActor);
   const actorOnly = tenantActor({ db, log, clock, secrets }, resolveActor);
   const fairness = createFairness(options.fairness);
@@ -78,6 +89,12 @@ export function createServerApp(options: ServerOptions) {
     clock,
     secrets,
     corsOrigins: options.corsOrigins,
+    publicUrl: options.publicUrl,
+    trustedProxies: options.trustedProxies,
+    rateLimitMaxKeys: options.rateLimitMaxKeys,
+    maxBodyBytes: options.maxBodyBytes,
+    maxJsonDepth: options.maxJsonDepth,
+    limits: options.limits,
     authenticate: async (c) => {
       const auth = c.req.header('authorization');
       let bearer: string | undefined;
@@ -92,6 +109,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
       app.route('/api/v1', contactsRoutes(deps));
       app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant }));
+      app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', catalogRoutes(deps));
       app.route('/api/v1', assistantRoutes({ ...deps, llm: options.llm }));

@@ -9,6 +9,7 @@ import { createServerApp } from './http.ts';
 import { environmentModel } from './modules/assistant/index.ts';
 import { channelWorker, jobDefinitions } from './jobs.ts';
 import { createJobs, type Jobs } from './platform/jobs/queue.ts';
+import { configureOutbound, outboundRefusalAtSave } from './platform/http/outbound.ts';
 import { systemClock } from './platform/clock.ts';
 import { fairnessFromConfig } from './platform/fairness.ts';
 import { createLogger, type Logger } from './platform/log.ts';
@@ -23,6 +24,12 @@ export interface Running {
 
 /** config -> database -> migrations -> (demo data) -> http. */
 export async function start(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<Running> {
+  configureOutbound({ allowedHosts: config.OUTBOUND_ALLOWED_HOSTS, log: log.child({ component: 'outbound' }) });
+  // The operator's own endpoints fall under the same policy: say so now rather than at the first failed call.
+  for (const key of ['LLM_BASE_URL', 'WHATSAPP_GRAPH_URL', 'TWILIO_API_URL'] as const) {
+    const why = config[key] ? outboundRefusalAtSave(config[key]) : null;
+    if (why) log.warn({ [key]: config[key], why }, `${key} will be refused: add its host to OUTBOUND_ALLOWED_HOSTS`);
+  }
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.FRONTDESK_DATA_DIR,
@@ -52,7 +59,20 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   const llm = environmentModel(config);
   const fairness = fairnessFromConfig(config);
   const channels = channelWorker({ db, clock: systemClock, log, secrets, llm, timeoutMaxMs: fairness.llmTimeoutMaxMs }, config);
-  const app = createServerApp({ db, log, clock: systemClock, secrets, publicUrl: config.PUBLIC_URL, corsOrigins: config.CORS_ORIGINS, llm, fairness });
+  const app = createServerApp({
+    db,
+    log,
+    clock: systemClock,
+    secrets,
+    publicUrl: config.PUBLIC_URL,
+    corsOrigins: config.CORS_ORIGINS,
+    trustedProxies: config.TRUSTED_PROXIES,
+    rateLimitMaxKeys: config.RATE_LIMIT_MAX_KEYS,
+    maxBodyBytes: config.HTTP_MAX_BODY_BYTES,
+    maxJsonDepth: config.HTTP_MAX_JSON_DEPTH,
+    llm,
+    fairness,
+  });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -55,3 +55,23 @@ it('keeps the assistant engine independent of every other module', () => {
 it('finds the imports it checks', () => {
   expect(edges.length).toBeGreaterThan(20);
 });
+
+// node:net's address arithmetic opens no connection (rate limits match proxies with it).
+const ADDRESS_HELPERS = /import \{\s*(?:(?:BlockList|isIP|isIPv4|isIPv6)\s*,?\s*)+\} from ['"]node:net['"];/g;
+
+it('sends every outbound request through platform/http/outbound.ts (issue 11: tenants choose some of the addresses)', () => {
+  const OUTBOUND = 'platform/http/outbound.ts';
+  const bad = sources(SRC).flatMap((file) => {
+    const rel = relative(SRC, file);
+    if (rel === OUTBOUND) return [];
+    const text = readFileSync(file, 'utf8');
+    const found: string[] = [];
+    // The global fetch, another HTTP client, or raw sockets would skip the address check.
+    if (/(?<![.\w])fetch\(|globalThis\.fetch/.test(text)) found.push('fetch(');
+    if (/from\s+['"](undici|node:https?|https?|node:net|node:tls|node:dgram)['"]/.test(text.replace(/import type [^;]+;/g, '').replace(ADDRESS_HELPERS, ''))) found.push('a network module');
+    // The model SDK brings its own fetch unless it is handed ours.
+    if (/new OpenAI\(/.test(text) && !/new OpenAI\(\{[^}]*fetch: outboundFetch/.test(text)) found.push('new OpenAI( without fetch: outboundFetch');
+    return found.map((f) => `${rel}: ${f}`);
+  });
+  expect(bad).toEqual([]);
+});

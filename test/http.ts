@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServerApp } from '../src/http.ts';
+import { createServerApp, type ServerOptions } from '../src/http.ts';
+import { RateLimits } from '../src/platform/http/rate-limit.ts';
 import { createSecretBox } from '../src/platform/secrets.ts';
 import { systemClock, type Clock } from '../src/platform/clock.ts';
 import type { Database } from '../src/platform/db/database.ts';
@@ -23,8 +24,9 @@ export interface CallResult<T = any> {
 }
 
 /** The real application, called in-process with app.request(); nothing is mocked. */
-export function testApp(db: Database, clock: Clock = systemClock) {
-  const app = createServerApp({ db, log: silentLogger(), clock, secrets: createSecretBox(randomBytes(32)), publicUrl: 'https://frontdesk.test' });
+export function testApp(db: Database, clock: Clock = systemClock, options: Partial<ServerOptions> = {}) {
+  const limits = options.limits ?? new RateLimits({ maxKeys: options.rateLimitMaxKeys });
+  const app = createServerApp({ db, log: silentLogger(), clock, secrets: createSecretBox(randomBytes(32)), publicUrl: 'https://frontdesk.test', ...options, limits });
   let client = 0;
 
   async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<CallResult<T>> {
@@ -85,7 +87,7 @@ export function testApp(db: Database, clock: Clock = systemClock) {
     return res.body as { id: string; key: string };
   }
 
-  return { app, call, signUp, owner, teammate, apiKey };
+  return { app, call, signUp, owner, teammate, apiKey, limits };
 }
 
 let seq = 0;

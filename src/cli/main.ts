@@ -17,6 +17,7 @@ import { openDatabase } from '../platform/db/open.ts';
 import { withTenant } from '../platform/db/tenant.ts';
 import { AppError } from '../platform/errors.ts';
 import { createLogger, silentLogger } from '../platform/log.ts';
+import { configureOutbound } from '../platform/http/outbound.ts';
 import { loadSecretBox } from '../platform/secrets.ts';
 import { version } from '../platform/version.ts';
 
@@ -24,6 +25,8 @@ import { version } from '../platform/version.ts';
 class UsageError extends Error {}
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>, command: string): Promise<T> {
+  // `chat` calls the model (and Midtrans) as the server would: under the same outbound policy.
+  configureOutbound({ allowedHosts: config.OUTBOUND_ALLOWED_HOSTS });
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.FRONTDESK_DATA_DIR,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TrustedProxies } from './http/rate-limit.ts';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -67,11 +68,37 @@ const schema = z.object({
   ANONYMOUS_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(8),
   /** How long a request waits for a database connection before it is answered 503 db.unavailable with Retry-After. */
   DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
+   * Comma-separated `host` or `host:port` (`[::1]:11434` for IPv6) that outbound calls may
+   * reach even though they are on this machine or a private network (a model server on the
+   * LAN, a local proxy, test fakes). Every other provider, model or webhook target must
+   * resolve to public addresses only: tenants choose some of those URLs (platform/http/outbound.ts).
+   */
+  OUTBOUND_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
   /** Comma-separated origins allowed to call the API from a browser. */
   CORS_ORIGINS: z
     .string()
     .default('')
     .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean)),
+  /**
+   * Comma-separated addresses and CIDR blocks of the reverse proxies in front of the server.
+   * Only a request whose socket peer is one of them has its X-Forwarded-For believed (rate
+   * limits, session records); empty means the header is ignored.
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+    .refine((list) => list.every(TrustedProxies.valid), 'must be IP addresses or CIDR blocks, comma-separated (10.0.0.0/8,::1)'),
+  /** Most keys (addresses, tokens, emails) each rate-limit bucket remembers; the least recently seen go first. */
+  RATE_LIMIT_MAX_KEYS: z.coerce.number().int().min(100).max(10_000_000).default(10_000),
+  /** Largest request body accepted, in bytes (413 request.too_large above it). */
+  HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /** Deepest nesting of arrays and objects a JSON body may have (400 request.too_deep above it). */
+  HTTP_MAX_JSON_DEPTH: z.coerce.number().int().min(4).max(512).default(64),
 }).superRefine((env, ctx) => {
   // A base URL without a model (or the reverse) is a half-done setup, not "no model".
   if ((env.LLM_BASE_URL === undefined) !== (env.LLM_MODEL === undefined || env.LLM_MODEL === '')) {

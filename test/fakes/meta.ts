@@ -6,6 +6,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowOutboundHosts } from '../../src/platform/http/outbound.ts';
 
 export const GRAPH_VERSION = 'v21.0';
 
@@ -173,6 +174,8 @@ export async function startFakeMeta(): Promise<FakeMeta> {
     } else reply();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The operator's switch, for exactly this fake: every other local port stays refused.
+  allowOutboundHosts(`127.0.0.1:${(server.address() as AddressInfo).port}`);
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowOutboundHosts } from '../../src/platform/http/outbound.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -160,6 +161,8 @@ export async function startFakeMidtrans(): Promise<FakeMidtrans> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The operator's switch, for exactly this fake: every other local port stays refused.
+  allowOutboundHosts(`127.0.0.1:${(server.address() as AddressInfo).port}`);
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
+import { allowOutboundHosts } from '../../src/platform/http/outbound.ts';
 
 export type ScriptedResponse =
   /** `after`: answers only once it settles (to act while the client waits). */
@@ -92,6 +93,8 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The operator's switch, for exactly this fake: every other local port stays refused.
+  allowOutboundHosts(`127.0.0.1:${(server.address() as AddressInfo).port}`);
   const { port } = server.address() as AddressInfo;
 
   return {

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowOutboundHosts } from '../../src/platform/http/outbound.ts';
 
 export interface SentSms {
   sid: string;
@@ -107,6 +108,8 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The operator's switch, for exactly this fake: every other local port stays refused.
+  allowOutboundHosts(`127.0.0.1:${(server.address() as AddressInfo).port}`);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

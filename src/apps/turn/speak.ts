@@ -64,8 +64,13 @@ export async function wordDraft(ctx: Ctx, w: DraftWording): Promise<SpokenReply>
       },
     };
   } catch (e) {
-    if (e instanceof ModelError) return fallBack(e.reason, e.message, e.tokens);
+    if (e instanceof ModelError) {
+      if (e.cause !== undefined) ctx.log.warn({ arm: arm.name, err: e.cause }, 'why the model call failed');
+      return fallBack(e.reason, e.message, e.tokens);
+    }
     // Whatever else broke (a base URL the SDK refuses, ...) is the provider side too: the customer still gets an answer.
-    return fallBack('provider_error', (e as Error)?.message ?? String(e), null);
+    // The detail kept in the message's metadata is fixed words; what was said stays in the log.
+    ctx.log.warn({ arm: arm.name, err: e }, 'the model call failed outside the exchange');
+    return fallBack('provider_error', 'the model call failed', null);
   }
 }

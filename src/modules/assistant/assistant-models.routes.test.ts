@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { asService, rows } from '../../../test/actors.ts';
 import { describeEachDatabase } from '../../../test/db.ts';
 import { email, testApp } from '../../../test/http.ts';
+import { allowOutboundHosts } from '../../platform/http/outbound.ts';
 
 type Body = Record<string, any>;
 type As = { cookie: string; workspace: string };
@@ -18,6 +19,8 @@ describeEachDatabase('the model settings and reply feedback', (db) => {
     asService(db(), async (tx) => (await rows<{ settings: Body; secrets: string | null }>(tx, `select settings, secrets from integrations where workspace_id = $1 and provider = 'llm'`, [owner.workspace]))[0]);
 
   beforeAll(async () => {
+    // The operator lets the server reach the LAN model of the first test (OUTBOUND_ALLOWED_HOSTS).
+    allowOutboundHosts('192.168.1.20:11434');
     t = testApp(db());
     owner = (await t.owner(email('models'), { template: 'ari' })).as;
     member = (await t.teammate(owner, email('agent'), 'member')).as;
@@ -82,6 +85,15 @@ describeEachDatabase('the model settings and reply feedback', (db) => {
       expect(res.status).toBe(400);
       expect(paths(res.body)).toContain(path);
     });
+
+    it.each(['http://127.0.0.1:11434/v1', 'http://192.168.1.21:11434/v1', 'http://localhost:11434/v1', 'https://[::ffff:10.0.0.1]/v1'])(
+      'refuses %s, a local or private address the operator has not allowed, with a code',
+      async (base_url) => {
+        const res = await put(owner, { arms: [{ name: 'local', base_url, model: 'llama3', weight: 1 }] });
+        expect(res.status).toBe(400);
+        expect(res.body.error).toMatchObject({ code: 'outbound.target_not_allowed', details: { field: 'arms.0.base_url' } });
+      },
+    );
 
     it('is for admins only', async () => {
       expect((await t.call('GET', '/api/v1/assistant/models', member)).status).toBe(403);

@@ -11,6 +11,7 @@ import {
   type FeedbackRecord,
 } from './assistant-models.schema.ts';
 import { RULE_ENGINE_ARM, type Arm } from './model/arms.ts';
+import { assertOutboundTarget } from '../../platform/http/outbound.ts';
 
 /** The server's own model (LLM_BASE_URL, LLM_API_KEY, LLM_MODEL): the one arm of workspaces without their own. */
 export interface EnvironmentModel {
@@ -103,6 +104,7 @@ export async function getAssistantModels(ctx: Ctx, environment: EnvironmentModel
 
 /** Replaces the arms. A key left out keeps the one stored under the same arm name. */
 export async function putAssistantModels(ctx: Ctx, secrets: SecretBox, input: AssistantModelsInput, environment: EnvironmentModel | undefined) {
+  input.arms.forEach((a, i) => a.base_url !== undefined && assertOutboundTarget(a.base_url, `arms.${i}.base_url`));
   const ws = workspaceIdOf(ctx);
   const existing = await repo.findLlmSettings(ctx.tx, ws);
   const previousKeys = existing?.secrets ? (JSON.parse(secrets.open(existing.secrets)) as { api_keys?: ApiKeys }).api_keys ?? {} : {};

@@ -94,6 +94,7 @@ describe.each(databaseKinds)('the outbox when the server is killed while sending
         FRONTDESK_DEMO: 'never',
         FRONTDESK_SECRET_KEY: key,
         WHATSAPP_GRAPH_URL: fake.graphUrl,
+        OUTBOUND_ALLOWED_HOSTS: new URL(fake.graphUrl).host,
         OUTBOX_LEASE_SECONDS: '2',
         OUTBOX_RECONCILE_SECONDS: '20',
         LOG_LEVEL: process.env.CRASH_LOG ?? 'silent',

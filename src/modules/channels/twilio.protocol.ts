@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isOutboundRefused, outboundFetch } from '../../platform/http/outbound.ts';
 
 /**
  * Twilio's side of the wire (reference/integrations.md §3): the X-Twilio-Signature scheme,
@@ -101,7 +102,7 @@ export async function sendSms(endpoint: TwilioEndpoint, sms: SmsRequest): Promis
   const url = `${endpoint.baseUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(endpoint.accountSid)}/Messages.json`;
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await outboundFetch(url, {
       method: 'POST',
       headers: {
         authorization: `Basic ${Buffer.from(`${endpoint.accountSid}:${endpoint.authToken}`).toString('base64')}`,
@@ -112,6 +113,8 @@ export async function sendSms(endpoint: TwilioEndpoint, sms: SmsRequest): Promis
       signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
     });
   } catch (e) {
+    // TWILIO_API_URL points at this machine or a private network without OUTBOUND_ALLOWED_HOSTS saying so: no retry fixes that.
+    if (isOutboundRefused(e)) return { outcome: 'failed', reason: 'the Twilio API address is not allowed (OUTBOUND_ALLOWED_HOSTS)', errorCode: null };
     const code = (e as { cause?: { code?: string } }).cause?.code ?? '';
     const reason = `Twilio unreachable: ${code || (e as Error).message}`;
     return NOT_SENT_CODES.has(code) ? { outcome: 'retry', reason } : { outcome: 'unknown', reason };

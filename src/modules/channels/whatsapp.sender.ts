@@ -1,3 +1,4 @@
+import { isOutboundRefused, outboundFetch } from '../../platform/http/outbound.ts';
 import type { ChannelAccount } from './settings.service.ts';
 import type { ChannelSender, OutboundMessage, SendResult } from './sender.ts';
 import { TEXT_LIMIT, WINDOW_CLOSED_ERROR, WINDOW_MS } from './whatsapp.protocol.ts';
@@ -31,10 +32,10 @@ function failureOf(status: number, body: GraphError): SendResult {
  * biz_opaque_callback_data, which Meta echoes in status callbacks: that is how a send whose
  * answer we never recorded is recognised (see the outbox in docs/architecture.md).
  */
-export function whatsappSender(options: { graphUrl?: string | undefined; timeoutMs?: number; fetch?: typeof fetch } = {}): ChannelSender<'whatsapp'> {
+export function whatsappSender(options: { graphUrl?: string | undefined; timeoutMs?: number; fetch?: (input: string | URL, init?: RequestInit) => Promise<Response> } = {}): ChannelSender<'whatsapp'> {
   const graphUrl = (options.graphUrl ?? DEFAULT_GRAPH_URL).replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? outboundFetch;
 
   return {
     channel: 'whatsapp',
@@ -78,6 +79,7 @@ export function whatsappSender(options: { graphUrl?: string | undefined; timeout
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (e) {
+        if (isOutboundRefused(e)) return { outcome: 'failed', reason: 'the WhatsApp Graph API address is not allowed (OUTBOUND_ALLOWED_HOSTS)' };
         // Refused before a connection: nothing left. Anything later (a timeout, a reset) may
         // have reached Meta, so it waits for the status callback instead of a blind resend.
         const code = ((e as { cause?: { code?: string } }).cause?.code ?? '') as string;

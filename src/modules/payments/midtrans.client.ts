@@ -1,4 +1,5 @@
 import { AppError } from '../../platform/errors.ts';
+import { outboundFetch, outboundLog } from '../../platform/http/outbound.ts';
 
 /**
  * The two Midtrans calls we make: create a Snap transaction, and ask for a transaction's
@@ -50,7 +51,7 @@ export interface MidtransReport {
 async function call(e: MidtransEndpoint, method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await outboundFetch(url, {
       method,
       headers: {
         accept: 'application/json',
@@ -61,6 +62,9 @@ async function call(e: MidtransEndpoint, method: 'GET' | 'POST', url: string, bo
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (err) {
+    // One message whatever happened (refused by the outbound policy, no route, a closed port,
+    // a timeout): the base URL is the tenant's, and the difference would map their network.
+    outboundLog()?.warn({ err, method, url }, 'Midtrans call failed');
     throw new AppError('payment.gateway_unavailable', 'unavailable', 'Midtrans did not answer; try again', undefined, { cause: err });
   }
   const text = await res.text();
@@ -74,25 +78,28 @@ async function call(e: MidtransEndpoint, method: 'GET' | 'POST', url: string, bo
   return { status: res.status, json };
 }
 
+/**
+ * A refusal as the tenant sees it: a fixed message and the status class. What the gateway
+ * said stays in the server's log: with a tenant-set base URL it could be any service's body.
+ */
 function refused(status: number, json: Record<string, unknown>): AppError {
   const messages = Array.isArray(json.error_messages) ? json.error_messages.map(String) : typeof json.status_message === 'string' ? [json.status_message] : [];
-  if (status >= 500) return new AppError('payment.gateway_unavailable', 'unavailable', 'Midtrans failed to answer; try again', { gateway_status: status });
+  outboundLog()?.warn({ gateway_status: status, gateway_messages: messages }, 'Midtrans refused a call');
+  const gateway_status = `${Math.floor(status / 100)}xx`;
+  if (status >= 500) return new AppError('payment.gateway_unavailable', 'unavailable', 'Midtrans failed to answer; try again', { gateway_status });
   if (status === 401) {
     return new AppError('payment.gateway_unauthorized', 'conflict', 'Midtrans refused the server key: check the Midtrans settings (sandbox or production, and the key)', {
-      gateway_status: status,
+      gateway_status,
     });
   }
-  return new AppError('payment.gateway_refused', 'conflict', `Midtrans refused the transaction${messages.length ? `: ${messages.join('; ')}` : ''}`, {
-    gateway_status: status,
-    gateway_messages: messages,
-  });
+  return new AppError('payment.gateway_refused', 'conflict', `Midtrans refused the transaction (HTTP ${gateway_status}): check the amounts and the Midtrans settings`, { gateway_status });
 }
 
 export async function createSnapTransaction(e: MidtransEndpoint, request: SnapRequest): Promise<SnapResponse> {
   const { status, json } = await call(e, 'POST', `${snapBaseUrl(e)}/transactions`, request);
   if (status !== 201 && status !== 200) throw refused(status, json);
   if (typeof json.token !== 'string' || typeof json.redirect_url !== 'string') {
-    throw new AppError('payment.gateway_unavailable', 'unavailable', 'Midtrans answered without a Snap token; try again', { gateway_status: status });
+    throw new AppError('payment.gateway_unavailable', 'unavailable', 'Midtrans answered without a Snap token; try again', { gateway_status: `${Math.floor(status / 100)}xx` });
   }
   return { token: json.token, redirect_url: json.redirect_url };
 }
@@ -108,7 +115,7 @@ export async function getTransactionStatus(e: MidtransEndpoint, orderId: string)
   if (code === '404') return undefined;
   if (status >= 400 || (Number(code) >= 400 && code !== '407')) throw refused(Number(code) >= 400 ? Number(code) : status, json);
   if (typeof json.transaction_status !== 'string' || typeof json.gross_amount !== 'string') {
-    throw new AppError('payment.gateway_unavailable', 'unavailable', 'Midtrans answered the status check without a status; try again', { gateway_status: status });
+    throw new AppError('payment.gateway_unavailable', 'unavailable', 'Midtrans answered the status check without a status; try again', { gateway_status: `${Math.floor(status / 100)}xx` });
   }
   return { ...json, order_id: String(json.order_id ?? orderId), status_code: code, gross_amount: json.gross_amount, transaction_status: json.transaction_status };
 }

@@ -101,6 +101,17 @@ export async function dueToExpire(tx: Tx, now: Date): Promise<{ workspace_id: st
 }
 
 /** Records a provider event; false when it was recorded before (a redelivery). */
+export async function hasWebhookEvent(tx: Tx, ws: string, provider: string, eventKey: string): Promise<boolean> {
+  const row = await tx.db
+    .selectFrom('webhook_events')
+    .select('event_key')
+    .where('workspace_id', '=', ws)
+    .where('provider', '=', provider)
+    .where('event_key', '=', eventKey)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function recordWebhookEvent(tx: Tx, ws: string, provider: string, eventKey: string, payload: unknown, at: Date): Promise<boolean> {
   const row = await tx.db
     .insertInto('webhook_events')

@@ -100,6 +100,8 @@ export function midtransWebhookRoutes(deps: RouteDeps & { onPaymentChange: Payme
       method: 'post', path: WEBHOOK_PATH, tags: ['webhooks'], summary: 'Midtrans payment notification',
       description:
         "Midtrans's JSON notification, read from the raw body. signature_key must be SHA-512 of order_id + status_code + gross_amount + the workspace's server key (401 otherwise, and nothing changes). " +
+        'transaction_status must go with the signed status_code (settlement and capture with 200, pending with 201, deny 202, ...; 401 otherwise). ' +
+        "A notification that would change the payment is confirmed with Midtrans's status API first: 409 webhook.unconfirmed when Midtrans says otherwise, 503 when it cannot be asked (nothing changes; Midtrans retries). " +
         'A redelivered notification answers 200 and changes nothing; the payment status only moves forward.',
       responses: { 200: json(NotificationResult, 'received'), ...errorResponses },
     }),

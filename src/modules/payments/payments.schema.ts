@@ -31,7 +31,7 @@ const BaseUrl = z
   .refine((u) => {
     const url = new URL(u);
     return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-  }, 'use https (http only for 127.0.0.1 or localhost)')
+  }, 'use https (http only for 127.0.0.1 or localhost, and only where OUTBOUND_ALLOWED_HOSTS lists it)')
   .refine((u) => !new URL(u).search && !new URL(u).hash, 'no query or fragment')
   .transform((u) => u.replace(/\/+$/, ''))
   .openapi({ example: 'http://127.0.0.1:4010' });

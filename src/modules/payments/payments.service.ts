@@ -226,20 +226,38 @@ export interface Applied {
  * change nothing (a late pending, an amount that does not match, an unknown status). When the
  * status moves, the listener tells the customer.
  */
-export async function applyReport(ctx: Ctx, payment: Payment, report: Report, listener: PaymentListener): Promise<Applied> {
+export async function applyReport(ctx: Ctx, payment: Payment, report: Report, listener: PaymentListener, o: { confirmed?: boolean } = {}): Promise<Applied> {
   const assistantStateBefore = await repo.assistantStateOf(ctx.tx, workspaceOf(ctx), payment.ari_conversation_id);
-  const updated = await recordReport(ctx, payment, report);
+  const updated = await recordReport(ctx, payment, report, o.confirmed ?? false);
   if (updated.status === payment.status) return { payment: updated, notice: null };
   return { payment: updated, notice: await listener(ctx, { payment: updated, from: payment.status, assistantStateBefore }) };
 }
 
-async function recordReport(ctx: Ctx, payment: Payment, { source, signature_key: _signature, ...report }: Report): Promise<Payment> {
-  const now = ctx.clock.now();
+/**
+ * What a report would do to the payment: the status it moves to, whether it starts a hold, or
+ * why it is ignored. Nothing is written.
+ */
+export function effectOf(payment: Payment, report: Pick<MidtransReport, 'transaction_status' | 'fraud_status' | 'gross_amount'>) {
   const outcome = outcomeOf(report.transaction_status, report.fraud_status);
   const amountMatches = sameAmount(report.gross_amount, payment.amount);
   const to = outcome && amountMatches ? nextStatus(payment.status, outcome.status) : undefined;
   const ignored = !outcome ? 'unknown_status' : !amountMatches ? 'amount_mismatch' : !to && outcome.status !== payment.status ? 'not_forward' : undefined;
-  const hold = outcome?.held && payment.status === 'pending' && !payment.held_at;
+  const hold = !!outcome?.held && amountMatches && payment.status === 'pending' && !payment.held_at;
+  return { to, hold, ignored, changes: to !== undefined || hold };
+}
+
+/**
+ * A notification is only as good as its signature, which does not cover transaction_status:
+ * one that would change the payment must have been confirmed with Midtrans's status API
+ * (`confirmed`). A status check is itself that confirmation.
+ */
+async function recordReport(ctx: Ctx, payment: Payment, { source, signature_key: _signature, ...report }: Report, confirmed: boolean): Promise<Payment> {
+  const now = ctx.clock.now();
+  const effect = effectOf(payment, report);
+  const unconfirmed = source === 'notification' && !confirmed && effect.changes;
+  const to = unconfirmed ? undefined : effect.to;
+  const hold = unconfirmed ? false : effect.hold;
+  const ignored = unconfirmed ? 'unconfirmed' : effect.ignored;
 
   const previous = payment.gateway_response ?? {};
   const reports = Array.isArray(previous.reports) ? previous.reports : [];

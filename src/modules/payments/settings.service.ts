@@ -1,6 +1,7 @@
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
+import { assertOutboundTarget } from '../../platform/http/outbound.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { findDemoGateway } from './demo.settings.ts';
 import { findIntegration, saveIntegration, type IntegrationRow } from '../../platform/db/integrations.ts';
@@ -49,6 +50,7 @@ export async function getMidtransSettings(ctx: Ctx, publicUrl: string | undefine
 
 /** Replaces the settings; the stored server key stays when none is given. */
 export async function putMidtransSettings(ctx: Ctx, secrets: SecretBox, input: MidtransSettingsInput, publicUrl: string | undefined): Promise<MidtransSettings> {
+  if (input.base_url) assertOutboundTarget(input.base_url, 'base_url');
   const ws = workspaceOf(ctx);
   const { server_key, ...rest } = input;
   const existing = await findIntegration(ctx.tx, ws, MIDTRANS);

@@ -57,3 +57,32 @@ export function outcomeOf(transactionStatus: string, fraudStatus?: string | null
       return undefined;
   }
 }
+
+/**
+ * The status_code Midtrans pairs with each transaction_status. The signature covers
+ * status_code but not transaction_status, so a status is believed only with its own code: a
+ * signed 201 "pending" resent as "settlement" is refused. Statuses not listed (unknown ones)
+ * change nothing and are not checked.
+ */
+const STATUS_CODES: Record<string, readonly string[]> = {
+  settlement: ['200'],
+  capture: ['200'],
+  authorize: ['200'],
+  pending: ['201'],
+  deny: ['202'],
+  failure: ['202'],
+  // A cancel through the API answers 200; Midtrans's notifications of it say 202.
+  cancel: ['200', '202'],
+  // Notifications say 202; the get-status call says 407.
+  expire: ['202', '407'],
+  refund: ['200'],
+  partial_refund: ['200'],
+  chargeback: ['200'],
+  partial_chargeback: ['200'],
+};
+
+/** Whether `statusCode` is one Midtrans sends with `transactionStatus`. */
+export function statusMatchesCode(transactionStatus: string, statusCode: string): boolean {
+  const codes = STATUS_CODES[transactionStatus];
+  return codes === undefined || codes.includes(statusCode);
+}

@@ -7,9 +7,11 @@ import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { parseOrderId } from './order-id.ts';
 import * as repo from './payments.repo.ts';
-import { applyReport, type PaymentListener } from './payments.service.ts';
+import { getTransactionStatus } from './midtrans.client.ts';
+import { applyReport, effectOf, type PaymentListener } from './payments.service.ts';
 import { findMidtransAccount, MIDTRANS } from './settings.service.ts';
 import { isValidMidtransSignature } from './signature.ts';
+import { statusMatchesCode } from './status.ts';
 
 /** The fields the signature covers: all that is read before the signature is checked. */
 const Signed = z.looseObject({ order_id: z.string().max(50), status_code: z.string().max(10), gross_amount: z.string().max(30), signature_key: z.string().max(200) });
@@ -40,9 +42,16 @@ export interface WebhookDeps {
 
 /**
  * One Midtrans HTTP notification, from its raw body. The order id names the workspace; the
- * rest runs as that workspace's system actor in one transaction: the signature is checked with
- * the workspace's own server key, the event is recorded under order_id:transaction_status:
- * status_code (a redelivery finds it and changes nothing), and the report is applied.
+ * rest runs as that workspace's system actor. The signature covers order_id, status_code and
+ * gross_amount but not transaction_status, so:
+ * - the status must be one Midtrans sends with that status_code (settlement and capture only
+ *   with 200, pending with 201, ...), or the notification is refused like a bad signature;
+ * - a notification that would change the payment is confirmed with Midtrans's status API,
+ *   with the workspace's server key, before it is applied. That call is made between two
+ *   transactions, so no connection waits on Midtrans. If Midtrans reports something else,
+ *   nothing is recorded (409) and Midtrans's own retry brings the real status.
+ * The event is recorded under order_id:transaction_status:status_code (a redelivery finds it
+ * and changes nothing), and the report is applied.
  */
 export async function receiveMidtransNotification(deps: WebhookDeps, rawBody: string): Promise<{ result: 'applied' | 'duplicate' }> {
   let body: unknown;
@@ -57,7 +66,10 @@ export async function receiveMidtransNotification(deps: WebhookDeps, rawBody: st
   if (!target) throw unknownOrder();
 
   const log = deps.log.child({ workspace_id: target.workspaceId, order_id: signed.data.order_id });
-  return withTenant(deps.db, { kind: 'system', workspaceId: target.workspaceId }, async (tx) => {
+  const actor = { kind: 'system' as const, workspaceId: target.workspaceId };
+
+  // 1. Check what can be checked here, and whether the notification would change anything.
+  const first = await withTenant(deps.db, actor, async (tx) => {
     const account = await findMidtransAccount(tx, target.workspaceId, deps.secrets);
     if (!account) throw unknownOrder();
     if (!isValidMidtransSignature(signed.data, account.endpoint.serverKey)) {
@@ -67,17 +79,53 @@ export async function receiveMidtransNotification(deps: WebhookDeps, rawBody: st
     const parsed = Notification.safeParse(body);
     if (!parsed.success) throw malformed('a Midtrans notification has a string transaction_status');
     const n = parsed.data;
+    if (!statusMatchesCode(n.transaction_status, n.status_code)) {
+      log.warn({ transaction_status: n.transaction_status, status_code: n.status_code }, 'midtrans notification whose status does not go with its signed status_code refused');
+      throw new AppError('webhook.signature_invalid', 'unauthenticated', `transaction_status ${n.transaction_status} does not go with the signed status_code ${n.status_code}`);
+    }
+    const payment = await repo.findPayment(tx, target.workspaceId, target.paymentId);
+    if (!payment || payment.order_id !== n.order_id) throw unknownOrder();
+    const duplicate = await repo.hasWebhookEvent(tx, target.workspaceId, MIDTRANS, eventKey(n));
+    return { n, endpoint: account.endpoint, duplicate, changes: !duplicate && effectOf(payment, n).changes };
+  });
+  const { n } = first;
+  if (first.duplicate) {
+    log.info({ transaction_status: n.transaction_status }, 'midtrans notification repeated; already applied');
+    return { result: 'duplicate' };
+  }
 
-    const ctx = { tx, actor: { kind: 'system' as const, workspaceId: target.workspaceId }, clock: deps.clock, log };
+  // 2. Ask Midtrans whether it says so too, outside any transaction.
+  let confirmed = false;
+  if (first.changes) {
+    const report = await getTransactionStatus(first.endpoint, n.order_id);
+    confirmed =
+      report !== undefined &&
+      report.transaction_status === n.transaction_status &&
+      report.gross_amount === n.gross_amount &&
+      (n.transaction_status !== 'capture' || (report.fraud_status ?? null) === (n.fraud_status ?? null));
+    if (!confirmed) {
+      log.warn({ transaction_status: n.transaction_status, reported: report?.transaction_status ?? null }, "midtrans notification not confirmed by Midtrans's status API; not applied");
+      throw new AppError('webhook.unconfirmed', 'conflict', "Midtrans's status API does not confirm this notification; nothing changed", {
+        transaction_status: n.transaction_status,
+      });
+    }
+  }
+
+  // 3. Record and apply, on the payment locked now. What it would do is worked out again:
+  //    applyReport leaves a change that was not confirmed here unapplied.
+  return withTenant(deps.db, actor, async (tx) => {
+    const ctx = { tx, actor, clock: deps.clock, log };
     const payment = await repo.findPayment(tx, target.workspaceId, target.paymentId, { lock: true });
     if (!payment || payment.order_id !== n.order_id) throw unknownOrder();
     const { signature_key: _signature, ...payload } = n;
-    const fresh = await repo.recordWebhookEvent(tx, target.workspaceId, MIDTRANS, `${n.order_id}:${n.transaction_status}:${n.status_code}`, payload, deps.clock.now());
+    const fresh = await repo.recordWebhookEvent(tx, target.workspaceId, MIDTRANS, eventKey(n), payload, deps.clock.now());
     if (!fresh) {
       log.info({ transaction_status: n.transaction_status }, 'midtrans notification repeated; already applied');
       return { result: 'duplicate' as const };
     }
-    await applyReport(ctx, payment, { ...n, source: 'notification' }, deps.onPaymentChange);
+    await applyReport(ctx, payment, { ...n, source: 'notification' }, deps.onPaymentChange, { confirmed });
     return { result: 'applied' as const };
   });
 }
+
+const eventKey = (n: { order_id: string; transaction_status: string; status_code: string }) => `${n.order_id}:${n.transaction_status}:${n.status_code}`;

@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
-import { clientAddress, rateLimit } from '../../platform/http/rate-limit.ts';
+import { clientAddress, limitsOf, rateLimit, tooMany } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, UuidParam, z } from '../../platform/http/router.ts';
 import * as access from './access.service.ts';
 import { Authenticator, SESSION_COOKIE, changePassword, signIn, signOut, signUp, type SessionIssued } from './auth.service.ts';
@@ -71,6 +71,9 @@ const ApiKeyCreated = z
   .object({ id: z.uuid(), name: z.string(), prefix: z.string(), read_only: z.boolean(), created_at: z.date(), key: z.string().openapi({ description: 'shown once' }) })
   .openapi('ApiKeyCreated');
 
+/** Failed sign-ins one account may take in a window before it is refused (429) until the window ends. */
+export const SIGNIN_FAILURES = { bucket: 'signin-account', limit: 10, windowMs: 15 * 60_000 };
+
 export interface TenancyRouteDeps extends RouteDeps {
   authenticator: Authenticator;
   templates: Record<Template, (ctx: Ctx, workspaceId: string) => Promise<void>>;
@@ -128,7 +131,25 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       responses: { 200: json(Me, 'signed in (session cookie set)'), ...errorResponses },
     }),
     async (c) => {
-      const session = await signIn(db, clock, c.req.valid('json'), { ip: clientAddress(c), userAgent: c.req.header('user-agent') });
+      const input = c.req.valid('json');
+      // Failed attempts are also counted per account, whatever address they come from: a
+      // password cannot be guessed from many addresses, and the per-address limit above
+      // stays the only thing an attacker on one address can trip for everyone else.
+      const limits = limitsOf(c);
+      const locked = limits.peek(SIGNIN_FAILURES.bucket, input.email);
+      if (locked && locked.count >= SIGNIN_FAILURES.limit) {
+        const e = tooMany(locked.resetAt, 'auth.too_many_attempts', 'too many failed sign-ins to this account');
+        c.header('Retry-After', String(e.details!.retry_after));
+        throw e;
+      }
+      let session: SessionIssued;
+      try {
+        session = await signIn(db, clock, input, { ip: clientAddress(c), userAgent: c.req.header('user-agent') });
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'auth.invalid_credentials') limits.hit(SIGNIN_FAILURES.bucket, input.email, SIGNIN_FAILURES.windowMs);
+        throw e;
+      }
+      limits.reset(SIGNIN_FAILURES.bucket, input.email);
       setSession(c, session);
       return c.json(await me(session.userId), 200);
     },

@@ -27,5 +27,11 @@ export interface Database {
    * application data, which goes through transaction() and withTenant().
    */
   execute<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /**
+   * Calls `onPayload` with every NOTIFY on `channel` (delivered when the notifying transaction
+   * commits) until the returned function is called. On a server this holds one connection of
+   * its own, outside the pool, for as long as it listens.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }

@@ -84,6 +84,9 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
       const last = results.at(-1);
       return { rows: (last?.rows ?? []) as R[], rowCount: last?.affectedRows ?? 0 };
     },
+    async listen(channel: string, onPayload: (payload: string) => void) {
+      return pglite.listen(channel, onPayload);
+    },
     async close() {
       try {
         await pglite.close();

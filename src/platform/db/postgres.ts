@@ -94,6 +94,49 @@ export async function openPostgres(url: string, options: { max?: number; acquire
       const last = Array.isArray(r) ? r.at(-1) : r;
       return { rows: (last?.rows ?? []) as R[], rowCount: last?.rowCount ?? 0 };
     },
+    async listen(channel: string, onPayload: (payload: string) => void) {
+      // A client of its own: a pooled one would be taken from request work for as long as it
+      // listens. A lost connection is replaced, a second later, until unlisten; what was
+      // notified in between is missed, which is why the stream's readers refetch on reconnect.
+      let stopped = false;
+      let client: pg.Client | undefined;
+      let retry: NodeJS.Timeout | undefined;
+      const connect = async (first = false): Promise<void> => {
+        const c = new pg.Client({ connectionString: url, types, options: '-c TimeZone=UTC', connectionTimeoutMillis: 10_000 });
+        client = c;
+        const lost = () => {
+          if (stopped || client !== c) return;
+          client = undefined;
+          c.end().catch(() => {});
+          retry = setTimeout(() => void connect().catch(() => {}), 1000);
+          retry.unref();
+        };
+        c.on('error', lost);
+        c.on('end', lost);
+        c.on('notification', (n) => {
+          if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+        });
+        try {
+          await c.connect();
+          await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+        } catch (e) {
+          // The first attempt's failure is the caller's to handle; later ones keep retrying.
+          if (first) {
+            stopped = true;
+            c.end().catch(() => {});
+          } else {
+            lost();
+          }
+          throw e;
+        }
+      };
+      await connect(true);
+      return async () => {
+        stopped = true;
+        if (retry) clearTimeout(retry);
+        await client?.end().catch(() => {});
+      };
+    },
     async close() {
       await pool.end();
     },

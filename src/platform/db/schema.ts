@@ -435,6 +435,13 @@ export interface ConversationMessages {
   workspace_id: string | null;
 }
 
+export interface ConversationReads {
+  conversation_id: string;
+  last_read_at: Timestamp;
+  user_id: string;
+  workspace_id: Generated<string>;
+}
+
 export interface Conversations {
   assignee_id: string | null;
   channel: string;
@@ -714,6 +721,7 @@ export interface DB {
   contact_timeline: ContactTimeline;
   contacts: Contacts;
   conversation_messages: ConversationMessages;
+  conversation_reads: ConversationReads;
   conversations: Conversations;
   customers: Customers;
   faqs: Faqs;

@@ -9,6 +9,8 @@ import { version } from '../version.ts';
 import { renderDocs } from './docs.ts';
 import type { AppEnv, HttpDeps, Principal } from './env.ts';
 import { retryAfterOf, toHttpError } from './errors.ts';
+import { peerAddress, RateLimits, TrustedProxies } from './rate-limit.ts';
+import { jsonTooDeep, originAllowed, originOf, STATE_CHANGING } from './request-guards.ts';
 import { createRouter, type Router } from './router.ts';
 
 export interface HttpOptions extends HttpDeps {
@@ -16,20 +18,41 @@ export interface HttpOptions extends HttpDeps {
   authenticate: (c: Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0]) => Promise<Principal>;
   /** Adds the API's routes. */
   mount: (app: Router) => void;
-  corsOrigins?: string[];
-  maxBodyBytes?: number;
+  corsOrigins?: string[] | undefined;
+  maxBodyBytes?: number | undefined;
+  /** Deepest nesting of arrays/objects a JSON body may have (HTTP_MAX_JSON_DEPTH). */
+  maxJsonDepth?: number | undefined;
+  /** Proxies whose X-Forwarded-For is believed (TRUSTED_PROXIES). */
+  trustedProxies?: string[] | undefined;
+  /** Most keys each rate-limit bucket remembers (RATE_LIMIT_MAX_KEYS). */
+  rateLimitMaxKeys?: number | undefined;
+  /** Where people reach the server: its origin may make cookie-authenticated changes. */
+  publicUrl?: string | undefined;
+  /** The counters; made here unless the caller wants to look at them (tests). */
+  limits?: RateLimits | undefined;
 }
 
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+
+const FORM_TYPE = /^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
 /** Assembles the HTTP application: cross-cutting middleware, documentation, error mapping. */
 export function createHttpApp(options: HttpOptions) {
   const { db, log } = options;
   const app = createRouter();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxJsonDepth = options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  const limits = options.limits ?? new RateLimits({ maxKeys: options.rateLimitMaxKeys });
+  const proxies = new TrustedProxies(options.trustedProxies ?? []);
+  const trustedOrigins = new Set([originOf(options.publicUrl), ...(options.corsOrigins ?? []).map(originOf)].filter((o): o is string => o !== undefined));
 
   app.use(requestId());
   app.use(async (c, next) => {
     c.set('log', log.child({ req_id: c.var.requestId }));
+    c.set('limits', limits);
+    c.set('clientAddress', proxies.resolve(peerAddress(c), c.req.header('x-forwarded-for')));
     await next();
   });
   app.use(secureHeaders());
@@ -44,9 +67,9 @@ export function createHttpApp(options: HttpOptions) {
   );
   app.use(
     bodyLimit({
-      maxSize: options.maxBodyBytes ?? 1024 * 1024,
+      maxSize: maxBodyBytes,
       onError: () => {
-        throw new AppError('request.too_large', 'too_large', `the body is larger than ${options.maxBodyBytes ?? 1024 * 1024} bytes`);
+        throw new AppError('request.too_large', 'too_large', `the body is larger than ${maxBodyBytes} bytes`);
       },
     }),
   );
@@ -64,8 +87,36 @@ export function createHttpApp(options: HttpOptions) {
     }
     await next();
   });
+  // Nesting is bounded before any parser or validator recurses over a body (a few thousand
+  // levels overflow the stack). Webhooks are covered too: some parse their body as JSON
+  // whatever its declared type, so every body but a form is scanned.
   app.use('*', async (c, next) => {
-    c.set('principal', await options.authenticate(c));
+    if (STATE_CHANGING.has(c.req.method)) {
+      const type = c.req.header('content-type') ?? '';
+      if (!FORM_TYPE.test(type)) {
+        if (jsonTooDeep(await c.req.text(), maxJsonDepth)) {
+          throw new AppError('request.too_deep', 'invalid', `the JSON body nests deeper than ${maxJsonDepth} levels`, { max_depth: maxJsonDepth });
+        }
+      }
+    }
+    await next();
+  });
+  app.use('*', async (c, next) => {
+    const principal = await options.authenticate(c);
+    c.set('principal', principal);
+    // A session cookie rides along on any page's request to us; SameSite=Lax stops that for
+    // POSTs with bodies only in some browsers and not for same-site pages, so a state change
+    // made with the cookie must come from our own pages or an allowed origin. API keys are
+    // never sent by a browser on its own and are not checked.
+    if (principal.kind === 'session' && STATE_CHANGING.has(c.req.method)) {
+      const allowed = originAllowed(
+        { origin: c.req.header('origin'), secFetchSite: c.req.header('sec-fetch-site'), referer: c.req.header('referer'), host: c.req.header('host') ?? new URL(c.req.url).host },
+        trustedOrigins,
+      );
+      if (!allowed) {
+        throw new AppError('auth.origin_forbidden', 'forbidden', 'this change was sent from a page this server does not trust (Origin); use the app, or an API key');
+      }
+    }
     await next();
   });
 
@@ -125,3 +176,4 @@ export function createHttpApp(options: HttpOptions) {
 }
 
 export type HttpApp = ReturnType<typeof createHttpApp>;
+

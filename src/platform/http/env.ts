@@ -5,6 +5,7 @@ import type { Actor } from '../db/tenant.ts';
 import type { Fairness } from '../fairness.ts';
 import type { Logger } from '../log.ts';
 import type { SecretBox } from '../secrets.ts';
+import type { RateLimits } from './rate-limit.ts';
 
 /** Who is calling, as established by the authentication middleware. */
 export type Principal =
@@ -24,6 +25,15 @@ export interface AppVariables {
   tx: Tx;
   rank: number | null;
   ctx: Ctx;
+  /**
+   * The workspace a route takes from somewhere other than the X-Workspace-Id header (a browser's
+   * EventSource cannot send headers); the header wins when both are given.
+   */
+  requestedWorkspace: string | undefined;
+  /** The application's rate-limit counters. */
+  limits: RateLimits;
+  /** The caller's address: the socket peer, or X-Forwarded-For behind a trusted proxy. */
+  clientAddress: string;
 }
 
 export interface AppEnv {

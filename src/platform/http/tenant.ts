@@ -17,8 +17,8 @@ export type ResolveActor = (tx: Tx, principal: Principal, requestedWorkspace: st
  * One transaction per request, opened here with the caller's identity so that row-level
  * security applies to everything the handler does. A handler error rolls it back.
  */
-function requestedWorkspace(c: { req: { header(name: string): string | undefined } }): string | undefined {
-  const requested = c.req.header('x-workspace-id') || undefined;
+function requestedWorkspace(c: { req: { header(name: string): string | undefined }; var: { requestedWorkspace?: string | undefined } }): string | undefined {
+  const requested = c.req.header('x-workspace-id') || c.var.requestedWorkspace || undefined;
   if (requested && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requested)) {
     throw new AppError('workspace.invalid_id', 'invalid', 'X-Workspace-Id must be a workspace id (a UUID)');
   }

@@ -1,6 +1,7 @@
 import OpenAI, { APIError, APIUserAbortError } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { z } from 'zod';
+import { outboundFetch } from '../../../platform/http/outbound.ts';
 
 /**
  * One tool-calling conversation with an OpenAI-compatible model (OpenAI, xAI, SEA-LION,
@@ -70,7 +71,8 @@ export interface ModelEndpoint {
 /** A client that fails fast: no retries (the caller falls back instead), the deadline enforced by the caller too. */
 export function modelClient(endpoint: ModelEndpoint, timeoutMs: number): OpenAI {
   // organization/project null: the SDK would otherwise send OPENAI_ORG_ID/OPENAI_PROJECT_ID from the environment to any provider.
-  return new OpenAI({ baseURL: endpoint.baseUrl, apiKey: endpoint.apiKey || 'none', organization: null, project: null, timeout: timeoutMs, maxRetries: 0 });
+  // Through the outbound client: the base URL is often the tenant's, and must not reach this machine or its network.
+  return new OpenAI({ baseURL: endpoint.baseUrl, apiKey: endpoint.apiKey || 'none', organization: null, project: null, timeout: timeoutMs, maxRetries: 0, fetch: outboundFetch as never });
 }
 
 export interface CompleteWithToolsInput {
@@ -144,8 +146,11 @@ export async function completeWithTools(input: CompleteWithToolsInput): Promise<
         if (deadline.signal.aborted || e instanceof APIUserAbortError || (e as Error)?.name === 'APIConnectionTimeoutError') {
           throw fail('timeout', `no answer within ${input.timeoutMs} ms`, e);
         }
-        if (e instanceof APIError) throw fail('provider_error', e.status ? `the provider answered HTTP ${e.status}` : `the provider could not be reached: ${e.message}`, e);
-        throw fail('provider_error', `the provider's answer could not be read: ${(e as Error)?.message ?? String(e)}`, e);
+        // Fixed words: the provider's text (an error page, a parse error quoting the body) is the
+        // tenant's endpoint talking, and it lands in message metadata the tenant reads. The cause keeps it for the log.
+        if (e instanceof APIError && e.status) throw fail('provider_error', `the provider answered HTTP ${e.status}`, e);
+        if (e instanceof APIError) throw fail('provider_error', 'the provider could not be reached', e);
+        throw fail('provider_error', "the provider's answer could not be read", e);
       }
       if (typeof completion?.usage?.total_tokens === 'number') tokens = (tokens ?? 0) + completion.usage.total_tokens;
       const choice = completion?.choices?.[0];
