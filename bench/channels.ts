@@ -52,7 +52,7 @@ async function json(res: Response, status: number, what: string) {
 async function benchmark(database: string, db: Database, fake: FakeMeta): Promise<Result> {
   const log = silentLogger();
   const secrets = createSecretBox(randomBytes(32));
-  const app = createServerApp({ db, log, clock: systemClock, secrets });
+  const app = createServerApp({ db, log, clock: systemClock, secrets, providers: { whatsappGraphUrl: fake.graphUrl } });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((ok) => server.once('listening', () => ok()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -71,6 +71,8 @@ async function benchmark(database: string, db: Database, fake: FakeMeta): Promis
       'workspace',
     );
     const account = { phoneNumberId: `9${Date.now()}`.slice(0, 15), accessToken: `EAAG${randomBytes(8).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
+    // Before the save: the fake Meta proves the number is the token's.
+    fake.connect(account);
     await json(
       await fetch(`${base}/api/v1/channels/whatsapp`, {
         method: 'PUT',
@@ -80,7 +82,6 @@ async function benchmark(database: string, db: Database, fake: FakeMeta): Promis
       200,
       'channel settings',
     );
-    fake.connect(account);
     worker.start();
 
     const postedAt = new Map<string, number>();

@@ -8,7 +8,7 @@ import { templates } from './apps/templates.ts';
 import { answerInbound } from './apps/answer.ts';
 import { vapiWebhookRoutes } from './apps/voice/vapi.routes.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
-import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes } from './modules/channels/index.ts';
+import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls } from './modules/channels/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { assistantRoutes, type EnvironmentModel } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
@@ -50,6 +50,8 @@ export interface ServerOptions {
   fairness?: Partial<FairnessLimits> | undefined;
   /** How often inbox event streams ping and re-check access (tests shorten it). */
   eventsHeartbeatMs?: number | undefined;
+  /** Where channel ownership is proven (WHATSAPP_GRAPH_URL, TWILIO_API_URL, VAPI_API_URL); the providers' own when unset. */
+  providers?: ProviderUrls | undefined;
 }
 
 /** The whole HTTP surface: platform middleware plus every module's routes under /api/v1. */
@@ -119,7 +121,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', paymentsRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', midtransWebhookRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', demoPaymentRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
-      app.route('/api/v1', channelSettingsRoutes(deps));
+      app.route('/api/v1', channelSettingsRoutes({ ...deps, providers: options.providers }));
       app.route('/', whatsappWebhookRoutes(deps));
       app.route('/', twilioWebhookRoutes(deps));
       app.route('/', vapiWebhookRoutes(deps));

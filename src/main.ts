@@ -26,7 +26,7 @@ export interface Running {
 export async function start(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<Running> {
   configureOutbound({ allowedHosts: config.OUTBOUND_ALLOWED_HOSTS, log: log.child({ component: 'outbound' }) });
   // The operator's own endpoints fall under the same policy: say so now rather than at the first failed call.
-  for (const key of ['LLM_BASE_URL', 'WHATSAPP_GRAPH_URL', 'TWILIO_API_URL'] as const) {
+  for (const key of ['LLM_BASE_URL', 'WHATSAPP_GRAPH_URL', 'TWILIO_API_URL', 'VAPI_API_URL'] as const) {
     const why = config[key] ? outboundRefusalAtSave(config[key]) : null;
     if (why) log.warn({ [key]: config[key], why }, `${key} will be refused: add its host to OUTBOUND_ALLOWED_HOSTS`);
   }
@@ -72,6 +72,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     maxJsonDepth: config.HTTP_MAX_JSON_DEPTH,
     llm,
     fairness,
+    providers: { whatsappGraphUrl: config.WHATSAPP_GRAPH_URL, twilioApiUrl: config.TWILIO_API_URL, vapiApiUrl: config.VAPI_API_URL },
   });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
   await new Promise<void>((resolve, reject) => {

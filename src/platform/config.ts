@@ -28,6 +28,8 @@ const schema = z.object({
   WHATSAPP_GRAPH_URL: z.url().default('https://graph.facebook.com/v21.0'),
   /** Twilio's REST API (SMS replies); tests point it at a fake on 127.0.0.1. */
   TWILIO_API_URL: z.url().default('https://api.twilio.com'),
+  /** Vapi's API, asked whether an assistant id is the workspace's before it is bound; tests point it at a fake. */
+  VAPI_API_URL: z.url().default('https://api.vapi.ai'),
   /** Seconds a claimed outgoing message may take to send before its outcome counts as unknown. */
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /**

@@ -1,6 +1,7 @@
 // A fake Meta (WhatsApp Cloud API) on 127.0.0.1 that speaks the real protocol
 // (reference/integrations.md §2): POST /{version}/{phone-number-id}/messages with a Bearer
-// access token, answering with a wamid; error 131047 for free-form text outside the 24-hour
+// access token, answering with a wamid; GET /{version}/{phone-number-id} (the number's node,
+// which answers only to a token of the business that has it); error 131047 for free-form text outside the 24-hour
 // window; and signed webhooks (X-Hub-Signature-256) for inbound messages and statuses, which
 // it can deliver to a callback URL with retries the way Meta does.
 import { createHmac, randomBytes } from 'node:crypto';
@@ -129,6 +130,19 @@ export async function startFakeMeta(): Promise<FakeMeta> {
 
   const server = createServer(async (req, res) => {
     const text = await readBody(req);
+    const node = new RegExp(`^/${GRAPH_VERSION}/([^/?]+)(\\?.*)?$`).exec(req.url ?? '');
+    if (req.method === 'GET' && node) {
+      // As Graph answers: a token it cannot parse is 190; a number this token may not see is
+      // error 100, the same whether the number exists or not.
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (!bearer || ![...accounts.values()].some((a) => a.accessToken === bearer)) return send(res, 401, graphError('Invalid OAuth access token - Cannot parse access token', 190));
+      const id = decodeURIComponent(node[1]!);
+      const account = accounts.get(id);
+      if (!account || account.accessToken !== bearer) {
+        return send(res, 400, graphError(`Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, 100, 'GraphMethodException'));
+      }
+      return send(res, 200, { id, display_phone_number: account.displayPhoneNumber ?? '15550783881', verified_name: 'Test Business', quality_rating: 'GREEN' });
+    }
     const m = new RegExp(`^/${GRAPH_VERSION}/([^/]+)/messages$`).exec(req.url ?? '');
     if (req.method !== 'POST' || !m) return send(res, 404, graphError('Unknown path components', 2500));
     const account = accounts.get(decodeURIComponent(m[1]!));

@@ -1,7 +1,9 @@
 // A fake Twilio Programmable Messaging API on 127.0.0.1 that speaks the real protocol
 // (reference/integrations.md §3): POST /2010-04-01/Accounts/{AccountSid}/Messages.json with
 // Basic auth AccountSid:AuthToken and a form body (To, From or MessagingServiceSid, Body,
-// StatusCallback), answering 201 with the message resource and its SM sid.
+// StatusCallback), answering 201 with the message resource and its SM sid; and
+// GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json?PhoneNumber=... listing the
+// account's own numbers (what proves a number is the account's).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,8 +28,8 @@ export interface FakeTwilio {
   sent: SentSms[];
   /** Every request, accepted or not. */
   requests: { path: string; authorized: boolean; form: Record<string, string> }[];
-  /** An account Twilio knows; requests with other credentials get 401 (error 20003). */
-  addAccount(accountSid: string, authToken: string): void;
+  /** An account Twilio knows, with the numbers it owns; requests with other credentials get 401 (error 20003). */
+  addAccount(accountSid: string, authToken: string, numbers?: string[]): void;
   /** The next `count` send requests fail this way. */
   fail(failure: TwilioFailure, count?: number): void;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export const twilioSid = (prefix: 'SM' | 'AC' | 'MG') => prefix + randomBytes(16
 
 export async function startFakeTwilio(): Promise<FakeTwilio> {
   const accounts = new Map<string, string>();
+  const numbersOf = new Map<string, Set<string>>();
   const failures: TwilioFailure[] = [];
   const sent: SentSms[] = [];
   const requests: FakeTwilio['requests'] = [];
@@ -52,8 +55,21 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-    const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
     const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8').split(':');
+    const listing = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/IncomingPhoneNumbers\.json(\?.*)?$/.exec(req.url ?? '');
+    if (req.method === 'GET' && listing) {
+      const ok = user === listing[1] && accounts.get(user!) === pass;
+      requests.push({ path: req.url ?? '', authorized: ok, form: {} });
+      if (!ok) return error(res, 401, 20003, 'Authenticate');
+      const wanted = new URLSearchParams(listing[2] ?? '').get('PhoneNumber');
+      const own = [...(numbersOf.get(listing[1]!) ?? [])].filter((n) => wanted === null || n === wanted);
+      const uri = `/2010-04-01/Accounts/${listing[1]}/IncomingPhoneNumbers.json`;
+      return reply(res, 200, {
+        incoming_phone_numbers: own.map((n) => ({ sid: `PN${randomBytes(16).toString('hex')}`, account_sid: listing[1], phone_number: n, friendly_name: n, capabilities: { sms: true, mms: true, voice: true } })),
+        page: 0, page_size: 50, first_page_uri: `${uri}?Page=0&PageSize=50`, next_page_uri: null, previous_page_uri: null, uri,
+      });
+    }
+    const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
     const authorized = !!match && user === match[1] && accounts.get(user!) === pass;
     requests.push({ path: req.url ?? '', authorized, form });
     if (!match || req.method !== 'POST') return error(res, 404, 20404, 'The requested resource was not found');
@@ -115,7 +131,10 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     url: `http://127.0.0.1:${port}`,
     sent,
     requests,
-    addAccount: (sid, token) => void accounts.set(sid, token),
+    addAccount: (sid, token, numbers = []) => {
+      accounts.set(sid, token);
+      numbersOf.set(sid, new Set([...(numbersOf.get(sid) ?? []), ...numbers]));
+    },
     fail: (failure, count = 1) => {
       for (let i = 0; i < count; i++) failures.push(failure);
     },

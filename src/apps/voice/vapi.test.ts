@@ -1,7 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { asService, one, rows } from '../../../test/actors.ts';
 import { describeEachDatabase } from '../../../test/db.ts';
+import { startFakeVapi, type FakeVapi } from '../../../test/fakes/vapi.ts';
 import { email, testApp } from '../../../test/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { callSentiment, callStatus } from './vapi.service.ts';
@@ -28,6 +29,15 @@ it("maps Vapi's ended reasons to call statuses and its analysis to a sentiment",
   expect(callSentiment(null)).toBe('neutral');
 });
 
+let vapi: FakeVapi;
+beforeAll(async () => {
+  vapi = await startFakeVapi();
+  vapi.addOrg('vapi-private-key-laundry', { assistants: ['asst-laundry'], phoneNumbers: ['ph-laundry'] });
+});
+afterAll(async () => {
+  await vapi?.close();
+});
+
 describeEachDatabase('Vapi webhooks', (db) => {
   const clock = fixedClock(nextMondayMorning());
   let t: ReturnType<typeof testApp>;
@@ -51,10 +61,10 @@ describeEachDatabase('Vapi webhooks', (db) => {
   });
 
   beforeAll(async () => {
-    t = testApp(db(), clock);
+    t = testApp(db(), clock, { providers: { vapiApiUrl: vapi.url } });
     const o = await t.owner(email('laundry'), { name: '1StopLaundry', template: 'voice', time_zone: ZONE, currency: 'CAD', country: 'CA', locale: 'en' });
     laundry = o.workspaceId;
-    const saved = await t.call('PUT', '/api/v1/channels/vapi', { ...o.as, body: { assistant_ids: ['asst-laundry'], phone_number_ids: ['ph-laundry'], secret: SECRET } });
+    const saved = await t.call('PUT', '/api/v1/channels/vapi', { ...o.as, body: { assistant_ids: ['asst-laundry'], phone_number_ids: ['ph-laundry'], secret: SECRET, api_key: 'vapi-private-key-laundry' } });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
   });
 

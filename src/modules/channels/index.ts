@@ -2,6 +2,7 @@
 // an outbound provider implements ChannelSender (./sender.ts) and is listed in channelWorker (src/jobs.ts).
 // SMS rows are their own outbox (sms_messages), drained by the SMS worker rather than the shared outbox.
 export { channelSettingsRoutes } from './settings.routes.ts';
+export { channelOwnership, DEFAULT_VAPI_API_URL, type OwnershipProof, type ProviderUrls } from './ownership.ts';
 export {
   saveChannelSettings,
   getChannelSettings,

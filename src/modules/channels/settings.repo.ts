@@ -9,6 +9,12 @@ export async function accountsTakenElsewhere(tx: Tx, provider: ChannelProvider, 
   return rows.map((r) => r.id);
 }
 
+/** The ids this workspace has bound for the provider. */
+export async function accountsOf(tx: Tx, ws: string, provider: ChannelProvider): Promise<string[]> {
+  const rows = await tx.db.selectFrom('channel_accounts').select('account_id').where('workspace_id', '=', ws).where('provider', '=', provider).execute();
+  return rows.map((r) => r.account_id);
+}
+
 export async function replaceAccounts(tx: Tx, ws: string, provider: ChannelProvider, ids: string[]): Promise<void> {
   await tx.db.deleteFrom('channel_accounts').where('workspace_id', '=', ws).where('provider', '=', provider).execute();
   if (ids.length) {

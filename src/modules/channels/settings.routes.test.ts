@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { asService, one } from '../../../test/actors.ts';
 import { describeEachDatabase } from '../../../test/db.ts';
+import { startFakeMeta, type FakeMeta } from '../../../test/fakes/meta.ts';
+import { startFakeVapi, type FakeVapi } from '../../../test/fakes/vapi.ts';
 import { email, testApp } from '../../../test/http.ts';
 import { findChannelByAccount } from './index.ts';
 import { createSecretBox } from '../../platform/secrets.ts';
@@ -12,17 +14,30 @@ import { systemClock } from '../../platform/clock.ts';
 
 const whatsapp = { phone_number_id: '106540352242922', display_phone_number: '+62 811 0000 001', access_token: 'EAAG-access-token-1', app_secret: 'app-secret-1234', verify_token: 'verify-me-please' };
 
+let meta: FakeMeta;
+let vapi: FakeVapi;
+beforeAll(async () => {
+  [meta, vapi] = await Promise.all([startFakeMeta(), startFakeVapi()]);
+});
+afterAll(async () => {
+  await Promise.all([meta?.close(), vapi?.close()]);
+});
+
+/** The number is the business's at the fake Meta, so its token proves it. */
+const owned = (phone: string) => meta.connect({ phoneNumberId: phone, accessToken: whatsapp.access_token, appSecret: whatsapp.app_secret });
+
 describeEachDatabase('channel settings', (db) => {
   let t: ReturnType<typeof testApp>;
   let o: Awaited<ReturnType<ReturnType<typeof testApp>['owner']>>;
 
   beforeAll(async () => {
-    t = testApp(db());
+    t = testApp(db(), undefined, { providers: { whatsappGraphUrl: meta.graphUrl, vapiApiUrl: vapi.url } });
     o = await t.owner(email('channels'));
   });
 
   it('stores WhatsApp settings with sealed secrets and never returns a secret', async () => {
     const phone = `1065${Date.now()}`.slice(0, 15);
+    owned(phone);
     const put = await t.call('PUT', '/api/v1/channels/whatsapp', { ...o.as, body: { ...whatsapp, phone_number_id: phone } });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ provider: 'whatsapp', phone_number_id: phone, has_access_token: true, has_app_secret: true, has_verify_token: true, webhook_url: 'https://frontdesk.test/webhooks/whatsapp' });
@@ -43,19 +58,22 @@ describeEachDatabase('channel settings', (db) => {
     const first = await t.call('PUT', '/api/v1/channels/vapi', { ...other.as, body: { assistant_ids: ['asst-1'] } });
     expect(first.status).toBe(400);
     expect(first.body.error.details.issues[0].path).toBe('body.secret');
-    expect((await t.call('PUT', '/api/v1/channels/vapi', { ...other.as, body: { assistant_ids: [`asst-${other.workspaceId}`], secret: 'vapi-secret-1' } })).status).toBe(200);
+    const key = `vapi-key-${other.workspaceId}`;
+    vapi.addOrg(key, { assistants: [`asst-${other.workspaceId}`], phoneNumbers: [`ph-${other.workspaceId}`] });
+    expect((await t.call('PUT', '/api/v1/channels/vapi', { ...other.as, body: { assistant_ids: [`asst-${other.workspaceId}`], secret: 'vapi-secret-1', api_key: key } })).status).toBe(200);
     const again = await t.call('PUT', '/api/v1/channels/vapi', { ...other.as, body: { assistant_ids: [`asst-${other.workspaceId}`], phone_number_ids: [`ph-${other.workspaceId}`] } });
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ has_secret: true, phone_number_ids: [`ph-${other.workspaceId}`] });
+    expect(again.body).toMatchObject({ has_secret: true, has_api_key: true, phone_number_ids: [`ph-${other.workspaceId}`] });
   });
 
-  it('refuses an account id another workspace has connected', async () => {
+  it('refuses an account id another workspace has connected, as it refuses any id it cannot prove', async () => {
     const phone = `2065${Date.now()}`.slice(0, 15);
+    owned(phone);
     expect((await t.call('PUT', '/api/v1/channels/whatsapp', { ...o.as, body: { ...whatsapp, phone_number_id: phone } })).status).toBe(200);
     const other = await t.owner(email('channels-thief'));
     const res = await t.call('PUT', '/api/v1/channels/whatsapp', { ...other.as, body: { ...whatsapp, phone_number_id: phone } });
-    expect(res.status).toBe(409);
-    expect(res.body.error.code).toBe('channel.account_taken');
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('channel.ownership_unproven');
   });
 
   it('lets only admins change settings, and rejects unknown providers and fields', async () => {

@@ -10,6 +10,7 @@ import {
   WhatsAppSettingsInput,
   type ChannelProvider,
 } from './settings.schema.ts';
+import { channelOwnership, type ProviderUrls } from './ownership.ts';
 import { getChannelSettings, listChannelSettings, saveChannelSettings } from './settings.service.ts';
 
 const tags = ['channels'];
@@ -17,13 +18,14 @@ const tags = ['channels'];
 const INPUTS: { provider: ChannelProvider; schema: z.ZodType; secrets: string }[] = [
   { provider: 'whatsapp', schema: WhatsAppSettingsInput, secrets: 'access_token, app_secret and verify_token' },
   { provider: 'twilio', schema: TwilioSettingsInput, secrets: 'auth_token' },
-  { provider: 'vapi', schema: VapiSettingsInput, secrets: 'secret' },
+  { provider: 'vapi', schema: VapiSettingsInput, secrets: 'secret and api_key' },
   { provider: 'webchat', schema: WebchatSettingsInput, secrets: '' },
 ];
 
-/** Channel settings per workspace, under /api/v1. */
-export function channelSettingsRoutes(deps: RouteDeps) {
+/** Channel settings per workspace, under /api/v1; `providers` are where ownership is proven (the operator's WHATSAPP_GRAPH_URL, TWILIO_API_URL, VAPI_API_URL). */
+export function channelSettingsRoutes(deps: RouteDeps & { providers?: ProviderUrls | undefined }) {
   const r = createRouter();
+  const prove = channelOwnership(deps.providers);
 
   r.openapi(
     createRoute({
@@ -51,12 +53,14 @@ export function channelSettingsRoutes(deps: RouteDeps) {
         method: 'put', path: `/channels/${provider}`, tags, summary: `Set the workspace's ${provider} channel`,
         description:
           (secrets ? `The secrets (${secrets}) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). ` : '') +
-          'An account id another workspace has connected answers 409 channel.account_taken. Admins only.',
+          'Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; ' +
+          'Twilio: the number is among the AccountSid\'s IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). ' +
+          'A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.',
         middleware: deps.inWorkspace(Rank.admin),
         request: { body: jsonBody(schema) },
         responses: { 200: json(ChannelSettings), ...errorResponses },
       }),
-      async (c) => c.json(await saveChannelSettings(c.var.ctx, deps.secrets, provider, c.req.valid('json') as never, deps.publicUrl), 200),
+      async (c) => c.json(await saveChannelSettings(c.var.ctx, deps.secrets, provider, c.req.valid('json') as never, { publicUrl: deps.publicUrl, prove }), 200),
     );
   }
 

@@ -41,11 +41,18 @@ export const TwilioSettingsInput = z
   .openapi('TwilioSettingsInput');
 export type TwilioSettingsInput = z.infer<typeof TwilioSettingsInput>;
 
+// Vapi's ids are UUIDs; letters, digits, - and _ keep any id a single path segment of the
+// ownership check (GET /assistant/{id}).
+const VapiId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "a Vapi id (letters, digits, '-' and '_')");
+
 export const VapiSettingsInput = z
   .strictObject({
-    assistant_ids: z.array(z.string().min(1).max(100)).max(20).default([]),
-    phone_number_ids: z.array(z.string().min(1).max(100)).max(20).default([]),
+    assistant_ids: z.array(VapiId).max(20).default([]),
+    phone_number_ids: z.array(VapiId).max(20).default([]),
+    /** What Vapi sends as X-Vapi-Secret on its webhooks. */
     secret: secret(8).optional(),
+    /** The organisation's private API key: proves the assistant and phone number ids are its own before they are bound. */
+    api_key: secret(8).optional(),
   })
   .openapi('VapiSettingsInput');
 export type VapiSettingsInput = z.infer<typeof VapiSettingsInput>;
@@ -84,7 +91,7 @@ export type StoredWebchatSettings = z.infer<typeof StoredWebchatSettings>;
 export interface ChannelSecrets {
   whatsapp: { access_token: string; app_secret: string; verify_token: string };
   twilio: { auth_token: string };
-  vapi: { secret: string };
+  vapi: { secret: string; api_key: string };
   webchat: Record<string, never>;
 }
 
@@ -134,6 +141,7 @@ export const VapiSettings = z
     assistant_ids: z.array(z.string()),
     phone_number_ids: z.array(z.string()),
     has_secret: z.boolean(),
+    has_api_key: z.boolean(),
     ...common,
   })
   .openapi('VapiSettings');

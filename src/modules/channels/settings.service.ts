@@ -5,6 +5,7 @@ import { withServiceRole } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { findIntegration, listIntegrations, saveIntegration, type IntegrationRow } from '../../platform/db/integrations.ts';
+import type { OwnershipProof } from './ownership.ts';
 import * as repo from './settings.repo.ts';
 import {
   CHANNEL_PROVIDERS,
@@ -55,7 +56,7 @@ const STORED = {
 const SECRET_FIELDS: { [P in ChannelProvider]: (keyof ChannelSecrets[P])[] } = {
   whatsapp: ['access_token', 'app_secret', 'verify_token'],
   twilio: ['auth_token'],
-  vapi: ['secret'],
+  vapi: ['secret', 'api_key'],
   webchat: [],
 };
 
@@ -104,7 +105,7 @@ function toOutput(row: IntegrationRow, publicUrl: string | undefined): ChannelSe
     }
     case 'vapi': {
       const s = StoredVapiSettings.parse(row.settings);
-      return { provider, assistant_ids: s.assistant_ids, phone_number_ids: s.phone_number_ids, has_secret: has('secret'), ...base };
+      return { provider, assistant_ids: s.assistant_ids, phone_number_ids: s.phone_number_ids, has_secret: has('secret'), has_api_key: has('api_key'), ...base };
     }
     case 'webchat':
       return { provider, allowed_origins: StoredWebchatSettings.parse(row.settings).allowed_origins, ...base };
@@ -114,17 +115,37 @@ function toOutput(row: IntegrationRow, publicUrl: string | undefined): ChannelSe
 const notConnected = (provider: ChannelProvider) => new AppError('channel.not_found', 'not_found', `${provider} is not set up in this workspace`);
 
 /**
+ * One answer for "the provider did not confirm these credentials own the ids" and "another
+ * workspace has bound them": telling them apart would tell every tenant which ids are
+ * connected, and by trying credentials, whose.
+ */
+const notProven = (provider: ChannelProvider, ids: string[]) =>
+  new AppError('channel.ownership_unproven', 'forbidden', `${provider} did not confirm that these credentials own ${ids.join(', ')}`, { account_ids: ids });
+
+export interface SaveOptions {
+  publicUrl?: string | undefined;
+  /**
+   * Asks the provider whether the credentials own the ids before any new id is bound. Every
+   * request from a person or an API key passes one (settings.routes.ts); only the server's own
+   * seeding of public demo values goes without.
+   */
+  prove?: OwnershipProof | undefined;
+}
+
+/**
  * Replaces a workspace's settings for one channel. Secrets given are sealed with the server's
  * key; secrets omitted keep their stored value (the first save must give them all). The ids a
- * webhook carries are recorded in channel_accounts, and refused when another workspace has them.
+ * webhook carries are recorded in channel_accounts once the provider confirms the credentials
+ * own them (options.prove), and refused, with the same error, when another workspace has them.
  */
 export async function saveChannelSettings<P extends ChannelProvider>(
   ctx: Ctx,
   box: SecretBox,
   provider: P,
   input: SettingsInputs[P],
-  publicUrl?: string | undefined,
+  options: SaveOptions = {},
 ): Promise<ChannelSettings> {
+  const { publicUrl, prove } = options;
   const ws = workspaceIdOf(ctx);
   const fields = SECRET_FIELDS[provider] as string[];
   const given: Record<string, string> = {};
@@ -148,9 +169,15 @@ export async function saveChannelSettings<P extends ChannelProvider>(
   const settings = STORED[provider].parse(plain) as StoredChannelSettings[P];
 
   const ids = accountIds(provider, settings);
+  const bound = new Set(await repo.accountsOf(ctx.tx, ws, provider));
+  // Ids already bound here were proven when they were bound; a new one is proven with the
+  // credentials as they will be stored, and the provider is asked before the taken check so
+  // that the answer takes as long whether or not another workspace has the id.
+  const proven = !prove || ids.every((id) => bound.has(id)) || (await prove(provider, settings, secrets as ChannelSecrets[P]));
   const taken = await repo.accountsTakenElsewhere(ctx.tx, provider, ids);
-  if (taken.length) {
-    throw new AppError('channel.account_taken', 'conflict', `another workspace has connected ${taken.join(', ')}`, { account_ids: taken });
+  if (!proven || taken.length) {
+    ctx.log.info({ provider, account_ids: ids, proven, taken: taken.length > 0 }, 'channel ids not bound');
+    throw notProven(provider, ids);
   }
   const row = await saveIntegration(ctx.tx, ws, provider, {
     settings: { ...settings, secrets_set: fields },

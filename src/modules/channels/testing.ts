@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { asService, rows } from '../../../test/actors.ts';
 import type { FakeMeta, Signed } from '../../../test/fakes/meta.ts';
+import type { FakeTwilio } from '../../../test/fakes/twilio.ts';
+import type { FakeVapi } from '../../../test/fakes/vapi.ts';
 import { createServerApp } from '../../http.ts';
 import { channelWorker } from '../../jobs.ts';
 import { systemClock, type Clock } from '../../platform/clock.ts';
@@ -16,11 +18,13 @@ let seq = 0;
 export const phoneNumberId = () => `1${Date.now().toString().slice(-9)}${process.pid % 1000}${seq++}`.slice(0, 16);
 export const waId = () => `628${Date.now().toString().slice(-8)}${seq++ % 10}`;
 
-export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; log?: Logger; backoffMs?: number } = {}) {
+/** The fakes answer ownership checks too: a number must be connected to the fake before its settings are saved. */
+export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; log?: Logger; backoffMs?: number; twilio?: FakeTwilio; vapi?: FakeVapi } = {}) {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? silentLogger();
   const secrets = createSecretBox(randomBytes(32));
-  const app = createServerApp({ db, log, clock, secrets, publicUrl: 'https://frontdesk.test' });
+  const providers = { whatsappGraphUrl: fake.graphUrl, twilioApiUrl: o.twilio?.url, vapiApiUrl: o.vapi?.url };
+  const app = createServerApp({ db, log, clock, secrets, publicUrl: 'https://frontdesk.test', providers });
   const worker = channelWorker({ db, clock, log, secrets }, { WHATSAPP_GRAPH_URL: fake.graphUrl }, { backoffMs: o.backoffMs ?? 0 });
 
   async function call(method: string, path: string, c: { cookie?: string; workspace?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
@@ -49,16 +53,16 @@ export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; lo
       body: JSON.stringify({ email, password: 'correct horse battery', name: 'Owner' }),
     });
     const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const ws = await call('POST', '/api/v1/workspaces', { cookie, body: { name: 'Eagle test', template: 'ari' } });
+    const ws = await call('POST', '/api/v1/workspaces', { cookie, body: { name: `Eagle test ${randomBytes(3).toString('hex')}`, template: 'ari' } });
     if (ws.status !== 201) throw new Error(`workspace: ${ws.status} ${JSON.stringify(ws.body)}`);
     const account = { phoneNumberId: phoneNumberId(), accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex'), verifyToken: randomBytes(12).toString('hex') };
+    fake.connect({ phoneNumberId: account.phoneNumberId, accessToken: account.accessToken, appSecret: account.appSecret });
     const put = await call('PUT', '/api/v1/channels/whatsapp', {
       cookie,
       workspace: ws.body.id,
       body: { phone_number_id: account.phoneNumberId, access_token: account.accessToken, app_secret: account.appSecret, verify_token: account.verifyToken, ...settings },
     });
     if (put.status !== 200) throw new Error(`channel: ${put.status} ${JSON.stringify(put.body)}`);
-    fake.connect({ phoneNumberId: account.phoneNumberId, accessToken: account.accessToken, appSecret: account.appSecret });
     return { workspaceId: ws.body.id as string, as: { cookie, workspace: ws.body.id as string }, ...account };
   }
 

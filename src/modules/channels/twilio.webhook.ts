@@ -7,6 +7,7 @@ import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { normalizePhone } from '../contacts/index.ts';
 import * as delivery from './delivery.repo.ts';
+import { cleanId, E164, recordRejection } from './edge.ts';
 import { findChannelByAccount, type ChannelAccount } from './settings.service.ts';
 import * as sms from './sms.repo.ts';
 import { isValidTwilioSignature, param, parseForm, type TwilioParams } from './twilio.protocol.ts';
@@ -107,26 +108,39 @@ async function authenticate(deps: TwilioWebhookDeps, req: TwilioRequest, path: s
   return { params, account };
 }
 
-const malformed = (what: string) => new AppError('webhook.malformed', 'invalid', what);
+/** Records a signed post that cannot be stored (see channel_rejections). */
+async function rejectPost(deps: TwilioWebhookDeps, ws: string, params: TwilioParams, reason: string): Promise<void> {
+  deps.log.warn({ workspace_id: ws, reason }, 'twilio post refused at the edge; recorded as rejected');
+  await withTenant(deps.db, { kind: 'system', workspaceId: ws }, (tx) =>
+    recordRejection(tx, ws, 'sms', { providerMessageId: cleanId(param(params, 'MessageSid')), reason }, deps.clock.now()),
+  );
+}
 
 /**
  * An incoming text: stored once under its MessageSid for the channel worker, which runs the
  * assistant's turn and queues the reply for the REST API; Twilio hears back at once. A
  * redelivery finds the message stored and changes nothing.
  */
-export async function receiveSms(deps: TwilioWebhookDeps, req: TwilioRequest): Promise<{ result: 'stored' | 'duplicate' | 'ignored' }> {
+export async function receiveSms(deps: TwilioWebhookDeps, req: TwilioRequest): Promise<{ result: 'stored' | 'duplicate' | 'rejected' }> {
   const { params, account } = await authenticate(deps, req, SMS_PATH, (p) => [param(p, 'To') ?? '', param(p, 'AccountSid') ?? ''].filter(Boolean));
-  const parsed = Inbound.safeParse(flat(params));
-  if (!parsed.success) throw malformed('an incoming SMS has MessageSid, AccountSid, From, To and Body');
-  const m = parsed.data;
   const ws = account.workspaceId;
+  // Signed by the workspace's Twilio, so Twilio would only send it again: a message that cannot
+  // be stored is recorded as rejected and acknowledged, never answered with an error.
+  const reject = async (reason: string) => {
+    await rejectPost(deps, ws, params, reason);
+    return { result: 'rejected' as const };
+  };
+  const parsed = Inbound.safeParse(flat(params));
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return reject(`${i?.path.join('.') || 'form'}: ${i?.message ?? 'not an incoming SMS'}`);
+  }
+  const m = parsed.data;
   const log = deps.log.child({ workspace_id: ws, message_sid: m.MessageSid });
   const from = normalizePhone(m.From);
-  if (!from) {
-    // A short code or alphanumeric sender cannot be answered or matched to a contact.
-    log.info('sms from a sender that is not a phone number ignored');
-    return { result: 'ignored' };
-  }
+  // A short code or alphanumeric sender cannot be answered or matched to a contact, and a number
+  // longer than E.164 allows would only fail the contacts table's check later.
+  if (!from || !E164.test(from)) return reject('From: not an E.164 phone number (at most 15 digits)');
   const media = Number(m.NumMedia ?? 0);
   // Twilio's own limit is 1600 characters; the assistant takes 4096 at most.
   const text = m.Body.slice(0, 4096);
@@ -160,12 +174,17 @@ const micros = (price: string) => {
  * A status callback: recorded once per (MessageSid, MessageStatus) and applied forward-only,
  * with segments, price and error code when Twilio reports them.
  */
-export async function receiveSmsStatus(deps: TwilioWebhookDeps, req: TwilioRequest): Promise<{ result: 'applied' | 'duplicate' | 'unknown_message' }> {
+export async function receiveSmsStatus(deps: TwilioWebhookDeps, req: TwilioRequest): Promise<{ result: 'applied' | 'duplicate' | 'unknown_message' | 'rejected' }> {
   const { params, account } = await authenticate(deps, req, STATUS_PATH, (p) => [param(p, 'AccountSid') ?? '', param(p, 'From') ?? ''].filter(Boolean));
-  const parsed = StatusReport.safeParse(flat(params));
-  if (!parsed.success) throw malformed('a status callback has MessageSid, AccountSid and MessageStatus');
-  const r = parsed.data;
   const ws = account.workspaceId;
+  const parsed = StatusReport.safeParse(flat(params));
+  if (!parsed.success) {
+    // As for messages: signed, so recorded and acknowledged rather than retried forever.
+    const i = parsed.error.issues[0];
+    await rejectPost(deps, ws, params, `status ${i?.path.join('.') || 'form'}: ${i?.message ?? 'not a status callback'}`);
+    return { result: 'rejected' };
+  }
+  const r = parsed.data;
   const query = new URLSearchParams(req.search);
   const log = deps.log.child({ workspace_id: ws, message_sid: r.MessageSid, status: r.MessageStatus });
   return withTenant(deps.db, { kind: 'system', workspaceId: ws }, async (tx) => {

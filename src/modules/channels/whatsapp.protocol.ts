@@ -2,6 +2,7 @@
 // X-Hub-Signature-256, readable text for non-text messages, and the send request.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
+import { cleanId, unstorablePath, type Rejection } from './edge.ts';
 
 /** `sha256=<hex HMAC-SHA256(app secret, raw body)>`, checked in constant time over the exact bytes received. */
 export function isValidHubSignature(rawBody: string | Buffer, header: string | undefined, appSecret: string): boolean {
@@ -15,7 +16,8 @@ export function isValidHubSignature(rawBody: string | Buffer, header: string | u
 export const hubSignature = (rawBody: string | Buffer, appSecret: string) => `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`;
 
 const InboundMessage = z.looseObject({
-  from: z.string().regex(/^\d{5,20}$/),
+  // The sender's WhatsApp id is its phone number without the plus: E.164, at most 15 digits.
+  from: z.string().regex(/^[1-9]\d{6,14}$/, 'not an E.164 phone number (at most 15 digits)'),
   id: z.string().min(1).max(200),
   timestamp: z.string().regex(/^\d{1,12}$/),
   type: z.string().min(1).max(40),
@@ -36,16 +38,18 @@ export type DeliveryReport = z.infer<typeof Status>;
 const Change = z.looseObject({
   field: z.string(),
   value: z.looseObject({
-    metadata: z.looseObject({ phone_number_id: z.string().min(1).max(40), display_phone_number: z.string().optional() }).optional(),
-    contacts: z.array(z.looseObject({ wa_id: z.string().optional(), profile: z.looseObject({ name: z.string().optional() }).optional() })).optional(),
+    metadata: z.looseObject({ phone_number_id: z.string().regex(/^\d{1,40}$/), display_phone_number: z.string().optional() }).optional(),
+    contacts: z.array(z.unknown()).optional(),
     messages: z.array(z.unknown()).optional(),
     statuses: z.array(z.unknown()).optional(),
   }),
 });
 
+// Only the outer shape is checked whole: each change, message and status is checked on its
+// own, so that one bad item never refuses the items beside it.
 export const Envelope = z.looseObject({
   object: z.string(),
-  entry: z.array(z.looseObject({ id: z.string().optional(), changes: z.array(Change).default([]) })).max(100),
+  entry: z.array(z.looseObject({ id: z.unknown().optional(), changes: z.array(z.unknown()).default([]) })).max(100),
 });
 
 /** One phone number's share of a webhook delivery. */
@@ -53,33 +57,63 @@ export interface PhoneEvents {
   phoneNumberId: string;
   messages: (InboundMessage & { senderName: string | null })[];
   statuses: DeliveryReport[];
-  /** Items that did not parse: logged and skipped, the rest still applies. */
-  skipped: number;
+  /** Messages and statuses refused at the edge: recorded as rejected, the rest still applies. */
+  rejected: Rejection[];
 }
 
-/** Groups a verified delivery by the phone number it is for. */
-export function eventsByPhone(envelope: z.infer<typeof Envelope>): PhoneEvents[] {
+const firstIssue = (e: z.ZodError) => {
+  const i = e.issues[0];
+  return i ? `${i.path.join('.') || '(root)'}: ${i.message}` : 'not valid';
+};
+
+/** An item as it may be stored, or why it may not be. */
+function check<T>(schema: z.ZodType<T>, item: unknown, what: string): { ok: true; value: T } | { ok: false; rejection: Rejection } {
+  const providerMessageId = cleanId((item as { id?: unknown } | null)?.id);
+  const bad = unstorablePath(item);
+  if (bad !== undefined) return { ok: false, rejection: { providerMessageId, reason: `${what} ${bad}: a NUL character or a lone surrogate` } };
+  const parsed = schema.safeParse(item);
+  if (!parsed.success) return { ok: false, rejection: { providerMessageId, reason: `${what} ${firstIssue(parsed.error)}` } };
+  return { ok: true, value: parsed.data };
+}
+
+/**
+ * Groups a verified delivery by the phone number it is for. A change without a usable
+ * phone_number_id belongs to no workspace and is only counted (`unattributed`).
+ */
+export function eventsByPhone(envelope: z.infer<typeof Envelope>): { phones: PhoneEvents[]; unattributed: number } {
   const byPhone = new Map<string, PhoneEvents>();
+  let unattributed = 0;
   for (const entry of envelope.entry) {
-    for (const change of entry.changes) {
-      const phoneNumberId = change.value.metadata?.phone_number_id;
-      if (change.field !== 'messages' || !phoneNumberId) continue;
-      let events = byPhone.get(phoneNumberId);
-      if (!events) byPhone.set(phoneNumberId, (events = { phoneNumberId, messages: [], statuses: [], skipped: 0 }));
-      const names = new Map((change.value.contacts ?? []).map((c) => [c.wa_id, c.profile?.name ?? null]));
-      for (const m of change.value.messages ?? []) {
-        const parsed = InboundMessage.safeParse(m);
-        if (parsed.success) events.messages.push({ ...parsed.data, senderName: names.get(parsed.data.from) ?? null });
-        else events.skipped++;
+    for (const raw of entry.changes) {
+      const change = Change.safeParse(raw);
+      if (!change.success) {
+        unattributed++;
+        continue;
       }
-      for (const s of change.value.statuses ?? []) {
-        const parsed = Status.safeParse(s);
-        if (parsed.success) events.statuses.push(parsed.data);
-        else events.skipped++;
+      const phoneNumberId = change.data.value.metadata?.phone_number_id;
+      if (change.data.field !== 'messages' || !phoneNumberId) continue;
+      let events = byPhone.get(phoneNumberId);
+      if (!events) byPhone.set(phoneNumberId, (events = { phoneNumberId, messages: [], statuses: [], rejected: [] }));
+      const names = new Map<string, string | null>();
+      for (const c of change.data.value.contacts ?? []) {
+        const contact = c as { wa_id?: unknown; profile?: { name?: unknown } } | null;
+        const name = contact?.profile?.name;
+        // A profile name is the customer's own text: kept only when it can be stored.
+        if (typeof contact?.wa_id === 'string') names.set(contact.wa_id, typeof name === 'string' && unstorablePath(name) === undefined ? name.slice(0, 200) : null);
+      }
+      for (const m of change.data.value.messages ?? []) {
+        const c = check(InboundMessage, m, 'message');
+        if (c.ok) events.messages.push({ ...c.value, senderName: names.get(c.value.from) ?? null });
+        else events.rejected.push(c.rejection);
+      }
+      for (const s of change.data.value.statuses ?? []) {
+        const c = check(Status, s, 'status');
+        if (c.ok) events.statuses.push(c.value);
+        else events.rejected.push(c.rejection);
       }
     }
   }
-  return [...byPhone.values()];
+  return { phones: [...byPhone.values()], unattributed };
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);

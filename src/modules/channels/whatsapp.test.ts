@@ -88,7 +88,7 @@ describeEachDatabase('WhatsApp through the Cloud API', (db) => {
     const from = waId();
     const inbound = fake.inbound(ws.phoneNumberId, { from, text: 'Halo, saya mau kuliah S2 di UK', name: 'Budi' });
     const ack = await t.post(inbound);
-    expect(ack).toEqual({ status: 200, body: { messages: 1, duplicates: 0, statuses: 0 } });
+    expect(ack).toEqual({ status: 200, body: { messages: 1, duplicates: 0, statuses: 0, rejected: 0 } });
     // Acknowledged before the turn: nothing is answered or sent yet.
     expect(sentTo(from)).toHaveLength(0);
     const stored = await asService(db(), (tx) => one<{ status: string; body: string }>(tx, 'select status, body from channel_inbox where workspace_id = $1 and provider_message_id = $2', [ws.workspaceId, inbound.wamid]));
@@ -127,7 +127,7 @@ describeEachDatabase('WhatsApp through the Cloud API', (db) => {
     expect(results.reduce((n, r) => n + r.body.messages, 0)).toBe(1);
     await t.worker.drain();
     const replay = await t.post(inbound);
-    expect(replay.body).toEqual({ messages: 0, duplicates: 1, statuses: 0 });
+    expect(replay.body).toEqual({ messages: 0, duplicates: 1, statuses: 0, rejected: 0 });
     await t.worker.drain();
     expect(sentTo(from)).toHaveLength(1);
     const contact = await contactOf(from);
@@ -397,7 +397,7 @@ describeEachDatabase('the demo workspace on WhatsApp', (db) => {
 
     const from = waId();
     const ack = await t.post(fake.inbound(DEMO_WHATSAPP.phone_number_id, { from, text: 'Halo, saya mau kuliah S2 di UK', name: 'Rudi' }));
-    expect(ack.body).toEqual({ messages: 1, duplicates: 0, statuses: 0 });
+    expect(ack.body).toEqual({ messages: 1, duplicates: 0, statuses: 0, rejected: 0 });
     await t.worker.drain();
     const reply = fake.sent.filter((s) => s.phoneNumberId === DEMO_WHATSAPP.phone_number_id && s.body.to === `+${from}`);
     expect(reply).toHaveLength(1);

@@ -7,6 +7,7 @@ import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { normalizePhone } from '../contacts/index.ts';
 import * as repo from './delivery.repo.ts';
+import { E164, recordRejection } from './edge.ts';
 import { findChannelByAccountIn, workspacesWithVerifyToken } from './settings.service.ts';
 import { DELIVERY_STATUSES, Envelope, eventsByPhone, isValidHubSignature, readableBody, type PhoneEvents } from './whatsapp.protocol.ts';
 import { wakeChannelWorkers } from './worker.ts';
@@ -19,7 +20,12 @@ export interface WhatsAppWebhookDeps {
 }
 
 export const WhatsAppReceipt = z
-  .object({ messages: z.number().int(), duplicates: z.number().int(), statuses: z.number().int() })
+  .object({
+    messages: z.number().int(),
+    duplicates: z.number().int(),
+    statuses: z.number().int(),
+    rejected: z.number().int().openapi({ description: 'Messages and statuses refused one by one (a NUL, a lone surrogate, a sender that is not E.164): recorded, not stored' }),
+  })
   .openapi('WhatsAppReceipt');
 export type WhatsAppReceipt = z.infer<typeof WhatsAppReceipt>;
 
@@ -38,10 +44,17 @@ export async function verifySubscription(deps: Pick<WhatsAppWebhookDeps, 'db'>, 
 }
 
 async function applyPhoneEvents(tx: Tx, deps: WhatsAppWebhookDeps, ws: string, events: PhoneEvents, receipt: WhatsAppReceipt, log: Logger): Promise<void> {
+  const now = deps.clock.now();
+  for (const r of events.rejected) {
+    await recordRejection(tx, ws, 'whatsapp', r, now);
+    receipt.rejected++;
+  }
+  if (events.rejected.length) log.warn({ rejected: events.rejected.length }, 'whatsapp webhook items refused at the edge were recorded as rejected');
   for (const m of events.messages) {
     const sender = normalizePhone(`+${m.from}`);
-    if (!sender) {
-      log.warn({ wamid: m.id }, 'whatsapp message from a number that is not a phone number; skipped');
+    if (!sender || !E164.test(sender)) {
+      await recordRejection(tx, ws, 'whatsapp', { providerMessageId: m.id, reason: 'message from: not a phone number' }, now);
+      receipt.rejected++;
       continue;
     }
     const fresh = await repo.storeInbound(tx, ws, {
@@ -77,9 +90,10 @@ async function applyPhoneEvents(tx: Tx, deps: WhatsAppWebhookDeps, ws: string, e
 /**
  * One POST from Meta. The signature (X-Hub-Signature-256 over the raw body) is checked with
  * the app secret of the workspace each phone_number_id belongs to; a delivery no workspace's
- * secret signs is refused whole. Each message is stored once by its wamid and answered later
- * by the worker, so this answers as soon as the messages are committed; statuses apply
- * forward-only.
+ * secret signs is refused whole. Each message is checked on its own: a bad one is recorded in
+ * channel_rejections and the others are still stored, so the delivery is acknowledged and Meta
+ * stops retrying it. Each message is stored once by its wamid and answered later by the
+ * worker, so this answers as soon as the messages are committed; statuses apply forward-only.
  */
 export async function receiveWhatsAppWebhook(deps: WhatsAppWebhookDeps, rawBody: string, signature: string | undefined): Promise<WhatsAppReceipt> {
   let json: unknown;
@@ -92,14 +106,16 @@ export async function receiveWhatsAppWebhook(deps: WhatsAppWebhookDeps, rawBody:
   if (!envelope.success) throw new AppError('webhook.malformed', 'invalid', 'not a WhatsApp webhook envelope');
   if (!signature) throw new AppError('webhook.signature_missing', 'unauthenticated', 'X-Hub-Signature-256 is required');
 
-  const receipt: WhatsAppReceipt = { messages: 0, duplicates: 0, statuses: 0 };
+  const receipt: WhatsAppReceipt = { messages: 0, duplicates: 0, statuses: 0, rejected: 0 };
+  const { phones, unattributed } = eventsByPhone(envelope.data);
+  if (unattributed) deps.log.warn({ unattributed }, 'whatsapp webhook changes without a usable phone_number_id were skipped');
   // One transaction for the delivery, short because Meta waits for the answer: each phone
   // number's workspace is found as the service role, and its events are written as that
   // workspace's system actor (row-level security applies to the writes).
   await deps.db.transaction(async (tx) => {
     let known = 0;
     let verified = 0;
-    for (const events of eventsByPhone(envelope.data)) {
+    for (const events of phones) {
       await assume(tx, 'service_role', { role: 'service_role' });
       const account = await findChannelByAccountIn(tx, deps.secrets, 'whatsapp', events.phoneNumberId);
       if (!account) continue;
@@ -110,7 +126,6 @@ export async function receiveWhatsAppWebhook(deps: WhatsAppWebhookDeps, rawBody:
         continue;
       }
       verified++;
-      if (events.skipped) log.warn({ skipped: events.skipped }, 'whatsapp webhook items that do not parse were skipped');
       const claims = claimsFor({ kind: 'system', workspaceId: account.workspaceId });
       await assume(tx, claims.role, claims);
       await applyPhoneEvents(tx, deps, account.workspaceId, events, receipt, log);

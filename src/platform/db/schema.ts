@@ -348,6 +348,15 @@ export interface ChannelInbox {
   workspace_id: Generated<string>;
 }
 
+export interface ChannelRejections {
+  channel: string;
+  id: string;
+  provider_message_id: string | null;
+  reason: string;
+  received_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
 export interface ClosedDates {
   consultant_id: string | null;
   created_at: Generated<Timestamp>;
@@ -715,6 +724,7 @@ export interface DB {
   calls: Calls;
   channel_accounts: ChannelAccounts;
   channel_inbox: ChannelInbox;
+  channel_rejections: ChannelRejections;
   closed_dates: ClosedDates;
   consultant_slots: ConsultantSlots;
   contact_channel_windows: ContactChannelWindows;
