@@ -23,6 +23,7 @@ import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
 import { createFairness, type FairnessLimits } from './platform/fairness.ts';
 import { createHttpApp } from './platform/http/app.ts';
+import { staffAppRoutes } from './platform/http/staff-app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
 import { anonymousPlace } from './platform/http/fairness.ts';
 import { requireRank, tenantActor, tenantTransaction } from './platform/http/tenant.ts';
@@ -48,6 +49,8 @@ export interface ServerOptions {
   llm?: EnvironmentModel | undefined;
   /** LLM_TIMEOUT_MAX_MS, TURNS_PER_WORKSPACE, TURN_WAIT_MS, ANONYMOUS_PER_WORKSPACE (defaults otherwise). */
   fairness?: Partial<FairnessLimits> | undefined;
+  /** The built staff app (web/dist by default). */
+  staffAppDir?: string | undefined;
   /** How often inbox event streams ping and re-check access (tests shorten it). */
   eventsHeartbeatMs?: number | undefined;
   /** Where channel ownership is proven (WHATSAPP_GRAPH_URL, TWILIO_API_URL, VAPI_API_URL); the providers' own when unset. */
@@ -128,6 +131,7 @@ export function createServerApp(options: ServerOptions) {
       // A web chat visitor without a place among the workspace's turns still gets the built-in engine's answer.
       app.route('/', webchatRoutes({ ...deps, answer: (scope, input) => answerInbound(scope, input, { ...turnOptions, places: { gate: fairness.turns, onBusy: 'built_in' } }) }));
       app.route('/api/v1', schedulingRoutes({ ...deps, notify }));
+      app.route('/', staffAppRoutes(options.staffAppDir));
     },
   });
 }

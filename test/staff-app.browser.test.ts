@@ -1,0 +1,220 @@
+// The staff app as people use it: the built app (web/dist, what `npm start` serves) in a real
+// Chromium (Debian's, driven by playwright-core) against the real server on each database,
+// with WhatsApp connected to the fake Meta. It signs in as the demo owner, watches a customer's
+// WhatsApp message arrive in the open inbox, takes over and replies (the reply reaches Meta),
+// checks that a member invited through the app cannot open the team settings, that the inbox
+// fits a 390-px phone, and runs axe-core on every screen. The screenshots in docs/screenshots
+// are taken here.
+import { serve, type ServerType } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
+import { channelsApp, phoneNumberId, waId } from '../src/modules/channels/testing.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
+import { describeEachDatabase } from './db.ts';
+import { startFakeMeta, type FakeMeta } from './fakes/meta.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// CI installs Chromium and sets this, so that there the test runs or fails, never skips.
+const required = process.env.REQUIRE_BROWSER_TESTS === '1';
+const available = existsSync(CHROMIUM);
+if (required && !available) throw new Error(`REQUIRE_BROWSER_TESTS=1 but there is no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+// Without the background-networking flags Chromium keeps dialling Google's hosts, which this
+// machine's closed network refuses.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const OWNER = 'owner@eagle-overseas.demo';
+
+const describeWithBrowser: typeof describeEachDatabase = available ? describeEachDatabase : (name) => it.skip(`${name}: needs Chromium at ${CHROMIUM}`, () => {});
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function accessibilityProblems(page: Page) {
+  // These callbacks run in the page (the test's own tsconfig has no DOM types, hence globalThis).
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE });
+  const results = await page.evaluate(async () => {
+    type Axe = { run: (ctx: unknown, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown }[] }[] }> };
+    const g = globalThis as unknown as { axe: Axe; document: unknown };
+    const r = await g.axe.run(g.document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+const noHorizontalScroll = (page: Page) =>
+  page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth <= root.clientWidth;
+  });
+
+describeWithBrowser('the staff app in a real browser', (db, kind) => {
+  let fake: FakeMeta;
+  let t: ReturnType<typeof channelsApp>;
+  let server: ServerType;
+  let base: string;
+  let browser: Browser;
+  let workspaceId: string;
+  let ownerCookie: string;
+  let account: { phoneNumberId: string; accessToken: string; appSecret: string };
+  // One set of screenshots is enough; both databases draw the same screens.
+  const shoot = (page: Page, name: string) => (kind === 'pglite' ? page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) }) : Promise.resolve());
+
+  async function signIn(page: Page, email: string, password: string) {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Inbox|Kotak masuk|Bandeja/ }).waitFor();
+  }
+
+  beforeAll(async () => {
+    await ensureStaffAppBuilt();
+    fake = await startFakeMeta();
+    t = channelsApp(db(), fake);
+    server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    workspaceId = (await seedDemo(db(), systemClock, { publicUrl: base })).find((w) => w.slug === 'eagle-overseas')!.workspaceId;
+    const signin = await t.app.request('/api/v1/auth/signin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-client': 'staff-app-setup' },
+      body: JSON.stringify({ email: OWNER, password: DEMO_PASSWORD }),
+    });
+    expect(signin.status).toBe(200);
+    ownerCookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
+    account = { phoneNumberId: phoneNumberId(), accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
+    // Meta knows the number first: connecting it asks Meta whether the token owns it.
+    fake.connect(account);
+    const put = await t.call('PUT', '/api/v1/channels/whatsapp', {
+      cookie: ownerCookie,
+      workspace: workspaceId,
+      body: { phone_number_id: account.phoneNumberId, access_token: account.accessToken, app_secret: account.appSecret, verify_token: randomBytes(12).toString('hex') },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await fake?.close();
+  });
+
+  it('signs the owner in, shows a WhatsApp message live, and sends the reply through Meta', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}/`);
+      await page.getByRole('heading', { name: 'Sign in to Frontdesk' }).waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'sign-in');
+
+      // The demo workspace is Indonesian: the app speaks Indonesian until the owner picks English.
+      await signIn(page, OWNER, DEMO_PASSWORD);
+      await page.getByLabel('Bahasa', { exact: true }).selectOption('en');
+      await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+
+      // A customer writes on WhatsApp while the inbox is open: it appears without a reload.
+      const from = waId();
+      const res = await t.post(fake.inbound(account.phoneNumberId, { from, text: 'Halo, saya mau kuliah S2 di Australia', name: 'Sari Wulandari' }));
+      expect(res.status).toBe(200);
+      // The channel worker takes it from the webhook's queue, as it does in production.
+      await t.worker.drain();
+      // A new contact is known by the number until the assistant learns the name.
+      const item = page.getByRole('link', { name: new RegExp(`\\+${from}`) });
+      await item.waitFor({ timeout: 15_000 });
+
+      await item.click();
+      await page.getByRole('heading', { name: `Conversation with +${from}` }).waitFor();
+      await page.getByText('Halo, saya mau kuliah S2 di Australia', { exact: true }).waitFor();
+      // The assistant's answer arrives in the open thread too.
+      await page.locator('.message.assistant').first().waitFor({ timeout: 15_000 });
+
+      await page.getByRole('button', { name: 'Take over' }).click();
+      await page.getByText('A person answers').waitFor();
+      const reply = `Halo Sari, ini Rina dari Eagle. Saya bantu langsung ya (${randomBytes(3).toString('hex')})`;
+      await page.getByLabel('Your reply to the customer').fill(reply);
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.locator('.message.agent', { hasText: reply }).waitFor();
+      expect(await page.getByLabel('Your reply to the customer').inputValue()).toBe('');
+
+      await t.worker.drain();
+      const sent = fake.sent.filter((s) => s.body.to === `+${from}` && s.body.text?.body === reply);
+      expect(sent).toHaveLength(1);
+      // The delivery status the worker recorded shows in the thread without a reload.
+      await page.locator('.message.agent', { hasText: reply }).locator('.delivery', { hasText: /sent|delivered|read/ }).waitFor({ timeout: 15_000 });
+
+      await page.getByRole('heading', { name: 'Lead' }).waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'inbox');
+
+      await page.getByRole('link', { name: 'Team settings' }).click();
+      await page.getByRole('heading', { name: 'Members' }).waitFor();
+      await page.getByText(OWNER).waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'settings');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets an invited member join through the link, and keeps the team settings from them', { timeout: 90_000 }, async () => {
+    const email = `member-${randomBytes(4).toString('hex')}@example.test`;
+    const invite = await t.call('POST', '/api/v1/invitations', { cookie: ownerCookie, workspace: workspaceId, body: { email, role: 'member' } });
+    expect(invite.status, JSON.stringify(invite.body)).toBe(201);
+    const link = new URL(invite.body.invite_url as string);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}${link.pathname}${link.hash}`);
+      await page.getByLabel('Your name').fill('Dewi Member');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('a long enough password');
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await page.getByRole('button', { name: 'Create account and join' }).click();
+      await page.getByRole('button', { name: 'Accept the invitation' }).click();
+      await page.getByRole('heading', { name: /Kotak masuk|Inbox/ }).waitFor();
+
+      // No settings in the navigation, and the address itself says no.
+      await expect.poll(() => page.getByRole('link', { name: /Pengaturan tim|Team settings/ }).count()).toBe(0);
+      await page.goto(`${base}/settings`);
+      await page.getByRole('alert').filter({ hasText: /pemilik dan admin|owners and admins/ }).waitFor();
+      expect(await page.getByRole('heading', { name: /Anggota|Members/ }).count()).toBe(0);
+      // And the API agrees: a member may not invite.
+      const inviting = await page.evaluate(
+        async (ws) => (await fetch('/api/v1/invitations', { method: 'POST', headers: { 'x-workspace-id': ws, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@example.test' }) })).status,
+        workspaceId,
+      );
+      expect(inviting).toBe(403);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('fits the inbox and a thread on a 390-px phone', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    try {
+      await signIn(page, OWNER, DEMO_PASSWORD);
+      await page.locator('.conversation').first().waitFor();
+      expect(await noHorizontalScroll(page)).toBe(true);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'inbox-phone');
+      await page.locator('.conversation').first().click();
+      await page.locator('.thread-head h2').waitFor();
+      expect(await noHorizontalScroll(page)).toBe(true);
+      expect(await accessibilityProblems(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
