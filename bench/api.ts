@@ -79,7 +79,8 @@ async function expectStatus(res: Response, status: number, what: string) {
 
 /** The server on a random local port, and an owner, a workspace and an API key made through it. */
 async function startServer(db: Database) {
-  const app = createServerApp({ db, log: silentLogger(), clock: systemClock, secrets: createSecretBox(randomBytes(32)) });
+  let confirmation = '';
+  const app = createServerApp({ db, log: silentLogger(), clock: systemClock, secrets: createSecretBox(randomBytes(32)), sendSignUpConfirmation: (m) => void (confirmation = m.token) });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -93,8 +94,10 @@ async function startServer(db: Database) {
     headers: json,
     body: JSON.stringify({ email: `bench-${Date.now()}@example.test`, password: 'benchmark password' }),
   });
-  await expectStatus(signup, 201, 'sign up');
-  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0]!;
+  await expectStatus(signup, 202, 'sign up');
+  const confirmed = await fetch(`${base}/auth/signup/confirm`, { method: 'POST', headers: json, body: JSON.stringify({ token: confirmation }) });
+  await expectStatus(confirmed, 201, 'confirm sign-up');
+  const cookie = (confirmed.headers.get('set-cookie') ?? '').split(';')[0]!;
   const ws = await fetch(`${base}/workspaces`, { method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ name: 'Benchmark' }) });
   await expectStatus(ws, 201, 'create workspace');
   const workspaceId = ((await ws.json()) as { id: string }).id;

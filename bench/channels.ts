@@ -52,7 +52,8 @@ async function json(res: Response, status: number, what: string) {
 async function benchmark(database: string, db: Database, fake: FakeMeta): Promise<Result> {
   const log = silentLogger();
   const secrets = createSecretBox(randomBytes(32));
-  const app = createServerApp({ db, log, clock: systemClock, secrets, providers: { whatsappGraphUrl: fake.graphUrl } });
+  let confirmation = '';
+  const app = createServerApp({ db, log, clock: systemClock, secrets, providers: { whatsappGraphUrl: fake.graphUrl }, sendSignUpConfirmation: (m) => void (confirmation = m.token) });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise<void>((ok) => server.once('listening', () => ok()));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -63,8 +64,10 @@ async function benchmark(database: string, db: Database, fake: FakeMeta): Promis
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: `bench-${randomBytes(4).toString('hex')}@example.test`, password: 'correct horse battery', name: 'Bench' }),
     });
-    await json(signup, 201, 'sign up');
-    const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0]!;
+    await json(signup, 202, 'sign up');
+    const confirmed = await fetch(`${base}/api/v1/auth/signup/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: confirmation }) });
+    await json(confirmed, 201, 'confirm sign-up');
+    const cookie = (confirmed.headers.get('set-cookie') ?? '').split(';')[0]!;
     const ws = await json(
       await fetch(`${base}/api/v1/workspaces`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'Bench consultancy', template: 'ari' }) }),
       201,

@@ -17,7 +17,7 @@ import { knowledgeRoutes } from './modules/knowledge/index.ts';
 import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
 import { schedulingRoutes } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
-import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes } from './modules/tenancy/index.ts';
+import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes, type SendSignUpConfirmation } from './modules/tenancy/index.ts';
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
@@ -43,6 +43,8 @@ export interface ServerOptions {
   rateLimitMaxKeys?: number | undefined;
   maxBodyBytes?: number | undefined;
   maxJsonDepth?: number | undefined;
+  /** Sends sign-up confirmation links; unset, they are logged at info. */
+  sendSignUpConfirmation?: SendSignUpConfirmation | undefined;
   /** The rate-limit counters, when the caller wants to look at them (tests). */
   limits?: RateLimits | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
@@ -111,7 +113,7 @@ export function createServerApp(options: ServerOptions) {
       return authenticator.fromCredentials(bearer, getCookie(c, SESSION_COOKIE));
     },
     mount: (app) => {
-      app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
+      app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, sendSignUpConfirmation: options.sendSignUpConfirmation, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
       app.route('/api/v1', contactsRoutes(deps));
       app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant }));
       app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));

@@ -26,7 +26,20 @@ export interface CallResult<T = any> {
 /** The real application, called in-process with app.request(); nothing is mocked. */
 export function testApp(db: Database, clock: Clock = systemClock, options: Partial<ServerOptions> = {}) {
   const limits = options.limits ?? new RateLimits({ maxKeys: options.rateLimitMaxKeys });
-  const app = createServerApp({ db, log: silentLogger(), clock, secrets: createSecretBox(randomBytes(32)), publicUrl: 'https://frontdesk.test', ...options, limits });
+  // The confirmation links that would be mailed, newest per email: the tests' inbox.
+  const inbox = new Map<string, string>();
+  const app = createServerApp({
+    db,
+    log: silentLogger(),
+    clock,
+    secrets: createSecretBox(randomBytes(32)),
+    publicUrl: 'https://frontdesk.test',
+    sendSignUpConfirmation: (m) => void inbox.set(m.email, m.token),
+    ...options,
+    limits,
+  });
+  /** The token of the last confirmation link sent to `email`, if any. */
+  const confirmationToken = (email: string) => inbox.get(email.trim().toLowerCase());
   let client = 0;
 
   async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<CallResult<T>> {
@@ -53,11 +66,17 @@ export function testApp(db: Database, clock: Clock = systemClock, options: Parti
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 
-  /** Signs up a new person and returns their session cookie and id. */
+  /** Signs up a new person, confirms the email from the link sent, and returns their session cookie and id. */
   async function signUp(email: string, password = 'correct horse battery') {
     client++; // each person comes from their own address, as far as rate limits go
-    const res = await call('POST', '/api/v1/auth/signup', { body: { email, password, name: email.split('@')[0] } });
-    if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${JSON.stringify(res.body)}`);
+    inbox.delete(email.trim().toLowerCase());
+    const started = await call('POST', '/api/v1/auth/signup', { body: { email, password, name: email.split('@')[0] } });
+    if (started.status !== 202) throw new Error(`sign-up failed: ${started.status} ${JSON.stringify(started.body)}`);
+    const token = confirmationToken(email);
+    if (!token) throw new Error(`sign-up sent no confirmation to ${email} (does it have an account already?)`);
+    inbox.delete(email.trim().toLowerCase()); // read: what arrives later is new
+    const res = await call('POST', '/api/v1/auth/signup/confirm', { body: { token } });
+    if (res.status !== 201) throw new Error(`sign-up confirmation failed: ${res.status} ${JSON.stringify(res.body)}`);
     const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
     return { cookie, userId: res.body.user.id as string, email };
   }
@@ -87,7 +106,7 @@ export function testApp(db: Database, clock: Clock = systemClock, options: Parti
     return res.body as { id: string; key: string };
   }
 
-  return { app, call, signUp, owner, teammate, apiKey, limits };
+  return { app, call, signUp, owner, teammate, apiKey, limits, confirmationToken };
 }
 
 let seq = 0;

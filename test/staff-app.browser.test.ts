@@ -117,8 +117,12 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
       expect(await accessibilityProblems(page)).toEqual([]);
       await shoot(page, 'sign-in');
 
+      // The inbox listens to the server's event stream; with it up, the list is refetched
+      // only every 30 s otherwise, so the message below can only arrive in time through it.
+      const stream = page.waitForResponse((r) => r.url().includes('/api/v1/events/stream') && r.status() === 200);
       // The demo workspace is Indonesian: the app speaks Indonesian until the owner picks English.
       await signIn(page, OWNER, DEMO_PASSWORD);
+      await stream;
       await page.getByLabel('Bahasa', { exact: true }).selectOption('en');
       await page.getByRole('heading', { name: 'Inbox' }).waitFor();
 

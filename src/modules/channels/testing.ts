@@ -23,8 +23,9 @@ export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; lo
   const clock = o.clock ?? systemClock;
   const log = o.log ?? silentLogger();
   const secrets = createSecretBox(randomBytes(32));
+  let confirmation: string | undefined; // the sign-up link that would be mailed
   const providers = { whatsappGraphUrl: fake.graphUrl, twilioApiUrl: o.twilio?.url, vapiApiUrl: o.vapi?.url };
-  const app = createServerApp({ db, log, clock, secrets, publicUrl: 'https://frontdesk.test', providers });
+  const app = createServerApp({ db, log, clock, secrets, publicUrl: 'https://frontdesk.test', providers, sendSignUpConfirmation: (m) => void (confirmation = m.token) });
   const worker = channelWorker({ db, clock, log, secrets }, { WHATSAPP_GRAPH_URL: fake.graphUrl }, { backoffMs: o.backoffMs ?? 0 });
 
   async function call(method: string, path: string, c: { cookie?: string; workspace?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
@@ -47,11 +48,18 @@ export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; lo
   /** A workspace on the ARI template whose WhatsApp number is connected to the fake Meta. */
   async function connectedWorkspace(settings: Record<string, unknown> = {}) {
     const email = `wa-${Date.now().toString(36)}-${seq++}@example.test`;
-    const signup = await app.request('/api/v1/auth/signup', {
+    const started = await app.request('/api/v1/auth/signup', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-test-client': `signup-${seq++}` },
       body: JSON.stringify({ email, password: 'correct horse battery', name: 'Owner' }),
     });
+    if (started.status !== 202) throw new Error(`sign-up: ${started.status}`);
+    const signup = await app.request('/api/v1/auth/signup/confirm', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-client': `signup-${seq++}` },
+      body: JSON.stringify({ token: confirmation }),
+    });
+    if (signup.status !== 201) throw new Error(`sign-up confirmation: ${signup.status}`);
     const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0]!;
     const ws = await call('POST', '/api/v1/workspaces', { cookie, body: { name: `Eagle test ${randomBytes(3).toString('hex')}`, template: 'ari' } });
     if (ws.status !== 201) throw new Error(`workspace: ${ws.status} ${JSON.stringify(ws.body)}`);

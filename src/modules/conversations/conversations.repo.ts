@@ -55,7 +55,16 @@ export interface InboxPosition {
 }
 
 export interface InboxFilter {
+  /** open includes threads whose snooze time has passed; snoozed excludes them. */
   status?: string | undefined;
+  /** When the snoozes are judged. */
+  now: Date;
+  /** A person owns the thread, it is not resolved, and the customer spoke last. */
+  needsPerson?: boolean | undefined;
+  /** Unread for this person (their read marker), or for the team (unread_count) without one. */
+  unread?: { userId: string | undefined } | undefined;
+  /** Words in any message of the thread (case-insensitive). */
+  q?: string | undefined;
   channel?: string | undefined;
   owner?: string | undefined;
   /** A user id, or null for unassigned. */
@@ -74,7 +83,31 @@ export async function listConversations(tx: Tx, ws: string, f: InboxFilter) {
     .select(CONVERSATION)
     .select(sql<string | null>`to_char(last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position_at'))
     .where('workspace_id', '=', ws);
-  if (f.status !== undefined) q = q.where('status', '=', f.status);
+  const now = sql<Date>`${f.now}::timestamptz`;
+  if (f.status === 'open') {
+    q = q.where((eb) => eb.or([eb('status', '=', 'open'), eb.and([eb('status', '=', 'snoozed'), eb('snoozed_until', '<=', now)])]));
+  } else if (f.status === 'snoozed') {
+    q = q.where('status', '=', 'snoozed').where((eb) => eb.or([eb('snoozed_until', 'is', null), eb('snoozed_until', '>', now)]));
+  } else if (f.status !== undefined) {
+    q = q.where('status', '=', f.status);
+  }
+  if (f.needsPerson !== undefined) q = q.where(needsPerson(f.needsPerson));
+  if (f.unread !== undefined) {
+    const userId = f.unread.userId;
+    q = q.where(
+      userId === undefined
+        ? sql<SqlBool>`conversations.unread_count > 0`
+        : sql<SqlBool>`conversations.last_inbound_at > coalesce((select r.last_read_at from conversation_reads r
+            where r.workspace_id = conversations.workspace_id and r.conversation_id = conversations.id and r.user_id = ${userId}), '-infinity')`,
+    );
+  }
+  if (f.q !== undefined) {
+    const pattern = `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    q = q.where(
+      sql<SqlBool>`exists (select 1 from conversation_messages m where m.workspace_id = conversations.workspace_id
+        and m.conversation_id = conversations.id and m.body ilike ${pattern})`,
+    );
+  }
   if (f.channel !== undefined) q = q.where('channel', '=', f.channel);
   if (f.owner !== undefined) q = q.where('owner', '=', f.owner);
   if (f.assignee === null) q = q.where('assignee_id', 'is', null);
@@ -97,6 +130,39 @@ export async function listConversations(tx: Tx, ws: string, f: InboxFilter) {
     .orderBy('last_message_at', (o) => o.desc().nullsLast())
     .orderBy('id', 'desc')
     .limit(f.limit + 1)
+    .execute();
+}
+
+/** Whether the thread waits on a person: they own it, it is open, and the customer spoke last. */
+const needsPerson = (yes: boolean) => {
+  const cond = sql<SqlBool>`(conversations.owner = 'human' and conversations.status <> 'resolved'
+    and conversations.last_inbound_at is not null and conversations.last_inbound_at >= coalesce(conversations.last_message_at, '-infinity'))`;
+  return yes ? cond : sql<SqlBool>`not ${cond}`;
+};
+
+/** Unread inbound messages per thread for this person: those after their read marker. */
+export async function unreadFor(tx: Tx, ws: string, userId: string, conversationIds: string[]): Promise<Map<string, number>> {
+  if (conversationIds.length === 0) return new Map();
+  const rows = await sql<{ id: string; n: number | string }>`
+    select c.id, (select count(*) from conversation_messages m
+                   where m.workspace_id = c.workspace_id and m.conversation_id = c.id and m.direction = 'inbound'
+                     and m.created_at > coalesce(r.last_read_at, '-infinity')) as n
+      from conversations c
+      left join conversation_reads r on r.workspace_id = c.workspace_id and r.conversation_id = c.id and r.user_id = ${userId}
+     where c.workspace_id = ${ws} and c.id = any(${conversationIds}::uuid[])`.execute(tx.db);
+  return new Map(rows.rows.map((r) => [r.id, Number(r.n)]));
+}
+
+/** Moves this person's read marker forward to `at` (never back). */
+export async function markRead(tx: Tx, ws: string, conversationId: string, userId: string, at: Date): Promise<void> {
+  await tx.db
+    .insertInto('conversation_reads')
+    .values({ workspace_id: ws, conversation_id: conversationId, user_id: userId, last_read_at: at })
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'conversation_id', 'user_id']).doUpdateSet({
+        last_read_at: sql<Date>`greatest(conversation_reads.last_read_at, excluded.last_read_at)`,
+      }),
+    )
     .execute();
 }
 

@@ -23,6 +23,9 @@ export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeA
   r.openapi(
     createRoute({
       method: 'get', path: '/conversations', tags, summary: 'The inbox, most recent activity first',
+      description:
+        'Filters combine: status (open includes snoozes whose time has passed), channel, owner, assignee (me, none) or assignee_id, tag, contact_id, needs_person, unread (for the caller) and q (words in any message). ' +
+        'unread_count is per person for a signed-in caller. Changes arrive live on GET /api/v1/events/stream.',
       middleware: deps.inWorkspace(Rank.readOnly),
       request: { query: ConversationListQuery },
       responses: { 200: json(page(Conversation)), ...errorResponses },
@@ -63,12 +66,24 @@ export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeA
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/conversations/{id}/status', tags, summary: 'Open, set pending, snooze until a time, or resolve',
+      method: 'post', path: '/conversations/{id}/status', tags, summary: 'Open (reopen), set pending, snooze (until a time, or until the customer writes), or resolve (close)',
       middleware: deps.inWorkspace(Rank.member),
       request: { params: IdParams, body: jsonBody(StatusBody) },
       responses: { 200: json(Conversation), ...errorResponses },
     }),
     async (c) => c.json(await inbox.setStatus(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/conversations/{id}/read', tags, summary: 'Mark read: the caller has read the conversation up to now',
+      description:
+        "Moves the caller's own read marker (each person has their own; replying moves it too) and sets the team's unread_count to 0. An API key has no marker: only the team's count changes.",
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams },
+      responses: { 200: json(Conversation), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.markRead(c.var.ctx, c.req.valid('param').id), 200),
   );
 
   r.openapi(

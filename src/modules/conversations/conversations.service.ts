@@ -43,15 +43,24 @@ const toMessage = (m: MessageRow): Message => ({
 
 async function withContacts(ctx: Ctx, rows: ConversationRow[]): Promise<Conversation[]> {
   const contacts = await contactSummaries(ctx, rows.map((r) => r.contact_id));
+  const user = userOf(ctx);
+  const unread = user ? await repo.unreadFor(ctx.tx, workspaceOf(ctx), user, rows.map((r) => r.id)) : undefined;
+  const now = ctx.clock.now();
   return rows.map((r) => {
     const contact = contacts.get(r.contact_id);
     // The foreign key cascades, so a conversation without its contact cannot be read here.
     if (!contact) throw new Error(`conversation ${r.id} has no contact ${r.contact_id}`);
+    // A snooze ends by itself when its time comes; nothing has to run for that.
+    const woke = r.status === 'snoozed' && r.snoozed_until !== null && r.snoozed_until <= now;
     return {
       ...r,
       channel: r.channel as Conversation['channel'],
-      status: r.status as Conversation['status'],
+      status: (woke ? 'open' : r.status) as Conversation['status'],
       owner: r.owner as Conversation['owner'],
+      needs_person:
+        r.owner === 'human' && r.status !== 'resolved' && r.last_inbound_at !== null &&
+        (r.last_message_at === null || r.last_inbound_at >= r.last_message_at),
+      unread_count: unread ? (unread.get(r.id) ?? 0) : r.unread_count,
       metadata: r.metadata as Record<string, unknown>,
       contact,
     };
@@ -108,6 +117,10 @@ export async function listConversations(ctx: Ctx, query: ConversationListQuery) 
   }
   const rows = await repo.listConversations(ctx.tx, ws, {
     status: query.status,
+    now: ctx.clock.now(),
+    needsPerson: query.needs_person === undefined ? undefined : query.needs_person === 'true',
+    unread: query.unread === 'true' ? { userId: userOf(ctx) } : undefined,
+    q: query.q,
     channel: query.channel,
     owner: query.owner,
     assignee,
@@ -168,8 +181,8 @@ export async function assign(ctx: Ctx, id: string, assigneeId: string | null): P
 export async function setStatus(ctx: Ctx, id: string, input: StatusBody): Promise<Conversation> {
   const snoozedUntil = input.snoozed_until !== undefined ? new Date(input.snoozed_until) : undefined;
   if (input.status === 'snoozed') {
-    if (!snoozedUntil) throw invalid('body.snoozed_until', 'required when snoozing');
-    if (snoozedUntil <= ctx.clock.now()) throw invalid('body.snoozed_until', 'must be in the future');
+    // Without a time it sleeps until the customer writes again (the turn wakes it).
+    if (snoozedUntil && snoozedUntil <= ctx.clock.now()) throw invalid('body.snoozed_until', 'must be in the future');
   } else if (snoozedUntil) {
     throw invalid('body.snoozed_until', 'only for status snoozed');
   }
@@ -179,6 +192,27 @@ export async function setStatus(ctx: Ctx, id: string, input: StatusBody): Promis
     if (other) throw alreadyOpen(other);
   }
   return change(ctx, id, { status: input.status, snoozed_until: snoozedUntil ?? null });
+}
+
+/**
+ * Reading a thread reads everything that arrived in it: up to now, or to its last inbound
+ * message when that carries a later time (a provider's timestamp, another server's clock).
+ */
+const readUpTo = (ctx: Ctx, c: ConversationRow): Date => {
+  const now = ctx.clock.now();
+  return c.last_inbound_at && c.last_inbound_at > now ? c.last_inbound_at : now;
+};
+
+/**
+ * The caller has read the thread: their own marker moves to now, and the team's count
+ * (unread_count, "nobody has looked since") goes to zero. An API key has no marker.
+ */
+export async function markRead(ctx: Ctx, id: string): Promise<Conversation> {
+  const ws = workspaceOf(ctx);
+  const conversation = await existing(ctx, id);
+  const user = userOf(ctx);
+  if (user) await repo.markRead(ctx.tx, ws, id, user, readUpTo(ctx, conversation));
+  return change(ctx, id, { unread_count: 0 });
 }
 
 /** A person answers from now on; a signed-in person also becomes the assignee. */
@@ -231,6 +265,7 @@ export async function reply(ctx: Ctx, id: string, body: string): Promise<Message
     unread_count: 0,
     ...(user && !conversation.assignee_id ? { assignee_id: user } : {}),
   });
+  if (user) await repo.markRead(ctx.tx, ws, id, user, readUpTo(ctx, conversation));
   return toMessage(message);
 }
 

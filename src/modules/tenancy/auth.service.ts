@@ -123,24 +123,72 @@ async function issueSession(tx: Tx, userId: string, clock: Clock, meta: { ip?: s
   return { token: secret, expiresAt, userId };
 }
 
-/** Creates an account with a password and signs it in. */
-export async function signUp(
+export const CONFIRMATION_HOURS = 24;
+
+/** What a new account's owner is sent to prove the address is theirs. */
+export interface SignUpConfirmation {
+  email: string;
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * Starts a sign-up. The caller answers the same whatever happens here, so that sign-up does
+ * not tell whether an email has an account: for a new email a confirmation is made and
+ * returned (to be sent to the address); for an email with an account nothing is made and
+ * undefined is returned. The password is hashed in both cases, so the time taken is alike.
+ */
+export async function requestSignUp(
   db: Database,
   clock: Clock,
   input: { email: string; password: string; name?: string | undefined },
-  meta: { ip?: string; userAgent?: string } = {},
-): Promise<SessionIssued> {
+): Promise<SignUpConfirmation | undefined> {
   const passwordHash = await hashPassword(input.password);
   return withServiceRole(db, async (tx) => {
+    const existing = await tx.db.selectFrom('auth.users').select('id').where('email', '=', input.email).executeTakeFirst();
+    if (existing) return undefined;
+    const now = clock.now();
+    await tx.db.deleteFrom('auth.signup_confirmations').where('expires_at', '<=', now).execute();
+    const { secret, hash } = newSecret('');
+    const expiresAt = new Date(now.getTime() + CONFIRMATION_HOURS * 3_600_000);
+    await tx.db
+      .insertInto('auth.signup_confirmations')
+      .values({ id: newId(), email: input.email, encrypted_password: passwordHash, full_name: input.name ?? null, token_hash: hash, expires_at: expiresAt })
+      .execute();
+    return { email: input.email, token: secret, expiresAt };
+  });
+}
+
+/** Creates the account of a confirmed sign-up (its email now confirmed) and signs it in. */
+export async function confirmSignUp(
+  db: Database,
+  clock: Clock,
+  token: string,
+  meta: { ip?: string; userAgent?: string } = {},
+): Promise<SessionIssued> {
+  return withServiceRole(db, async (tx) => {
+    const now = clock.now();
+    const pending = await tx.db
+      .deleteFrom('auth.signup_confirmations')
+      .where('token_hash', '=', sha256(token))
+      .where('expires_at', '>', now)
+      .returning(['email', 'encrypted_password', 'full_name'])
+      .executeTakeFirst();
+    if (!pending) throw new AppError('auth.confirmation_invalid', 'invalid', 'this confirmation link is not valid, was used already, or expired; sign up again', { field: 'token' });
     const id = newId();
     try {
-      await tx.db.insertInto('auth.users').values({ id, email: input.email, encrypted_password: passwordHash, full_name: input.name ?? null }).execute();
+      await tx.db
+        .insertInto('auth.users')
+        .values({ id, email: pending.email, encrypted_password: pending.encrypted_password, full_name: pending.full_name, email_confirmed_at: now })
+        .execute();
     } catch (e) {
+      // The address's owner confirmed another sign-up first: they hold the account already.
       if (fromDatabaseError(e)?.code === 'db.unique_violation') {
-        throw new AppError('auth.email_taken', 'conflict', 'an account with this email exists; sign in instead', { field: 'email' });
+        throw new AppError('auth.email_taken', 'conflict', 'this email has an account already; sign in instead', { field: 'email' });
       }
       throw e;
     }
+    await tx.db.deleteFrom('auth.signup_confirmations').where('email', '=', pending.email).execute();
     return issueSession(tx, id, clock, meta);
   });
 }

@@ -3,4 +3,4 @@ export { findWorkspaceBySlug } from './tenancy.repo.ts';
 export { createWorkspaceSchema, templateSchema, timeZoneSchema, type CreateWorkspaceInput, type Template } from './tenancy.schema.ts';
 export { Authenticator, resolveActor, setPassword, SESSION_COOKIE } from './auth.service.ts';
 export { createApiKey, createInvitation, getWorkspace, workspaceCountry } from './access.service.ts';
-export { tenancyRoutes, type TenancyRouteDeps } from './tenancy.routes.ts';
+export { tenancyRoutes, type SendSignUpConfirmation, type TenancyRouteDeps } from './tenancy.routes.ts';

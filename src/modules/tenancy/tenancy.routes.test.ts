@@ -5,17 +5,21 @@ import { email, testApp } from '../../../test/http.ts';
 describeEachDatabase('accounts, workspaces, team and API keys over HTTP', (db) => {
   const api = () => testApp(db());
 
-  it('signs up with an HTTP-only session cookie and refuses a second account for the same email', async () => {
+  it('signs up through the confirmation link, with an HTTP-only session cookie', async () => {
     const t = api();
     const who = email('signup');
     const res = await t.call('POST', '/api/v1/auth/signup', { body: { email: who.toUpperCase(), password: 'long enough pw' } });
-    expect(res.status).toBe(201);
-    expect(res.body).toEqual({ user: { id: expect.any(String), email: who, name: null }, workspaces: [] });
-    const cookie = res.headers.get('set-cookie')!;
+    expect(res.status).toBe(202);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    const confirmed = await t.call('POST', '/api/v1/auth/signup/confirm', { body: { token: t.confirmationToken(who) } });
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body).toEqual({ user: { id: expect.any(String), email: who, name: null }, workspaces: [] });
+    const cookie = confirmed.headers.get('set-cookie')!;
     expect(cookie).toMatch(/^fd_session=[A-Za-z0-9_-]{43}; Path=\/; Expires=.*; HttpOnly; Secure; SameSite=Lax$/);
-    const again = await t.call('POST', '/api/v1/auth/signup', { body: { email: who, password: 'long enough pw' } });
-    expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('auth.email_taken');
+    // The link works once.
+    const again = await t.call('POST', '/api/v1/auth/signup/confirm', { body: { token: t.confirmationToken(who) } });
+    expect(again.status).toBe(400);
+    expect(again.body.error.code).toBe('auth.confirmation_invalid');
   });
 
   it('reports every invalid field with its path', async () => {

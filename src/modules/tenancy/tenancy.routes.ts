@@ -1,12 +1,13 @@
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
+import type { Logger } from '../../platform/log.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { clientAddress, limitsOf, rateLimit, tooMany } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, UuidParam, z } from '../../platform/http/router.ts';
 import * as access from './access.service.ts';
-import { Authenticator, SESSION_COOKIE, changePassword, signIn, signOut, signUp, type SessionIssued } from './auth.service.ts';
+import { Authenticator, SESSION_COOKIE, changePassword, confirmSignUp, requestSignUp, signIn, signOut, type SessionIssued, type SignUpConfirmation } from './auth.service.ts';
 import { emailSchema, slugSchema, templateSchema, timeZoneSchema, type Template } from './tenancy.schema.ts';
 import { createWorkspace } from './tenancy.service.ts';
 
@@ -16,6 +17,7 @@ const Password = z.string().min(10, 'at least 10 characters').max(200);
 const User = z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() }).openapi('User');
 const Membership = z.object({ id: z.uuid(), name: z.string(), slug: z.string(), role: z.enum(['owner', 'admin', 'member']) });
 const Me = z.object({ user: User, workspaces: z.array(Membership) }).openapi('Me');
+const SignUpAccepted = z.object({ status: z.literal('confirmation_sent'), message: z.string() }).openapi('SignUpAccepted');
 
 const Workspace = z
   .object({
@@ -74,8 +76,13 @@ const ApiKeyCreated = z
 /** Failed sign-ins one account may take in a window before it is refused (429) until the window ends. */
 export const SIGNIN_FAILURES = { bucket: 'signin-account', limit: 10, windowMs: 15 * 60_000 };
 
+/** Sends a new account's confirmation link to its email address. */
+export type SendSignUpConfirmation = (message: SignUpConfirmation & { url: string }) => Promise<void> | void;
+
 export interface TenancyRouteDeps extends RouteDeps {
   authenticator: Authenticator;
+  /** How confirmation links reach people; without one they are logged (no mailer is built in). */
+  sendSignUpConfirmation?: SendSignUpConfirmation | undefined;
   templates: Record<Template, (ctx: Ctx, workspaceId: string) => Promise<void>>;
   secureCookies: boolean;
 }
@@ -83,6 +90,11 @@ export interface TenancyRouteDeps extends RouteDeps {
 export function tenancyRoutes(deps: TenancyRouteDeps) {
   const r = createRouter();
   const { db, clock } = deps;
+  const sendConfirmation = async (log: Logger, message: SignUpConfirmation & { url: string }) => {
+    if (deps.sendSignUpConfirmation) return deps.sendSignUpConfirmation(message);
+    // No mailer: the operator relays the link (docs/operations.md, "Sign-up confirmation").
+    log.info({ confirm_url: message.url, expires_at: message.expiresAt }, 'sign-up confirmation link (no mailer configured: send it to the person who signed up)');
+  };
 
   const setSession = (c: Parameters<typeof setCookie>[0], s: SessionIssued) =>
     setCookie(c, SESSION_COOKIE, s.token, {
@@ -110,14 +122,36 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
   // Accounts -------------------------------------------------------------------------------
   r.openapi(
     createRoute({
-      method: 'post', path: '/auth/signup', tags: ['auth'], summary: 'Create an account and sign in',
+      method: 'post', path: '/auth/signup', tags: ['auth'], summary: 'Start a sign-up: a confirmation link goes to the email',
+      description:
+        'Answers 202 the same whether or not the email has an account, so that sign-up does not tell. ' +
+        'For a new email a confirmation link (valid 24 hours) is sent to it; following it (POST /auth/signup/confirm) creates the account and signs in. ' +
+        'Without a mailer the server logs the link at info ("sign-up confirmation link").',
       middleware: [rateLimit({ bucket: 'signup', limit: 5, windowMs: 60_000 })] as const,
       request: { body: jsonBody(z.strictObject({ email: Email, password: Password, name: z.string().trim().min(1).max(200).optional() })) },
-      responses: { 201: json(Me, 'signed up and signed in (session cookie set)'), ...errorResponses },
+      responses: { 202: json(SignUpAccepted, 'a confirmation link was sent if the email can sign up'), ...errorResponses },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      const session = await signUp(db, clock, body, { ip: clientAddress(c), userAgent: c.req.header('user-agent') });
+      const confirmation = await requestSignUp(db, clock, c.req.valid('json'));
+      if (confirmation) {
+        const base = deps.publicUrl ?? new URL(c.req.url).origin;
+        await sendConfirmation(c.var.log, { ...confirmation, url: `${base}/signup/confirm#token=${confirmation.token}` });
+      } else {
+        c.var.log.info('sign-up for an email that has an account: nothing sent');
+      }
+      return c.json({ status: 'confirmation_sent' as const, message: 'If this email can sign up, a confirmation link is on its way: check your inbox.' }, 202);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/auth/signup/confirm', tags: ['auth'], summary: 'Confirm a sign-up with the token from its link; creates the account and signs in',
+      middleware: [rateLimit({ bucket: 'signup-confirm', limit: 10, windowMs: 60_000 })] as const,
+      request: { body: jsonBody(z.strictObject({ token: z.string().min(10).max(200) })) },
+      responses: { 201: json(Me, 'account created and signed in (session cookie set)'), ...errorResponses },
+    }),
+    async (c) => {
+      const session = await confirmSignUp(db, clock, c.req.valid('json').token, { ip: clientAddress(c), userAgent: c.req.header('user-agent') });
       setSession(c, session);
       return c.json(await me(session.userId), 201);
     },

@@ -259,6 +259,16 @@ export interface AuthSessions {
   user_id: string;
 }
 
+export interface AuthSignupConfirmations {
+  created_at: Generated<Timestamp>;
+  email: string;
+  encrypted_password: string;
+  expires_at: Timestamp;
+  full_name: string | null;
+  id: string;
+  token_hash: string;
+}
+
 export interface AuthUsers {
   created_at: Generated<Timestamp>;
   email: string | null;
@@ -719,6 +729,7 @@ export interface DB {
   ari_scoring_config: AriScoringConfig;
   articles: Articles;
   "auth.sessions": AuthSessions;
+  "auth.signup_confirmations": AuthSignupConfirmations;
   "auth.users": AuthUsers;
   bookings: Bookings;
   calls: Calls;

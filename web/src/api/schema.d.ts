@@ -9,7 +9,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account and sign in */
+        /**
+         * Start a sign-up: a confirmation link goes to the email
+         * @description Answers 202 the same whether or not the email has an account, so that sign-up does not tell. For a new email a confirmation link (valid 24 hours) is sent to it; following it (POST /auth/signup/confirm) creates the account and signs in. Without a mailer the server logs the link at info ("sign-up confirmation link").
+         */
         post: {
             parameters: {
                 query?: never;
@@ -31,7 +34,121 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description signed up and signed in (session cookie set) */
+                /** @description a confirmation link was sent if the email can sign up */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SignUpAccepted"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/signup/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a sign-up with the token from its link; creates the account and signs in */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description account created and signed in (session cookie set) */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2807,7 +2924,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The inbox, most recent activity first */
+        /**
+         * The inbox, most recent activity first
+         * @description Filters combine: status (open includes snoozes whose time has passed), channel, owner, assignee (me, none) or assignee_id, tag, contact_id, needs_person, unread (for the caller) and q (words in any message). unread_count is per person for a signed-in caller. Changes arrive live on GET /api/v1/events/stream.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2824,6 +2944,12 @@ export interface paths {
                     /** @description a tag of the conversation's contact */
                     tag?: string;
                     contact_id?: string;
+                    /** @description true: a person owns it, it is open and the customer spoke last */
+                    needs_person?: "true" | "false";
+                    /** @description true: unread by the caller (the team, for an API key) */
+                    unread?: "true" | "false";
+                    /** @description words in any message of the conversation, case-insensitive */
+                    q?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3262,7 +3388,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Open, set pending, snooze until a time, or resolve */
+        /** Open (reopen), set pending, snooze (until a time, or until the customer writes), or resolve (close) */
         post: {
             parameters: {
                 query?: never;
@@ -3277,6 +3403,119 @@ export interface paths {
                     "application/json": components["schemas"]["ConversationStatus"];
                 };
             };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Conversation"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark read: the caller has read the conversation up to now
+         * @description Moves the caller's own read marker (each person has their own; replying moves it too) and sets the team's unread_count to 0. An API key has no marker: only the team's count changes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
             responses: {
                 /** @description OK */
                 200: {
@@ -15379,6 +15618,21 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        SignUpAccepted: {
+            /** @enum {string} */
+            status: "confirmation_sent";
+            message: string;
+        };
+        Error: {
+            error: {
+                /** @example validation.failed */
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         Me: {
             user: components["schemas"]["User"];
             workspaces: {
@@ -15395,16 +15649,6 @@ export interface components {
             id: string;
             email: string;
             name: string | null;
-        };
-        Error: {
-            error: {
-                /** @example validation.failed */
-                code: string;
-                message: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-            };
         };
         Workspace: {
             /** Format: uuid */
@@ -15615,21 +15859,30 @@ export interface components {
             contact_id: string;
             /** @enum {string} */
             channel: "whatsapp" | "sms" | "voice" | "webchat" | "amara";
-            /** @enum {string} */
+            /**
+             * @description a snooze whose time has passed reads as open
+             * @enum {string}
+             */
             status: "open" | "pending" | "snoozed" | "resolved";
             /**
              * @description who answers: the assistant (ai) or staff (human)
              * @enum {string}
              */
             owner: "ai" | "human";
+            /** @description a person owns it, it is not resolved, and the customer spoke last */
+            needs_person: boolean;
             /** Format: uuid */
             assignee_id: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description null while snoozed: until the customer writes again
+             */
             snoozed_until: string | null;
             /** Format: date-time */
             last_message_at: string | null;
             /** Format: date-time */
             last_inbound_at: string | null;
+            /** @description for a signed-in person, the customer's messages since their own read marker; for an API key, the team's count since anyone last read it */
             unread_count: number;
             metadata: {
                 [key: string]: unknown;
@@ -15670,7 +15923,10 @@ export interface components {
             channel: string;
             /** @enum {string} */
             direction: "inbound" | "outbound";
-            /** @enum {string} */
+            /**
+             * @description who wrote it: contact (the customer), assistant, agent (staff, sender_user_id says who) or system (a notice the business sends: reminder, payment link)
+             * @enum {string}
+             */
             sender_kind: "contact" | "assistant" | "agent" | "system";
             /** Format: uuid */
             sender_user_id: string | null;
@@ -15678,8 +15934,9 @@ export interface components {
             content_type: string;
             media?: unknown;
             provider_message_id: string | null;
-            /** @description received, queued, sent, delivered, read or failed */
+            /** @description received (inbound), queued, sent, delivered, read or failed */
             delivery_status: string;
+            /** @description why delivery failed, when it did */
             error: string | null;
             metadata: {
                 [key: string]: unknown;
@@ -15701,7 +15958,7 @@ export interface components {
             status: "open" | "pending" | "snoozed" | "resolved";
             /**
              * Format: date-time
-             * @description required for snoozed: when it comes back
+             * @description for snoozed: when it comes back; without it, it comes back when the customer writes again (which also ends a timed snooze)
              */
             snoozed_until?: string;
         };

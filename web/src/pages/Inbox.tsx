@@ -14,8 +14,45 @@ type ListQuery = NonNullable<paths['/api/v1/conversations']['get']['parameters']
 
 const CHANNELS = ['whatsapp', 'sms', 'voice', 'webchat', 'amara'] as const;
 const STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
-// Until the server pushes inbox events, the open screens ask again this often.
+// While the event stream is down (or before it connects) the open screens ask again this
+// often; with it up they only refetch what an event names, plus a slow safety net.
 const POLL_MS = 2_000;
+const SAFETY_MS = 30_000;
+
+/**
+ * The workspace's inbox events (GET /api/v1/events/stream): each one refetches the list and
+ * the thread it concerns. Events are not replayed, so every (re)connection refetches all.
+ */
+function useInboxEvents(workspaceId: string): boolean {
+  const qc = useQueryClient();
+  const [live, setLive] = useState(false);
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') return;
+    const source = new EventSource(`/api/v1/events/stream?workspace_id=${encodeURIComponent(workspaceId)}`);
+    const refetchAll = () => {
+      setLive(true);
+      void qc.invalidateQueries({ queryKey: ['conversations', workspaceId] });
+      void qc.invalidateQueries({ queryKey: ['conversation', workspaceId] });
+    };
+    const changed = (e: MessageEvent<string>) => {
+      let data: { id?: string; conversation_id?: string } = {};
+      try {
+        data = JSON.parse(e.data) as typeof data;
+      } catch {
+        // an event we cannot read still means something changed
+      }
+      void qc.invalidateQueries({ queryKey: ['conversations', workspaceId] });
+      const conversation = data.conversation_id ?? (e.type === 'conversation.updated' ? data.id : undefined);
+      void qc.invalidateQueries({ queryKey: conversation ? ['conversation', workspaceId, conversation] : ['conversation', workspaceId] });
+    };
+    source.addEventListener('ready', refetchAll);
+    for (const type of ['message.created', 'message.status', 'conversation.updated']) source.addEventListener(type, changed as EventListener);
+    source.addEventListener('revoked', () => source.close());
+    source.onerror = () => setLive(false);
+    return () => source.close();
+  }, [qc, workspaceId]);
+  return live;
+}
 
 interface Filters {
   channel: '' | (typeof CHANNELS)[number];
@@ -37,10 +74,11 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
     ...(filters.owner ? { owner: filters.owner } : {}),
     ...(filters.assignee ? { assignee: filters.assignee } : {}),
   };
+  const live = useInboxEvents(workspaceId);
   const list = useQuery({
     queryKey: ['conversations', workspaceId, query],
     queryFn: () => ok(api.GET('/api/v1/conversations', { params: { query } })),
-    refetchInterval: POLL_MS,
+    refetchInterval: live ? SAFETY_MS : POLL_MS,
     placeholderData: keepPreviousData,
   });
   const set = <K extends keyof Filters>(k: K) => (e: { target: { value: string } }) => setFilters((f) => ({ ...f, [k]: e.target.value as Filters[K] }));
@@ -102,7 +140,7 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
         ) : null}
       </section>
       {conversationId ? (
-        <Thread id={conversationId} />
+        <Thread id={conversationId} live={live} />
       ) : (
         <section className="thread placeholder" aria-label={t('thread.messages')}>
           <p className="muted">{t('inbox.pick')}</p>
@@ -140,14 +178,14 @@ const senderKey: Record<Message['sender_kind'], Key> = {
   system: 'thread.system',
 };
 
-function Thread({ id }: { id: string }) {
+function Thread({ id, live }: { id: string; live: boolean }) {
   const t = useT();
   const qc = useQueryClient();
   const { workspaceId, role, format } = useSession();
   const conversation = useQuery({
     queryKey: ['conversation', workspaceId, id],
     queryFn: () => ok(api.GET('/api/v1/conversations/{id}', { params: { path: { id }, query: { limit: 100 } } })),
-    refetchInterval: POLL_MS,
+    refetchInterval: live ? SAFETY_MS : POLL_MS,
   });
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: ['conversation', workspaceId, id] }), qc.invalidateQueries({ queryKey: ['conversations', workspaceId] })]);
   const act = useMutation({
