@@ -21,11 +21,13 @@ import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes, type SendSi
 import type { Clock } from './platform/clock.ts';
 import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
+import { createFairness, type FairnessLimits } from './platform/fairness.ts';
 import { createHttpApp } from './platform/http/app.ts';
 import { staffAppRoutes } from './platform/http/staff-app.ts';
 import type { AppEnv, RouteDeps } from './platform/http/env.ts';
+import { anonymousPlace } from './platform/http/fairness.ts';
+import { requireRank, tenantActor, tenantTransaction } from './platform/http/tenant.ts';
 import type { RateLimits } from './platform/http/rate-limit.ts';
-import { requireRank, tenantTransaction } from './platform/http/tenant.ts';
 import type { Logger } from './platform/log.ts';
 import type { SecretBox } from './platform/secrets.ts';
 
@@ -49,6 +51,8 @@ export interface ServerOptions {
   limits?: RateLimits | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
   llm?: EnvironmentModel | undefined;
+  /** LLM_TIMEOUT_MAX_MS, TURNS_PER_WORKSPACE, TURN_WAIT_MS, ANONYMOUS_PER_WORKSPACE (defaults otherwise). */
+  fairness?: Partial<FairnessLimits> | undefined;
   /** The built staff app (web/dist by default). */
   staffAppDir?: string | undefined;
   /** How often inbox event streams ping and re-check access (tests shorten it). */
@@ -63,6 +67,8 @@ export function createServerApp(options: ServerOptions) {
   const authenticator = new Authenticator(db, clock);
   const inboxEvents = new InboxEvents(db, log);
   const tenant = tenantTransaction({ db, log, clock, secrets }, resolveActor);
+  const actorOnly = tenantActor({ db, log, clock, secrets }, resolveActor);
+  const fairness = createFairness(options.fairness);
   const signedIn = createMiddleware<AppEnv>(async (c, next) => {
     if (c.var.principal.kind === 'anonymous') throw new AppError('auth.required', 'unauthenticated', 'sign in, or send an API key as a Bearer token');
     await next();
@@ -76,6 +82,14 @@ export function createServerApp(options: ServerOptions) {
     signedIn,
     inWorkspace: (minRank) => [signedIn, tenant, requireRank(minRank)],
     asCaller: () => [tenant],
+    inWorkspaceUnbound: (minRank) => [signedIn, actorOnly, requireRank(minRank)],
+    fairness,
+    anonymousPlace: anonymousPlace(fairness.anonymous),
+  };
+  const turnOptions = {
+    secrets,
+    llm: options.llm,
+    timeoutMaxMs: fairness.limits.llmTimeoutMaxMs,
   };
 
   return createHttpApp({
@@ -108,7 +122,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', catalogRoutes(deps));
       app.route('/api/v1', assistantRoutes({ ...deps, llm: options.llm }));
-      app.route('/api/v1', ariRoutes({ ...deps, llm: options.llm }));
+      app.route('/api/v1', ariRoutes({ ...deps, llm: options.llm, turnOptions: { ...turnOptions, places: { gate: fairness.turns, onBusy: 'reject' } } }));
       app.route('/api/v1', amaraRoutes({ ...deps, llm: options.llm }));
       app.route('/api/v1', analyticsRoutes(deps));
       app.route('/api/v1', paymentsRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
@@ -118,7 +132,8 @@ export function createServerApp(options: ServerOptions) {
       app.route('/', whatsappWebhookRoutes(deps));
       app.route('/', twilioWebhookRoutes(deps));
       app.route('/', vapiWebhookRoutes(deps));
-      app.route('/', webchatRoutes({ ...deps, answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm: options.llm }) }));
+      // A web chat visitor without a place among the workspace's turns still gets the built-in engine's answer.
+      app.route('/', webchatRoutes({ ...deps, answer: (scope, input) => answerInbound(scope, input, { ...turnOptions, places: { gate: fairness.turns, onBusy: 'built_in' } }) }));
       app.route('/api/v1', schedulingRoutes({ ...deps, notify, guestCheckout: options.guestCheckout }));
       app.route('/', staffAppRoutes(options.staffAppDir));
     },

@@ -65,7 +65,7 @@ export interface ChannelWorkerConfig {
  * each channel's sender. A channel that sends adds its ChannelSender here.
  */
 export function channelWorker(
-  { db, clock, log, secrets, llm }: { db: Database; clock: Clock; log: Logger; secrets: SecretBox; llm?: EnvironmentModel | undefined },
+  { db, clock, log, secrets, llm, timeoutMaxMs }: { db: Database; clock: Clock; log: Logger; secrets: SecretBox; llm?: EnvironmentModel | undefined; timeoutMaxMs?: number | undefined },
   config: ChannelWorkerConfig = {},
   extra: { senders?: ChannelSender<any>[]; pollMs?: number; backoffMs?: number } = {},
 ): ChannelWorker {
@@ -74,7 +74,7 @@ export function channelWorker(
     clock,
     log: log.child({ worker: 'channels' }),
     secrets,
-    answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm }),
+    answer: (ctx, input) => answerInbound(ctx, input, { secrets, llm, timeoutMaxMs }),
     senders: [whatsappSender({ graphUrl: config.WHATSAPP_GRAPH_URL }), twilioSmsSender({ apiUrl: config.TWILIO_API_URL }), webchatSender(), ...(extra.senders ?? [])],
     ...(config.OUTBOX_LEASE_SECONDS !== undefined ? { leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 } : {}),
     ...(config.OUTBOX_RECONCILE_SECONDS !== undefined ? { reconcileMs: config.OUTBOX_RECONCILE_SECONDS * 1000 } : {}),

@@ -11,6 +11,7 @@ import { channelWorker, jobDefinitions } from './jobs.ts';
 import { createJobs, type Jobs } from './platform/jobs/queue.ts';
 import { configureOutbound, outboundRefusalAtSave } from './platform/http/outbound.ts';
 import { systemClock } from './platform/clock.ts';
+import { fairnessFromConfig } from './platform/fairness.ts';
 import { createLogger, type Logger } from './platform/log.ts';
 import { loadSecretBox, missingSecretBox } from './platform/secrets.ts';
 
@@ -33,6 +34,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     databaseUrl: config.DATABASE_URL,
     dataDir: config.FRONTDESK_DATA_DIR,
     owner: `frontdesk serve on port ${config.PORT}`,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
   });
   // The demo seeds the demo WhatsApp number's tokens sealed, so the key is loaded before it.
   const secretBox = () => loadSecretBox({ key: config.FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config.FRONTDESK_DATA_DIR : undefined });
@@ -55,7 +57,8 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   const secrets = await secretBox();
   // Answers stored inbound messages and delivers the outbox; its state is in the database.
   const llm = environmentModel(config);
-  const channels = channelWorker({ db, clock: systemClock, log, secrets, llm }, config);
+  const fairness = fairnessFromConfig(config);
+  const channels = channelWorker({ db, clock: systemClock, log, secrets, llm, timeoutMaxMs: fairness.llmTimeoutMaxMs }, config);
   const app = createServerApp({
     db,
     log,
@@ -69,6 +72,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     maxJsonDepth: config.HTTP_MAX_JSON_DEPTH,
     llm,
     guestCheckout: { holdMinutes: config.GUEST_HOLD_MINUTES, perSession: config.GUEST_HOLDS_PER_SESSION, perAddress: config.GUEST_HOLDS_PER_ADDRESS },
+    fairness,
     providers: { whatsappGraphUrl: config.WHATSAPP_GRAPH_URL, twilioApiUrl: config.TWILIO_API_URL, vapiApiUrl: config.VAPI_API_URL },
   });
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });

@@ -12,16 +12,21 @@ export type TestDatabaseKind = 'pglite' | 'postgres';
 export const databaseKinds: TestDatabaseKind[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
 /** A freshly migrated database of its own for one test file: a copy, never shared. */
-export async function openTestDatabase(kind: TestDatabaseKind): Promise<Database> {
+export function openTestDatabase(kind: TestDatabaseKind): Promise<Database> {
+  return openTestDatabaseWith(kind, {});
+}
+
+/** As openTestDatabase, with a pool of `max` connections and a bounded wait for one (PGlite: for its one transaction). */
+export async function openTestDatabaseWith(kind: TestDatabaseKind, options: { max?: number; acquireTimeoutMs?: number }): Promise<Database> {
   if (kind === 'pglite') {
     const dump = readFileSync(inject('pgliteDump'));
-    return openPglite({ loadDataDir: new Blob([dump]) });
+    return openPglite({ loadDataDir: new Blob([dump]), ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}) });
   }
   const url = process.env.TEST_DATABASE_URL!;
   const name = `frontdesk_t_${randomBytes(6).toString('hex')}`;
   const template = inject('postgresTemplate');
   await withDatabase(url, (c) => c.query(`create database ${name} template ${template}`));
-  const db = await openPostgres(urlFor(url, name), { max: 8 });
+  const db = await openPostgres(urlFor(url, name), { max: options.max ?? 8, ...(options.acquireTimeoutMs !== undefined ? { acquireTimeoutMs: options.acquireTimeoutMs } : {}) });
   return {
     ...db,
     async close() {

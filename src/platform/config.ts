@@ -57,6 +57,26 @@ const schema = z.object({
   /** Live guest holds one client address may have in a workspace, across guest sessions. */
   GUEST_HOLDS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10),
   /**
+   * The operator's ceiling on how long any turn waits for a model: a workspace's (or an arm's)
+   * own timeout_ms is cut to this, so no tenant can keep a turn (and its place) for a minute.
+   */
+  LLM_TIMEOUT_MAX_MS: z.coerce.number().int().min(200).max(60_000).default(15_000),
+  /**
+   * Assistant turns one workspace may run at once in this process (API turns, web chat
+   * guests); more wait for a place, so one busy or slow workspace cannot take every
+   * database connection and every worker from the others.
+   */
+  TURNS_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(4),
+  /** How long a turn waits for a place among its workspace's before it is refused (503 busy, with Retry-After). */
+  TURN_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /**
+   * Requests of one workspace's anonymous endpoints (public events, guest bookings) handled
+   * at once in this process; the same wait applies.
+   */
+  ANONYMOUS_PER_WORKSPACE: z.coerce.number().int().min(1).max(1000).default(8),
+  /** How long a request waits for a database connection before it is answered 503 db.unavailable with Retry-After. */
+  DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /**
    * Comma-separated `host` or `host:port` (`[::1]:11434` for IPv6) that outbound calls may
    * reach even though they are on this machine or a private network (a model server on the
    * LAN, a local proxy, test fakes). Every other provider, model or webhook target must

@@ -45,6 +45,8 @@ export interface ChatDeps {
   secrets?: SecretBox | undefined;
   /** The server's LLM_* model, for workspaces without arms of their own. */
   llm?: EnvironmentModel | undefined;
+  /** LLM_TIMEOUT_MAX_MS: the operator's ceiling on the arms' timeout. */
+  timeoutMaxMs?: number | undefined;
 }
 
 export interface EndUser {
@@ -366,7 +368,7 @@ async function runTurn(deps: ChatDeps, ctx: Ctx, scope: TurnScope): Promise<Chat
     return { text: outcome.text, intent: outcome.intent, model: BUILT_IN_MODEL, usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, extracted: outcome.extracted, ...(fallback ? { fallback } : {}) };
   };
 
-  const setup = await session.asAssistant((a) => loadModelSetup(a, { secrets: deps.secrets, environment: deps.llm }));
+  const setup = await session.asAssistant((a) => loadModelSetup(a, { secrets: deps.secrets, environment: deps.llm, timeoutMaxMs: deps.timeoutMaxMs }));
   // Sticky per user: the same person always talks to the same arm of the split.
   const arm = assignArm(setup.arms, user.userId);
   let result: EngineResult;

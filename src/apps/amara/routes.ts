@@ -3,6 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import type { EnvironmentModel } from '../../modules/assistant/index.ts';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { busy } from '../../platform/fairness.ts';
 import type { AppEnv, RouteDeps } from '../../platform/http/env.ts';
 import { clientAddress, rateLimit } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, page, PageQuery, UuidParam, z } from '../../platform/http/router.ts';
@@ -124,18 +125,31 @@ export function amaraRoutes(deps: AmaraRouteDeps) {
     async (c) => {
       const body = c.req.valid('json');
       const user = endUserOf(c);
-      const chatDeps = { db: deps.db, clock: deps.clock, log: c.var.log, secrets: deps.secrets, llm: deps.llm };
+      const chatDeps = { db: deps.db, clock: deps.clock, log: c.var.log, secrets: deps.secrets, llm: deps.llm, timeoutMaxMs: deps.fairness.limits.llmTimeoutMaxMs };
       const input: ChatInput = { message: body.message, conversation_id: body.conversation_id, client_message_id: body.client_message_id, locale: body.locale };
-      const opened = await openChat(chatDeps, user, input);
-      const streaming = body.stream === true || (c.req.header('accept') ?? '').includes('text/event-stream');
-      if (!streaming) return c.json(await answerChat(chatDeps, user, input, opened), 200);
-      return streamSSE(c, async (stream) => {
-        try {
-          await answerChat(chatDeps, user, input, opened, (e) => stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) }));
-        } catch {
-          // Already stored as an error, logged, and sent as the error event.
-        }
-      }) as never;
+      // Amara's model still writes inside the turn's transaction: the workspace's places
+      // (TURNS_PER_WORKSPACE) bound the connections its chats can hold at once.
+      const gate = deps.fairness.turns;
+      const leave = await gate.enter(user.workspaceId);
+      if (!leave) throw busy('this workspace has too many conversations being answered at once', Math.max(1, Math.ceil(gate.waitMs / 1000)));
+      let streamed = false;
+      try {
+        const opened = await openChat(chatDeps, user, input);
+        const streaming = body.stream === true || (c.req.header('accept') ?? '').includes('text/event-stream');
+        if (!streaming) return c.json(await answerChat(chatDeps, user, input, opened), 200);
+        streamed = true;
+        return streamSSE(c, async (stream) => {
+          try {
+            await answerChat(chatDeps, user, input, opened, (e) => stream.writeSSE({ event: e.event, data: JSON.stringify(e.data) }));
+          } catch {
+            // Already stored as an error, logged, and sent as the error event.
+          } finally {
+            leave();
+          }
+        }) as never;
+      } finally {
+        if (!streamed) leave();
+      }
     },
   );
 

@@ -13,8 +13,8 @@ import {
 import type { ModelTool } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
-import type { Channel, ModelArm, SpokenReply } from '../turn/run.ts';
-import { wordDraft } from '../turn/speak.ts';
+import type { Channel, ModelArm } from '../turn/run.ts';
+import type { DraftWording } from '../turn/speak.ts';
 
 /**
  * Model mode for one turn. The built-in engine has already decided everything that changes
@@ -134,10 +134,10 @@ export function modelTools(ctx: Ctx, tools: ModelTurnInput['tools'], lead: Conte
   ];
 }
 
-/** The reply of a model arm for ARI's decided turn (see wordDraft). */
-export function speakWithModel(ctx: Ctx, input: ModelTurnInput): Promise<SpokenReply> {
+/** What a model arm is given to word ARI's decided turn (the turn hands it to wordDraft). */
+export function wordingOf(ctx: Ctx, input: ModelTurnInput): DraftWording {
   const { decision } = input;
-  return wordDraft(ctx, {
+  return {
     arm: input.arm,
     timeoutMs: input.timeoutMs,
     draft: decision.reply,
@@ -147,5 +147,5 @@ export function speakWithModel(ctx: Ctx, input: ModelTurnInput): Promise<SpokenR
     mustKeep: bindingContent(decision.reply, decision.context),
     maxReplyChars: input.maxReplyChars,
     systemPromptVersion: input.systemPrompt?.version,
-  });
+  };
 }

@@ -3,7 +3,7 @@ import type { EnvironmentModel } from '../../modules/assistant/index.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, z } from '../../platform/http/router.ts';
 import { answerInbound } from '../answer.ts';
-import { CHANNELS, MAX_MESSAGE_CHARS } from '../turn/run.ts';
+import { CHANNELS, MAX_MESSAGE_CHARS, type TurnOptions } from '../turn/run.ts';
 
 const NoNul = /^[^\u0000]*$/;
 
@@ -38,7 +38,7 @@ const Turn = z
   .openapi('AssistantTurn');
 
 /** ARI's conversation engine over HTTP, for testing it and for channels that deliver messages themselves. */
-export function ariRoutes(deps: RouteDeps & { llm?: EnvironmentModel | undefined }) {
+export function ariRoutes(deps: RouteDeps & { llm?: EnvironmentModel | undefined; turnOptions?: TurnOptions }) {
   const r = createRouter();
 
   r.openapi(
@@ -48,8 +48,8 @@ export function ariRoutes(deps: RouteDeps & { llm?: EnvironmentModel | undefined
       tags: ['assistant'],
       summary: 'Run one customer message through the assistant',
       description:
-        'Finds or creates the contact (by phone: local and international forms are the same person), its inbox conversation on the channel and its assistant record; stores the message; and, unless the assistant is switched off, a person owns the conversation or it was handed off or completed, decides the reply (the ARI consultancy flow, or the receptionist for a voice-template workspace; the configured model when there is one, else the built-in engine) and queues it in the inbox. One transaction.',
-      middleware: deps.inWorkspace(Rank.member),
+        'Finds or creates the contact (by phone: local and international forms are the same person), its inbox conversation on the channel and its assistant record; stores the message; and, unless the assistant is switched off, a person owns the conversation or it was handed off or completed, decides the reply (the ARI consultancy flow, or the receptionist for a voice-template workspace; the configured model when there is one, else the built-in engine) and queues it in the inbox. The model, when there is one, writes with no transaction open: the message and the decision are committed first, the reply after. A workspace runs a few turns at once (TURNS_PER_WORKSPACE); a turn that finds no place in time is refused with 503 `busy` and Retry-After, having stored nothing.',
+      middleware: deps.inWorkspaceUnbound(Rank.member),
       request: { body: jsonBody(TurnCreate) },
       responses: { 200: json(Turn, 'the reply and the conversation after it'), ...errorResponses },
     }),
@@ -57,7 +57,8 @@ export function ariRoutes(deps: RouteDeps & { llm?: EnvironmentModel | undefined
       const body = c.req.valid('json');
       const common = { channel: body.channel, message: body.message, providerMessageId: body.provider_message_id };
       const who = body.contact_id !== undefined ? { contactId: body.contact_id } : { phone: body.phone! };
-      return c.json(await answerInbound(c.var.ctx, { ...who, ...common }, { secrets: deps.secrets, llm: deps.llm }), 200);
+      const scope = { db: deps.db, actor: c.var.actor, clock: deps.clock, log: c.var.log };
+      return c.json(await answerInbound(scope, { ...who, ...common }, deps.turnOptions ?? { secrets: deps.secrets, llm: deps.llm }), 200);
     },
   );
 

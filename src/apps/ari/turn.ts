@@ -9,9 +9,9 @@ import {
 } from '../../modules/assistant/engine/index.ts';
 import { consultationCharge } from '../../modules/payments/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { activePrompt, runAssistantTurn, MAX_MESSAGE_CHARS, type Channel, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome } from '../turn/run.ts';
+import { activePrompt, runAssistantTurn, MAX_MESSAGE_CHARS, type Channel, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome, type TurnScope } from '../turn/run.ts';
 import * as shared from '../turn/store.ts';
-import { speakWithModel } from './model-turn.ts';
+import { wordingOf } from './model-turn.ts';
 import { loadScoring, loadStages } from './store.ts';
 import { ariTools, type ToolScope } from './tools.ts';
 
@@ -87,8 +87,8 @@ export const ariApp: TurnApp<AriDecision> = {
     };
   },
 
-  async speak(turn, decision, arm, timeoutMs) {
-    return speakWithModel(turn.ctx, {
+  async wording(turn, decision, arm, timeoutMs) {
+    return wordingOf(turn.ctx, {
       arm,
       timeoutMs,
       channel: turn.input.channel,
@@ -128,8 +128,8 @@ export const ariApp: TurnApp<AriDecision> = {
 };
 
 /** One customer message through ARI's consultancy flow (see runAssistantTurn for the guarantees). */
-export function runTurn(ctx: Ctx, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
-  return runAssistantTurn(ctx, input, options, ariApp);
+export function runTurn(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
+  return runAssistantTurn(target, input, options, ariApp);
 }
 
 export type { Channel, TurnInput, TurnOptions, TurnOutcome };

@@ -1,4 +1,10 @@
 import { performance } from 'node:perf_hooks';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { phasedTenant } from '../../platform/db/phased.ts';
+import type { Actor } from '../../platform/db/tenant.ts';
+import { busy, KeyedSequence, type Gate } from '../../platform/fairness.ts';
+import type { Logger } from '../../platform/log.ts';
 import { technicalErrorMessage, type Language, type State, type Temperature } from '../../modules/assistant/engine/index.ts';
 import { findActiveSystemPrompt, loadModelSetup, RULE_ENGINE_ARM, stickyArm, type Arm, type EnvironmentModel } from '../../modules/assistant/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
@@ -6,6 +12,7 @@ import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
+import { wordDraft, type DraftWording } from './speak.ts';
 import * as store from './store.ts';
 import type { AriConversation, AssistantSettings, Channel, InboxThread } from './store.ts';
 
@@ -31,6 +38,25 @@ export interface TurnOptions {
   secrets?: SecretBox | undefined;
   /** The server's LLM_* model: the arm of workspaces that configured none of their own. */
   llm?: EnvironmentModel | undefined;
+  /** LLM_TIMEOUT_MAX_MS: the operator's ceiling on the arms' timeout. */
+  timeoutMaxMs?: number | undefined;
+  /**
+   * The workspace's places for turns (TURNS_PER_WORKSPACE). Without one within the gate's
+   * wait, 'reject' refuses the turn (503 busy, nothing stored) and 'built_in' lets the
+   * built-in engine answer without asking the model.
+   */
+  places?: { gate: Gate; onBusy: 'reject' | 'built_in' } | undefined;
+}
+
+/**
+ * Where a turn runs in phases of its own: the database and who acts. A turn given this
+ * (rather than a Ctx in an open transaction) holds no connection while the model writes.
+ */
+export interface TurnScope {
+  db: Database;
+  actor: Actor;
+  clock: Clock;
+  log: Logger;
 }
 
 export interface TurnOutcome {
@@ -105,8 +131,11 @@ export interface TurnApp<D extends Decision> {
   /** An example of a number with its country code, for the error about a phone it cannot read. */
   phoneExample: string;
   decide(turn: Turn): Promise<D>;
-  /** Words a decided reply with the contact's model arm (never a handoff's fixed message). */
-  speak(turn: Turn, decision: D & { reply: string }, arm: ModelArm, timeoutMs: number): Promise<SpokenReply>;
+  /**
+   * What the contact's model arm is given to word a decided reply (never a handoff's fixed
+   * message): read in the turn's transaction; its tools may read the database again later.
+   */
+  wording(turn: Turn, decision: D & { reply: string }, arm: ModelArm, timeoutMs: number): Promise<DraftWording>;
   /** Writes the decision (the assistant's record, the contact) in the turn's transaction. */
   keep(turn: Turn, decision: D, now: Date): Promise<void>;
   /** After the reply is queued, with its ari_messages id. */
@@ -134,18 +163,40 @@ async function resolveContact(ctx: Ctx, ws: string, input: TurnInput, country: s
   return { contactId: await store.findOrCreateContact(ctx.tx, ws, phone, input.channel), phone };
 }
 
-/**
- * One customer message through an assistant app, in the caller's transaction: finds or
- * creates the contact, the inbox thread and the assistant's record (locked, so two messages of
- * one person are decided one after the other), stores the message once per provider id (a
- * redelivery gets the first answer back), lets the app decide, lets the contact's A/B arm word
- * the reply when it is a model, and records the reply, the new state and the message in the
- * inbox for the channel to deliver. The assistant stays silent when it is switched off, when
- * a person owns the thread, and in the app's silent states; and it checks the owner again,
- * under a lock, just before it replies, undoing everything the turn wrote (a booking too) if a
- * person took over meanwhile, so it never talks over a person.
- */
-export async function runAssistantTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options: TurnOptions, app: TurnApp<D>): Promise<TurnOutcome> {
+/** A turn whose message is stored and whose reply is decided, not yet recorded. */
+interface Opened<D extends Decision> {
+  turn: Turn;
+  started: number;
+  now: Date;
+  inboundId: string;
+  questionId: string;
+  decision: D | undefined;
+  arm: Arm;
+  assignedArm: string | null | undefined;
+  timeoutMs: number;
+  /** True while the decision's writes are in the savepoint, to be undone if a person took over. */
+  inSavepoint: boolean;
+  /** Why the built-in engine answers without asking the model arm (no place for the turn). */
+  busy: boolean;
+}
+
+const savepointOf = (app: { name: string }) => `${app.name}_turn`;
+
+function outcomeOf<D extends Decision>(o: { record: AriConversation; state: State; contactId: string; thread: InboxThread }, reply: string | null, x: { state?: State; decision?: D; withPerson: boolean }): TurnOutcome {
+  const s = x.state ?? o.state;
+  return {
+    reply,
+    state: s,
+    lead_score: x.decision?.lead_score ?? o.record.lead_score,
+    lead_temperature: (x.decision?.lead_temperature ?? o.record.lead_temperature) as Temperature | null,
+    handoff: x.withPerson || s === 'handoff',
+    contact_id: o.contactId,
+    conversation_id: o.thread.id,
+  };
+}
+
+/** The first part of a turn, in a transaction: the message stored, the reply decided (in a savepoint). */
+async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options: TurnOptions, app: TurnApp<D>, noPlace: boolean): Promise<{ done: TurnOutcome } | { opened: Opened<D> }> {
   const started = performance.now();
   const { tx } = ctx;
   const ws = workspaceIdOf(ctx);
@@ -155,23 +206,12 @@ export async function runAssistantTurn<D extends Decision>(ctx: Ctx, input: Turn
   const thread = await store.findOrOpenConversation(tx, ws, contactId, input.channel);
   const record = await store.lockAriConversation(tx, ws, contactId, thread.id);
   const state = app.stateOf(record.state);
-  const outcome = (reply: string | null, o: { state?: State; decision?: D; withPerson: boolean }): TurnOutcome => {
-    const s = o.state ?? state;
-    return {
-      reply,
-      state: s,
-      lead_score: o.decision?.lead_score ?? record.lead_score,
-      lead_temperature: (o.decision?.lead_temperature ?? record.lead_temperature) as Temperature | null,
-      handoff: o.withPerson || s === 'handoff',
-      contact_id: contactId,
-      conversation_id: thread.id,
-    };
-  };
+  const about = { record, state, contactId, thread };
 
   const inboundId = await store.insertInbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: input.message, providerMessageId: input.providerMessageId, now });
   if (inboundId === undefined) {
     // A redelivery: answer as the first delivery was answered, and record nothing again.
-    return outcome(await store.findEarlierReply(tx, ws, input.channel, input.providerMessageId!), { withPerson: thread.owner === 'human' });
+    return { done: outcomeOf(about, await store.findEarlierReply(tx, ws, input.channel, input.providerMessageId!), { withPerson: thread.owner === 'human' }) };
   }
   const questionId = await store.insertAriMessage(tx, ws, { ariConversationId: record.id, role: 'user', content: input.message, metadata: { message_id: inboundId, channel: input.channel }, now });
 
@@ -181,7 +221,7 @@ export async function runAssistantTurn<D extends Decision>(ctx: Ctx, input: Turn
     const toPerson = state === 'handoff' && thread.owner !== 'human';
     await store.recordActivity(tx, ws, thread.id, now, toPerson);
     await store.touchContact(tx, ws, contactId, now);
-    return outcome(null, { withPerson: toPerson || thread.owner === 'human' });
+    return { done: outcomeOf(about, null, { withPerson: toPerson || thread.owner === 'human' }) };
   }
 
   const turn: Turn = {
@@ -198,11 +238,11 @@ export async function runAssistantTurn<D extends Decision>(ctx: Ctx, input: Turn
     history: await store.recentAriMessages(tx, ws, record.id, HISTORY),
     options,
   };
-  const models = await loadModelSetup(ctx, { secrets: options.secrets, environment: options.llm });
+  const models = await loadModelSetup(ctx, { secrets: options.secrets, environment: options.llm, timeoutMaxMs: options.timeoutMaxMs });
   const assignedArm = await store.findAriModel(tx, ws, record.id);
   const arm = stickyArm(models.arms, assignedArm, contactId);
 
-  const savepoint = `${app.name}_turn`;
+  const savepoint = savepointOf(app);
   await tx.query(`savepoint ${savepoint}`);
   let decision: D | undefined;
   try {
@@ -211,24 +251,42 @@ export async function runAssistantTurn<D extends Decision>(ctx: Ctx, input: Turn
     await tx.query(`rollback to savepoint ${savepoint}`);
     ctx.log.error({ err: e, ari_conversation_id: record.id, app: app.name }, 'the assistant failed on a turn; it answers with its technical error message');
   }
-  // Model mode words the reply; handoffs keep their fixed message, silence stays silence.
-  let spoken: SpokenReply | undefined;
-  if (decision && decision.reply !== null && decision.handoff === null && arm.kind === 'model') {
-    spoken = await app.speak(turn, { ...decision, reply: decision.reply }, arm, models.timeoutMs);
-  }
-  const latencyMs = Math.round(performance.now() - started);
+  return { opened: { turn, started, now, inboundId, questionId, decision, arm, assignedArm, timeoutMs: models.timeoutMs, inSavepoint: true, busy: noPlace && arm.kind === 'model' } };
+}
+
+/** The decided reply a model arm is to word, if any: handoffs keep their fixed message, silence stays silence. */
+function toWord<D extends Decision>(o: Opened<D>): { decision: D & { reply: string }; arm: ModelArm } | undefined {
+  const { decision, arm } = o;
+  if (!decision || decision.reply === null || decision.handoff !== null || arm.kind !== 'model' || o.busy) return undefined;
+  return { decision: { ...decision, reply: decision.reply }, arm };
+}
+
+/**
+ * The last part of a turn: checks the owner again under a lock (a person who took over
+ * meanwhile wins: nothing is sent, and a decision still in its savepoint is undone), then
+ * records the reply, the decision and the message for the channel to deliver.
+ */
+async function finishTurn<D extends Decision>(ctx: Ctx, app: TurnApp<D>, o: Opened<D>, spoken: SpokenReply | undefined): Promise<TurnOutcome> {
+  const { tx } = ctx;
+  const { turn, decision, arm, now } = o;
+  const { ws, thread, record, contactId, input } = turn;
+  const about = { record, state: turn.state, contactId, thread };
+  const latencyMs = Math.round(performance.now() - o.started);
 
   const owner = await store.lockOwner(tx, ws, thread.id);
   if (owner === 'human') {
-    await tx.query(`rollback to savepoint ${savepoint}`);
+    if (o.inSavepoint) await tx.query(`rollback to savepoint ${savepointOf(app)}`);
     await store.recordActivity(tx, ws, thread.id, now, false);
     await store.touchContact(tx, ws, contactId, now);
-    return outcome(null, { withPerson: true });
+    return outcomeOf(about, null, { withPerson: true, ...(o.inSavepoint || !decision ? {} : { state: decision.state, decision }) });
   }
-  await tx.query(`release savepoint ${savepoint}`);
-  if (arm.name !== assignedArm) await store.setAriModel(tx, ws, record.id, arm.name);
+  if (o.inSavepoint) {
+    await tx.query(`release savepoint ${savepointOf(app)}`);
+    if (arm.name !== o.assignedArm && !o.busy) await store.setAriModel(tx, ws, record.id, arm.name);
+  }
 
   const reply = decision ? (spoken?.reply ?? decision.reply) : technicalErrorMessage(app.languageOf(turn));
+  const armMetadata = spoken?.metadata ?? (o.busy ? { arm: RULE_ENGINE, fallback: { reason: 'busy', detail: 'no place for another turn of this workspace' } } : { arm: arm.name });
   let ariMessageId: string | undefined;
   if (reply !== null) {
     ariMessageId = await store.insertAriMessage(tx, ws, {
@@ -239,18 +297,95 @@ export async function runAssistantTurn<D extends Decision>(ctx: Ctx, input: Turn
       tokens: spoken ? (spoken.tokens ?? undefined) : 0,
       latencyMs,
       // reply_to: the customer's ari_messages row this answers (the unanswered-questions list reads it).
-      metadata: { reply_to: questionId, ...(decision ? { ...decision.metadata, ...(spoken?.metadata ?? { arm: arm.name }) } : { app: app.name, error: 'turn_failed' }) },
+      metadata: { reply_to: o.questionId, ...(decision ? { ...decision.metadata, ...armMetadata } : { app: app.name, error: 'turn_failed' }) },
       now,
     });
   }
-  if (decision) await app.keep(turn, decision, now);
+  if (decision && o.inSavepoint) await app.keep(turn, decision, now);
   if (reply !== null) {
     const handoff = decision?.handoff != null;
-    await store.insertOutbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: reply, inReplyTo: inboundId, ariMessageId: ariMessageId!, handoff, now });
+    await store.insertOutbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: reply, inReplyTo: o.inboundId, ariMessageId: ariMessageId!, handoff, now });
     if (decision) await app.afterReply?.(turn, decision, ariMessageId!);
   }
   const handedOver = decision?.handoff != null;
   await store.recordActivity(tx, ws, thread.id, now, handedOver);
   await store.touchContact(tx, ws, contactId, now);
-  return decision ? outcome(reply, { state: decision.state, decision, withPerson: handedOver }) : outcome(reply, { withPerson: false });
+  return decision ? outcomeOf(about, reply, { state: decision.state, decision, withPerson: handedOver }) : outcomeOf(about, reply, { withPerson: false });
+}
+
+/** Turns of one conversation that leave the database while the model writes still run one after the other. */
+const conversations = new KeyedSequence();
+
+/** One person's turns on one channel share a key; two people sharing one only wait for each other. */
+function conversationKey(ws: string, input: TurnInput): string {
+  const who = input.contactId ?? (input.phone.replace(/\D/g, '').slice(-9) || input.phone);
+  return `${ws}:${input.channel}:${who}`;
+}
+
+/**
+ * One customer message through an assistant app: finds or creates the contact, the inbox
+ * thread and the assistant's record (locked, so two messages of one person are decided one
+ * after the other), stores the message once per provider id (a redelivery gets the first
+ * answer back), lets the app decide, lets the contact's A/B arm word the reply when it is a
+ * model, and records the reply, the new state and the message in the inbox for the channel to
+ * deliver. The assistant stays silent when it is switched off, when a person owns the
+ * thread, and in the app's silent states; and it checks the owner again, under a lock, just
+ * before it replies, so it never talks over a person.
+ *
+ * Given a Ctx, all of it happens in the caller's transaction (and a person who took over
+ * meanwhile undoes everything the turn wrote, a booking too). Given a TurnScope, the model
+ * holds no database connection: (a) one transaction stores the message, decides and keeps the
+ * decision, and reads what the model needs; (b) the model writes with no transaction open
+ * (each of its tool calls gets a short one); (c) another transaction checks the owner and
+ * records the reply. The turns of one conversation in this process run one after the other
+ * across the three, so replies go out in the order of the messages; a person who took over
+ * during (b) gets no reply from the assistant, and the decision stays recorded.
+ */
+export async function runAssistantTurn<D extends Decision>(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>): Promise<TurnOutcome> {
+  const ws = workspaceIdOf(target);
+  const places = options.places;
+  const leave = places ? await places.gate.enter(ws) : undefined;
+  if (places && !leave && places.onBusy === 'reject') throw busy('this workspace has too many conversations being answered at once', Math.max(1, Math.ceil(places.gate.waitMs / 1000)));
+  const noPlace = places !== undefined && leave === undefined;
+  try {
+    if ('tx' in target) return await inOneTransaction(target, input, options, app, noPlace);
+    return await conversations.run(conversationKey(ws, input), () => inPhases(target, input, options, app, noPlace));
+  } finally {
+    leave?.();
+  }
+}
+
+async function inOneTransaction<D extends Decision>(ctx: Ctx, input: TurnInput, options: TurnOptions, app: TurnApp<D>, noPlace: boolean): Promise<TurnOutcome> {
+  const first = await openTurn(ctx, input, options, app, noPlace);
+  if ('done' in first) return first.done;
+  const o = first.opened;
+  const speech = toWord(o);
+  const spoken = speech ? await wordDraft(ctx, await app.wording(o.turn, speech.decision, speech.arm, o.timeoutMs)) : undefined;
+  return finishTurn(ctx, app, o, spoken);
+}
+
+async function inPhases<D extends Decision>(scope: TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>, noPlace: boolean): Promise<TurnOutcome> {
+  const phased = phasedTenant(scope.db, scope.actor);
+  const ctx: Ctx = { tx: phased.tx, actor: scope.actor, clock: scope.clock, log: scope.log };
+  // (a)
+  const first = await phased.run(async () => {
+    const opened = await openTurn(ctx, input, options, app, noPlace);
+    if ('done' in opened) return opened;
+    const o = opened.opened;
+    const speech = toWord(o);
+    // Nothing for a model to word: the turn ends in this transaction, as in one.
+    if (!speech) return { done: await finishTurn(ctx, app, o, undefined) };
+    // The decision is kept now: a later message of the conversation is decided on it.
+    await ctx.tx.query(`release savepoint ${savepointOf(app)}`);
+    if (o.arm.name !== o.assignedArm) await store.setAriModel(ctx.tx, o.turn.ws, o.turn.record.id, o.arm.name);
+    await app.keep(o.turn, speech.decision, o.now);
+    const wording = await app.wording(o.turn, speech.decision, speech.arm, o.timeoutMs);
+    return { opened: { ...o, inSavepoint: false }, wording };
+  });
+  if ('done' in first) return first.done;
+  // (b) The model's tool calls each read in a short transaction of their own.
+  const wording = first.wording;
+  const spoken = await wordDraft(ctx, { ...wording, tools: wording.tools.map((t) => ({ ...t, run: (args: never) => phased.run(() => t.run(args)) })) });
+  // (c)
+  return phased.run(() => finishTurn(ctx, app, first.opened, spoken));
 }

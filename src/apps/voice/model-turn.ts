@@ -1,8 +1,8 @@
 import type { Language } from '../../modules/assistant/engine/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
-import type { Channel, ModelArm, SpokenReply } from '../turn/run.ts';
-import { wordDraft } from '../turn/speak.ts';
+import type { Channel, ModelArm } from '../turn/run.ts';
+import type { DraftWording } from '../turn/speak.ts';
 import type { ReceptionistResult } from './receptionist.ts';
 import type { ReceptionistTool } from './tools.ts';
 
@@ -71,9 +71,9 @@ export function buildSystemPrompt(input: Omit<ReceptionModelInput, 'arm' | 'time
     .join('\n\n');
 }
 
-/** The reply of a model arm for the receptionist's decided turn (see wordDraft). */
-export function speakReception(ctx: Ctx, input: ReceptionModelInput): Promise<SpokenReply> {
-  return wordDraft(ctx, {
+/** What a model arm is given to word the receptionist's decided turn (the turn hands it to wordDraft). */
+export function receptionWording(ctx: Ctx, input: ReceptionModelInput): DraftWording {
+  return {
     arm: input.arm,
     timeoutMs: input.timeoutMs,
     draft: input.decision.reply,
@@ -83,5 +83,5 @@ export function speakReception(ctx: Ctx, input: ReceptionModelInput): Promise<Sp
     mustKeep: bindingContent(input.decision),
     maxReplyChars: input.maxReplyChars,
     systemPromptVersion: input.systemPrompt?.version,
-  });
+  };
 }

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { personaLanguage, type State } from '../../modules/assistant/engine/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { activePrompt, runAssistantTurn, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome } from '../turn/run.ts';
+import { activePrompt, runAssistantTurn, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome, type TurnScope } from '../turn/run.ts';
 import { decideReception, type ReceptionistContext, type ReceptionistResult, type ReceptionistState } from './receptionist.ts';
-import { speakReception } from './model-turn.ts';
+import { receptionWording } from './model-turn.ts';
 import { offeredServices, receptionistTools, receptionTools } from './tools.ts';
 
 /** Replies that must fit one SMS segment; other channels take a little more. */
@@ -77,9 +77,9 @@ export const receptionistApp: TurnApp<ReceptionDecision> = {
     };
   },
 
-  async speak(turn, decision, arm, timeoutMs) {
+  async wording(turn, decision, arm, timeoutMs) {
     const { scope } = await scopeOf(turn);
-    return speakReception(turn.ctx, {
+    return receptionWording(turn.ctx, {
       arm,
       timeoutMs,
       channel: turn.input.channel,
@@ -132,6 +132,6 @@ export const receptionistApp: TurnApp<ReceptionDecision> = {
 };
 
 /** One customer message through the receptionist (see runAssistantTurn for the guarantees). */
-export function runReceptionistTurn(ctx: Ctx, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
-  return runAssistantTurn(ctx, input, options, receptionistApp);
+export function runReceptionistTurn(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
+  return runAssistantTurn(target, input, options, receptionistApp);
 }

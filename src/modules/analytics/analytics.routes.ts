@@ -38,7 +38,7 @@ export function analyticsRoutes(deps: RouteDeps) {
       summary: 'Record an event (open to visitors: name the workspace with X-Workspace-Id and send a session_id)',
       description:
         'Visitors record events without a user; a signed-in person records them under their own user id; a writing API key records them for its workspace. At most 60 requests a minute per client address.',
-      middleware: [rateLimit({ bucket: 'events', limit: 60, windowMs: 60_000 }), ...deps.asCaller()] as const,
+      middleware: [rateLimit({ bucket: 'events', limit: 60, windowMs: 60_000 }), deps.anonymousPlace, ...deps.asCaller()] as const,
       request: { body: jsonBody(eventCreateSchema) },
       responses: { 202: json(eventRecordedSchema, 'recorded'), ...errorResponses },
     }),

@@ -1,5 +1,6 @@
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import { DEFAULT_FAIRNESS } from '../../platform/fairness.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import * as repo from './assistant-models.repo.ts';
 import {
@@ -53,7 +54,13 @@ function openKeys(sealed: string | null, secrets: SecretBox | undefined, ctx: Ct
  * The arms a turn chooses from: the workspace's own, else the server's model, else the
  * built-in engine alone. API keys are opened only when `secrets` is given.
  */
-export async function loadModelSetup(ctx: Ctx, o: { secrets?: SecretBox | undefined; environment?: EnvironmentModel | undefined }): Promise<ModelSetup> {
+export async function loadModelSetup(ctx: Ctx, o: { secrets?: SecretBox | undefined; environment?: EnvironmentModel | undefined; timeoutMaxMs?: number | undefined }): Promise<ModelSetup> {
+  const setup = await storedModelSetup(ctx, o);
+  // The operator's ceiling (LLM_TIMEOUT_MAX_MS): a workspace may not make a turn wait longer.
+  return { ...setup, timeoutMs: Math.min(setup.timeoutMs, o.timeoutMaxMs ?? DEFAULT_FAIRNESS.llmTimeoutMaxMs) };
+}
+
+async function storedModelSetup(ctx: Ctx, o: { secrets?: SecretBox | undefined; environment?: EnvironmentModel | undefined }): Promise<ModelSetup> {
   const row = await repo.findLlmSettings(ctx.tx, workspaceIdOf(ctx));
   if (!row) return o.environment ? { source: 'environment', arms: [environmentArm(o.environment)], timeoutMs: o.environment.timeoutMs } : builtIn();
   const settings = StoredModelSettings.parse(row.settings);
@@ -88,7 +95,8 @@ function present(setup: ModelSetup, hasKey: (arm: Arm) => boolean, updatedAt: Da
 /** The arms as staff see them: never a key, only whether one is stored. */
 export async function getAssistantModels(ctx: Ctx, environment: EnvironmentModel | undefined) {
   const row = await repo.findLlmSettings(ctx.tx, workspaceIdOf(ctx));
-  const setup = await loadModelSetup(ctx, { environment });
+  // What the workspace chose; turns use at most LLM_TIMEOUT_MAX_MS of it.
+  const setup = await storedModelSetup(ctx, { environment });
   if (!row) return present(setup, (a) => a.kind === 'model' && a.apiKey !== undefined, null);
   const withKey = new Set(StoredModelSettings.parse(row.settings).arms.filter((a) => a.has_api_key && row.secrets !== null).map((a) => a.name));
   return present(setup, (a) => withKey.has(a.name), row.updated_at);

@@ -60,6 +60,11 @@ export function webchatRoutes(deps: WebchatRouteDeps) {
       await next();
     });
 
+  // Visitors of one workspace's chat share its anonymous places (ANONYMOUS_PER_WORKSPACE), waited for before any connection.
+  const visitorPlace = createMiddleware<WebchatEnv>((c, next) =>
+    deps.fairness.anonymous.run(`anon:${c.var.site.workspaceId}`, 'this business has too many visitors being served at once', () => next()),
+  );
+
   const byToken = (c: Context<WebchatEnv>) => c.req.header('x-guest-token') ?? clientAddress(c as never);
   // Tokens are free to mint (a new chat session each), so a limit per token alone is no limit:
   // the address is limited too, per workspace, whatever tokens it sends.
@@ -88,7 +93,7 @@ export function webchatRoutes(deps: WebchatRouteDeps) {
         "Called by the chat widget from a page of an allowed site: the Origin must be on the workspace's web chat allowlist (403 otherwise). " +
         'Creates a contact and a guest session; the token is the visitor\'s credential for 24 hours, sent as X-Guest-Token. Rate limited per address.',
       security: [],
-      middleware: [site(true), rateLimit({ bucket: 'webchat-sessions', limit: 10, windowMs: 60_000 })] as const,
+      middleware: [site(true), rateLimit({ bucket: 'webchat-sessions', limit: 10, windowMs: 60_000 }), visitorPlace] as const,
       request: { params: SlugParams, body: jsonBody(ChatSessionCreate) },
       responses: { 201: json(ChatSessionCreated, 'created'), ...errorResponses },
     }),
@@ -100,12 +105,14 @@ export function webchatRoutes(deps: WebchatRouteDeps) {
       method: 'post', path: '/webchat/{slug}/messages', tags, summary: "Send the visitor's message; the assistant's reply comes back",
       description:
         'X-Guest-Token names the chat. The reply (null when the assistant stays silent, as when a person has taken over) is marked delivered. ' +
-        'A retry with the same client_message_id is answered from the record. Rate limited per chat (20 a minute) and per client address at the workspace (60 a minute, whatever the token).',
+        'A retry with the same client_message_id is answered from the record. Rate limited per chat (20 a minute) and per client address at the workspace (60 a minute, whatever the token); a workspace serves a few visitors at once ' +
+        '(503 `busy` with Retry-After beyond them), and a message with no place among its turns is answered by the built-in engine.',
       security: [],
       middleware: [
         site(false),
         rateLimit({ bucket: 'webchat-messages-address', limit: 60, windowMs: 60_000, key: byAddress as never }),
         rateLimit({ bucket: 'webchat-messages', limit: 20, windowMs: 60_000, key: byToken as never }),
+        visitorPlace,
       ] as const,
       request: { params: SlugParams, body: jsonBody(ChatMessageCreate) },
       responses: { 200: json(ChatSent), ...errorResponses },

@@ -22,7 +22,8 @@ const POLL_LIMIT = 100;
  * modules cannot import apps.
  */
 export type AnswerWebchat = (
-  ctx: Ctx,
+  /** The turn opens its own transactions as this actor, so none is held while a model writes. */
+  scope: { db: Database; actor: Actor; clock: Clock; log: Logger },
   input: { contactId: string; channel: 'webchat'; message: string; providerMessageId: string },
 ) => Promise<{ reply: string | null; conversation_id: string }>;
 
@@ -135,14 +136,23 @@ const toMessage = (m: repo.ChatMessageRow): ChatMessage => ({
  * answered from the record, not run again.
  */
 export async function sendMessage(deps: WebchatDeps, site: WebchatSite, token: string, input: { body: string; client_message_id?: string | undefined }): Promise<ChatSent> {
-  return asVisitor(deps, site, token, async (ctx, session) => {
-    // Keyed under the session, so one visitor's ids can never name another's message.
-    const key = `${session.id}:${input.client_message_id ?? newId()}`;
-    const outcome = await deps.answer(ctx, { contactId: session.contactId, channel: 'webchat', message: input.body, providerMessageId: key });
-    const stored = await repo.messageAndReply(ctx.tx, site.workspaceId, key);
+  const ws = site.workspaceId;
+  const guest: Actor = { kind: 'anon', workspaceId: ws, guestToken: token };
+  const session = await withTenant(deps.db, guest, async (tx) => {
+    const found = await repo.sessionOfClaimedToken(tx, token);
+    if (!found || found.expiresAt <= deps.clock.now() || !found.contactId) throw invalidToken();
+    return { ...found, contactId: found.contactId };
+  });
+  // Keyed under the session, so one visitor's ids can never name another's message.
+  const key = `${session.id}:${input.client_message_id ?? newId()}`;
+  const system: Actor = { kind: 'system', workspaceId: ws };
+  // The turn runs in transactions of its own, none of them open while a model writes.
+  const outcome = await deps.answer({ db: deps.db, actor: system, clock: deps.clock, log: deps.log }, { contactId: session.contactId, channel: 'webchat', message: input.body, providerMessageId: key });
+  return withTenant(deps.db, system, async (tx) => {
+    const stored = await repo.messageAndReply(tx, ws, key);
     if (!stored) throw new Error('the web chat message was not stored by the turn');
     // The reply reaches the visitor in this response.
-    if (stored.reply) await repo.markDelivered(ctx.tx, site.workspaceId, [stored.reply.id], ctx.clock.now());
+    if (stored.reply) await repo.markDelivered(tx, ws, [stored.reply.id], deps.clock.now());
     return { message: toMessage(stored.message), reply: stored.reply ? toMessage(stored.reply) : null, conversation_id: outcome.conversation_id };
   });
 }

@@ -10,7 +10,9 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AppEnv, RouteDeps } from '../../platform/http/env.ts';
-import { requireRank, tenantTransaction } from '../../platform/http/tenant.ts';
+import { createFairness } from '../../platform/fairness.ts';
+import { anonymousPlace } from '../../platform/http/fairness.ts';
+import { requireRank, tenantActor, tenantTransaction } from '../../platform/http/tenant.ts';
 import { newId } from '../../platform/ids.ts';
 import { silentLogger } from '../../platform/log.ts';
 import { createSecretBox } from '../../platform/secrets.ts';
@@ -30,6 +32,7 @@ export function paymentsApp(db: Database, clock: Clock) {
   const log = silentLogger();
   const secrets = createSecretBox(randomBytes(32));
   const tenant = tenantTransaction({ db, log, clock, secrets }, resolveActor);
+  const fairness = createFairness();
   const signedIn = createMiddleware<AppEnv>(async (c, next) => {
     if (c.var.principal.kind === 'anonymous') throw new AppError('auth.required', 'unauthenticated', 'sign in, or send an API key as a Bearer token');
     await next();
@@ -38,6 +41,9 @@ export function paymentsApp(db: Database, clock: Clock) {
     db, log, clock, secrets, publicUrl: 'https://frontdesk.test', signedIn,
     inWorkspace: (minRank) => [signedIn, tenant, requireRank(minRank)],
     asCaller: () => [tenant],
+    inWorkspaceUnbound: (minRank) => [signedIn, tenantActor({ db, log, clock, secrets }, resolveActor), requireRank(minRank)],
+    fairness,
+    anonymousPlace: anonymousPlace(fairness.anonymous),
   };
   if (!t.app.routes.some((r) => r.path === '/api/v1/payments')) {
     t.app.route('/api/v1', paymentsRoutes({ ...deps, onPaymentChange: async () => null }));

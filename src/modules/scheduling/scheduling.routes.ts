@@ -315,7 +315,7 @@ export function schedulingRoutes(deps: SchedulingRouteDeps) {
       description:
         'Name the workspace with X-Workspace-Id. The token, shown once, is the guest\'s credential for 24 hours: send it as X-Guest-Token. ' +
         'Only where the workspace has turned guest checkout on (settings.scheduling.guest_checkout); otherwise 403 guest_checkout.disabled.',
-      middleware: [rateLimit({ bucket: 'guest-sessions', limit: 20, windowMs: 60_000 }), ...deps.asCaller()] as const,
+      middleware: [rateLimit({ bucket: 'guest-sessions', limit: 20, windowMs: 60_000 }), deps.anonymousPlace, ...deps.asCaller()] as const,
       request: { body: jsonBody(GuestSessionCreate) },
       responses: { 201: json(GuestSessionCreated, 'created'), ...errorResponses },
     }),
@@ -328,7 +328,7 @@ export function schedulingRoutes(deps: SchedulingRouteDeps) {
         'The booking waits for payment (pending_payment), comes from the web and holds its seat for GUEST_HOLD_MINUTES (hold_expires_at), after which it is cancelled (cancel_reason hold_expired). ' +
         "The service (service_id or service_type) sets the price, currency and duration; a different value sent is refused with 400. The guest session gives the name and email unless the body does. " +
         'A guest session, and a client address, may hold only so many unpaid bookings at once (429 guest.hold_limit). 403 guest_checkout.disabled where the workspace has not turned guest checkout on.',
-      middleware: [...deps.asCaller(), guestToken] as const,
+      middleware: [deps.anonymousPlace, ...deps.asCaller(), guestToken] as const,
       request: { body: jsonBody(GuestBookingCreate) },
       responses: { 201: json(Booking, 'booked'), ...errorResponses },
     }),

@@ -9,6 +9,25 @@ interface PgError {
   message: string;
 }
 
+/** Seconds a caller is told to wait when the database has no connection for it. */
+export const DB_RETRY_AFTER_SECONDS = 5;
+
+/** The database cannot take the request now (no free connection, server unreachable): 503 with Retry-After. */
+export function dbUnavailable(cause?: unknown): AppError {
+  return new AppError('db.unavailable', 'unavailable', `the database is busy or unreachable; try again in ${DB_RETRY_AFTER_SECONDS} s`, { retry_after: DB_RETRY_AFTER_SECONDS }, { cause });
+}
+
+/**
+ * Errors of the drivers themselves that mean "no connection now" rather than a fault in the
+ * request: node-postgres's pool acquire timeout, a refused or reset connection.
+ */
+export function isConnectionUnavailable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (/timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/i.test(e.message)) return true;
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EPIPE';
+}
+
 const isPgError = (e: unknown): e is PgError =>
   typeof e === 'object' && e !== null && typeof (e as PgError).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgError).code!);
 
@@ -44,6 +63,17 @@ export function fromDatabaseError(e: unknown): AppError | undefined {
       return new AppError('db.invalid_value', 'invalid', e.message, details, { cause: e });
     case '42501':
       return new AppError('db.permission_denied', 'forbidden', 'not allowed in this workspace', details, { cause: e });
+    case '53300':
+    case '57P01':
+    case '57P02':
+    case '57P03':
+    case '08000':
+    case '08001':
+    case '08003':
+    case '08004':
+    case '08006':
+      // Too many connections, a server shutting down or a lost connection: not the caller's fault, and it passes.
+      return dbUnavailable(e);
     case '40001':
     case '40P01':
       return new AppError('db.conflict_retry', 'conflict', 'a concurrent change got there first; try again', details, { cause: e });

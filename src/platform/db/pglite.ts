@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { Gate } from '../fairness.ts';
 import type { SqlConnection } from './connection.ts';
+import { dbUnavailable } from './errors.ts';
 import type { Database, Tx } from './database.ts';
 import { kyselyOn } from './kysely.ts';
 import { acquireDataDirLock, type DataDirLock } from './lock.ts';
@@ -14,6 +16,11 @@ export interface PgliteOptions {
   loadDataDir?: Blob;
   /** Text recorded in the lock file so that a second process can say who holds it. */
   owner?: string;
+  /**
+   * How long a transaction waits for its turn (PGlite runs one at a time) before it fails
+   * with db.unavailable, as a pool's acquire timeout does; unset, it waits as long as it takes.
+   */
+  acquireTimeoutMs?: number;
 }
 
 function wrap(q: Pick<PGlite, 'query' | 'exec'>): SqlConnection {
@@ -46,15 +53,23 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
     lock?.release();
     throw e;
   }
+  // The one connection's queue, with a bounded wait when the operator set one.
+  const turns = options.acquireTimeoutMs !== undefined ? new Gate(1, options.acquireTimeoutMs) : undefined;
   return {
     kind: 'pglite',
     location: options.dataDir ?? 'memory',
     pglite,
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      return pglite.transaction(async (t) => {
-        const conn = wrap(t as unknown as PGlite);
-        return fn({ ...conn, db: kyselyOn<DB>(conn) });
-      });
+      const leave = turns ? await turns.enter('transaction') : undefined;
+      if (turns && !leave) throw dbUnavailable();
+      try {
+        return await pglite.transaction(async (t) => {
+          const conn = wrap(t as unknown as PGlite);
+          return fn({ ...conn, db: kyselyOn<DB>(conn) });
+        });
+      } finally {
+        leave?.();
+      }
     },
     async exec(sql: string) {
       await pglite.exec(sql);

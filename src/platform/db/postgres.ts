@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { AppError } from '../errors.ts';
+import { dbUnavailable } from './errors.ts';
 import type { SqlConnection } from './connection.ts';
 import type { Database, Tx } from './database.ts';
 import { kyselyOn } from './kysely.ts';
@@ -36,14 +37,14 @@ export function describeUrl(url: string): string {
 }
 
 /** Opens a pool and checks that the server answers, with a message naming host and port. */
-export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database & { pool: pg.Pool }> {
+export async function openPostgres(url: string, options: { max?: number; acquireTimeoutMs?: number } = {}): Promise<Database & { pool: pg.Pool }> {
   const location = describeUrl(url);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
     types,
     options: '-c TimeZone=UTC',
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 10_000,
   });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});
@@ -62,7 +63,13 @@ export async function openPostgres(url: string, options: { max?: number } = {}):
     location,
     pool,
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (e) {
+        // Every connection busy for longer than the acquire timeout, or the server gone: 503, not 500.
+        throw dbUnavailable(e);
+      }
       let broken = false;
       try {
         await client.query('begin');

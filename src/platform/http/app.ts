@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { version } from '../version.ts';
 import { renderDocs } from './docs.ts';
 import type { AppEnv, HttpDeps, Principal } from './env.ts';
-import { toHttpError } from './errors.ts';
+import { retryAfterOf, toHttpError } from './errors.ts';
 import { peerAddress, RateLimits, TrustedProxies } from './rate-limit.ts';
 import { jsonTooDeep, originAllowed, originOf, STATE_CHANGING } from './request-guards.ts';
 import { createRouter, type Router } from './router.ts';
@@ -168,6 +168,8 @@ export function createHttpApp(options: HttpOptions) {
     }
     const { status, body, expected } = toHttpError(e);
     if (!expected) (c.var.log ?? log).error({ err: e, path: c.req.path, method: c.req.method }, 'unhandled error');
+    const retryAfter = retryAfterOf(body);
+    if (retryAfter) c.header('Retry-After', retryAfter);
     return c.json(body, status);
   });
   return app;

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { Ctx } from '../context.ts';
 import type { Database, Tx } from '../db/database.ts';
 import type { Actor } from '../db/tenant.ts';
+import type { Fairness } from '../fairness.ts';
 import type { Logger } from '../log.ts';
 import type { SecretBox } from '../secrets.ts';
 import type { RateLimits } from './rate-limit.ts';
@@ -55,6 +56,18 @@ export interface RouteDeps extends HttpDeps {
   inWorkspace(minRank: number): MiddlewareHandler<AppEnv>[];
   /** The tenant transaction for any caller, signed in or not (public endpoints). */
   asCaller(): MiddlewareHandler<AppEnv>[];
+  /**
+   * Like inWorkspace, but the actor and rank are checked in a short transaction and the
+   * handler opens its own (c.var.ctx is not set): for handlers that wait on something slow.
+   */
+  inWorkspaceUnbound(minRank: number): MiddlewareHandler<AppEnv>[];
+  /** The per-workspace limits of this process (turns, anonymous endpoints, the model's timeout). */
+  fairness: Fairness;
+  /**
+   * A place among the anonymous requests of the workspace named by X-Workspace-Id, waited for
+   * before any connection is taken (503 busy with Retry-After when none comes); signed-in callers pass.
+   */
+  anonymousPlace: MiddlewareHandler<AppEnv>;
   /** Refuses anonymous callers with 401. */
   signedIn: MiddlewareHandler<AppEnv>;
   publicUrl?: string | undefined;

@@ -1,6 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorKind } from '../errors.ts';
-import { fromDatabaseError } from '../db/errors.ts';
+import { dbUnavailable, fromDatabaseError, isConnectionUnavailable } from '../db/errors.ts';
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -15,13 +15,20 @@ const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   internal: 500,
 };
 
+/** The Retry-After header (seconds) an error asks for: busy, db.unavailable, rate_limited. */
+export function retryAfterOf(body: ErrorBody): string | undefined {
+  const s = body.error.details?.retry_after;
+  return typeof s === 'number' && s > 0 ? String(Math.ceil(s)) : undefined;
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
 /** The one place where error codes become HTTP statuses. */
 export function toHttpError(e: unknown): { status: ContentfulStatusCode; body: ErrorBody; expected: boolean } {
-  const app = e instanceof AppError ? e : fromDatabaseError(e);
+  // A pool that has no connection to give (or a database that went away) is a 503 the caller may retry, never a 500.
+  const app = e instanceof AppError ? e : (fromDatabaseError(e) ?? (isConnectionUnavailable(e) ? dbUnavailable(e) : undefined));
   if (!app) {
     return { status: 500, body: { error: { code: 'internal', message: 'something went wrong on our side' } }, expected: false };
   }

@@ -17,12 +17,36 @@ export type ResolveActor = (tx: Tx, principal: Principal, requestedWorkspace: st
  * One transaction per request, opened here with the caller's identity so that row-level
  * security applies to everything the handler does. A handler error rolls it back.
  */
+function requestedWorkspace(c: { req: { header(name: string): string | undefined }; var: { requestedWorkspace?: string | undefined } }): string | undefined {
+  const requested = c.req.header('x-workspace-id') || c.var.requestedWorkspace || undefined;
+  if (requested && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requested)) {
+    throw new AppError('workspace.invalid_id', 'invalid', 'X-Workspace-Id must be a workspace id (a UUID)');
+  }
+  return requested;
+}
+
+/**
+ * The caller's actor and rank, found in a short transaction that has ended before the
+ * handler runs: for handlers that open their own transactions around a long wait (an
+ * assistant turn while the model writes), so that the wait holds no connection. c.var.tx and
+ * c.var.ctx are not set.
+ */
+export function tenantActor(deps: HttpDeps, resolveActor: ResolveActor) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const requested = requestedWorkspace(c);
+    const { actor, rank } = await deps.db.transaction(async (tx) => {
+      const actor = await resolveActor(tx, c.var.principal, requested);
+      return { actor, rank: await assumeWithRank(tx, claimsFor(actor)) };
+    });
+    c.set('actor', actor);
+    c.set('rank', rank);
+    await next();
+  });
+}
+
 export function tenantTransaction(deps: HttpDeps, resolveActor: ResolveActor) {
   return createMiddleware<AppEnv>(async (c, next) => {
-    const requested = c.req.header('x-workspace-id') || c.var.requestedWorkspace || undefined;
-    if (requested && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(requested)) {
-      throw new AppError('workspace.invalid_id', 'invalid', 'X-Workspace-Id must be a workspace id (a UUID)');
-    }
+    const requested = requestedWorkspace(c);
     try {
       await deps.db.transaction(async (tx) => {
         const actor = await resolveActor(tx, c.var.principal, requested);

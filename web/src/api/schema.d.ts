@@ -9217,7 +9217,7 @@ export interface paths {
         put?: never;
         /**
          * Run one customer message through the assistant
-         * @description Finds or creates the contact (by phone: local and international forms are the same person), its inbox conversation on the channel and its assistant record; stores the message; and, unless the assistant is switched off, a person owns the conversation or it was handed off or completed, decides the reply (the ARI consultancy flow, or the receptionist for a voice-template workspace; the configured model when there is one, else the built-in engine) and queues it in the inbox. One transaction.
+         * @description Finds or creates the contact (by phone: local and international forms are the same person), its inbox conversation on the channel and its assistant record; stores the message; and, unless the assistant is switched off, a person owns the conversation or it was handed off or completed, decides the reply (the ARI consultancy flow, or the receptionist for a voice-template workspace; the configured model when there is one, else the built-in engine) and queues it in the inbox. The model, when there is one, writes with no transaction open: the message and the decision are committed first, the reply after. A workspace runs a few turns at once (TURNS_PER_WORKSPACE); a turn that finds no place in time is refused with 503 `busy` and Retry-After, having stored nothing.
          */
         post: {
             parameters: {
@@ -12684,7 +12684,7 @@ export interface paths {
         put?: never;
         /**
          * Send the visitor's message; the assistant's reply comes back
-         * @description X-Guest-Token names the chat. The reply (null when the assistant stays silent, as when a person has taken over) is marked delivered. A retry with the same client_message_id is answered from the record. Rate limited per chat (20 a minute) and per client address at the workspace (60 a minute, whatever the token).
+         * @description X-Guest-Token names the chat. The reply (null when the assistant stays silent, as when a person has taken over) is marked delivered. A retry with the same client_message_id is answered from the record. Rate limited per chat (20 a minute) and per client address at the workspace (60 a minute, whatever the token); a workspace serves a few visitors at once (503 `busy` with Retry-After beyond them), and a message with no place among its turns is answered by the built-in engine.
          */
         post: {
             parameters: {
