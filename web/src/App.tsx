@@ -6,6 +6,7 @@ import { I18nProvider, LANGUAGES, langOfLocale, useT, type Lang } from './i18n';
 import { AccountPage } from './pages/Account';
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
+import { SignUpConfirmPage } from './pages/SignUpConfirm';
 import { SettingsPage } from './pages/Settings';
 import { SignInPage } from './pages/SignIn';
 import { linkProps, navigate, usePath } from './router';
@@ -34,6 +35,13 @@ export function App() {
     return (
       <I18nProvider lang={chosenLang ?? 'en'}>
         <InvitePage me={signedOut ? null : (me.data ?? null)} loading={me.isPending} />
+      </I18nProvider>
+    );
+  }
+  if (path === '/signup/confirm') {
+    return (
+      <I18nProvider lang={chosenLang ?? 'en'}>
+        <SignUpConfirmPage />
       </I18nProvider>
     );
   }
