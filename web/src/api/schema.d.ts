@@ -10609,7 +10609,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The workspace's Midtrans settings, without secrets */
+        /**
+         * The workspace's Midtrans settings, without secrets
+         * @description Everyone in the workspace reads them, read-only keys too; the server key is never returned.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -11696,7 +11699,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The workspace's channel settings, without secrets */
+        /**
+         * The workspace's channel settings, without secrets
+         * @description Everyone in the workspace reads them, read-only keys too; secrets are never returned.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -11806,7 +11812,7 @@ export interface paths {
         };
         /**
          * One channel's settings, without secrets
-         * @description Secrets are never returned; has_* says whether each is stored. 404 channel.not_found when the channel is not set up.
+         * @description Secrets are never returned; has_* says whether each is stored. 404 channel.not_found when the channel is not set up. Read-only keys may read it.
          */
         get: {
             parameters: {
