@@ -21,3 +21,4 @@ export { createSmsWorker, withSmsDelivery } from './sms.worker.ts';
 export { webchatRoutes } from './webchat.routes.ts';
 export { webchatSender } from './webchat.sender.ts';
 export { whatsappReplyWindow, type ReplyWindow } from './window.ts';
+export { recordRejection } from './edge.ts';

@@ -11,7 +11,7 @@ export interface paths {
         put?: never;
         /**
          * Start a sign-up: a confirmation link goes to the email
-         * @description Answers 202 the same whether or not the email has an account, so that sign-up does not tell. For a new email a confirmation link (valid 24 hours) is sent to it; following it (POST /auth/signup/confirm) creates the account and signs in. Without a mailer the server logs the link at info ("sign-up confirmation link").
+         * @description Answers 202 the same whether or not the email has an account, so that sign-up does not tell. For a new email a confirmation link (valid 24 hours) is sent to it; following it (POST /auth/signup/confirm) creates the account and signs in. Without a mailer the server logs the link at info ("sign-up confirmation link"). With `invitation_token` from a live invitation sent to this same email, the invitation proves the address: the account is created at once and signed in (201), or, when the email has an account already, 409 auth.email_taken. Any other token or email is treated as a sign-up without one (202).
          */
         post: {
             parameters: {
@@ -30,10 +30,20 @@ export interface paths {
                         email: string;
                         password: string;
                         name?: string;
+                        invitation_token?: string;
                     };
                 };
             };
             responses: {
+                /** @description invited email: account created and signed in (session cookie set) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
                 /** @description a confirmation link was sent if the email can sign up */
                 202: {
                     headers: {
@@ -11006,7 +11016,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The workspace's Midtrans settings, without secrets */
+        /**
+         * The workspace's Midtrans settings, without secrets
+         * @description Everyone in the workspace reads them, read-only keys too; the server key is never returned.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -12093,7 +12106,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The workspace's channel settings, without secrets */
+        /**
+         * The workspace's channel settings, without secrets
+         * @description Everyone in the workspace reads them, read-only keys too; secrets are never returned.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -12203,7 +12219,7 @@ export interface paths {
         };
         /**
          * One channel's settings, without secrets
-         * @description Secrets are never returned; has_* says whether each is stored. 404 channel.not_found when the channel is not set up.
+         * @description Secrets are never returned; has_* says whether each is stored. 404 channel.not_found when the channel is not set up. Read-only keys may read it.
          */
         get: {
             parameters: {
@@ -16373,21 +16389,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        SignUpAccepted: {
-            /** @enum {string} */
-            status: "confirmation_sent";
-            message: string;
-        };
-        Error: {
-            error: {
-                /** @example validation.failed */
-                code: string;
-                message: string;
-                details?: {
-                    [key: string]: unknown;
-                };
-            };
-        };
         Me: {
             user: components["schemas"]["User"];
             workspaces: {
@@ -16404,6 +16405,21 @@ export interface components {
             id: string;
             email: string;
             name: string | null;
+        };
+        SignUpAccepted: {
+            /** @enum {string} */
+            status: "confirmation_sent";
+            message: string;
+        };
+        Error: {
+            error: {
+                /** @example validation.failed */
+                code: string;
+                message: string;
+                details?: {
+                    [key: string]: unknown;
+                };
+            };
         };
         Workspace: {
             /** Format: uuid */
