@@ -141,6 +141,14 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('POST', '/api/v1/conversations/{id}/takeover', { ...as.eagle, params: { id: conv.id }, expect: 200 });
     await api('POST', '/api/v1/conversations/{id}/messages', { ...as.eagle, params: { id: conv.id }, body: { body: 'Halo dari tim kami' }, expect: 201 });
     await api('POST', '/api/v1/conversations/{id}/hand-back', { ...as.eagle, params: { id: conv.id }, expect: 200 });
+    await api('POST', '/api/v1/conversations/{id}/notes', { ...as.eagle, params: { id: conv.id }, body: { body: 'A private note', mentions: [me.body.user.id] }, expect: 201 });
+    await api('GET', '/api/v1/conversations/{id}/notes', { ...as.eagle, params: { id: conv.id }, expect: 200 });
+    // Whatever the thread's channel and window, the answer is one the document lists.
+    await api('POST', '/api/v1/conversations/{id}/template', { ...as.eagle, params: { id: conv.id }, body: { body: 'Pengingat konsultasi' } });
+    const saved = await api('POST', '/api/v1/saved-replies', { ...as.eagle, body: { shortcut: 'contract', body: 'Halo {{contact.first_name}}', personal: true }, expect: 201 });
+    await api('GET', '/api/v1/saved-replies', { ...as.eagle, query: 'q=con', expect: 200 });
+    await api('PATCH', '/api/v1/saved-replies/{id}', { ...as.eagle, params: { id: saved.body.id }, body: { body: 'Halo lagi' }, expect: 200 });
+    await api('DELETE', '/api/v1/saved-replies/{id}', { ...as.eagle, params: { id: saved.body.id }, expect: 204 });
     await api('POST', '/api/v1/conversations/{id}/status', { ...as.eagle, params: { id: conv.id }, body: { status: 'resolved' }, expect: 200 });
     await api('POST', '/api/v1/conversations', { ...as.eagle, body: { contact_id: a.body.id, channel: 'whatsapp' }, expect: 201 });
     await api('GET', '/api/v1/conversations/{id}', { ...as.eagle, params: { id: '0190a000-0000-7000-8000-000000000000' }, expect: 404 });
