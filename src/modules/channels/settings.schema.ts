@@ -107,7 +107,8 @@ export interface StoredChannelSettings {
 
 const common = {
   webhook_url: z.string().nullable().openapi({ description: 'Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured' }),
-  webhook: WebhookStatus.nullable().openapi({ description: "the provider's last webhooks for this workspace; null for web chat, which has none" }),
+  // The provider's last webhooks for this workspace; null for web chat, which has none.
+  webhook: WebhookStatus.nullable(),
   created_at: z.date(),
   updated_at: z.date(),
 };

@@ -19484,7 +19484,7 @@ export interface components {
             has_verify_token: boolean;
             /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
-            webhook: components["schemas"]["WebhookStatus"] & (Record<string, never> | null);
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -19502,7 +19502,7 @@ export interface components {
             has_auth_token: boolean;
             /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
-            webhook: components["schemas"]["WebhookStatus"] & (Record<string, never> | null);
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -19522,7 +19522,7 @@ export interface components {
             has_api_key: boolean;
             /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
-            webhook: components["schemas"]["WebhookStatus"] & (Record<string, never> | null);
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -19537,7 +19537,7 @@ export interface components {
             allowed_origins: string[];
             /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
-            webhook: components["schemas"]["WebhookStatus"] & (Record<string, never> | null);
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
