@@ -6,6 +6,7 @@ import { amaraRoutes } from './apps/amara/routes.ts';
 import { ariRoutes } from './apps/ari/routes.ts';
 import { templates } from './apps/templates.ts';
 import { answerInbound } from './apps/answer.ts';
+import { assistantReplyFacts } from './apps/turn/store.ts';
 import { vapiWebhookRoutes } from './apps/voice/vapi.routes.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
 import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls } from './modules/channels/index.ts';
@@ -19,6 +20,7 @@ import { schedulingRoutes, type GuestCheckoutLimits } from './modules/scheduling
 import { notify } from './notify.ts';
 import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes, type SendSignUpConfirmation } from './modules/tenancy/index.ts';
 import type { Clock } from './platform/clock.ts';
+import { workspaceIdOf } from './platform/context.ts';
 import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
 import { createFairness, type FairnessLimits } from './platform/fairness.ts';
@@ -117,7 +119,7 @@ export function createServerApp(options: ServerOptions) {
     mount: (app) => {
       app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, sendSignUpConfirmation: options.sendSignUpConfirmation, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
       app.route('/api/v1', contactsRoutes(deps));
-      app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant }));
+      app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant, assistantReplies: (ctx, ids) => assistantReplyFacts(ctx.tx, workspaceIdOf(ctx), ids) }));
       app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', catalogRoutes(deps));

@@ -8,6 +8,7 @@ import { CalendarPage } from './pages/Calendar';
 import { useCalendarT } from './pages/calendar.i18n';
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
+import { SignUpConfirmPage } from './pages/SignUpConfirm';
 import { SettingsPage } from './pages/Settings';
 import { SignInPage } from './pages/SignIn';
 import { linkProps, navigate, usePath } from './router';
@@ -36,6 +37,13 @@ export function App() {
     return (
       <I18nProvider lang={chosenLang ?? 'en'}>
         <InvitePage me={signedOut ? null : (me.data ?? null)} loading={me.isPending} />
+      </I18nProvider>
+    );
+  }
+  if (path === '/signup/confirm') {
+    return (
+      <I18nProvider lang={chosenLang ?? 'en'}>
+        <SignUpConfirmPage />
       </I18nProvider>
     );
   }
