@@ -1,11 +1,18 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, ApiError, ok, setApiWorkspace } from './api/client';
 import { ErrorNote, Loading } from './components';
 import { I18nProvider, LANGUAGES, langOfLocale, useT, type Lang } from './i18n';
 import { AccountPage } from './pages/Account';
 import { CalendarPage } from './pages/Calendar';
 import { useCalendarT } from './pages/calendar.i18n';
+import { useReportsT } from './pages/reports.i18n';
+import { useSetupT } from './pages/setup.i18n';
+
+// Loaded when first opened, so that their code (the reports' chart library above all) is not
+// part of the first screen's JavaScript.
+const ReportsPage = lazy(() => import('./pages/Reports'));
+const ChannelsPage = lazy(() => import('./pages/Channels'));
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
 import { SignUpConfirmPage } from './pages/SignUpConfirm';
@@ -157,6 +164,8 @@ function SignOutButton() {
 function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang: Lang; chooseLang: (l: Lang) => void; switchWorkspace: (id: string) => void }) {
   const t = useT();
   const calendarT = useCalendarT();
+  const reportsT = useReportsT();
+  const setupT = useSetupT();
   return (
     <SessionContext.Consumer>
       {(s) => {
@@ -165,6 +174,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
         const nav = [
           { to: '/inbox', label: t('nav.inbox') },
           { to: '/calendar', label: calendarT('title') },
+          ...(canAdmin ? [{ to: '/reports', label: reportsT('nav') }, { to: '/channels', label: setupT('nav') }] : []),
           ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
           { to: '/account', label: t('nav.account') },
         ];
@@ -224,6 +234,13 @@ function Screen({ path }: { path: string }) {
   }
   if (path === '/settings') return <SettingsPage />;
   if (path === '/calendar') return <CalendarPage />;
+  if (path === '/reports' || path === '/channels') {
+    return (
+      <Suspense fallback={<main id="main" className="page"><Loading /></main>}>
+        {path === '/reports' ? <ReportsPage /> : <ChannelsPage />}
+      </Suspense>
+    );
+  }
   if (path === '/account') return <AccountPage />;
   if (path === '/' || path === '/signin') return null;
   return (
