@@ -6,6 +6,7 @@ import { amaraRoutes } from './apps/amara/routes.ts';
 import { ariRoutes } from './apps/ari/routes.ts';
 import { templates } from './apps/templates.ts';
 import { answerInbound } from './apps/answer.ts';
+import { assistantReplyFacts } from './apps/turn/store.ts';
 import { vapiWebhookRoutes } from './apps/voice/vapi.routes.ts';
 import { callsRoutes } from './apps/voice/calls.ts';
 import { leadRoutes } from './apps/ari/lead.ts';
@@ -21,6 +22,7 @@ import { schedulingRoutes, type GuestCheckoutLimits } from './modules/scheduling
 import { notify } from './notify.ts';
 import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes, type SendSignUpConfirmation } from './modules/tenancy/index.ts';
 import type { Clock } from './platform/clock.ts';
+import { workspaceIdOf } from './platform/context.ts';
 import type { Database } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
 import { createFairness, type FairnessLimits } from './platform/fairness.ts';
@@ -121,7 +123,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', contactsRoutes(deps));
       app.route('/api/v1', leadRoutes(deps));
       app.route('/api/v1', callsRoutes(deps));
-      app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant }));
+      app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant, assistantReplies: (ctx, ids) => assistantReplyFacts(ctx.tx, workspaceIdOf(ctx), ids) }));
       app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', catalogRoutes(deps));

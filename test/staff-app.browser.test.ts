@@ -204,6 +204,36 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
     }
   });
 
+  it('sends an invitee who signs up with another email a confirmation link, which signs them in', { timeout: 90_000 }, async () => {
+    const invited = `invited-${randomBytes(4).toString('hex')}@example.test`;
+    const other = `other-${randomBytes(4).toString('hex')}@example.test`;
+    const invite = await t.call('POST', '/api/v1/invitations', { cookie: ownerCookie, workspace: workspaceId, body: { email: invited, role: 'member' } });
+    expect(invite.status, JSON.stringify(invite.body)).toBe(201);
+    const link = new URL(invite.body.invite_url as string);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}${link.pathname}${link.hash}`);
+      await page.getByLabel('Email').fill(other);
+      await page.getByLabel('Password').fill('a long enough password');
+      await page.getByRole('button', { name: 'Create account and join' }).click();
+      await page.getByRole('status').filter({ hasText: other }).waitFor();
+      // The link that went to the other address.
+      const token = t.lastConfirmationToken();
+      expect(token).toBeTruthy();
+      await page.goto(`${base}/signup/confirm#token=${token}`);
+      // Signed in, in no workspace yet: the app says how to join one.
+      await page.getByText(/not a member of any workspace/).waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      // A used link explains itself and offers the sign-in page.
+      await context.clearCookies();
+      await page.goto(`${base}/signup/confirm#token=${token}`);
+      await page.getByRole('link', { name: 'Go to sign in' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('fits the inbox and a thread on a 390-px phone', { timeout: 60_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();

@@ -100,7 +100,7 @@ create trigger ari_conversations_lead_history after insert or update on public.a
 
 -- The contact timeline, whole ----------------------------------------------------------------
 -- 0006's view, with what else happened with the person: bookings, consultations and payments,
--- and the texts that reached us before the number was anyone's (seed 004's sms_messages rows
+-- staff's notes on their threads, and the texts that reached us before the number was anyone's (seed 004's sms_messages rows
 -- carry only a phone_number), threaded in by the contact's phone. The first nine columns keep
 -- 0006's meaning; status, conversation_id and details (per kind) are added.
 create index idx_sms_unlinked_phone on public.sms_messages
@@ -230,7 +230,23 @@ create or replace view public.contact_timeline with (security_invoker = true) as
                             'paid_at', p.paid_at, 'expires_at', p.expires_at,
                             'appointment_id', p.appointment_id, 'booking_id', p.booking_id)
     from public.ari_payments p
-    join public.ari_conversations ac on ac.workspace_id = p.workspace_id and ac.id = p.ari_conversation_id;
+    join public.ari_conversations ac on ac.workspace_id = p.workspace_id and ac.id = p.ari_conversation_id
+  union all
+  -- Staff's private notes on the person's threads (0027), never sent to the customer.
+  select n.workspace_id,
+         c.contact_id,
+         n.created_at,
+         c.channel,
+         null::text,
+         'note'::text,
+         n.body,
+         'conversation_notes'::text,
+         n.id,
+         null::text,
+         n.conversation_id,
+         jsonb_build_object('author_id', n.author_id)
+    from public.conversation_notes n
+    join public.conversations c on c.workspace_id = n.workspace_id and c.id = n.conversation_id;
 
 grant select on public.contact_timeline to authenticated, service_role;
 

@@ -1,3 +1,4 @@
+import { markConversationRead } from '../modules/conversations/index.ts';
 import { createApiKey, createInvitation, createWorkspace, ensureUser, findWorkspaceBySlug, setPassword, type CreateWorkspaceInput, type Template } from '../modules/tenancy/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -87,6 +88,13 @@ export async function seedDemo(db: Database, clock: Clock = systemClock, options
       await withTenant(db, { kind: 'system', workspaceId }, (tx) =>
         seedAriChannels({ tx, actor: { kind: 'system', workspaceId }, clock, log: silentLogger() }, workspaceId, options.secrets),
       );
+      // The owner has read the oldest thread, so the inbox shows read and unread ones.
+      const reader = { ...actor, workspaceId };
+      await withTenant(db, reader, async (tx) => {
+        const ctx = { tx, actor: reader, clock, log: silentLogger() };
+        const oldest = await tx.db.selectFrom('conversations').select('id').where('workspace_id', '=', workspaceId).orderBy('created_at').limit(1).executeTakeFirst();
+        if (oldest) await markConversationRead(ctx, oldest.id);
+      });
       // The settlement notification that paid the demo consultation, as the webhook records it.
       await withTenant(db, { kind: 'system', workspaceId }, (tx) =>
         tx.db

@@ -165,6 +165,8 @@ describeEachDatabase('0018: contact totals follow bookings and calls', (db) => {
 
   it("keeps a guest's contact current though the guest may not update contacts", async () => {
     const token = newGuestToken();
+    // Guests book only where the workspace has turned guest checkout on, and only as a hold.
+    await a.asOwner((tx) => tx.query(`update workspaces set settings = settings || '{"scheduling": {"guest_checkout": true}}'::jsonb where id = $1`, [a.workspaceId]));
     const contact = await a.asOwner((tx) => newContact(tx, '+14165550207'));
     const session = await asAnon(
       db(),
@@ -177,8 +179,8 @@ describeEachDatabase('0018: contact totals follow bookings and calls', (db) => {
       a.workspaceId,
       (tx) =>
         tx.query(
-          `insert into bookings (workspace_id, customer_name, customer_phone, service_type, appointment_date, appointment_time, status, source, guest_session_id, contact_id, created_at)
-           values ($1, 'G', '+14165550207', 'Cleaning', '2026-12-01', '10:00', 'pending_payment', 'web', $2, $3, '2026-03-04T10:00:00Z')`,
+          `insert into bookings (workspace_id, customer_name, customer_phone, service_type, appointment_date, appointment_time, status, source, guest_session_id, contact_id, created_at, hold_expires_at)
+           values ($1, 'G', '+14165550207', 'Cleaning', '2026-12-01', '10:00', 'pending_payment', 'web', $2, $3, '2026-03-04T10:00:00Z', '2026-03-04T10:30:00Z')`,
           [a.workspaceId, session, contact],
         ),
       { guestToken: token },

@@ -89,11 +89,13 @@ describeEachDatabase('rate limits', (db) => {
     const owner = await t.owner(email('site'));
     expect((await t.call('PUT', '/api/v1/channels/webchat', { ...owner.as, body: { allowed_origins: ['https://shop.example'] } })).status).toBe(200);
     const slug = (await t.call('GET', '/api/v1/workspace', owner.as)).body.slug as string;
+    // From 600 addresses, so that the per-address limit (300 a minute) does not stop them first.
     for (let i = 0; i < 600; i++) {
-      const res = await t.call('GET', `/webchat/${slug}/messages`, { headers: { 'x-guest-token': randomBytes(4096).toString('hex') } });
+      const res = await t.call('GET', `/webchat/${slug}/messages`, { headers: { 'x-guest-token': randomBytes(4096).toString('hex'), 'x-test-client': `visitor-${i}` } });
       expect(res.status).toBe(401);
     }
     expect(t.limits.sizeOf('webchat-poll')).toBeLessThanOrEqual(200);
+    expect(t.limits.sizeOf('webchat-poll-address')).toBeLessThanOrEqual(200);
   });
 });
 

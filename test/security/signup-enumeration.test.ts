@@ -1,6 +1,6 @@
 // Issue #11, low: sign-up revealed whether an email has an account (201 for a new one, 409
 // auth.email_taken for an existing one).
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../db.ts';
 import { email, testApp } from '../http.ts';
 import { asService, rows } from '../actors.ts';
@@ -65,6 +65,62 @@ describeEachDatabase('sign-up does not reveal accounts', (db) => {
     expect((await signUp(who)).status).toBe(202);
     await asService(db(), (tx) => tx.query(`update auth.signup_confirmations set expires_at = now() - interval '1 minute' where email = $1`, [who]));
     expect((await t.call('POST', '/api/v1/auth/signup/confirm', { body: { token: t.confirmationToken(who) } })).status).toBe(400);
+  });
+
+  describe('from an invitation link', () => {
+    let inviter: Awaited<ReturnType<ReturnType<typeof testApp>['owner']>>;
+    beforeAll(async () => {
+      inviter = await t.owner(email('inviter'));
+    });
+    const invite = async (who: string) => {
+      const inv = await t.call('POST', '/api/v1/invitations', { ...inviter.as, body: { email: who, role: 'member' } });
+      expect(inv.status).toBe(201);
+      return inv.body.token as string;
+    };
+    const signUpInvited = (who: string, token: string, password = 'a good password') =>
+      t.call('POST', '/api/v1/auth/signup', { body: { email: who, password, invitation_token: token }, headers: { 'x-test-client': `invited-${who}` } });
+
+    it('creates the account of the invited email at once, signed in, and the invitation can be accepted', async () => {
+      const who = email('invited');
+      const token = await invite(who);
+      const res = await signUpInvited(who, token);
+      expect(res.status).toBe(201);
+      expect(res.body.user.email).toBe(who);
+      const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+      expect(cookie).toMatch(/=/);
+      const accepted = await t.call('POST', '/api/v1/invitations/accept', { cookie, body: { token } });
+      expect(accepted.status).toBe(200);
+      expect(accepted.body.workspace_id).toBe(inviter.workspaceId);
+      const confirmed = await asService(db(), (tx) => rows(tx, 'select email_confirmed_at from auth.users where email = $1', [who]));
+      expect(confirmed).toEqual([{ email_confirmed_at: expect.any(Date) }]);
+    });
+
+    it('treats another email, an unknown token or a revoked invitation as a sign-up without one', async () => {
+      const who = email('invitee');
+      const token = await invite(who);
+      const other = email('not-invited');
+      const wrongEmail = await signUpInvited(other, token);
+      const unknown = await signUpInvited(email('stranger'), 'y'.repeat(43));
+      for (const res of [wrongEmail, unknown]) {
+        expect(res.status).toBe(202);
+        expect(res.headers.get('set-cookie')).toBeNull();
+      }
+      expect(await asService(db(), (tx) => rows(tx, 'select 1 from auth.users where email = $1', [other]))).toEqual([]);
+      // Revoked: the link no longer proves anything.
+      const revokedFor = email('revoked');
+      const revokedToken = await invite(revokedFor);
+      await asService(db(), (tx) => tx.query(`update invitations set revoked_at = now() where email = $1`, [revokedFor]));
+      expect((await signUpInvited(revokedFor, revokedToken)).status).toBe(202);
+      expect(await asService(db(), (tx) => rows(tx, 'select 1 from auth.users where email = $1', [revokedFor]))).toEqual([]);
+    });
+
+    it('tells the invited address that it has an account already, and changes nothing', async () => {
+      const token = await invite(existing.email);
+      const res = await signUpInvited(existing.email, token, 'a takeover attempt');
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('auth.email_taken');
+      expect((await t.call('POST', '/api/v1/auth/signin', { body: { email: existing.email, password: 'the owners password' } })).status).toBe(200);
+    });
   });
 
   it('logs the link at info when no mailer is configured', async () => {

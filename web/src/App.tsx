@@ -4,8 +4,11 @@ import { api, ApiError, ok, setApiWorkspace } from './api/client';
 import { ErrorNote, Loading } from './components';
 import { I18nProvider, LANGUAGES, langOfLocale, useT, type Lang } from './i18n';
 import { AccountPage } from './pages/Account';
+import { CalendarPage } from './pages/Calendar';
+import { useCalendarT } from './pages/calendar.i18n';
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
+import { SignUpConfirmPage } from './pages/SignUpConfirm';
 import { SettingsPage } from './pages/Settings';
 import { SignInPage } from './pages/SignIn';
 import { linkProps, navigate, usePath } from './router';
@@ -34,6 +37,13 @@ export function App() {
     return (
       <I18nProvider lang={chosenLang ?? 'en'}>
         <InvitePage me={signedOut ? null : (me.data ?? null)} loading={me.isPending} />
+      </I18nProvider>
+    );
+  }
+  if (path === '/signup/confirm') {
+    return (
+      <I18nProvider lang={chosenLang ?? 'en'}>
+        <SignUpConfirmPage />
       </I18nProvider>
     );
   }
@@ -146,6 +156,7 @@ function SignOutButton() {
 
 function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang: Lang; chooseLang: (l: Lang) => void; switchWorkspace: (id: string) => void }) {
   const t = useT();
+  const calendarT = useCalendarT();
   return (
     <SessionContext.Consumer>
       {(s) => {
@@ -153,6 +164,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
         const canAdmin = atLeast(session.role, 'admin');
         const nav = [
           { to: '/inbox', label: t('nav.inbox') },
+          { to: '/calendar', label: calendarT('title') },
           ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
           { to: '/account', label: t('nav.account') },
         ];
@@ -211,6 +223,7 @@ function Screen({ path }: { path: string }) {
     return <InboxPage conversationId={path === '/inbox' ? null : id} />;
   }
   if (path === '/settings') return <SettingsPage />;
+  if (path === '/calendar') return <CalendarPage />;
   if (path === '/account') return <AccountPage />;
   if (path === '/' || path === '/signin') return null;
   return (

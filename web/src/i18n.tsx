@@ -1,4 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
+import { signupStrings } from './pages/signup.i18n';
 
 export const LANGUAGES = { en: 'English', id: 'Bahasa Indonesia', es: 'Español' } as const;
 export type Lang = keyof typeof LANGUAGES;
@@ -138,9 +139,16 @@ const en = {
   'notfound.title': 'Nothing here',
   'notfound.back': 'Go to the inbox',
 };
-export type Key = keyof typeof en;
+// Each screen's own strings (pages/*.i18n.ts), one line per screen.
+const parts = [
+  signupStrings,
+] as const;
+type PartKey = (typeof parts)[number] extends infer P ? (P extends { en: infer E } ? keyof E & string : never) : never;
 
-const id: Record<Key, string> = {
+export type Key = keyof typeof en | PartKey;
+type CoreKey = keyof typeof en;
+
+const id: Record<CoreKey, string> = {
   'app.name': 'Frontdesk',
   'app.skip': 'Lewati ke konten',
   'app.loading': 'Memuat…',
@@ -276,7 +284,7 @@ const id: Record<Key, string> = {
   'notfound.back': 'Ke kotak masuk',
 };
 
-const es: Record<Key, string> = {
+const es: Record<CoreKey, string> = {
   'app.name': 'Frontdesk',
   'app.skip': 'Ir al contenido',
   'app.loading': 'Cargando…',
@@ -412,7 +420,10 @@ const es: Record<Key, string> = {
   'notfound.back': 'Ir a la bandeja',
 };
 
-export const dictionaries: Record<Lang, Record<Key, string>> = { en, id, es };
+const withParts = (lang: Lang, core: Record<CoreKey, string>) =>
+  Object.assign({}, core, ...parts.map((p) => p[lang])) as Record<Key, string>;
+
+export const dictionaries: Record<Lang, Record<Key, string>> = { en: withParts('en', en), id: withParts('id', id), es: withParts('es', es) };
 
 /** The language a workspace's locale implies ('id-ID' → id, 'es-CO' → es, others → en). */
 export function langOfLocale(locale: string | undefined): Lang {
@@ -425,7 +436,7 @@ export type T = (key: Key, vars?: Record<string, string | number>) => string;
 export function translator(lang: Lang): T {
   const dict = dictionaries[lang];
   return (key, vars) => {
-    let s = dict[key] ?? en[key];
+    let s = dict[key] ?? dictionaries.en[key];
     if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
     return s;
   };

@@ -1,4 +1,4 @@
-import { saveChannelSettings } from '../../modules/channels/index.ts';
+import { recordRejection, saveChannelSettings } from '../../modules/channels/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
@@ -64,4 +64,13 @@ export async function seedAriChannels(ctx: Ctx, workspaceId: string, secrets: Se
       .values(outbound.map((m) => ({ ...ws, message_id: m.id, channel: 'whatsapp', status: 'sent', attempts: 1, provider_message_id: m.provider_message_id, sent_at: m.created_at, next_attempt_at: m.created_at })))
       .execute();
   }
+  // A message Meta delivered that the edge refused (its sender is no phone number): staff can
+  // see what never reached the inbox, and why.
+  await recordRejection(
+    ctx.tx,
+    workspaceId,
+    'whatsapp',
+    { providerMessageId: 'wamid.demo-rejected-0001', reason: 'from: not an E.164 phone number' },
+    ctx.clock.now(),
+  );
 }

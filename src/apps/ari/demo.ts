@@ -40,9 +40,17 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
       { direction: 'inbound', sender_kind: 'contact', body: i === 0 ? 'Halo, saya mau kuliah S2 di UK' : 'Halo kak, mau tanya soal kuliah di luar negeri' },
       { direction: 'outbound', sender_kind: 'assistant', body: `Selamat siang, ${lead.name.split(' ')[0]}! Saya ARI dari Eagle Overseas. Negara mana yang kamu tuju?` },
     ] as const;
-    await db.insertInto('messages').values(exchange.map((m, j) => ({ ...ws, id: newId(), conversation_id: conversationId, channel: 'whatsapp', direction: m.direction, sender_kind: m.sender_kind, body: m.body, delivery_status: m.direction === 'inbound' ? 'received' : 'read', provider_message_id: `wamid.DEMO${i}${j}`, created_at: at(-i * DAY + j * 60_000) }))).execute();
+    // The assistant's reply names its turn (metadata.ari_message_id), as the turn writes it: the inbox shows its model, tokens and latency.
+    const ariMessageIds = exchange.map(() => newId());
+    await db.insertInto('messages').values(exchange.map((m, j) => ({ ...ws, id: newId(), conversation_id: conversationId, channel: 'whatsapp', direction: m.direction, sender_kind: m.sender_kind, body: m.body, delivery_status: m.direction === 'inbound' ? 'received' : 'read', provider_message_id: `wamid.DEMO${i}${j}`, metadata: JSON.stringify(m.sender_kind === 'assistant' ? { ari_message_id: ariMessageIds[j] } : {}), created_at: at(-i * DAY + j * 60_000) }))).execute();
     await db.insertInto('ari_conversations').values({ ...ws, id: ariId, contact_id: contactId, conversation_id: conversationId, state: lead.state, lead_score: lead.score, lead_temperature: lead.temp, context: JSON.stringify(lead.ctx), ai_model: i % 2 === 0 ? 'grok' : 'sea-lion', last_ai_message_at: at(-i * DAY + 60_000), ...(lead.state === 'handoff' ? { handoff_at: at(-i * DAY + 120_000), handoff_reason: 'cold_lead_follow_up_30_days' } : {}) }).execute();
-    await db.insertInto('ari_messages').values(exchange.map((m, j) => ({ ...ws, id: newId(), ari_conversation_id: ariId, role: m.sender_kind === 'contact' ? 'user' : 'assistant', content: m.body, ...(m.sender_kind === 'assistant' ? { ai_model: i % 2 === 0 ? 'grok' : 'sea-lion', tokens_used: 96 + i * 7, response_time_ms: 850 + i * 120 } : {}), created_at: at(-i * DAY + j * 60_000) }))).execute();
+    await db.insertInto('ari_messages').values(exchange.map((m, j) => ({ ...ws, id: ariMessageIds[j]!, ari_conversation_id: ariId, role: m.sender_kind === 'contact' ? 'user' : 'assistant', content: m.body, ...(m.sender_kind === 'assistant' ? { ai_model: i % 2 === 0 ? 'grok' : 'sea-lion', tokens_used: 96 + i * 7, response_time_ms: 850 + i * 120 } : {}), created_at: at(-i * DAY + j * 60_000) }))).execute();
+    // The owner's private note on the lead the assistant handed off, for the consultant.
+    if (lead.state === 'handoff' && ctx.actor.kind === 'user') {
+      const noteId = newId();
+      await db.insertInto('conversation_notes').values({ ...ws, id: noteId, conversation_id: conversationId, author_id: ctx.actor.userId, body: '@Hendra Gunawan tolong telepon Andi minggu depan: dia masih ragu soal Jepang.', created_at: at(-i * DAY + 180_000), updated_at: at(-i * DAY + 180_000) }).execute();
+      await db.insertInto('conversation_note_mentions').values({ ...ws, note_id: noteId, user_id: consultantId, created_at: at(-i * DAY + 180_000) }).execute();
+    }
 
     if (i === 0) {
       const paymentId = newId();
@@ -50,6 +58,14 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
       await db.insertInto('ari_appointments').values({ ...ws, id: newId(), ari_conversation_id: ariId, payment_id: paymentId, consultant_id: consultantId, scheduled_at: new Date(Math.ceil((now + 3 * DAY) / 3_600_000) * 3_600_000), duration_minutes: 60, meeting_link: 'https://meet.example.com/eagle-budi', status: 'scheduled', notes: 'UK, Computer Science, IELTS 7.0' }).execute();
     }
   }
+
+  // Saved replies, typed as /shortcut in the reply box: the team's, and one of the owner's own.
+  await db.insertInto('saved_replies').values([
+    { ...ws, id: newId(), shortcut: 'halo', body: 'Halo {{contact.first_name}}! Saya Rina dari Eagle Overseas. Ada yang bisa saya bantu?' },
+    { ...ws, id: newId(), shortcut: 'jadwal', body: 'Jadwal konsultasi kamu berikutnya: {{appointment.next}}. Sampai ketemu, {{contact.first_name}}!' },
+    { ...ws, id: newId(), shortcut: 'biaya', body: 'Konsultasi 1-on-1 selama 60 menit dengan konsultan senior: Rp 500.000, bisa dibayar lewat QRIS, GoPay, OVO, transfer bank atau kartu.' },
+    ...(ctx.actor.kind === 'user' ? [{ ...ws, id: newId(), owner_id: ctx.actor.userId, shortcut: 'salam', body: 'Salam hangat,\nRina, Eagle Overseas' }] : []),
+  ]).execute();
 
   const periodStart = new Date(Math.floor((now - 7 * DAY) / DAY) * DAY);
   await db.insertInto('ari_ai_comparison').values([

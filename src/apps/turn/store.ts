@@ -346,6 +346,27 @@ export async function insertAriMessage(
   return id;
 }
 
+/**
+ * Who wrote each of these assistant replies and at what cost (the inbox shows it beside each
+ * reply), by ari_messages id; ids that are not assistant rows of the workspace are left out.
+ */
+export async function assistantReplyFacts(
+  tx: Tx,
+  ws: string,
+  ids: string[],
+): Promise<Map<string, { model: string | null; tokens: number | null; latency_ms: number | null }>> {
+  const valid = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+  if (valid.length === 0) return new Map();
+  const rows = await tx.db
+    .selectFrom('ari_messages')
+    .select(['id', 'ai_model', 'tokens_used', 'response_time_ms'])
+    .where('workspace_id', '=', ws)
+    .where('id', 'in', valid)
+    .where('role', '=', 'assistant')
+    .execute();
+  return new Map(rows.map((r) => [r.id, { model: r.ai_model, tokens: r.tokens_used, latency_ms: r.response_time_ms }]));
+}
+
 /** The last `limit` user and assistant messages, oldest first. */
 export async function recentAriMessages(tx: Tx, ws: string, ariConversationId: string, limit: number): Promise<{ role: 'user' | 'assistant'; content: string }[]> {
   const rows = await tx.db

@@ -5,8 +5,8 @@
 import type { Tx } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
 
-/** E.164: a country code that does not start with 0 and at most 15 digits in all. */
-export const E164 = /^\+[1-9]\d{6,14}$/;
+/** E.164: a country code that does not start with 0 and at most 15 digits in all (the contacts module's one definition). */
+export { E164 } from '../contacts/index.ts';
 
 // A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -20,3 +20,5 @@ export { DEFAULT_TWILIO_API_URL, twilioSmsSender } from './twilio.sender.ts';
 export { createSmsWorker, withSmsDelivery } from './sms.worker.ts';
 export { webchatRoutes } from './webchat.routes.ts';
 export { webchatSender } from './webchat.sender.ts';
+export { whatsappReplyWindow, type ReplyWindow } from './window.ts';
+export { recordRejection } from './edge.ts';

@@ -30,7 +30,8 @@ export function channelSettingsRoutes(deps: RouteDeps & { providers?: ProviderUr
   r.openapi(
     createRoute({
       method: 'get', path: '/channels', tags, summary: "The workspace's channel settings, without secrets",
-      middleware: deps.inWorkspace(Rank.member),
+      description: 'Everyone in the workspace reads them, read-only keys too; secrets are never returned.',
+      middleware: deps.inWorkspace(Rank.readOnly),
       responses: { 200: json(ChannelList), ...errorResponses },
     }),
     async (c) => c.json(await listChannelSettings(c.var.ctx, deps.publicUrl), 200),
@@ -39,8 +40,8 @@ export function channelSettingsRoutes(deps: RouteDeps & { providers?: ProviderUr
   r.openapi(
     createRoute({
       method: 'get', path: '/channels/{provider}', tags, summary: "One channel's settings, without secrets",
-      description: 'Secrets are never returned; has_* says whether each is stored. 404 channel.not_found when the channel is not set up.',
-      middleware: deps.inWorkspace(Rank.member),
+      description: 'Secrets are never returned; has_* says whether each is stored. 404 channel.not_found when the channel is not set up. Read-only keys may read it.',
+      middleware: deps.inWorkspace(Rank.readOnly),
       request: { params: ProviderParams },
       responses: { 200: json(ChannelSettings), ...errorResponses },
     }),

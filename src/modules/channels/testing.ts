@@ -97,5 +97,7 @@ export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; lo
       ),
     );
 
-  return { app, call, worker, secrets, connectedWorkspace, post, messages, outbox };
+  /** The token of the last sign-up confirmation link the server would have mailed. */
+  const lastConfirmationToken = () => confirmation;
+  return { app, call, worker, secrets, connectedWorkspace, post, messages, outbox, lastConfirmationToken };
 }

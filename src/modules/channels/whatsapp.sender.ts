@@ -1,15 +1,20 @@
 import { isOutboundRefused, outboundFetch } from '../../platform/http/outbound.ts';
 import type { ChannelAccount } from './settings.service.ts';
 import type { ChannelSender, OutboundMessage, SendResult } from './sender.ts';
-import { TEXT_LIMIT, WINDOW_CLOSED_ERROR, WINDOW_MS } from './whatsapp.protocol.ts';
+import { TEXT_LIMIT, WINDOW_CLOSED_ERROR } from './whatsapp.protocol.ts';
+import { whatsappWindowOpen } from './window.ts';
 
 export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com/v21.0';
 
-/** Notices that scheduling queues (notify.ts): outside the window they go as the reminder template. */
 /** Connection errors that mean the request never reached Meta. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
-const TEMPLATE_KINDS = new Set(['reminder', 'appointment_reminder', 'booking_reminder']);
+/**
+ * Messages that may go as the workspace's approved template outside the window: the notices
+ * scheduling queues (notify.ts), and `template`, what staff send from the inbox to reach a
+ * customer whose window has closed (always as the template).
+ */
+const TEMPLATE_KINDS = new Set(['reminder', 'appointment_reminder', 'booking_reminder', 'template']);
 
 interface GraphError {
   error?: { message?: string; code?: number; error_subcode?: number; error_data?: { details?: string } };
@@ -43,9 +48,9 @@ export function whatsappSender(options: { graphUrl?: string | undefined; timeout
     async send(m: OutboundMessage, account: ChannelAccount<'whatsapp'> | undefined): Promise<SendResult> {
       if (!account?.secrets.access_token) return { outcome: 'failed', reason: 'WhatsApp is not set up in this workspace' };
       if (!m.to.phone) return { outcome: 'failed', reason: 'the contact has no phone number' };
-      const windowOpen = m.lastInboundAt !== null && m.now.getTime() - m.lastInboundAt.getTime() < WINDOW_MS;
+      const asTemplate = m.metadata.kind === 'template';
       let content: Record<string, unknown>;
-      if (windowOpen) {
+      if (!asTemplate && whatsappWindowOpen(m.lastInboundAt, m.now)) {
         const body = m.body.length > TEXT_LIMIT ? `${m.body.slice(0, TEXT_LIMIT - 1)}…` : m.body;
         content = { type: 'text', text: { preview_url: false, body } };
       } else {

@@ -74,6 +74,7 @@ describeEachDatabase('the contacts desk over HTTP', (db) => {
         `insert into ari_payments (id, workspace_id, ari_conversation_id, amount, currency, status, description, appointment_id, created_at) values ($1, $2, $3, 50, 'CAD', 'pending', 'Consultation fee', $4, '2026-11-20T13:30:00Z')`,
         [newId(), ws, ari, appt],
       );
+      await sqlAs(`insert into conversation_notes (workspace_id, conversation_id, body, created_at) values ($1, $2, 'VIP, prefers texts', '2026-11-20T10:30:00Z')`, [ws, conv]);
       // Someone else's call is not on Olivia's timeline.
       await sqlAs(`insert into calls (workspace_id, contact_id, phone_number, status, call_type, created_at) values ($1, $2, '+14165550199', 'completed', 'inbound', '2026-11-20T12:30:00Z')`, [ws, stranger.id]);
       expected.push(
@@ -82,6 +83,7 @@ describeEachDatabase('the contacts desk over HTTP', (db) => {
         { kind: 'booking', at: '2026-11-20T12:00:05.000Z', body: 'Laundry pickup' },
         { kind: 'call', at: '2026-11-20T12:00:00.000Z', body: 'Two loads tomorrow please' },
         { kind: 'sms', at: '2026-11-20T11:00:00.000Z', body: 'BOOK' },
+        { kind: 'note', at: '2026-11-20T10:30:00.000Z', body: 'VIP, prefers texts' },
         { kind: 'message', at: '2026-11-20T10:00:00.123Z', body: null },
         { kind: 'message', at: '2026-11-20T10:00:00.123Z', body: null },
         { kind: 'sms', at: '2026-11-19T09:00:00.000Z', body: 'Are you open today?' },
@@ -101,12 +103,13 @@ describeEachDatabase('the contacts desk over HTTP', (db) => {
       return pages;
     };
 
-    it('lists messages on every channel, calls, bookings, consultations and payments, newest first, page by page', async () => {
+    it('lists messages on every channel, calls, bookings, consultations, payments and notes, newest first, page by page', async () => {
       const pages = await walk('', 3);
-      expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
+      expect(pages.map((p) => p.length)).toEqual([3, 3, 3]);
       const items = pages.flat();
       expect(items.map((i) => [i.kind, i.occurred_at])).toEqual(expected.map((e) => [e.kind, e.at]));
-      expect(new Set(items.map((i) => i.id)).size).toBe(8);
+      expect(new Set(items.map((i) => i.id)).size).toBe(9);
+      expect(items.find((i) => i.kind === 'note')).toMatchObject({ body: 'VIP, prefers texts', channel: 'whatsapp', source_table: 'conversation_notes' });
       // Two messages at the same microsecond are both there, once each (the cursor keeps microseconds and the id).
       expect(items.filter((i) => i.kind === 'message').map((i) => i.body).sort()).toEqual(['Hi, do you pick up on Sundays?', 'We do, from 9 to 5.']);
       const call = items.find((i) => i.kind === 'call')!;

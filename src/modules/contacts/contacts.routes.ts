@@ -64,9 +64,9 @@ export function contactsRoutes(deps: RouteDeps) {
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/contacts/{id}/timeline', tags, summary: "The contact's timeline: messages on every channel, calls, bookings, consultations and payments",
+      method: 'get', path: '/contacts/{id}/timeline', tags, summary: "The contact's timeline: messages on every channel, calls, bookings, consultations, payments and notes",
       description:
-        'Everything that happened with the person, newest first (order=asc for oldest first), paged by cursor: inbox messages (WhatsApp, web chat, staff replies), texts (also those that carry only the contact\'s number, threaded in by it), calls with transcript and recording, bookings, consultations and payments. ' +
+        'Everything that happened with the person, newest first (order=asc for oldest first), paged by cursor: inbox messages (WhatsApp, web chat, staff replies), texts (also those that carry only the contact\'s number, threaded in by it), calls with transcript and recording, bookings, consultations, payments and the private notes staff wrote on the person\'s threads. ' +
         'kinds narrows it. Another workspace\'s contact answers 404.',
       middleware: deps.inWorkspace(Rank.readOnly),
       request: { params: IdParams, query: TimelineQuery },

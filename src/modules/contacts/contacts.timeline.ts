@@ -12,7 +12,7 @@ import { getContact } from './contacts.service.ts';
  * (occurred_at, id).
  */
 
-export const TIMELINE_KINDS = ['message', 'sms', 'call', 'booking', 'appointment', 'payment'] as const;
+export const TIMELINE_KINDS = ['message', 'sms', 'call', 'booking', 'appointment', 'payment', 'note'] as const;
 
 export const TimelineQuery = z.object({
   limit: PageQuery.shape.limit,
@@ -43,7 +43,7 @@ export const TimelineItem = z
     occurred_at: z.date(),
     channel: z.string().nullable().openapi({ description: 'whatsapp, sms, voice, webchat; for a booking its source (voice, sms, manual, web, whatsapp)' }),
     direction: z.string().nullable().openapi({ description: 'inbound or outbound (messages, texts, calls)' }),
-    body: z.string().nullable().openapi({ description: "the message or text; a call's transcript (else its notes, else a summary line); a booking's title; an appointment's notes; a payment's description" }),
+    body: z.string().nullable().openapi({ description: "the message or text; a call's transcript (else its notes, else a summary line); a booking's title; an appointment's notes; a payment's description; a note's text" }),
     status: z.string().nullable().openapi({ description: "the row's own status: delivery, call, booking, appointment or payment status" }),
     conversation_id: z.uuid().nullable().openapi({ description: 'the inbox conversation, when there is one' }),
     source_table: z.string(),
@@ -51,7 +51,7 @@ export const TimelineItem = z
       description:
         'by kind. message: sender_kind, error, content_type. sms: phone_number, booking_id, error, threaded_by (contact, or phone for a text that carries only the number). ' +
         'call: duration (s), recording_url, cost (decimal), sentiment, booking_id, phone_number. booking: service_type, scheduled_at, appointment_date, appointment_time, duration_minutes, number_of_loads, pickup_address, payment_amount (decimal), payment_currency, payment_status. ' +
-        'appointment: scheduled_at, duration_minutes, meeting_link, consultant_id, payment_id. payment: amount (minor units), currency, payment_method, paid_at, expires_at, appointment_id, booking_id.',
+        'appointment: scheduled_at, duration_minutes, meeting_link, consultant_id, payment_id. payment: amount (minor units), currency, payment_method, paid_at, expires_at, appointment_id, booking_id. note (a private note of staff on a thread, never sent): author_id.',
     }),
   })
   .openapi('TimelineItem');

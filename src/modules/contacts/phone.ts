@@ -9,10 +9,18 @@ import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-j
  *
  * This is how every module decides whether two numbers are the same person. It accepts
  * any number of a possible length rather than only those in known ranges, so that a
- * customer on a newly opened range is never refused.
+ * customer on a newly opened range is never refused; but never what E.164 itself refuses (a
+ * country code and at most 15 digits in all, at least 7: the `contacts.phone` check), which
+ * libphonenumber's "possible" lets through for some countries (16 digits in Germany, 6 in
+ * Austria). Every edge that takes a phone (the API, the webhooks, the CLI, the assistants'
+ * tools) reads it here, so a number the database would refuse is refused where it came in.
  */
 export function normalizePhone(input: string, defaultCountry?: string): string | null {
+  if (input.length > 64) return null; // no phone is written this long; spare the parser
   const country = defaultCountry !== undefined && isSupportedCountry(defaultCountry) ? defaultCountry : undefined;
   const parsed = parsePhoneNumberFromString(input, country);
-  return parsed?.isPossible() ? parsed.number : null;
+  return parsed?.isPossible() && E164.test(parsed.number) ? parsed.number : null;
 }
+
+/** E.164 as `contacts.phone` checks it: a plus, a country code that does not start with 0, 7 to 15 digits in all. */
+export const E164 = /^\+[1-9][0-9]{6,14}$/;

@@ -166,15 +166,16 @@ export async function markRead(tx: Tx, ws: string, conversationId: string, userI
     .execute();
 }
 
-export async function messageInConversation(tx: Tx, ws: string, conversationId: string, messageId: string): Promise<boolean> {
+/** When a message of the conversation was written; undefined when it is not one of its messages. */
+export async function messageTime(tx: Tx, ws: string, conversationId: string, messageId: string): Promise<Date | undefined> {
   const row = await tx.db
     .selectFrom('conversation_messages')
-    .select('id')
+    .select('created_at')
     .where('workspace_id', '=', ws)
     .where('conversation_id', '=', conversationId)
     .where('id', '=', messageId)
     .executeTakeFirst();
-  return row !== undefined;
+  return row ? (row.created_at ?? undefined) : undefined;
 }
 
 /**

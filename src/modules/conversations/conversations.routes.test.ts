@@ -218,9 +218,13 @@ describeEachDatabase('the inbox over HTTP', (db) => {
         delivery_status: 'received',
         error: null,
         metadata: {},
+        assistant: null,
         created_at: new Date(NOW.getTime() - HOUR + 5000).toISOString(),
         updated_at: expect.any(String),
       });
+      // No notes yet; the customer never wrote on WhatsApp here, so only a template could go.
+      expect(res.body.notes).toEqual([]);
+      expect(res.body.reply_window).toMatchObject({ free_form: false, last_customer_message_at: null, closes_at: null });
       const older = await t.call('GET', `/api/v1/conversations/${id}?before=${res.body.messages_before}`, w.as);
       expect(older.body.messages.map((m: Body) => m.id)).toEqual(made.slice(0, 5));
       expect(older.body.messages_before).toBeNull();
@@ -343,6 +347,7 @@ describeEachDatabase('the inbox over HTTP', (db) => {
           delivery_status: 'queued',
           error: null,
           metadata: {},
+          assistant: null,
           created_at: at,
           updated_at: at,
         });

@@ -8,16 +8,24 @@ import {
   ConversationWithMessages,
   Message,
   MessagesQuery,
+  Note,
+  NoteBody,
   ReplyBody,
+  SavedReply,
+  SavedReplyCreate,
+  SavedReplyPatch,
+  SavedReplyQuery,
   StatusBody,
+  TemplateBody,
 } from './conversations.schema.ts';
 import * as inbox from './conversations.service.ts';
-import type { ResumeAssistant } from './conversations.service.ts';
+import type { AssistantReplies, ResumeAssistant } from './conversations.service.ts';
+import * as tools from './inbox-tools.service.ts';
 
 const tags = ['inbox'];
 const IdParams = z.object({ id: UuidParam });
 
-export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeAssistant }) {
+export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeAssistant; assistantReplies?: AssistantReplies | undefined }) {
   const r = createRouter();
 
   r.openapi(
@@ -46,12 +54,15 @@ export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeA
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/conversations/{id}', tags, summary: 'A conversation with its messages',
+      method: 'get', path: '/conversations/{id}', tags, summary: 'A conversation with its messages, its private notes and its reply window',
+      description:
+        "Messages carry their delivery status (and the failure's reason); an assistant's reply also says which model wrote it, its tokens and latency (`assistant`). " +
+        'The team\'s notes of the same span come in `notes`, to show in time order. On WhatsApp, `reply_window` says whether a free-form reply can go (24 hours after the customer last wrote) and which template can go instead.',
       middleware: deps.inWorkspace(Rank.readOnly),
       request: { params: IdParams, query: MessagesQuery },
       responses: { 200: json(ConversationWithMessages), ...errorResponses },
     }),
-    async (c) => c.json(await inbox.getConversation(c.var.ctx, c.req.valid('param').id, c.req.valid('query')), 200),
+    async (c) => c.json(await inbox.getConversation(c.var.ctx, c.req.valid('param').id, c.req.valid('query'), deps.assistantReplies), 200),
   );
 
   r.openapi(
@@ -119,6 +130,90 @@ export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeA
       responses: { 201: json(Message, 'queued'), ...errorResponses },
     }),
     async (c) => c.json(await inbox.reply(c.var.ctx, c.req.valid('param').id, c.req.valid('json').body), 201),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/conversations/{id}/template', tags, summary: "Send the workspace's approved WhatsApp template (outside the 24-hour window)",
+      description:
+        "Outside WhatsApp's 24-hour window a free-form reply cannot go; the approved template configured in the WhatsApp settings (reply_window.template) can. " +
+        "`body` fills the template's one body parameter. It is queued and sent as that template, and takes the conversation over like a reply. " +
+        '409 conversation.no_template when none is configured; 409 conversation.template_not_available on other channels.',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams, body: jsonBody(TemplateBody) },
+      responses: { 201: json(Message, 'queued'), ...errorResponses },
+    }),
+    async (c) => c.json(await inbox.sendTemplate(c.var.ctx, c.req.valid('param').id, c.req.valid('json').body), 201),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/conversations/{id}/notes', tags, summary: "The conversation's private notes, oldest first",
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { params: IdParams },
+      responses: { 200: json(z.object({ data: z.array(Note) })), ...errorResponses },
+    }),
+    async (c) => c.json(await tools.listNotes(c.var.ctx, c.req.valid('param').id), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/conversations/{id}/notes', tags, summary: 'Write a private note for the team, mentioning colleagues',
+      description:
+        'A note is never sent to the customer: it is stored apart from the messages and no channel delivers it. ' +
+        '`mentions` names members of the workspace (400 conversation.mention_not_member otherwise); they are stored for notifications. ' +
+        'The inbox stream announces `note.created` with the mentions.',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams, body: jsonBody(NoteBody) },
+      responses: { 201: json(Note, 'written'), ...errorResponses },
+    }),
+    async (c) => c.json(await tools.addNote(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 201),
+  );
+
+  const savedTags = ['saved replies'];
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/saved-replies', tags: savedTags, summary: "Saved replies: the team's and your own personal ones",
+      description: "A colleague's personal replies are never listed (row-level security). Variables in a body are filled in by the app: {{contact.first_name}}, {{contact.name}}, {{contact.phone}}, {{appointment.next}}.",
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { query: SavedReplyQuery },
+      responses: { 200: json(z.object({ data: z.array(SavedReply) })), ...errorResponses },
+    }),
+    async (c) => c.json(await tools.listSavedReplies(c.var.ctx, c.req.valid('query').q), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/saved-replies', tags: savedTags, summary: 'Save a reply: personal, or for the team (admin)',
+      description: '409 saved_reply.shortcut_taken when the team (or you, for a personal one) has the shortcut already; 403 saved_reply.team_needs_admin for a member saving a team reply.',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { body: jsonBody(SavedReplyCreate) },
+      responses: { 201: json(SavedReply, 'saved'), ...errorResponses },
+    }),
+    async (c) => c.json(await tools.createSavedReply(c.var.ctx, c.var.rank ?? 0, c.req.valid('json')), 201),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'patch', path: '/saved-replies/{id}', tags: savedTags, summary: "Change a saved reply's shortcut or text (the team's: admin)",
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams, body: jsonBody(SavedReplyPatch) },
+      responses: { 200: json(SavedReply), ...errorResponses },
+    }),
+    async (c) => c.json(await tools.updateSavedReply(c.var.ctx, c.var.rank ?? 0, c.req.valid('param').id, c.req.valid('json')), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'delete', path: '/saved-replies/{id}', tags: savedTags, summary: "Delete a saved reply (the team's: admin)",
+      middleware: deps.inWorkspace(Rank.member),
+      request: { params: IdParams },
+      responses: { 204: { description: 'deleted' }, ...errorResponses },
+    }),
+    async (c) => {
+      await tools.deleteSavedReply(c.var.ctx, c.var.rank ?? 0, c.req.valid('param').id);
+      return c.body(null, 204);
+    },
   );
 
   return r;

@@ -22,6 +22,14 @@ export const Message = z
     delivery_status: z.string().openapi({ description: 'received (inbound), queued, sent, delivered, read or failed' }),
     error: z.string().nullable().openapi({ description: 'why delivery failed, when it did' }),
     metadata: z.record(z.string(), z.unknown()),
+    assistant: z
+      .object({
+        model: z.string().nullable().openapi({ description: "the arm that wrote it, or 'rule-engine' (the built-in engine, also after a model failed)" }),
+        tokens: z.number().int().nullable().openapi({ description: "the model's total tokens over the turn's rounds (0 for the built-in engine)" }),
+        latency_ms: z.number().int().nullable().openapi({ description: 'how long the turn took to decide and word the reply' }),
+      })
+      .nullable()
+      .openapi({ description: "an assistant's reply: who wrote it and at what cost (the turn's ari_messages row); null for every other message" }),
     created_at: z.date(),
     updated_at: z.date(),
   })
@@ -51,9 +59,35 @@ export const Conversation = z
   .openapi('Conversation');
 export type Conversation = z.infer<typeof Conversation>;
 
+export const Note = z
+  .object({
+    id: z.uuid(),
+    conversation_id: z.uuid(),
+    author_id: z.uuid().nullable().openapi({ description: 'who wrote it; null for an API key' }),
+    body: z.string(),
+    mentions: z.array(z.uuid()).openapi({ description: 'the members it mentions (user ids)' }),
+    created_at: z.date(),
+  })
+  .openapi('Note', { description: 'a private note: for the team only, never sent to the customer' });
+export type Note = z.infer<typeof Note>;
+
+export const ReplyWindow = z
+  .object({
+    free_form: z.boolean().openapi({ description: 'a free-form reply can go now' }),
+    last_customer_message_at: z.date().nullable().openapi({ description: "the customer's last WhatsApp message, if they ever wrote" }),
+    closes_at: z.date().nullable().openapi({ description: 'when free-form replies stop: 24 hours after the customer last wrote' }),
+    template: z
+      .object({ name: z.string(), language: z.string() })
+      .nullable()
+      .openapi({ description: 'the approved template that can go outside the window (POST /conversations/{id}/template); null when none is configured' }),
+  })
+  .openapi('ReplyWindow', { description: "WhatsApp's 24-hour customer-service window: outside it only an approved template can go" });
+
 export const ConversationWithMessages = Conversation.extend({
   messages: z.array(Message).openapi({ description: 'oldest first: the most recent ones, or those before `before`' }),
   messages_before: z.uuid().nullable().openapi({ description: 'pass as `before` for the older messages; null when there are none' }),
+  notes: z.array(Note).openapi({ description: "the team's private notes written in the span of these messages (all later ones too), oldest first" }),
+  reply_window: ReplyWindow.nullable().openapi({ description: 'on WhatsApp: whether a free-form reply can go, and the template that can; null on other channels' }),
 }).openapi('ConversationWithMessages');
 
 export const ConversationListQuery = z
@@ -100,3 +134,62 @@ export type StatusBody = z.infer<typeof StatusBody>;
 export const ReplyBody = z
   .strictObject({ body: z.string().trim().min(1).max(4096) })
   .openapi('ConversationReply');
+
+export const TemplateBody = z
+  .strictObject({
+    body: z.string().trim().min(1).max(1024).openapi({ description: "the text of the template's one body parameter" }),
+  })
+  .openapi('ConversationTemplate');
+
+export const NoteBody = z
+  .strictObject({
+    body: z.string().trim().min(1).max(4096),
+    mentions: z
+      .array(z.uuid())
+      .max(20)
+      .default([])
+      .openapi({ description: 'members of the workspace the note mentions (user ids); the app fills it from the @names typed' }),
+  })
+  .openapi('NoteCreate');
+export type NoteBody = z.infer<typeof NoteBody>;
+
+const Shortcut = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'letters, digits, - and _ (at most 40), typed after a slash: /welcome')
+  .openapi({ example: 'welcome' });
+
+export const SavedReply = z
+  .object({
+    id: z.uuid(),
+    shortcut: Shortcut,
+    body: z.string().openapi({
+      description: 'may hold variables the app fills in: {{contact.first_name}}, {{contact.name}}, {{contact.phone}}, {{appointment.next}}',
+    }),
+    personal: z.boolean().openapi({ description: 'true: only its owner sees it; false: the whole team' }),
+    owner_id: z.uuid().nullable(),
+    created_at: z.date(),
+    updated_at: z.date(),
+  })
+  .openapi('SavedReply');
+export type SavedReply = z.infer<typeof SavedReply>;
+
+export const SavedReplyCreate = z
+  .strictObject({
+    shortcut: Shortcut,
+    body: z.string().trim().min(1).max(4096),
+    personal: z.boolean().default(false).openapi({ description: "true: yours alone; false (default): the team's, which only admins write" }),
+  })
+  .openapi('SavedReplyCreate');
+export type SavedReplyCreate = z.infer<typeof SavedReplyCreate>;
+
+export const SavedReplyPatch = z
+  .strictObject({ shortcut: Shortcut, body: z.string().trim().min(1).max(4096) })
+  .partial()
+  .openapi('SavedReplyPatch');
+export type SavedReplyPatch = z.infer<typeof SavedReplyPatch>;
+
+export const SavedReplyQuery = z.object({
+  q: z.string().trim().max(40).optional().openapi({ description: 'shortcuts starting with this (without the slash)' }),
+});

@@ -4,11 +4,19 @@ import type { Conversations } from '../../platform/db/schema.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { whatsappReplyWindow } from '../channels/index.ts';
 import { contactSummaries, taggedContactIds } from '../contacts/index.ts';
 import * as repo from './conversations.repo.ts';
+import { notesOf } from './inbox-tools.repo.ts';
 import type { ConversationRow, InboxPosition, MessageRow } from './conversations.repo.ts';
 import type { Conversation, ConversationListQuery, Message, StatusBody } from './conversations.schema.ts';
 
+/**
+ * Who wrote each assistant reply and at what cost, by the turn's ari_messages id (the reply's
+ * metadata.ari_message_id). That record belongs to the assistant's apps, which modules do not
+ * import, so src/http.ts gives this function.
+ */
+export type AssistantReplies = (ctx: Ctx, ariMessageIds: string[]) => Promise<Map<string, NonNullable<Message['assistant']>>>;
 
 /** The signed-in person acting, or undefined for an API key. */
 const userOf = (ctx: Ctx): string | undefined => (ctx.actor.kind === 'user' ? ctx.actor.userId : undefined);
@@ -34,12 +42,21 @@ function fromWriteError(e: unknown): never {
   throw err ?? e;
 }
 
-const toMessage = (m: MessageRow): Message => ({
-  ...m,
-  direction: m.direction as Message['direction'],
-  sender_kind: m.sender_kind as Message['sender_kind'],
-  metadata: m.metadata as Record<string, unknown>,
-});
+const ariMessageIdOf = (m: MessageRow): string | undefined => {
+  const id = (m.metadata as Record<string, unknown> | null)?.ari_message_id;
+  return m.sender_kind === 'assistant' && typeof id === 'string' ? id : undefined;
+};
+
+const toMessage = (m: MessageRow, facts?: Map<string, NonNullable<Message['assistant']>>): Message => {
+  const ari = ariMessageIdOf(m);
+  return {
+    ...m,
+    direction: m.direction as Message['direction'],
+    sender_kind: m.sender_kind as Message['sender_kind'],
+    metadata: m.metadata as Record<string, unknown>,
+    assistant: (ari && facts?.get(ari)) || null,
+  };
+};
 
 async function withContacts(ctx: Ctx, rows: ConversationRow[]): Promise<Conversation[]> {
   const contacts = await contactSummaries(ctx, rows.map((r) => r.contact_id));
@@ -136,17 +153,35 @@ export async function listConversations(ctx: Ctx, query: ConversationListQuery) 
   return { data, next_cursor: more && last ? encodeCursor({ at: last.position_at, id: last.id }) : null };
 }
 
-/** The conversation with its most recent messages (or those before `before`), oldest first. */
-export async function getConversation(ctx: Ctx, id: string, options: { limit: number; before?: string | undefined }) {
+/**
+ * The conversation with its most recent messages (or those before `before`), oldest first; the
+ * team's notes written in the same span (so the app can interleave them by time); and on
+ * WhatsApp, whether a free-form reply can go.
+ */
+export async function getConversation(
+  ctx: Ctx,
+  id: string,
+  options: { limit: number; before?: string | undefined },
+  assistantReplies?: AssistantReplies,
+) {
   const ws = workspaceOf(ctx);
   const conversation = await withContact(ctx, await existing(ctx, id));
-  if (options.before && !(await repo.messageInConversation(ctx.tx, ws, id, options.before))) {
-    throw invalid('query.before', 'not a message of this conversation');
+  let beforeAt: Date | undefined;
+  if (options.before) {
+    beforeAt = await repo.messageTime(ctx.tx, ws, id, options.before);
+    if (!beforeAt) throw invalid('query.before', 'not a message of this conversation');
   }
   const rows = await repo.latestMessages(ctx.tx, ws, id, options.limit, options.before);
   const more = rows.length > options.limit;
-  const messages = (more ? rows.slice(0, options.limit) : rows).reverse().map(toMessage);
-  return { ...conversation, messages, messages_before: more ? messages[0]!.id : null };
+  const page = (more ? rows.slice(0, options.limit) : rows).reverse();
+  const ariIds = page.map(ariMessageIdOf).filter((x): x is string => x !== undefined);
+  const facts = assistantReplies && ariIds.length ? await assistantReplies(ctx, ariIds) : undefined;
+  const messages = page.map((m) => toMessage(m, facts));
+  // The notes of this page's span: from its first message (all older ones when there is no
+  // older page) up to the page after it.
+  const notes = await notesOf(ctx.tx, ws, id, { from: more ? messages[0]!.created_at : undefined, to: beforeAt });
+  const reply_window = conversation.channel === 'whatsapp' ? await whatsappReplyWindow(ctx, conversation.contact_id) : null;
+  return { ...conversation, messages, messages_before: more ? messages[0]!.id : null, notes, reply_window };
 }
 
 /** Staff open a thread to reach a contact themselves, so a person owns it from the start. */
@@ -242,8 +277,29 @@ export async function handBack(ctx: Ctx, id: string, resumeAssistant: ResumeAssi
  * has it, and marks it read.
  */
 export async function reply(ctx: Ctx, id: string, body: string): Promise<Message> {
-  const ws = workspaceOf(ctx);
+  return staffMessage(ctx, await existing(ctx, id), body, {});
+}
+
+/**
+ * Outside WhatsApp's 24-hour window only an approved template can reach the customer: this
+ * queues the workspace's configured template (its one body parameter is `body`), which the
+ * WhatsApp sender sends as that template. Like a reply, it takes the thread over.
+ */
+export async function sendTemplate(ctx: Ctx, id: string, body: string): Promise<Message> {
   const conversation = await existing(ctx, id);
+  if (conversation.channel !== 'whatsapp') {
+    throw new AppError('conversation.template_not_available', 'conflict', 'templates are for WhatsApp conversations; reply instead', { channel: conversation.channel });
+  }
+  const window = await whatsappReplyWindow(ctx, conversation.contact_id);
+  if (!window.template) {
+    throw new AppError('conversation.no_template', 'conflict', 'no approved WhatsApp template is configured for this workspace (reminder_template in the WhatsApp settings)');
+  }
+  return staffMessage(ctx, conversation, body, { kind: 'template', template: window.template });
+}
+
+async function staffMessage(ctx: Ctx, conversation: ConversationRow, body: string, metadata: Record<string, unknown>): Promise<Message> {
+  const ws = workspaceOf(ctx);
+  const id = conversation.id;
   const user = userOf(ctx);
   const now = ctx.clock.now();
   const message = await repo.insertMessage(ctx.tx, {
@@ -256,6 +312,7 @@ export async function reply(ctx: Ctx, id: string, body: string): Promise<Message
     sender_user_id: user ?? null,
     body,
     delivery_status: 'queued',
+    metadata: JSON.stringify(metadata),
     created_at: now,
     updated_at: now,
   });

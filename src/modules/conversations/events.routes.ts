@@ -50,7 +50,8 @@ export function inboxEventsRoutes(deps: EventsRouteDeps) {
         'First `ready` (data `{"workspace_id"}`) once the stream is listening, then:\n\n' +
         '- `message.created`: `{id, conversation_id, channel, direction, sender_kind, delivery_status, error, preview, created_at}`; `preview` is the first 280 characters of the body\n' +
         '- `message.status`: `{id, conversation_id, delivery_status, error}` (sent, delivered, read, failed with its reason)\n' +
-        '- `conversation.updated`: `{id, contact_id, channel, status, owner, assignee_id, snoozed_until, last_message_at, last_inbound_at, unread_count, created}`\n\n' +
+        '- `conversation.updated`: `{id, contact_id, channel, status, owner, assignee_id, snoozed_until, last_message_at, last_inbound_at, unread_count, created}`\n' +
+        '- `note.created`: `{id, conversation_id, author_id, preview, created_at, mentions}`: a private note for the team; `mentions` lists the user ids it mentions\n\n' +
         'and a `: ping` comment every 25 seconds. Only committed changes are sent, only of this workspace. Events are not replayed: after a reconnect, refetch what is on screen. ' +
         'Access is checked again at every ping; a caller no longer in the workspace gets `revoked` and the stream ends. ' +
         'A signed-in browser names the workspace with `?workspace_id=` (EventSource cannot send headers).',

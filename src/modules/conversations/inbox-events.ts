@@ -4,7 +4,7 @@ import type { Logger } from '../../platform/log.ts';
 /** The channel the database announces inbox changes on (migration 0025). */
 export const INBOX_CHANNEL = 'inbox_events';
 
-export const INBOX_EVENT_TYPES = ['message.created', 'message.status', 'conversation.updated'] as const;
+export const INBOX_EVENT_TYPES = ['message.created', 'message.status', 'conversation.updated', 'note.created'] as const;
 export type InboxEventType = (typeof INBOX_EVENT_TYPES)[number];
 
 export interface InboxEvent {

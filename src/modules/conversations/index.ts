@@ -1,5 +1,5 @@
 export { conversationsRoutes } from './conversations.routes.ts';
-export { queueNotice } from './conversations.service.ts';
-export type { ResumeAssistant } from './conversations.service.ts';
+export { markRead as markConversationRead, queueNotice } from './conversations.service.ts';
+export type { AssistantReplies, ResumeAssistant } from './conversations.service.ts';
 export { inboxEventsRoutes } from './events.routes.ts';
 export { InboxEvents, type InboxEvent } from './inbox-events.ts';

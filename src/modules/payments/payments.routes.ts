@@ -26,7 +26,8 @@ export function paymentsRoutes(deps: RouteDeps & { onPaymentChange: PaymentListe
   r.openapi(
     createRoute({
       method: 'get', path: '/integrations/midtrans', tags: ['integrations'], summary: "The workspace's Midtrans settings, without secrets",
-      middleware: deps.inWorkspace(Rank.member),
+      description: 'Everyone in the workspace reads them, read-only keys too; the server key is never returned.',
+      middleware: deps.inWorkspace(Rank.readOnly),
       responses: { 200: json(MidtransSettings), ...errorResponses },
     }),
     async (c) => c.json(await getMidtransSettings(c.var.ctx, deps.publicUrl), 200),

@@ -17,7 +17,7 @@ const tally = (results: { status: number; body: Body }[]) =>
     return acc;
   }, {});
 
-describeEachDatabase('no double booking, under concurrency', (db, kind) => {
+describeEachDatabase('no double booking, under concurrency', (db) => {
   let t: App;
   let as: Who;
   let workspaceId: string;
@@ -49,11 +49,8 @@ describeEachDatabase('no double booking, under concurrency', (db, kind) => {
     const results = await Promise.all(contacts.map((c) => book(t, as, { contact_id: c.id, start })));
     expect(tally(results)).toEqual({ '201': 1, '409 booking.slot_taken': RACERS - 1 });
     expect(await held(start)).toBe(1);
-    if (kind === 'postgres') {
-      // Requests that had seen the seat free before the winner committed: the database refused them.
-      const byGuard = results.filter((r) => r.status === 409 && /seat of that slot is taken/.test(r.body.error.message));
-      expect(byGuard.length).toBeGreaterThan(0);
-    }
+    // Whether any request gets past the application's check before the winner commits depends
+    // on timing; the database's guard under a true race is proven by the SQL test below.
   });
 
   it(`sells a three-seat slot exactly three times to ${RACERS} concurrent requests`, async () => {

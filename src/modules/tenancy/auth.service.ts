@@ -159,6 +159,45 @@ export async function requestSignUp(
   });
 }
 
+/**
+ * Sign-up from an invitation link: the invitation was sent to its email, so holding a live
+ * one proves the address as a confirmation link would, and the account is made at once and
+ * signed in. Only for the email the invitation names; undefined for any other email or a
+ * token that is not a live invitation, so the caller goes on as for any sign-up and learns
+ * nothing. An account that exists already for the invited email is told to sign in: only
+ * the address's owner holds that link.
+ */
+export async function signUpByInvitation(
+  db: Database,
+  clock: Clock,
+  input: { email: string; password: string; name?: string | undefined; invitation_token: string },
+  meta: { ip?: string; userAgent?: string } = {},
+): Promise<SessionIssued | undefined> {
+  const passwordHash = await hashPassword(input.password);
+  return withServiceRole(db, async (tx) => {
+    const now = clock.now();
+    const invitation = await tx.db
+      .selectFrom('invitations')
+      .select('id')
+      .where('token_hash', '=', sha256(input.invitation_token))
+      .where('email', '=', input.email)
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (!invitation) return undefined;
+    const existing = await tx.db.selectFrom('auth.users').select('id').where('email', '=', input.email).executeTakeFirst();
+    if (existing) throw new AppError('auth.email_taken', 'conflict', 'this email has an account already; sign in instead', { field: 'email' });
+    const id = newId();
+    await tx.db
+      .insertInto('auth.users')
+      .values({ id, email: input.email, encrypted_password: passwordHash, full_name: input.name ?? null, email_confirmed_at: now })
+      .execute();
+    await tx.db.deleteFrom('auth.signup_confirmations').where('email', '=', input.email).execute();
+    return issueSession(tx, id, clock, meta);
+  });
+}
+
 /** Creates the account of a confirmed sign-up (its email now confirmed) and signs it in. */
 export async function confirmSignUp(
   db: Database,

@@ -7,7 +7,7 @@ import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { clientAddress, limitsOf, rateLimit, tooMany } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, UuidParam, z } from '../../platform/http/router.ts';
 import * as access from './access.service.ts';
-import { Authenticator, SESSION_COOKIE, changePassword, confirmSignUp, requestSignUp, signIn, signOut, type SessionIssued, type SignUpConfirmation } from './auth.service.ts';
+import { Authenticator, SESSION_COOKIE, changePassword, confirmSignUp, requestSignUp, signIn, signUpByInvitation, signOut, type SessionIssued, type SignUpConfirmation } from './auth.service.ts';
 import { emailSchema, slugSchema, templateSchema, timeZoneSchema, type Template } from './tenancy.schema.ts';
 import { createWorkspace } from './tenancy.service.ts';
 
@@ -126,13 +126,32 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       description:
         'Answers 202 the same whether or not the email has an account, so that sign-up does not tell. ' +
         'For a new email a confirmation link (valid 24 hours) is sent to it; following it (POST /auth/signup/confirm) creates the account and signs in. ' +
-        'Without a mailer the server logs the link at info ("sign-up confirmation link").',
+        'Without a mailer the server logs the link at info ("sign-up confirmation link"). ' +
+        'With `invitation_token` from a live invitation sent to this same email, the invitation proves the address: ' +
+        'the account is created at once and signed in (201), or, when the email has an account already, 409 auth.email_taken. ' +
+        'Any other token or email is treated as a sign-up without one (202).',
       middleware: [rateLimit({ bucket: 'signup', limit: 5, windowMs: 60_000 })] as const,
-      request: { body: jsonBody(z.strictObject({ email: Email, password: Password, name: z.string().trim().min(1).max(200).optional() })) },
-      responses: { 202: json(SignUpAccepted, 'a confirmation link was sent if the email can sign up'), ...errorResponses },
+      request: {
+        body: jsonBody(
+          z.strictObject({ email: Email, password: Password, name: z.string().trim().min(1).max(200).optional(), invitation_token: z.string().min(10).max(200).optional() }),
+        ),
+      },
+      responses: {
+        201: json(Me, 'invited email: account created and signed in (session cookie set)'),
+        202: json(SignUpAccepted, 'a confirmation link was sent if the email can sign up'),
+        ...errorResponses,
+      },
     }),
     async (c) => {
-      const confirmation = await requestSignUp(db, clock, c.req.valid('json'));
+      const { invitation_token, ...input } = c.req.valid('json');
+      if (invitation_token) {
+        const session = await signUpByInvitation(db, clock, { ...input, invitation_token }, { ip: clientAddress(c), userAgent: c.req.header('user-agent') });
+        if (session) {
+          setSession(c, session);
+          return c.json(await me(session.userId), 201);
+        }
+      }
+      const confirmation = await requestSignUp(db, clock, input);
       if (confirmation) {
         const base = deps.publicUrl ?? new URL(c.req.url).origin;
         await sendConfirmation(c.var.log, { ...confirmation, url: `${base}/signup/confirm#token=${confirmation.token}` });

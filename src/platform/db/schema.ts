@@ -472,6 +472,24 @@ export interface ConversationMessages {
   workspace_id: string | null;
 }
 
+export interface ConversationNoteMentions {
+  created_at: Generated<Timestamp>;
+  note_id: string;
+  notified_at: Timestamp | null;
+  user_id: string;
+  workspace_id: Generated<string>;
+}
+
+export interface ConversationNotes {
+  author_id: string | null;
+  body: string;
+  conversation_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  workspace_id: Generated<string>;
+}
+
 export interface ConversationReads {
   conversation_id: string;
   last_read_at: Timestamp;
@@ -606,6 +624,17 @@ export interface PlatformEvents {
   properties: Generated<Json | null>;
   session_id: string | null;
   user_id: string | null;
+  workspace_id: Generated<string>;
+}
+
+export interface SavedReplies {
+  body: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: Generated<string>;
+  owner_id: string | null;
+  shortcut: string;
+  updated_at: Generated<Timestamp>;
   workspace_id: Generated<string>;
 }
 
@@ -761,6 +790,8 @@ export interface DB {
   contact_timeline: ContactTimeline;
   contacts: Contacts;
   conversation_messages: ConversationMessages;
+  conversation_note_mentions: ConversationNoteMentions;
+  conversation_notes: ConversationNotes;
   conversation_reads: ConversationReads;
   conversations: Conversations;
   customers: Customers;
@@ -771,6 +802,7 @@ export interface DB {
   messages: Messages;
   outbox: Outbox;
   platform_events: PlatformEvents;
+  saved_replies: SavedReplies;
   service_areas: ServiceAreas;
   services: Services;
   sms_messages: SmsMessages;

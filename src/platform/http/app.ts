@@ -11,7 +11,7 @@ import type { AppEnv, HttpDeps, Principal } from './env.ts';
 import { retryAfterOf, toHttpError } from './errors.ts';
 import { peerAddress, RateLimits, TrustedProxies } from './rate-limit.ts';
 import { jsonTooDeep, originAllowed, originOf, STATE_CHANGING } from './request-guards.ts';
-import { createRouter, type Router } from './router.ts';
+import { createRouter, fixNullableRefs, type Router } from './router.ts';
 
 export interface HttpOptions extends HttpDeps {
   /** Works out who is calling from the request (cookie, bearer key); never throws for "nobody". */
@@ -146,7 +146,7 @@ export function createHttpApp(options: HttpOptions) {
   options.mount(app);
 
   const document = () =>
-    app.getOpenAPI31Document({
+    fixNullableRefs(app.getOpenAPI31Document({
       openapi: '3.1.0',
       info: {
         title: 'Frontdesk API',
@@ -155,7 +155,7 @@ export function createHttpApp(options: HttpOptions) {
           'Every /api/v1 route acts in one workspace: the API key\'s, or for a signed-in person the one named by the X-Workspace-Id header (or their only one). Errors are {"error": {"code", "message", "details"}}.',
       },
       security: [{ apiKey: [] }, { session: [] }],
-    });
+    }));
   let cached: ReturnType<typeof document> | undefined;
   app.get('/openapi.json', (c) => c.json((cached ??= document())));
   app.get('/docs', (c) => c.html(renderDocs((cached ??= document()) as unknown as Parameters<typeof renderDocs>[0])));

@@ -46,7 +46,33 @@ export const errorResponses = {
   413: err('body too large'),
   415: err('body is not JSON'),
   429: err('too many requests; see Retry-After'),
+  503: err('busy or unavailable for now (the database, a provider, the workspace\'s share of the server); see Retry-After'),
 } as const;
+
+/**
+ * The generator writes a nullable reference (`Ref.nullable()`) as
+ * `allOf: [{$ref}, {type: [object, null]}]`, which no null satisfies (the $ref demands an
+ * object). Rewrites each into `anyOf: [{$ref}, {type: 'null'}]`, what it means.
+ */
+export function fixNullableRefs<T>(doc: T): T {
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    const s = node as Record<string, unknown>;
+    const all = s.allOf as Record<string, unknown>[] | undefined;
+    if (Array.isArray(all) && all.length === 2 && typeof all[0]?.$ref === 'string') {
+      const rest = all[1]!;
+      const types = rest.type;
+      if (Object.keys(rest).length === 1 && Array.isArray(types) && types.includes('null')) {
+        delete s.allOf;
+        s.anyOf = [all[0], { type: 'null' }];
+      }
+    }
+    for (const v of Object.values(s)) walk(v);
+  };
+  walk(doc);
+  return doc;
+}
 
 export const json = <T extends z.ZodType>(schema: T, description = 'OK') => ({
   description,

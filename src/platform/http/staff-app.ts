@@ -11,7 +11,22 @@ export const STAFF_APP_DIST = fileURLToPath(new URL('../../../web/dist', import.
  * rather than caught-all so that a mistyped /api or /webhooks path still gets the API's JSON
  * 404, and nothing the server already answers (/health, /webchat, /pay, /docs) is shadowed.
  */
-export const STAFF_APP_PATHS = ['/', '/signin', '/invite', '/inbox', '/inbox/*', '/settings', '/settings/*', '/account', '/contacts', '/contacts/*', '/knowledge', '/knowledge/*'];
+export const STAFF_APP_PATHS = [
+  '/',
+  '/signin',
+  '/invite',
+  '/signup/confirm',
+  '/inbox',
+  '/inbox/*',
+  '/settings',
+  '/settings/*',
+  '/account',
+  '/contacts',
+  '/contacts/*',
+  '/knowledge',
+  '/knowledge/*',
+  '/calendar',
+];
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

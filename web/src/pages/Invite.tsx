@@ -55,7 +55,7 @@ export function InvitePage({ me, loading }: { me: Schemas['Me'] | null; loading:
   }
   return (
     <>
-      {mode === 'signup' ? <SignUp /> : <SignInPage onSignedIn={() => undefined} />}
+      {mode === 'signup' ? <SignUp invitationToken={token} /> : <SignInPage onSignedIn={() => undefined} />}
       <p className="center-text">
         <button type="button" className="link" onClick={() => setMode(mode === 'signup' ? 'signin' : 'signup')}>
           {mode === 'signup' ? t('invite.haveAccount') : t('invite.newAccount')}
@@ -65,16 +65,35 @@ export function InvitePage({ me, loading }: { me: Schemas['Me'] | null; loading:
   );
 }
 
-function SignUp() {
+/**
+ * Sign-up with the invitation's token: for the invited email the account is made and signed in
+ * at once (the link proved the address); any other email gets a confirmation link first.
+ */
+function SignUp({ invitationToken }: { invitationToken: string }) {
   const t = useT();
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [sentTo, setSentTo] = useState<string | null>(null);
   const signUp = useMutation({
-    mutationFn: () => ok(api.POST('/api/v1/auth/signup', { body: { email, password, ...(name.trim() ? { name: name.trim() } : {}) } })),
-    onSuccess: (me) => qc.setQueryData(['me'], me),
+    mutationFn: () =>
+      ok(api.POST('/api/v1/auth/signup', { body: { email, password, invitation_token: invitationToken, ...(name.trim() ? { name: name.trim() } : {}) } })),
+    onSuccess: (answer) => {
+      if ('user' in answer) qc.setQueryData(['me'], answer);
+      else setSentTo(email);
+    },
   });
+  if (sentTo) {
+    return (
+      <main id="main" className="center">
+        <div className="card narrow">
+          <h1>{t('invite.title')}</h1>
+          <p role="status">{t('signup.checkInbox', { email: sentTo })}</p>
+        </div>
+      </main>
+    );
+  }
   const submit = (e: FormEvent) => {
     e.preventDefault();
     signUp.mutate();

@@ -1,0 +1,48 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { api, ok } from '../api/client';
+import { ErrorNote, Loading } from '../components';
+import { useT } from '../i18n';
+import { linkProps, navigate } from '../router';
+
+/** The emailed sign-up link (/signup/confirm#token=…): confirms it, which creates the account and signs in. */
+export function SignUpConfirmPage() {
+  const t = useT();
+  const qc = useQueryClient();
+  // The token rides in the fragment so that it never reaches a server log or a Referer.
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+  const confirm = useMutation({
+    mutationFn: () => ok(api.POST('/api/v1/auth/signup/confirm', { body: { token } })),
+    onSuccess: (me) => {
+      qc.setQueryData(['me'], me);
+      navigate('/inbox', { replace: true });
+    },
+  });
+  const { mutate } = confirm;
+  useEffect(() => {
+    if (token) mutate();
+  }, [token, mutate]);
+
+  return (
+    <main id="main" className="center">
+      <div className="card narrow">
+        <h1>{t('signup.confirmTitle')}</h1>
+        {!token ? (
+          <p role="alert">{t('signup.confirmMissing')}</p>
+        ) : confirm.isError ? (
+          <>
+            <p>{t('signup.confirmFailed')}</p>
+            <ErrorNote error={confirm.error} />
+          </>
+        ) : (
+          <Loading />
+        )}
+        {(!token || confirm.isError) && (
+          <p>
+            <a {...linkProps('/signin')}>{t('signup.toSignIn')}</a>
+          </p>
+        )}
+      </div>
+    </main>
+  );
+}
