@@ -11695,6 +11695,254 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assistant/playground": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Try the workspace's assistant as a customer, leaving no trace
+         * @description Answers the last of `messages` as the workspace's assistant would (the earlier ones are replayed first, so the state, score and context are the ones they lead to), and returns every turn with its reply, state, lead score, flow stage, the engine's trace and the knowledge it looked up. Nothing remains: a stand-in contact, its conversation and everything the turns write (messages, the assistant's record, a booking) are rolled back, nothing is queued for any channel, no payment link is created and no inbox event is sent. A configured model arm words the last reply as in a real turn. Members may use it, as they may run turns.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PlaygroundCreate"];
+                };
+            };
+            responses: {
+                /** @description the conversation, turn by turn */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Playground"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assistant/unanswered/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer an unanswered question with a new FAQ (admin)
+         * @description Creates the FAQ and marks every time the question was asked and not answered as answered by it, in one transaction: the question leaves `GET /assistant/unanswered`, and the assistant answers it from the FAQ next time. `marked` is how many unanswered askings it closed (0: the wording matched none; the FAQ is created all the same).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UnansweredAnswer"];
+                };
+            };
+            responses: {
+                /** @description the FAQ, and how many askings it answered */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UnansweredAnswered"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/amara/chat": {
         parameters: {
             query?: never;
@@ -19662,6 +19910,65 @@ export interface components {
             message: string;
             /** @description the channel's message id: a redelivery is answered from the record, not run again */
             provider_message_id?: string;
+        };
+        Playground: {
+            turns: components["schemas"]["PlaygroundTurn"][];
+        };
+        PlaygroundTurn: {
+            message: string;
+            /** @description what the customer would be sent (nothing is sent); null: the assistant would stay silent */
+            reply: string | null;
+            /** @enum {string} */
+            state: "greeting" | "qualifying" | "scoring" | "booking" | "payment" | "scheduling" | "handoff" | "completed";
+            lead_score: number;
+            /** @enum {string|null} */
+            lead_temperature: "hot" | "warm" | "cold" | null;
+            handoff: boolean;
+            /** @description who wrote the reply: a model arm, or rule-engine */
+            model: string | null;
+            /** @description the workspace's flow stage for the state */
+            stage: string | null;
+            path: string | null;
+            /** @description why the engine did what it did, one line per decision */
+            trace: string[];
+            /** @description the tools the turn called, in order */
+            tools: string[];
+            /** @description knowledge entries, FAQs and destinations the turn looked up */
+            knowledge: components["schemas"]["PlaygroundKnowledge"][];
+        };
+        PlaygroundKnowledge: {
+            /** @enum {string} */
+            source: "entry" | "faq" | "destination" | "answer";
+            /** Format: uuid */
+            id: string | null;
+            title: string;
+            /** @description true: the reply was made from it; false: it was found but not good enough */
+            used: boolean;
+        };
+        PlaygroundCreate: {
+            /**
+             * @description the channel the assistant answers as (its system prompt and reply length)
+             * @default webchat
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "webchat" | "voice";
+            /**
+             * @description the customer's messages so far, oldest first; the last is the one to answer
+             * @example [
+             *       "Halo, saya mau kuliah S2 di UK",
+             *       "Berapa biaya konsultasi?"
+             *     ]
+             */
+            messages: string[];
+        };
+        UnansweredAnswered: {
+            faq: components["schemas"]["Faq"];
+            marked: number;
+        };
+        UnansweredAnswer: {
+            /** @description the question as the unanswered list shows it (any casing or spacing of it) */
+            asked: string;
+            faq: components["schemas"]["FaqCreate"];
         };
         AmaraChatReply: {
             /** Format: uuid */
