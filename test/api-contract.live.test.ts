@@ -265,7 +265,13 @@ describeEachDatabase('every documented route answers as the document says', (db)
       await api('GET', '/api/v1/analytics/event-counts', { ...who, expect: 200 });
       await api('GET', '/api/v1/analytics/funnel', { ...who, expect: 200 });
       await api('GET', '/api/v1/analytics/daily', { ...who, expect: 200 });
+      await api('GET', '/api/v1/analytics/channels', { ...who, expect: 200 });
+      await api('GET', '/api/v1/analytics/lead-temperature', { ...who, expect: 200 });
+      await api('GET', '/api/v1/analytics/models', { ...who, expect: 200 });
     }
+    // Eagle's demo has the model comparison and lead temperatures: rows, not only empty lists.
+    expect((await api('GET', '/api/v1/analytics/models', { ...as.eagle, expect: 200 })).body.totals.length).toBeGreaterThan(0);
+    expect((await api('GET', '/api/v1/analytics/lead-temperature', { ...as.eagle, expect: 200 })).body.data.at(-1).hot).toBeGreaterThan(0);
   });
 
   it('scheduling: slots, closed dates, availability, appointments, bookings', async () => {

@@ -569,6 +569,14 @@ export interface Integrations {
   workspace_id: Generated<string>;
 }
 
+export interface IntegrationWebhooks {
+  last_refused_at: Timestamp | null;
+  last_refused_reason: string | null;
+  last_verified_at: Timestamp | null;
+  provider: string;
+  workspace_id: Generated<string>;
+}
+
 export interface Invitations {
   accepted_at: Timestamp | null;
   accepted_by: string | null;
@@ -580,6 +588,16 @@ export interface Invitations {
   revoked_at: Timestamp | null;
   role: Generated<string>;
   token_hash: string;
+  workspace_id: Generated<string>;
+}
+
+export interface LeadTemperatureHistory {
+  ari_conversation_id: string;
+  changed_at: Generated<Timestamp>;
+  contact_id: string;
+  id: Generated<string>;
+  lead_score: number;
+  lead_temperature: string | null;
   workspace_id: Generated<string>;
 }
 
@@ -797,8 +815,10 @@ export interface DB {
   customers: Customers;
   faqs: Faqs;
   guest_sessions: GuestSessions;
+  integration_webhooks: IntegrationWebhooks;
   integrations: Integrations;
   invitations: Invitations;
+  lead_temperature_history: LeadTemperatureHistory;
   messages: Messages;
   outbox: Outbox;
   platform_events: PlatformEvents;

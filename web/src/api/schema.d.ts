@@ -12572,9 +12572,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description start, included (ISO 8601 with offset); default 30 days before `to` */
+                    /** @description start, included: an instant (ISO 8601 with offset), or a day (YYYY-MM-DD) from its start in the workspace's time zone; default 30 days before `to` */
                     from?: string;
-                    /** @description end, included; default now */
+                    /** @description end, included: an instant, or a day to its end in the workspace's time zone; default now */
                     to?: string;
                 };
                 header?: never;
@@ -12696,9 +12696,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description start, included (ISO 8601 with offset); default 30 days before `to` */
+                    /** @description start, included: an instant (ISO 8601 with offset), or a day (YYYY-MM-DD) from its start in the workspace's time zone; default 30 days before `to` */
                     from?: string;
-                    /** @description end, included; default now */
+                    /** @description end, included: an instant, or a day to its end in the workspace's time zone; default now */
                     to?: string;
                     /** @description comma-separated event types, in funnel order; default SearchStarted,ProfessionalViewed,CheckoutStarted,BookingConfirmed */
                     stages?: string;
@@ -12845,6 +12845,381 @@ export interface paths {
                         "application/json": {
                             data: components["schemas"]["DailyAnalytics"][];
                         };
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversations begun and conversions per channel over days in the workspace's time zone (admin)
+         * @description Every channel is listed, with zeros when it had nothing. A conversion is a booking made from the channel (not cancelled, not an unpaid hold) or a consultation paid whose conversation is on it.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day, included (YYYY-MM-DD, the workspace's calendar); default 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included; default today in the workspace's time zone; at most 366 days in all */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelReportList"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/lead-temperature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leads hot, warm and cold at the end of each day, oldest day first (admin)
+         * @description One row per day of the range in the workspace's time zone, from the history of each lead's temperature (lead_temperature_history).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day, included (YYYY-MM-DD, the workspace's calendar); default 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included; default today in the workspace's time zone; at most 366 days in all */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LeadTemperatureReport"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The model comparison (seed 000's ari_ai_comparison) by model and period, with conversion to paid (admin)
+         * @description The periods (rolled up hourly per day in the workspace's time zone) that overlap the range, and per model their totals. Compare A/B arms set with PUT /api/v1/assistant/models.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day, included (YYYY-MM-DD, the workspace's calendar); default 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included; default today in the workspace's time zone; at most 366 days in all */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelComparison"];
                     };
                 };
                 /** @description invalid input: details.issues lists every bad field */
@@ -20113,6 +20488,126 @@ export interface components {
              */
             conversion_rate: string;
         };
+        ChannelReportList: {
+            /**
+             * @description first day, YYYY-MM-DD
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * @description last day, YYYY-MM-DD
+             * @example 2026-01-30
+             */
+            to: string;
+            /**
+             * @description the workspace's time zone the days are in
+             * @example Asia/Jakarta
+             */
+            time_zone: string;
+            data: components["schemas"]["ChannelReport"][];
+        };
+        ChannelReport: {
+            /**
+             * @description whatsapp, sms, voice; web: web chat, the in-app assistant and guest checkout; staff: bookings made by staff or through the API (they have no conversations)
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "voice" | "web" | "staff";
+            /** @description conversations begun in the range: inbox threads opened on the channel; voice: calls; sms also counts numbers that texted without a thread (seed 004); web also counts in-app conversations */
+            conversations: number;
+            /** @description bookings made in the range from the channel (not cancelled, not an unpaid hold) plus consultations paid in the range whose conversation is on the channel */
+            conversions: number;
+            /**
+             * @description conversions per conversation in percent, 2 decimals (0 without conversations)
+             * @example 12.5
+             */
+            conversion_rate: number;
+        };
+        LeadTemperatureReport: {
+            /**
+             * @description first day, YYYY-MM-DD
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * @description last day, YYYY-MM-DD
+             * @example 2026-01-30
+             */
+            to: string;
+            /**
+             * @description the workspace's time zone the days are in
+             * @example Asia/Jakarta
+             */
+            time_zone: string;
+            data: components["schemas"]["LeadTemperatureDay"][];
+        };
+        LeadTemperatureDay: {
+            /**
+             * @description the day in the workspace's time zone, YYYY-MM-DD
+             * @example 2026-01-31
+             */
+            date: string;
+            /** @description leads that were hot at the end of the day (now, for today) */
+            hot: number;
+            warm: number;
+            cold: number;
+        };
+        ModelComparison: {
+            /**
+             * @description first day, YYYY-MM-DD
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * @description last day, YYYY-MM-DD
+             * @example 2026-01-30
+             */
+            to: string;
+            /**
+             * @description the workspace's time zone the days are in
+             * @example Asia/Jakarta
+             */
+            time_zone: string;
+            data: components["schemas"]["ModelComparisonPeriod"][];
+            totals: components["schemas"]["ModelComparisonTotal"][];
+        };
+        ModelComparisonPeriod: {
+            /** @example grok */
+            ai_model: string;
+            /** @description conversations the model answered (a conversation answered on several days counts on each) */
+            conversation_count: number;
+            /** @description conversations converted to paid */
+            conversion_count: number;
+            /**
+             * @description conversion_count per conversation_count in percent, 2 decimals
+             * @example 50
+             */
+            conversion_rate: number;
+            avg_response_time_ms: number | null;
+            total_tokens_used: number;
+            /** @description mean staff rating, 0-5; null without ratings */
+            satisfaction_score: number | null;
+            /** Format: date-time */
+            period_start: string;
+            /** Format: date-time */
+            period_end: string | null;
+        };
+        ModelComparisonTotal: {
+            /** @example grok */
+            ai_model: string;
+            /** @description conversations the model answered (a conversation answered on several days counts on each) */
+            conversation_count: number;
+            /** @description conversations converted to paid */
+            conversion_count: number;
+            /**
+             * @description conversion_count per conversation_count in percent, 2 decimals
+             * @example 50
+             */
+            conversion_rate: number;
+            avg_response_time_ms: number | null;
+            total_tokens_used: number;
+            /** @description mean staff rating, 0-5; null without ratings */
+            satisfaction_score: number | null;
+        };
         MidtransSettings: {
             /** @enum {string} */
             provider: "midtrans";
@@ -20133,10 +20628,26 @@ export interface components {
             core_api_url: string;
             /** @description set this as the Payment Notification URL in Midtrans's dashboard */
             notification_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description Midtrans's last notifications for this workspace */
+        WebhookStatus: {
+            /**
+             * Format: date-time
+             * @description when a webhook for this account last arrived with a valid signature or secret (to the minute)
+             */
+            last_verified_at: string | null;
+            /**
+             * Format: date-time
+             * @description when one naming this account last arrived with a signature or secret that did not hold
+             */
+            last_refused_at: string | null;
+            /** @description why it was refused, e.g. the signature does not match the app secret */
+            last_refused_reason: string | null;
         };
         MidtransSettingsInput: {
             /**
@@ -20276,8 +20787,9 @@ export interface components {
             has_access_token: boolean;
             has_app_secret: boolean;
             has_verify_token: boolean;
-            /** @description Where to point the provider (from PUBLIC_URL), when known */
+            /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -20293,12 +20805,15 @@ export interface components {
             phone_numbers: string[];
             messaging_service_sid: string | null;
             has_auth_token: boolean;
-            /** @description Where to point the provider (from PUBLIC_URL), when known */
+            /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description what to paste in the number's "A message comes in" webhook in Twilio's console */
+            incoming_sms_url: string;
         };
         VapiSettings: {
             /**
@@ -20310,8 +20825,9 @@ export interface components {
             phone_number_ids: string[];
             has_secret: boolean;
             has_api_key: boolean;
-            /** @description Where to point the provider (from PUBLIC_URL), when known */
+            /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -20324,8 +20840,9 @@ export interface components {
              */
             provider: "webchat";
             allowed_origins: string[];
-            /** @description Where to point the provider (from PUBLIC_URL), when known */
+            /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
