@@ -10,7 +10,9 @@ import { asService, rows } from '../actors.ts';
 import { describeEachDatabase, openTestDatabaseWith } from '../db.ts';
 import { email, testApp } from '../http.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
+import { answerInbound } from '../../src/apps/answer.ts';
 import { createServerApp } from '../../src/http.ts';
+import { createChannelWorker } from '../../src/modules/channels/index.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { Gate } from '../../src/platform/fairness.ts';
 import { silentLogger } from '../../src/platform/log.ts';
@@ -117,6 +119,57 @@ describeEachDatabase('fair sharing between workspaces', (db, kind) => {
     for (const m of replies) expect(m).toMatchObject({ ai_model: 'rule-engine', metadata: { fallback: { reason: 'timeout', detail: `no answer within ${CEILING_MS} ms` } } });
     const inbound = await asService(db(), (tx) => rows(tx, `select 1 from messages where workspace_id = $1 and direction = 'inbound'`, [a.workspaceId]));
     expect(inbound).toHaveLength(PLACES);
+  });
+
+  it("holds no connection in the channel worker while a WhatsApp turn's model writes", async () => {
+    // Two connections at most (PGlite: one), and a short wait for one: a worker turn that kept
+    // its transaction open while the model hangs would leave nothing for anyone else.
+    const small = await openTestDatabaseWith(kind, { max: 2, acquireTimeoutMs: 400 });
+    const box = createSecretBox(randomBytes(32));
+    try {
+      const app = testApp(small, systemClock, { secrets: box });
+      const a = await app.owner(email('whatsapp-hog'), { template: 'ari' });
+      const models = await app.call('PUT', '/api/v1/assistant/models', { ...a.as, body: { arms: [{ name: 'stuck', base_url: fake.url, model: 'never', weight: 100 }], timeout_ms: 60_000 } });
+      expect(models.status, JSON.stringify(models.body)).toBe(200);
+      const now = new Date();
+      await asService(small, (tx) =>
+        tx.query(
+          `insert into channel_inbox (workspace_id, id, channel, provider_message_id, sender, body, sent_at)
+           values ($1, gen_random_uuid(), 'whatsapp', $2, '+6281277711001', 'Halo', $4), ($1, gen_random_uuid(), 'whatsapp', $3, '+6281277711002', 'Halo', $4)`,
+          [a.workspaceId, `wamid.${randomBytes(6).toString('hex')}`, `wamid.${randomBytes(6).toString('hex')}`, now],
+        ),
+      );
+      fake.script({ hang: true }, { hang: true });
+      const asked = fake.requests.length;
+      const worker = createChannelWorker({
+        db: small,
+        secrets: box,
+        clock: systemClock,
+        log: silentLogger(),
+        answer: (scope, input) => answerInbound(scope, input, { secrets: box, timeoutMaxMs: CEILING_MS }),
+        senders: [],
+        turnConcurrency: 2,
+      });
+      const drained = worker.drain();
+      await expect.poll(() => fake.requests.length - asked, { timeout: 10_000, interval: 20 }).toBeGreaterThanOrEqual(1);
+      // While the model hangs, someone else's transaction gets a connection at once.
+      const started = Date.now();
+      await expect(small.transaction((tx) => tx.query('select 1'))).resolves.toBeDefined();
+      expect(Date.now() - started).toBeLessThan(400);
+
+      expect((await drained).turns).toBe(2);
+      const inbox = await asService(small, (tx) => rows<{ status: string }>(tx, `select status from channel_inbox where workspace_id = $1`, [a.workspaceId]));
+      expect(inbox).toEqual([{ status: 'done' }, { status: 'done' }]);
+      // Each message stored once and answered once, by the built-in engine after the ceiling.
+      const replies = await asService(small, (tx) =>
+        rows<{ ai_model: string }>(tx, `select ai_model from ari_messages where workspace_id = $1 and role = 'assistant'`, [a.workspaceId]),
+      );
+      expect(replies).toEqual([{ ai_model: 'rule-engine' }, { ai_model: 'rule-engine' }]);
+      const inbound = await asService(small, (tx) => rows(tx, `select 1 from messages where workspace_id = $1 and direction = 'inbound'`, [a.workspaceId]));
+      expect(inbound).toHaveLength(2);
+    } finally {
+      await small.close();
+    }
   });
 
   it('answers 503 db.unavailable with Retry-After, not 500, when no connection comes in time', async () => {

@@ -38,7 +38,10 @@ export function slotLabel(start: Date, timeZone: string, language: Language, cou
  * The engine's tools over this workspace's knowledge, destinations and calendar, in the
  * turn's transaction.
  */
-export function ariTools(ctx: Ctx, scope: ToolScope, secrets?: SecretBox): Tools {
+/** What the playground shows where a payment link would be: it creates none. */
+export const PREVIEW_PAYMENT_LINK = '[payment link: not created in the playground]';
+
+export function ariTools(ctx: Ctx, scope: ToolScope, secrets?: SecretBox, preview = false): Tools {
   return {
     searchKnowledge: (q) => searchKnowledge(ctx, { q }),
     async recordFaqUse(id) {
@@ -64,6 +67,7 @@ export function ariTools(ctx: Ctx, scope: ToolScope, secrets?: SecretBox): Tools
     },
     async paymentLink(appointmentId) {
       if (!secrets) return null;
+      if (preview) return { url: PREVIEW_PAYMENT_LINK, expires_at: new Date(ctx.clock.now().getTime() + DAY_MS).toISOString() };
       const payment = await inSavepoint(ctx, 'ari_pay', () => createPayment(ctx, secrets, { appointment_id: appointmentId }));
       return payment.redirect_url ? { url: payment.redirect_url, expires_at: (payment.expires_at ?? new Date()).toISOString() } : null;
     },

@@ -28,7 +28,7 @@ const turnLanguage = (turn: Turn): Language => {
 
 const toolsOf = (turn: Turn) => {
   const scope: ToolScope = { workspaceId: turn.ws, contactId: turn.contactId, language: turnLanguage(turn), country: turn.workspace.country };
-  return ariTools(turn.ctx, scope, turn.options.secrets);
+  return ariTools(turn.ctx, scope, turn.options.secrets, turn.options.preview === true);
 };
 
 type AriDecision = Decision & { result: TurnResult };

@@ -46,6 +46,8 @@ export interface TurnOptions {
    * built-in engine answer without asking the model.
    */
   places?: { gate: Gate; onBusy: 'reject' | 'built_in' } | undefined;
+  /** A playground turn (previewAssistantTurns): no payment link is created, no gateway called. */
+  preview?: boolean | undefined;
 }
 
 /**
@@ -388,4 +390,95 @@ async function inPhases<D extends Decision>(scope: TurnScope, input: TurnInput, 
   const spoken = await wordDraft(ctx, { ...wording, tools: wording.tools.map((t) => ({ ...t, run: (args: never) => phased.run(() => t.run(args)) })) });
   // (c)
   return phased.run(() => finishTurn(ctx, app, first.opened, spoken));
+}
+
+// The playground ----------------------------------------------------------------------------------
+
+/** Undoes everything a phase wrote: the phase's transaction ends in a rollback, its value kept. */
+class Undo<T> extends Error {
+  constructor(readonly value: T) {
+    super('playground: rolled back');
+  }
+}
+
+async function rolledBack<T>(phased: ReturnType<typeof phasedTenant>, fn: () => Promise<T>): Promise<T> {
+  try {
+    await phased.run(async () => {
+      throw new Undo(await fn());
+    });
+  } catch (e) {
+    if (e instanceof Undo) return e.value as T;
+    throw e;
+  }
+  throw new Error('unreachable: a playground phase always rolls back');
+}
+
+/** One customer message of a playground conversation and what the assistant made of it. */
+export interface PreviewTurn extends Omit<TurnOutcome, 'contact_id' | 'conversation_id'> {
+  message: string;
+  /** Who wrote the reply: a model arm, or the built-in engine (ari_messages.ai_model). */
+  model: string | null;
+  /** The reply's ari_messages.metadata: the path, the tool calls (knowledge searches), the trace. */
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * A conversation with the assistant that leaves no trace: a stand-in contact, its thread and
+ * every message, decision, booking or payment link the turns make are written in a transaction
+ * that is rolled back, so no contact, message or outbox row remains, nothing is queued for a
+ * channel, and the inbox's live events (sent on commit) never fire. The customer's earlier
+ * messages are replayed (the built-in engine words them; the state they lead to is the same)
+ * and the last one is answered as a real turn would be, its reply worded by the contact's
+ * model arm when there is one: with no transaction open, as in a real turn, its read-only
+ * tools each in a short transaction that is rolled back too. Payment links are not created
+ * (`options.preview`), so no payment gateway is called either.
+ */
+export async function previewAssistantTurns<D extends Decision>(scope: TurnScope, channel: Channel, messages: string[], options: TurnOptions, app: TurnApp<D>): Promise<PreviewTurn[]> {
+  const ws = workspaceIdOf(scope);
+  const places = options.places;
+  const leave = places ? await places.gate.enter(ws) : undefined;
+  if (places && !leave && places.onBusy === 'reject') throw busy('this workspace has too many conversations being answered at once', Math.max(1, Math.ceil(places.gate.waitMs / 1000)));
+  const noPlace = places !== undefined && leave === undefined;
+  const opts: TurnOptions = { ...options, places: undefined, preview: true };
+  try {
+    const phased = phasedTenant(scope.db, scope.actor);
+    const ctx: Ctx = { tx: phased.tx, actor: scope.actor, clock: scope.clock, log: scope.log };
+    let wording: DraftWording | undefined;
+    const turns = await rolledBack(phased, async () => {
+      const contact = await store.insertPlaygroundContact(ctx.tx, ws, channel);
+      const out: PreviewTurn[] = [];
+      const describe = async (message: string, o: TurnOutcome): Promise<PreviewTurn> => {
+        const row = o.reply === null ? undefined : await store.latestAssistantMessage(ctx.tx, ws, contact.id);
+        const { contact_id: _c, conversation_id: _v, ...rest } = o;
+        return { ...rest, message, model: row?.ai_model ?? null, metadata: (row?.metadata ?? {}) as Record<string, unknown> };
+      };
+      for (const [i, message] of messages.entries()) {
+        const input: TurnInput = { contactId: contact.id, channel, message };
+        if (i < messages.length - 1) {
+          out.push(await describe(message, await inOneTransaction(ctx, input, opts, app, true)));
+          continue;
+        }
+        const first = await openTurn(ctx, input, opts, app, noPlace);
+        if ('done' in first) {
+          out.push(await describe(message, first.done));
+          continue;
+        }
+        const speech = toWord(first.opened);
+        if (speech) wording = await app.wording(first.opened.turn, speech.decision, speech.arm, first.opened.timeoutMs);
+        out.push(await describe(message, await finishTurn(ctx, app, first.opened, undefined)));
+      }
+      return out;
+    });
+    const last = turns[turns.length - 1];
+    if (wording && last && last.reply !== null) {
+      const tools = wording.tools.map((t) => ({ ...t, run: (args: never) => rolledBack(phased, () => t.run(args)) }));
+      const spoken = await wordDraft(ctx, { ...wording, tools });
+      last.reply = spoken.reply;
+      last.model = spoken.model;
+      last.metadata = { ...last.metadata, ...spoken.metadata };
+    }
+    return turns;
+  } finally {
+    leave?.();
+  }
 }

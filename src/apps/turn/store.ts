@@ -421,3 +421,38 @@ export async function findAriModel(tx: Tx, ws: string, ariConversationId: string
 export async function setAriModel(tx: Tx, ws: string, ariConversationId: string, model: string): Promise<void> {
   await tx.db.updateTable('ari_conversations').set({ ai_model: model }).where('workspace_id', '=', ws).where('id', '=', ariConversationId).execute();
 }
+
+// The playground ---------------------------------------------------------------------------------
+
+/**
+ * A stand-in customer for a playground conversation, made inside the playground's transaction
+ * (which is rolled back): a number from the range kept for fiction (+1 415 555 01xx) that no
+ * contact of the workspace has, or none.
+ */
+export async function insertPlaygroundContact(tx: Tx, ws: string, channel: Channel): Promise<{ id: string; phone: string | null }> {
+  const taken = new Set(
+    (await tx.db.selectFrom('contacts').select('phone').where('workspace_id', '=', ws).where('phone', 'like', '+141555501%').execute()).map((r) => r.phone),
+  );
+  let phone: string | null = null;
+  for (let i = 0; i < 100 && phone === null; i++) {
+    const candidate = `+141555501${String(i).padStart(2, '0')}`;
+    if (!taken.has(candidate)) phone = candidate;
+  }
+  const id = newId();
+  await tx.db.insertInto('contacts').values({ id, workspace_id: ws, phone, name: null, source: channel }).execute();
+  return { id, phone };
+}
+
+/** The assistant's newest message to a contact, with who wrote it and what it used. */
+export async function latestAssistantMessage(tx: Tx, ws: string, contactId: string): Promise<{ ai_model: string | null; metadata: unknown } | undefined> {
+  return tx.db
+    .selectFrom('ari_messages as m')
+    .innerJoin('ari_conversations as c', (j) => j.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.ari_conversation_id'))
+    .select(['m.ai_model', 'm.metadata'])
+    .where('m.workspace_id', '=', ws)
+    .where('c.contact_id', '=', contactId)
+    .where('m.role', '=', 'assistant')
+    .orderBy('m.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

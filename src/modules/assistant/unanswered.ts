@@ -50,9 +50,11 @@ export async function unansweredQuestions(ctx: Ctx, q: z.infer<typeof Unanswered
      where a.workspace_id = ${ws}::uuid
        and a.role = 'assistant'
        and a.metadata ? 'unanswered'
+       and not a.metadata ? 'answered_by_faq' -- answered since with a new FAQ (apps/unanswered.ts)
        and a.created_at >= ${since}::timestamptz
      group by lower(regexp_replace(btrim(u.content), '\\s+', ' ', 'g'))
      order by times_asked desc, last_asked_at desc
      limit ${q.limit}`.execute(ctx.tx.db);
   return rows;
 }
+

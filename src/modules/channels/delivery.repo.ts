@@ -50,16 +50,32 @@ export async function dueInbound(tx: Tx, now: Date, limit: number): Promise<{ wo
     .execute();
 }
 
-/** Locks one pending inbound message for its turn; undefined when another worker has it or it is done. */
-export async function lockInbound(tx: Tx, ws: string, id: string): Promise<InboundRow | undefined> {
+/**
+ * Claims one pending inbound message that is due at `now` for its turn until `leaseUntil` (no
+ * other worker takes it before then); undefined when another worker has it or it is done.
+ */
+export async function claimInbound(tx: Tx, ws: string, id: string, now: Date, leaseUntil: Date): Promise<InboundRow | undefined> {
   const row = await tx.db
-    .selectFrom('channel_inbox')
-    .select(['workspace_id', 'id', 'channel', 'provider_message_id', 'sender', 'sender_name', 'body', 'content_type', 'sent_at', 'attempts'])
+    .updateTable('channel_inbox')
+    .set({ next_attempt_at: leaseUntil })
     .where('workspace_id', '=', ws)
     .where('id', '=', id)
     .where('status', '=', 'pending')
-    .forUpdate()
-    .skipLocked()
+    .where('next_attempt_at', '<=', now)
+    .where(({ eb, selectFrom }) =>
+      eb(
+        'id',
+        'in',
+        selectFrom('channel_inbox as c')
+          .select('c.id')
+          .where('c.workspace_id', '=', ws)
+          .where('c.id', '=', id)
+          .where('c.status', '=', 'pending')
+          .forUpdate()
+          .skipLocked(),
+      ),
+    )
+    .returning(['workspace_id', 'id', 'channel', 'provider_message_id', 'sender', 'sender_name', 'body', 'content_type', 'sent_at', 'attempts'])
     .executeTakeFirst();
   return row as InboundRow | undefined;
 }

@@ -11,9 +11,13 @@ import * as repo from './delivery.repo.ts';
 import { overtakenByPerson, TAKEN_OVER, type ChannelSender, type OutboundMessage, type SendResult } from './sender.ts';
 import { findChannelOfWorkspace } from './settings.service.ts';
 
-/** The assistant's turn for an inbound message (apps/answer.ts's answerInbound, wired by the entry point). */
+/**
+ * The assistant's turn for an inbound message (apps/answer.ts's answerInbound, wired by the
+ * entry point). It opens its own short transactions as this actor, so no connection is held
+ * while a model writes.
+ */
 export type AnswerInbound = (
-  ctx: Ctx,
+  scope: { db: Database; actor: Actor; clock: Clock; log: Logger },
   input: { phone: string; channel: 'whatsapp' | 'sms' | 'webchat'; message: string; providerMessageId: string },
 ) => Promise<{ contact_id: string }>;
 
@@ -86,21 +90,31 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
   const system = (workspaceId: string): Actor => ({ kind: 'system', workspaceId });
   const startedAt = o.clock.now().getTime();
 
+  /**
+   * One inbound message's turn, in three steps that each hold a connection only briefly: the
+   * message is claimed for a lease (another worker skips it until the lease ends), the turn runs
+   * in phases of its own (none held while the model writes), and the message is marked done.
+   * A turn that was cut off is run again after its lease: the message is stored once per
+   * provider id, so the retry finds it and does not store or answer it twice.
+   */
   async function runTurn(ws: string, id: string): Promise<boolean> {
     const log = o.log.child({ workspace_id: ws, inbound_id: id });
     try {
-      return await withTenant(o.db, system(ws), async (tx) => {
-        const row = await repo.lockInbound(tx, ws, id);
-        if (!row) return false;
-        const ctx: Ctx = { tx, actor: system(ws), clock: o.clock, log };
-        const outcome = await o.answer(ctx, { phone: row.sender, channel: row.channel, message: row.body, providerMessageId: row.provider_message_id });
+      const now = o.clock.now();
+      const row = await withTenant(o.db, system(ws), (tx) => repo.claimInbound(tx, ws, id, now, new Date(now.getTime() + leaseMs)));
+      if (!row) return false;
+      const outcome = await o.answer(
+        { db: o.db, actor: system(ws), clock: o.clock, log },
+        { phone: row.sender, channel: row.channel, message: row.body, providerMessageId: row.provider_message_id },
+      );
+      await withTenant(o.db, system(ws), async (tx) => {
         if (row.content_type !== 'text') await repo.markInboundKind(tx, ws, row.channel, row.provider_message_id, row.content_type);
         await repo.touchWindow(tx, ws, outcome.contact_id, row.channel, row.sent_at);
         await repo.finishInbound(tx, ws, id, o.clock.now());
-        return true;
       });
+      return true;
     } catch (e) {
-      // The turn rolled back with its transaction; count the attempt and try again later.
+      // Count the attempt and try again later (what the turn committed is found again, not redone).
       const attempts = await withTenant(o.db, system(ws), async (tx) => {
         const row = await tx.db.selectFrom('channel_inbox').select('attempts').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
         const attempt = (row?.attempts ?? 0) + 1;

@@ -2,3 +2,5 @@ export { knowledgeRoutes } from './knowledge.routes.ts';
 export { searchKnowledge } from './knowledge-search.service.ts';
 export { recordFaqUse } from './knowledge.service.ts';
 export type { SearchHit as KnowledgeHit } from './knowledge.schema.ts';
+export { createFaq } from './knowledge.service.ts';
+export { Faq, FaqCreate } from './knowledge.schema.ts';

@@ -1,0 +1,36 @@
+import { sql } from 'kysely';
+import { createFaq, FaqCreate } from '../modules/knowledge/index.ts';
+import { workspaceIdOf, type Ctx } from '../platform/context.ts';
+import { z } from '../platform/http/router.ts';
+
+export const AnswerUnanswered = z
+  .strictObject({
+    asked: z.string().trim().min(1).max(4096).openapi({ description: 'the question as the unanswered list shows it (any casing or spacing of it)' }),
+    faq: FaqCreate,
+  })
+  .openapi('UnansweredAnswer');
+
+/**
+ * Answers an unanswered question with a new FAQ in one step: the FAQ is created (knowledge's
+ * createFaq), and every time the question was asked and not answered is marked answered by it
+ * (`ari_messages.metadata.answered_by_faq`, which the assistant's unanswered list leaves out),
+ * in the same transaction. Asked again later and still not answered, it comes back. This spans
+ * the knowledge module and the assistant's record, so it lives here, where apps meet modules.
+ */
+export async function answerUnanswered(ctx: Ctx, body: z.infer<typeof AnswerUnanswered>) {
+  const ws = workspaceIdOf(ctx);
+  const faq = await createFaq(ctx, body.faq);
+  const { rows } = await sql<{ id: string }>`
+    update public.ari_messages a
+       set metadata = a.metadata || jsonb_build_object('answered_by_faq', ${faq.id}::text)
+      from public.ari_messages u
+     where a.workspace_id = ${ws}::uuid
+       and a.role = 'assistant'
+       and a.metadata ? 'unanswered'
+       and not a.metadata ? 'answered_by_faq'
+       and u.workspace_id = a.workspace_id
+       and u.id = (a.metadata->>'reply_to')::uuid
+       and lower(regexp_replace(btrim(u.content), '\\s+', ' ', 'g')) = lower(regexp_replace(btrim(${body.asked}::text), '\\s+', ' ', 'g'))
+    returning a.id`.execute(ctx.tx.db);
+  return { faq, marked: rows.length };
+}
