@@ -8,6 +8,8 @@ import { templates } from './apps/templates.ts';
 import { answerInbound } from './apps/answer.ts';
 import { assistantReplyFacts } from './apps/turn/store.ts';
 import { vapiWebhookRoutes } from './apps/voice/vapi.routes.ts';
+import { callsRoutes } from './apps/voice/calls.ts';
+import { leadRoutes } from './apps/ari/lead.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
 import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls } from './modules/channels/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
@@ -47,6 +49,8 @@ export interface ServerOptions {
   rateLimitMaxKeys?: number | undefined;
   maxBodyBytes?: number | undefined;
   maxJsonDepth?: number | undefined;
+  /** The job queue's schema, when this process runs the queue: /health then checks it is there too. */
+  jobQueueSchema?: string | undefined;
   /** Sends sign-up confirmation links; unset, they are logged at info. */
   sendSignUpConfirmation?: SendSignUpConfirmation | undefined;
   /** The rate-limit counters, when the caller wants to look at them (tests). */
@@ -105,6 +109,7 @@ export function createServerApp(options: ServerOptions) {
     rateLimitMaxKeys: options.rateLimitMaxKeys,
     maxBodyBytes: options.maxBodyBytes,
     maxJsonDepth: options.maxJsonDepth,
+    jobQueueSchema: options.jobQueueSchema,
     limits: options.limits,
     authenticate: async (c) => {
       const auth = c.req.header('authorization');
@@ -119,6 +124,8 @@ export function createServerApp(options: ServerOptions) {
     mount: (app) => {
       app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, sendSignUpConfirmation: options.sendSignUpConfirmation, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
       app.route('/api/v1', contactsRoutes(deps));
+      app.route('/api/v1', leadRoutes(deps));
+      app.route('/api/v1', callsRoutes(deps));
       app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant, assistantReplies: (ctx, ids) => assistantReplyFacts(ctx.tx, workspaceIdOf(ctx), ids) }));
       app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));

@@ -128,6 +128,18 @@ describeEachDatabase('every documented route answers as the document says', (db)
     const c = await api('POST', '/api/v1/contacts', { ...as.eagle, body: { name: 'Contract C' }, expect: 201 });
     await api('DELETE', '/api/v1/contacts/{id}', { ...as.eagle, params: { id: c.body.id }, expect: 204 });
     await api('POST', '/api/v1/contacts', { ...as.eagle, body: { phone: '+4912345678901234' }, expect: 400 });
+    // The contacts desk: timeline, lead insight, CSV out and in, the call log.
+    await api('GET', '/api/v1/contacts/{id}/timeline', { ...as.eagle, params: { id: someone.id }, query: 'limit=2', expect: 200 });
+    await api('GET', '/api/v1/contacts/{id}/lead', { ...as.eagle, params: { id: someone.id }, expect: 200 });
+    await api('GET', '/api/v1/contacts/{id}/lead', { ...as.eagle, params: { id: a.body.id }, expect: 200 });
+    await api('GET', '/api/v1/contacts/export', { ...as.eagle, query: 'sort=name', expect: 200 });
+    await api('POST', '/api/v1/contacts/import', { ...as.eagle, body: { csv: 'name,phone\nContract D,0812 3456 7888\nBad,12\n', dry_run: true }, expect: 200 });
+    await api('POST', '/api/v1/contacts/import', { ...as.eagle, body: { csv: 'colour\nred\n' }, expect: 400 });
+    const calls = await api('GET', '/api/v1/calls', { ...as.laundry, expect: 200 });
+    await api('GET', '/api/v1/calls', { ...as.laundry, query: 'q=loads&status=completed&from=2020-01-01', expect: 200 });
+    await api('GET', '/api/v1/calls/{id}', { ...as.laundry, params: { id: calls.body.data[0].id }, expect: 200 });
+    const laundryPeople = await api('GET', '/api/v1/contacts', { ...as.laundry, query: 'sort=last_contact', expect: 200 });
+    await api('GET', '/api/v1/contacts/{id}/timeline', { ...as.laundry, params: { id: laundryPeople.body.data[0].id }, expect: 200 });
 
     for (const who of [as.eagle, as.casa, as.laundry]) {
       const convs = await api('GET', '/api/v1/conversations', { ...who, expect: 200 });
@@ -232,6 +244,11 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('GET', '/api/v1/assistant/models', { ...w, expect: 200 });
     await api('PUT', '/api/v1/assistant/models', { ...w, body: { arms: [{ name: 'rule-engine', weight: 1 }] }, expect: 200 });
     await api('GET', '/api/v1/assistant/unanswered', { ...w, expect: 200 });
+    await api('POST', '/api/v1/assistant/unanswered/answer', {
+      ...w, body: { asked: 'Apakah ada beasiswa untuk kontrak?', faq: { category: 'general', question: 'Apakah ada beasiswa?', answer: 'Ada, tanyakan konsultan kami.' } }, expect: 201,
+    });
+    await api('POST', '/api/v1/assistant/playground', { ...w, body: { messages: ['Halo', 'Saya mau kuliah di UK'] }, expect: 200 });
+    await api('POST', '/api/v1/assistant/playground', { ...as.laundry, body: { messages: ['Hi, do you pick up in M5V 2T6?'], channel: 'sms' }, expect: 200 });
     const turn = await api('POST', '/api/v1/assistant/turns', { ...w, body: { phone: '+6281234567888', channel: 'whatsapp', message: 'Halo, saya mau kuliah di UK' }, expect: 200 });
     // The API names no ari_messages id; the reply's is read from the database.
     const replyId = (await asService(db(), (tx) => one<{ id: string }>(tx, `select m.id from ari_messages m join ari_conversations a on a.workspace_id = m.workspace_id and a.id = m.ari_conversation_id where a.contact_id = $1 and m.role = 'assistant' order by m.created_at desc limit 1`, [turn.body.contact_id]))).id;

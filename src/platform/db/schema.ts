@@ -185,6 +185,18 @@ export interface AriKnowledgeEntries {
   workspace_id: Generated<string>;
 }
 
+export interface AriLeadHistory {
+  ari_conversation_id: string;
+  handoff_reason: string | null;
+  id: Generated<string>;
+  lead_score: number;
+  lead_temperature: string | null;
+  recorded_at: Generated<Timestamp>;
+  score_breakdown: Json | null;
+  state: string;
+  workspace_id: Generated<string>;
+}
+
 export interface AriMessages {
   ai_model: string | null;
   ari_conversation_id: string;
@@ -430,11 +442,14 @@ export interface ContactTimeline {
   body: string | null;
   channel: string | null;
   contact_id: string | null;
+  conversation_id: string | null;
+  details: Json | null;
   direction: string | null;
   kind: string | null;
   occurred_at: Timestamp | null;
   source_id: string | null;
   source_table: string | null;
+  status: string | null;
   workspace_id: string | null;
 }
 
@@ -774,6 +789,7 @@ export interface DB {
   ari_flow_stages: AriFlowStages;
   ari_knowledge_categories: AriKnowledgeCategories;
   ari_knowledge_entries: AriKnowledgeEntries;
+  ari_lead_history: AriLeadHistory;
   ari_messages: AriMessages;
   ari_payments: AriPayments;
   ari_scoring_config: AriScoringConfig;
