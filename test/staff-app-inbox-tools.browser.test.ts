@@ -255,7 +255,7 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
     }
   });
 
-  it('moves through conversations with j and k, never while typing, lists the shortcuts with ?, and searches', { timeout: 90_000 }, async () => {
+  it('moves through conversations with j and k, never while typing, lists the shortcuts with ?, searches, takes over with t and closes with c', { timeout: 90_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
@@ -272,10 +272,10 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       await expect.poll(path).toBe(order[2]);
       await page.locator('body').press('k');
       await expect.poll(path).toBe(order[1]);
-      // Typing a j in the search box searches; it does not move.
+      // Typing in the search box searches; its k does not move to the previous conversation.
       const search = page.getByLabel('Search messages');
       await search.click();
-      await search.pressSequentially('S2 di UK');
+      await search.pressSequentially('kuliah S2 di UK');
       expect(path()).toBe(order[1]);
       await expect.poll(() => page.locator('.conversation').count()).toBe(1);
       await page.locator('.conversation', { hasText: 'Budi Santoso' }).waitFor();
@@ -291,6 +291,18 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       await shoot(page, 'inbox-tools-shortcuts');
       await page.keyboard.press('Escape');
       await expect.poll(() => dialog.count()).toBe(0);
+
+      // t takes a conversation over from the assistant, c closes it.
+      const dewi = await conversationOf('Dewi Lestari');
+      await page.locator('.conversation', { hasText: 'Dewi Lestari' }).click();
+      await page.getByRole('heading', { name: 'Conversation with Dewi Lestari' }).waitFor();
+      await page.getByText('The assistant answers').waitFor();
+      await page.locator('body').press('t');
+      await page.getByText('A person answers').waitFor();
+      await page.locator('body').press('c');
+      await page.getByRole('button', { name: 'Reopen' }).waitFor();
+      const closed = (await t.call('GET', `/api/v1/conversations/${dewi.id}`, { cookie: ownerCookie, workspace: workspaceId })).body;
+      expect(closed).toMatchObject({ owner: 'human', status: 'resolved' });
     } finally {
       await context.close();
     }
