@@ -5,6 +5,9 @@ import { ErrorNote, Loading } from './components';
 import { I18nProvider, LANGUAGES, langOfLocale, useT, type Lang } from './i18n';
 import { AccountPage } from './pages/Account';
 import { CalendarPage } from './pages/Calendar';
+import { ContactPage } from './pages/Contact';
+import { ContactsPage } from './pages/Contacts';
+import { useContactsT } from './pages/contacts.i18n';
 import { useCalendarT } from './pages/calendar.i18n';
 import { useReportsT } from './pages/reports.i18n';
 import { useSetupT } from './pages/setup.i18n';
@@ -166,6 +169,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
   const calendarT = useCalendarT();
   const reportsT = useReportsT();
   const setupT = useSetupT();
+  const contactsT = useContactsT();
   return (
     <SessionContext.Consumer>
       {(s) => {
@@ -173,6 +177,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
         const canAdmin = atLeast(session.role, 'admin');
         const nav = [
           { to: '/inbox', label: t('nav.inbox') },
+          { to: '/contacts', label: contactsT('nav') },
           { to: '/calendar', label: calendarT('title') },
           ...(canAdmin ? [{ to: '/reports', label: reportsT('nav') }, { to: '/channels', label: setupT('nav') }] : []),
           ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
@@ -241,6 +246,8 @@ function Screen({ path }: { path: string }) {
       </Suspense>
     );
   }
+  if (path === '/contacts') return <ContactsPage />;
+  if (path.startsWith('/contacts/')) return <ContactPage key={path} contactId={path.slice('/contacts/'.length)} />;
   if (path === '/account') return <AccountPage />;
   if (path === '/' || path === '/signin') return null;
   return (
