@@ -5,6 +5,9 @@ import { ErrorNote, Loading } from './components';
 import { I18nProvider, LANGUAGES, langOfLocale, useT, type Lang } from './i18n';
 import { AccountPage } from './pages/Account';
 import { CalendarPage } from './pages/Calendar';
+import { ContactPage } from './pages/Contact';
+import { ContactsPage } from './pages/Contacts';
+import { useContactsT } from './pages/contacts.i18n';
 import { useCalendarT } from './pages/calendar.i18n';
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
@@ -157,6 +160,7 @@ function SignOutButton() {
 function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang: Lang; chooseLang: (l: Lang) => void; switchWorkspace: (id: string) => void }) {
   const t = useT();
   const calendarT = useCalendarT();
+  const contactsT = useContactsT();
   return (
     <SessionContext.Consumer>
       {(s) => {
@@ -164,6 +168,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
         const canAdmin = atLeast(session.role, 'admin');
         const nav = [
           { to: '/inbox', label: t('nav.inbox') },
+          { to: '/contacts', label: contactsT('nav') },
           { to: '/calendar', label: calendarT('title') },
           ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
           { to: '/account', label: t('nav.account') },
@@ -224,6 +229,8 @@ function Screen({ path }: { path: string }) {
   }
   if (path === '/settings') return <SettingsPage />;
   if (path === '/calendar') return <CalendarPage />;
+  if (path === '/contacts') return <ContactsPage />;
+  if (path.startsWith('/contacts/')) return <ContactPage key={path} contactId={path.slice('/contacts/'.length)} />;
   if (path === '/account') return <AccountPage />;
   if (path === '/' || path === '/signin') return null;
   return (
