@@ -4,6 +4,8 @@ import { api, ApiError, ok, setApiWorkspace } from './api/client';
 import { ErrorNote, Loading } from './components';
 import { I18nProvider, LANGUAGES, langOfLocale, useT, type Lang } from './i18n';
 import { AccountPage } from './pages/Account';
+import { AssistantPage } from './pages/Assistant';
+import { useAssistantT } from './pages/assistant.i18n';
 import { CalendarPage } from './pages/Calendar';
 import { useCalendarT } from './pages/calendar.i18n';
 import { InboxPage } from './pages/Inbox';
@@ -157,6 +159,7 @@ function SignOutButton() {
 function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang: Lang; chooseLang: (l: Lang) => void; switchWorkspace: (id: string) => void }) {
   const t = useT();
   const calendarT = useCalendarT();
+  const assistantT = useAssistantT();
   return (
     <SessionContext.Consumer>
       {(s) => {
@@ -165,6 +168,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
         const nav = [
           { to: '/inbox', label: t('nav.inbox') },
           { to: '/calendar', label: calendarT('title') },
+          { to: '/knowledge', label: assistantT('title') },
           ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
           { to: '/account', label: t('nav.account') },
         ];
@@ -224,6 +228,7 @@ function Screen({ path }: { path: string }) {
   }
   if (path === '/settings') return <SettingsPage />;
   if (path === '/calendar') return <CalendarPage />;
+  if (path === '/knowledge' || path.startsWith('/knowledge/')) return <AssistantPage path={path} />;
   if (path === '/account') return <AccountPage />;
   if (path === '/' || path === '/signin') return null;
   return (
