@@ -8,6 +8,8 @@ import { templates } from './apps/templates.ts';
 import { answerInbound } from './apps/answer.ts';
 import { assistantReplyFacts } from './apps/turn/store.ts';
 import { vapiWebhookRoutes } from './apps/voice/vapi.routes.ts';
+import { callsRoutes } from './apps/voice/calls.ts';
+import { leadRoutes } from './apps/ari/lead.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
 import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls } from './modules/channels/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
@@ -119,6 +121,8 @@ export function createServerApp(options: ServerOptions) {
     mount: (app) => {
       app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, sendSignUpConfirmation: options.sendSignUpConfirmation, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
       app.route('/api/v1', contactsRoutes(deps));
+      app.route('/api/v1', leadRoutes(deps));
+      app.route('/api/v1', callsRoutes(deps));
       app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant, assistantReplies: (ctx, ids) => assistantReplyFacts(ctx.tx, workspaceIdOf(ctx), ids) }));
       app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));

@@ -128,6 +128,18 @@ describeEachDatabase('every documented route answers as the document says', (db)
     const c = await api('POST', '/api/v1/contacts', { ...as.eagle, body: { name: 'Contract C' }, expect: 201 });
     await api('DELETE', '/api/v1/contacts/{id}', { ...as.eagle, params: { id: c.body.id }, expect: 204 });
     await api('POST', '/api/v1/contacts', { ...as.eagle, body: { phone: '+4912345678901234' }, expect: 400 });
+    // The contacts desk: timeline, lead insight, CSV out and in, the call log.
+    await api('GET', '/api/v1/contacts/{id}/timeline', { ...as.eagle, params: { id: someone.id }, query: 'limit=2', expect: 200 });
+    await api('GET', '/api/v1/contacts/{id}/lead', { ...as.eagle, params: { id: someone.id }, expect: 200 });
+    await api('GET', '/api/v1/contacts/{id}/lead', { ...as.eagle, params: { id: a.body.id }, expect: 200 });
+    await api('GET', '/api/v1/contacts/export', { ...as.eagle, query: 'sort=name', expect: 200 });
+    await api('POST', '/api/v1/contacts/import', { ...as.eagle, body: { csv: 'name,phone\nContract D,0812 3456 7888\nBad,12\n', dry_run: true }, expect: 200 });
+    await api('POST', '/api/v1/contacts/import', { ...as.eagle, body: { csv: 'colour\nred\n' }, expect: 400 });
+    const calls = await api('GET', '/api/v1/calls', { ...as.laundry, expect: 200 });
+    await api('GET', '/api/v1/calls', { ...as.laundry, query: 'q=loads&status=completed&from=2020-01-01', expect: 200 });
+    await api('GET', '/api/v1/calls/{id}', { ...as.laundry, params: { id: calls.body.data[0].id }, expect: 200 });
+    const laundryPeople = await api('GET', '/api/v1/contacts', { ...as.laundry, query: 'sort=last_contact', expect: 200 });
+    await api('GET', '/api/v1/contacts/{id}/timeline', { ...as.laundry, params: { id: laundryPeople.body.data[0].id }, expect: 200 });
 
     for (const who of [as.eagle, as.casa, as.laundry]) {
       const convs = await api('GET', '/api/v1/conversations', { ...who, expect: 200 });
@@ -253,7 +265,13 @@ describeEachDatabase('every documented route answers as the document says', (db)
       await api('GET', '/api/v1/analytics/event-counts', { ...who, expect: 200 });
       await api('GET', '/api/v1/analytics/funnel', { ...who, expect: 200 });
       await api('GET', '/api/v1/analytics/daily', { ...who, expect: 200 });
+      await api('GET', '/api/v1/analytics/channels', { ...who, expect: 200 });
+      await api('GET', '/api/v1/analytics/lead-temperature', { ...who, expect: 200 });
+      await api('GET', '/api/v1/analytics/models', { ...who, expect: 200 });
     }
+    // Eagle's demo has the model comparison and lead temperatures: rows, not only empty lists.
+    expect((await api('GET', '/api/v1/analytics/models', { ...as.eagle, expect: 200 })).body.totals.length).toBeGreaterThan(0);
+    expect((await api('GET', '/api/v1/analytics/lead-temperature', { ...as.eagle, expect: 200 })).body.data.at(-1).hot).toBeGreaterThan(0);
   });
 
   it('scheduling: slots, closed dates, availability, appointments, bookings', async () => {

@@ -208,6 +208,10 @@ const INDEXES: Record<string, [string, string]> = {
   ],
   idx_sms_workspace_created: ['sms_messages', 'btree (workspace_id, created_at)'],
   idx_sms_conversation: ['sms_messages', 'btree (workspace_id, conversation_id, created_at) WHERE (conversation_id IS NOT NULL)'],
+  // 0028: texts that carry only a number, threaded into its contact's timeline; the call log.
+  idx_sms_unlinked_phone: ['sms_messages', "btree (workspace_id, (('+'::text || regexp_replace(phone_number, '[^0-9]'::text, ''::text, 'g'::text)))) WHERE (contact_id IS NULL)"],
+  idx_calls_workspace_log: ['calls', "btree (workspace_id, COALESCE(created_at, '1970-01-01 00:00:00+00'::timestamp with time zone), id)"],
+  idx_calls_transcript_trgm: ['calls', 'gin (transcript gin_trgm_ops)'],
   // 0011: the scheduling engine's range scans and the reminder and confirmation jobs.
   idx_bookings_scheduled: ['bookings', 'btree (workspace_id, scheduled_at)'],
   idx_bookings_reminder_due: [
@@ -954,7 +958,7 @@ describeEachDatabase('convert_guest_to_user', (db) => {
   });
 });
 
-describeEachDatabase('contact timeline (0006)', (db) => {
+describeEachDatabase('contact timeline (0006, 0028)', (db) => {
   it('unions inbox messages, SMS and calls per contact, in time order, within the workspace', async () => {
     const a = await createWorkspace(db());
     const b = await createWorkspace(db());
@@ -1012,6 +1016,8 @@ describeEachDatabase('contact timeline (0006)', (db) => {
       { ...base, kind: 'message', channel: 'whatsapp', direction: 'inbound', body: 'Halo', source_table: 'messages' },
       { ...base, kind: 'message', channel: 'whatsapp', direction: 'outbound', body: 'Hi Ana!', source_table: 'messages' },
       { ...base, kind: 'sms', channel: 'sms', direction: 'inbound', body: 'BOOK', source_table: 'sms_messages' },
+      // 0028: a text with no contact yet is threaded in by the contact's number.
+      { ...base, kind: 'sms', channel: 'sms', direction: 'inbound', body: 'no contact yet', source_table: 'sms_messages' },
       { ...base, kind: 'call', channel: 'voice', direction: 'inbound', body: 'I need a pickup tomorrow.', source_table: 'calls' },
       { ...base, kind: 'call', channel: 'voice', direction: 'outbound', body: 'outbound call, no-answer, 0 s', source_table: 'calls' },
     ]);

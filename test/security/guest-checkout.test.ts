@@ -17,6 +17,7 @@ import { fixedClock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { withServiceRole, withTenant } from '../../src/platform/db/tenant.ts';
 import { silentLogger } from '../../src/platform/log.ts';
+import { newId } from '../../src/platform/ids.ts';
 import { createSecretBox } from '../../src/platform/secrets.ts';
 
 // Bogota is -05:00 all year. Every day has four one-seat slots, 09:00-13:00, from tomorrow.
@@ -151,6 +152,44 @@ describeEachDatabase('guest checkout cannot hoard a calendar', (db) => {
     // The seat is someone else's to take now.
     const retaken = await book(holdsApp, await newSession(holdsApp, 'third'), 'third', { start });
     expect(retaken.status, JSON.stringify(retaken.body)).toBe(201);
+  });
+
+  /** A payment for the booking, pending and then reported successful (as the Midtrans webhook records it). */
+  const paymentSucceeds = (bookingId: string) =>
+    withServiceRole(db(), async (tx) => {
+      const contact = newId();
+      await tx.query(`insert into contacts (id, workspace_id, name) values ($1, $2, 'Late payer')`, [contact, workspaceId]);
+      const conversation = (await tx.query<{ id: string }>(`insert into ari_conversations (workspace_id, contact_id) values ($1, $2) returning id`, [workspaceId, contact])).rows[0]!.id;
+      const payment = (
+        await tx.query<{ id: string }>(`insert into ari_payments (workspace_id, ari_conversation_id, booking_id, amount, currency) values ($1, $2, $3, 30000, 'COP') returning id`, [
+          workspaceId, conversation, bookingId,
+        ])
+      ).rows[0]!.id;
+      await tx.query(`update ari_payments set status = 'success', paid_at = now() where workspace_id = $1 and id = $2`, [workspaceId, payment]);
+    });
+  const paidRow = (id: string) =>
+    withServiceRole(db(), (tx) => tx.db.selectFrom('bookings').select(['status', 'cancel_reason', 'payment_status']).where('id', '=', id).executeTakeFirstOrThrow());
+
+  it('brings back, confirmed, a lapsed hold whose payment arrives late while its seat is free; keeps it cancelled and paid when the seat was taken', async () => {
+    const job = lapseJob()!;
+    const [free, taken] = [WEEK[22]!, WEEK[23]!];
+    const late = await book(holdsApp, await newSession(holdsApp, 'late-1'), 'late-1', { start: free });
+    const later = await book(holdsApp, await newSession(holdsApp, 'late-2'), 'late-2', { start: taken });
+    expect([late.status, later.status]).toEqual([201, 201]);
+    clock.advance(11 * 60_000);
+    await job.handler({}, { id: 'test', retryCount: 0 });
+    expect(await paidRow(late.body.id)).toMatchObject({ status: 'cancelled', cancel_reason: 'hold_expired' });
+    // Someone books the second seat after it was freed.
+    const other = await book(holdsApp, await newSession(holdsApp, 'quick'), 'quick', { start: taken });
+    expect(other.status, JSON.stringify(other.body)).toBe(201);
+
+    await paymentSucceeds(late.body.id);
+    expect(await paidRow(late.body.id)).toEqual({ status: 'confirmed', cancel_reason: null, payment_status: 'paid' });
+    expect(await seatsLeft(free)).toBe(0);
+
+    await paymentSucceeds(later.body.id);
+    expect(await paidRow(later.body.id)).toEqual({ status: 'cancelled', cancel_reason: 'hold_expired', payment_status: 'paid' });
+    expect(await paidRow(other.body.id)).toMatchObject({ status: 'pending_payment' });
   });
 
   it("prices, times and names the booking from the service, and refuses a guest's own price, currency or duration", async () => {

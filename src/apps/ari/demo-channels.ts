@@ -57,6 +57,9 @@ export async function seedAriChannels(ctx: Ctx, workspaceId: string, secrets: Se
       .insertInto('contact_channel_windows')
       .values([...lastInbound].map(([contact_id, last_inbound_at]) => ({ ...ws, contact_id, channel: 'whatsapp', last_inbound_at })))
       .execute();
+    // Those messages came through Meta's signed webhook: the setup screen shows when the last did.
+    const last = Math.max(...inbound.map((m) => m.created_at.getTime()));
+    await db.insertInto('integration_webhooks').values({ ...ws, provider: 'whatsapp', last_verified_at: new Date(last) }).execute();
   }
   if (outbound.length) {
     await db

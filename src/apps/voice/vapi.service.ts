@@ -7,6 +7,7 @@ import { personaLanguage } from '../../modules/assistant/engine/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
+import { recordWebhookRefused, recordWebhookVerified } from '../../platform/db/integrations.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -122,18 +123,25 @@ export async function receiveVapiMessage(deps: VapiDeps, rawBody: string, secret
   }
   if (!account?.secrets.secret || !sameSecret(secret, account.secrets.secret)) {
     deps.log.warn({ account_ids: ids }, 'vapi message refused: unknown account or wrong secret');
+    // A known account with the wrong secret shows on its setup screen (integration_webhooks).
+    if (account) {
+      const ws = account.workspaceId;
+      await withTenant(deps.db, { kind: 'system', workspaceId: ws }, (tx) => recordWebhookRefused(tx, ws, VAPI, 'X-Vapi-Secret does not match the secret', deps.clock.now()));
+    }
     throw refused();
   }
   const workspaceId = account.workspaceId;
   const call = message.call;
   const log = deps.log.child({ workspace_id: workspaceId, vapi_call_id: call?.id, vapi_type: message.type });
   const started = message.type === 'status-update' && message.status === 'in-progress';
+  const actor = { kind: 'system' as const, workspaceId };
   if (!call || (message.type !== 'end-of-call-report' && message.type !== 'tool-calls' && !started)) {
     log.debug('vapi message ignored');
+    await withTenant(deps.db, actor, (tx) => recordWebhookVerified(tx, workspaceId, VAPI, deps.clock.now()));
     return { result: 'ignored' };
   }
-  const actor = { kind: 'system' as const, workspaceId };
   return withTenant(deps.db, actor, async (tx) => {
+    await recordWebhookVerified(tx, workspaceId, VAPI, deps.clock.now());
     const ctx: Ctx = { tx, actor, clock: deps.clock, log };
     if (message.type === 'tool-calls') return answerToolCalls(ctx, call, body);
     if (started) return storeCallStarted(ctx, call);

@@ -70,3 +70,96 @@ export async function dailyAnalytics(tx: Tx, workspaceId: string, from: string, 
   );
   return rows;
 }
+
+// Reports over the workspace's days. `start` and `end` are the instants where the first day
+// begins and the day after the last begins, in the workspace's zone.
+
+const CHANNEL_OF = (column: string) => `case ${column} when 'webchat' then 'web' when 'amara' then 'web' else ${column} end`;
+
+/** Conversations begun and conversions per report channel (see channelReportSchema for what counts). */
+export async function channelFigures(tx: Tx, ws: string, start: Date, end: Date): Promise<{ channel: string; conversations: number; conversions: number }[]> {
+  const { rows } = await tx.query<{ channel: string; conversations: number; conversions: number }>(
+    `with begun as (
+       select ${CHANNEL_OF('channel')} as channel, count(*) as n
+         from public.conversations
+        where workspace_id = $1 and created_at >= $2 and created_at < $3 and channel <> 'voice'
+        group by 1
+       union all
+       select 'voice', count(*) from public.calls where workspace_id = $1 and created_at >= $2 and created_at < $3
+       union all
+       select 'sms', count(distinct phone_number) from public.sms_messages
+        where workspace_id = $1 and conversation_id is null and direction = 'inbound' and created_at >= $2 and created_at < $3
+       union all
+       select 'web', count(*) from public.amara_conversations where workspace_id = $1 and created_at >= $2 and created_at < $3
+     ), won as (
+       select case when source is null or source = 'manual' then 'staff' else source end as channel, count(*) as n
+         from public.bookings
+        where workspace_id = $1 and created_at >= $2 and created_at < $3
+          and coalesce(status, 'pending') not in ('cancelled', 'pending_payment')
+        group by 1
+       union all
+       select ${CHANNEL_OF('c.channel')}, count(distinct p.ari_conversation_id)
+         from public.ari_payments p
+         join public.ari_conversations a on a.workspace_id = p.workspace_id and a.id = p.ari_conversation_id
+         join public.conversations c on c.workspace_id = a.workspace_id and c.id = a.conversation_id
+        where p.workspace_id = $1 and p.status = 'success' and p.booking_id is null and p.paid_at >= $2 and p.paid_at < $3
+        group by 1
+     )
+     select channel, sum(conversations)::int as conversations, sum(conversions)::int as conversions
+       from (select channel, n as conversations, 0 as conversions from begun
+             union all select channel, 0, n from won) x
+      group by channel`,
+    [ws, start.toISOString(), end.toISOString()],
+  );
+  return rows;
+}
+
+/** Per day from `from` to `to` (YYYY-MM-DD, the workspace's calendar): leads hot, warm and cold at the day's end. */
+export async function temperatureByDay(tx: Tx, ws: string, from: string, to: string, timeZone: string) {
+  const { rows } = await tx.query<{ date: string; hot: number; warm: number; cold: number }>(
+    `with days as (
+       select d::date as day, (d + interval '1 day') at time zone $4 as day_end
+         from generate_series($2::timestamp, $3::timestamp, interval '1 day') d
+     ), spans as (
+       select h.lead_temperature, h.changed_at,
+              lead(h.changed_at) over (partition by h.ari_conversation_id order by h.changed_at, h.id) as until
+         from public.lead_temperature_history h
+        where h.workspace_id = $1 and h.changed_at < ($3::timestamp + interval '1 day') at time zone $4
+     )
+     select to_char(days.day, 'YYYY-MM-DD') as date,
+            (count(*) filter (where s.lead_temperature = 'hot'))::int as hot,
+            (count(*) filter (where s.lead_temperature = 'warm'))::int as warm,
+            (count(*) filter (where s.lead_temperature = 'cold'))::int as cold
+       from days
+       left join spans s on s.changed_at < days.day_end and (s.until is null or s.until >= days.day_end)
+      group by days.day
+      order by days.day`,
+    [ws, from, to, timeZone],
+  );
+  return rows;
+}
+
+export interface ModelPeriodRow {
+  ai_model: string;
+  period_start: Date;
+  period_end: Date | null;
+  conversation_count: number;
+  conversion_count: number;
+  avg_response_time_ms: number | null;
+  total_tokens_used: number;
+  satisfaction_score: string | null;
+}
+
+/** ari_ai_comparison's rows with a period that overlaps [start, end), oldest first. */
+export async function modelPeriods(tx: Tx, ws: string, start: Date, end: Date): Promise<ModelPeriodRow[]> {
+  const { rows } = await tx.query<ModelPeriodRow>(
+    `select ai_model, period_start, period_end, conversation_count, conversion_count, avg_response_time_ms, total_tokens_used,
+            satisfaction_score::text as satisfaction_score
+       from public.ari_ai_comparison
+      where workspace_id = $1 and period_start is not null and period_start < $3
+        and (period_end > $2 or (period_end is null and period_start >= $2))
+      order by period_start, ai_model`,
+    [ws, start.toISOString(), end.toISOString()],
+  );
+  return rows;
+}

@@ -10,22 +10,36 @@ import {
   eventRecordedSchema,
   funnelQuerySchema,
   funnelStageSchema,
+  channelReportSchema,
+  dayRangeQuerySchema,
+  modelPeriodSchema,
+  modelTotalSchema,
   rangeQuerySchema,
+  temperatureDaySchema,
 } from './analytics.schema.ts';
-import { conversionFunnel, dailyAnalytics, eventCounts, recordEvent, type ReportRange } from './analytics.service.ts';
-
-const DEFAULT_DAYS = 30;
+import {
+  channelReport,
+  conversionFunnel,
+  dailyAnalytics,
+  eventCounts,
+  instantRange,
+  modelComparison,
+  recordEvent,
+  temperatureReport,
+  type DayRange,
+} from './analytics.service.ts';
 
 const invalidField = (path: string, message: string) =>
   new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
 
-/** The report window: up to `to` (default now), from `from` (default 30 days before `to`). */
-function reportRange(now: Date, query: { from?: string | undefined; to?: string | undefined }): ReportRange {
-  const to = query.to ? new Date(query.to) : now;
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - DEFAULT_DAYS * 86_400_000);
-  if (from.getTime() >= to.getTime()) throw invalidField('query.from', 'must be before to');
-  return { from, to };
-}
+/** The days a report covered, as resolved (defaults filled in), beside its rows. */
+const rangeFields = {
+  from: z.string().openapi({ description: 'first day, YYYY-MM-DD', example: '2026-01-01' }),
+  to: z.string().openapi({ description: 'last day, YYYY-MM-DD', example: '2026-01-30' }),
+  time_zone: z.string().openapi({ description: "the workspace's time zone the days are in", example: 'Asia/Jakarta' }),
+};
+const reportOf = <T extends z.ZodType>(rows: T, name: string) => z.object({ ...rangeFields, data: z.array(rows) }).openapi(name);
+const rangeOf = (r: DayRange) => ({ from: r.from, to: r.to, time_zone: r.timeZone });
 
 export function analyticsRoutes(deps: RouteDeps) {
   const r = createRouter();
@@ -63,7 +77,7 @@ export function analyticsRoutes(deps: RouteDeps) {
       responses: { 200: json(z.object({ data: z.array(eventCountSchema) })), ...errorResponses },
     }),
     async (c) => {
-      const range = reportRange(c.var.ctx.clock.now(), c.req.valid('query'));
+      const range = await instantRange(c.var.ctx, c.req.valid('query'));
       return c.json({ data: await eventCounts(c.var.ctx, range) }, 200);
     },
   );
@@ -80,7 +94,7 @@ export function analyticsRoutes(deps: RouteDeps) {
     }),
     async (c) => {
       const query = c.req.valid('query');
-      const range = reportRange(c.var.ctx.clock.now(), query);
+      const range = await instantRange(c.var.ctx, query);
       return c.json({ data: await conversionFunnel(c.var.ctx, range, query.stages) }, 200);
     },
   );
@@ -97,6 +111,62 @@ export function analyticsRoutes(deps: RouteDeps) {
       responses: { 200: json(z.object({ data: z.array(dailyAnalyticsSchema) })), ...errorResponses },
     }),
     async (c) => c.json({ data: await dailyAnalytics(c.var.ctx, c.req.valid('query')) }, 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/analytics/channels',
+      tags: ['analytics'],
+      summary: 'Conversations begun and conversions per channel over days in the workspace\'s time zone (admin)',
+      description:
+        'Every channel is listed, with zeros when it had nothing. A conversion is a booking made from the channel (not cancelled, not an unpaid hold) or a consultation paid whose conversation is on it.',
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { query: dayRangeQuerySchema },
+      responses: { 200: json(reportOf(channelReportSchema, 'ChannelReportList')), ...errorResponses },
+    }),
+    async (c) => {
+      const { range, data } = await channelReport(c.var.ctx, c.req.valid('query'));
+      return c.json({ ...rangeOf(range), data }, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/analytics/lead-temperature',
+      tags: ['analytics'],
+      summary: 'Leads hot, warm and cold at the end of each day, oldest day first (admin)',
+      description: "One row per day of the range in the workspace's time zone, from the history of each lead's temperature (lead_temperature_history).",
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { query: dayRangeQuerySchema },
+      responses: { 200: json(reportOf(temperatureDaySchema, 'LeadTemperatureReport')), ...errorResponses },
+    }),
+    async (c) => {
+      const { range, data } = await temperatureReport(c.var.ctx, c.req.valid('query'));
+      return c.json({ ...rangeOf(range), data }, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/analytics/models',
+      tags: ['analytics'],
+      summary: "The model comparison (seed 000's ari_ai_comparison) by model and period, with conversion to paid (admin)",
+      description:
+        'The periods (rolled up hourly per day in the workspace\'s time zone) that overlap the range, and per model their totals. Compare A/B arms set with PUT /api/v1/assistant/models.',
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { query: dayRangeQuerySchema },
+      responses: {
+        200: json(z.object({ ...rangeFields, data: z.array(modelPeriodSchema), totals: z.array(modelTotalSchema) }).openapi('ModelComparison')),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { range, data, totals } = await modelComparison(c.var.ctx, c.req.valid('query'));
+      return c.json({ ...rangeOf(range), data, totals }, 200);
+    },
   );
 
   return r;

@@ -59,11 +59,13 @@ export const eventCreateSchema = z
 
 export type EventCreate = z.infer<typeof eventCreateSchema>;
 
-const instant = z.iso.datetime({ offset: true }).openapi({ example: '2026-01-01T00:00:00Z' });
+const instantOrDay = z.union([z.iso.date(), z.iso.datetime({ offset: true })]).openapi({ type: 'string', example: '2026-01-01' });
 
 export const rangeQuerySchema = z.object({
-  from: instant.optional().openapi({ description: 'start, included (ISO 8601 with offset); default 30 days before `to`' }),
-  to: instant.optional().openapi({ description: 'end, included; default now' }),
+  from: instantOrDay
+    .optional()
+    .openapi({ description: "start, included: an instant (ISO 8601 with offset), or a day (YYYY-MM-DD) from its start in the workspace's time zone; default 30 days before `to`" }),
+  to: instantOrDay.optional().openapi({ description: "end, included: an instant, or a day to its end in the workspace's time zone; default now" }),
 });
 
 export const funnelQuerySchema = rangeQuerySchema.extend({
@@ -122,3 +124,60 @@ export const dailyAnalyticsSchema = z
     conversion_rate: z.string().openapi({ description: 'bookings per call in percent (0 without calls, at most 100), decimal', example: '37.50' }),
   })
   .openapi('DailyAnalytics');
+
+// Reports over days in the workspace's calendar -------------------------------------------------
+
+export const MAX_REPORT_DAYS = 366;
+
+export const dayRangeQuerySchema = z.object({
+  from: localDate.optional().openapi({ description: "first day, included (YYYY-MM-DD, the workspace's calendar); default 29 days before `to`" }),
+  to: localDate.optional().openapi({ description: `last day, included; default today in the workspace's time zone; at most ${MAX_REPORT_DAYS} days in all` }),
+});
+
+export const REPORT_CHANNELS = ['whatsapp', 'sms', 'voice', 'web', 'staff'] as const;
+
+export const channelReportSchema = z
+  .object({
+    channel: z.enum(REPORT_CHANNELS).openapi({
+      description:
+        'whatsapp, sms, voice; web: web chat, the in-app assistant and guest checkout; staff: bookings made by staff or through the API (they have no conversations)',
+    }),
+    conversations: z.number().int().openapi({
+      description: 'conversations begun in the range: inbox threads opened on the channel; voice: calls; sms also counts numbers that texted without a thread (seed 004); web also counts in-app conversations',
+    }),
+    conversions: z.number().int().openapi({
+      description: 'bookings made in the range from the channel (not cancelled, not an unpaid hold) plus consultations paid in the range whose conversation is on the channel',
+    }),
+    conversion_rate: z.number().openapi({ description: 'conversions per conversation in percent, 2 decimals (0 without conversations)', example: 12.5 }),
+  })
+  .openapi('ChannelReport');
+
+export const temperatureDaySchema = z
+  .object({
+    date: z.string().openapi({ description: "the day in the workspace's time zone, YYYY-MM-DD", example: '2026-01-31' }),
+    hot: z.number().int().openapi({ description: 'leads that were hot at the end of the day (now, for today)' }),
+    warm: z.number().int(),
+    cold: z.number().int(),
+  })
+  .openapi('LeadTemperatureDay');
+
+const modelFigures = {
+  ai_model: z.string().openapi({ example: 'grok' }),
+  conversation_count: z.number().int().openapi({ description: 'conversations the model answered (a conversation answered on several days counts on each)' }),
+  conversion_count: z.number().int().openapi({ description: 'conversations converted to paid' }),
+  conversion_rate: z.number().openapi({ description: 'conversion_count per conversation_count in percent, 2 decimals', example: 50 }),
+  avg_response_time_ms: z.number().int().nullable(),
+  total_tokens_used: z.number().int(),
+  satisfaction_score: z.number().nullable().openapi({ description: 'mean staff rating, 0-5; null without ratings' }),
+};
+
+export const modelPeriodSchema = z
+  .object({
+    ...modelFigures,
+    period_start: z.date(),
+    period_end: z.date().nullable(),
+  })
+  .openapi('ModelComparisonPeriod');
+
+export const modelTotalSchema = z.object(modelFigures).openapi('ModelComparisonTotal');
+

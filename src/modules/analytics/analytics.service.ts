@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getWorkspace } from '../tenancy/index.ts';
 import * as repo from './analytics.repo.ts';
-import type { EventType } from './analytics.schema.ts';
+import { MAX_REPORT_DAYS, REPORT_CHANNELS, type EventType } from './analytics.schema.ts';
 
 export interface RecordEventInput {
   eventType: EventType;
@@ -75,4 +75,99 @@ export async function dailyAnalytics(ctx: Ctx, range: { from?: string | undefine
   const from = range.from ?? Temporal.PlainDate.from(to).subtract({ days: DEFAULT_DAILY_DAYS - 1 }).toString();
   if (from > to) throw new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path: 'query.from', message: 'must not be after to' }] });
   return repo.dailyAnalytics(ctx.tx, ws, from, to);
+}
+
+// Reports over days in the workspace's calendar --------------------------------------------------
+
+export interface DayRange {
+  /** First and last day, YYYY-MM-DD, both included. */
+  from: string;
+  to: string;
+  timeZone: string;
+  /** Where the first day begins and where the day after the last begins. */
+  start: Date;
+  end: Date;
+}
+
+const invalid = (path: string, message: string) => new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
+
+const dayStart = (day: string, timeZone: string) => new Date(Temporal.PlainDate.from(day).toZonedDateTime({ timeZone }).epochMilliseconds);
+
+/** The days a report covers: default the 30 days ending today in the workspace's zone; at most MAX_REPORT_DAYS. */
+export async function dayRange(ctx: Ctx, q: { from?: string | undefined; to?: string | undefined }): Promise<DayRange> {
+  const { time_zone: timeZone } = await getWorkspace(ctx);
+  const to = q.to ?? Temporal.Instant.fromEpochMilliseconds(ctx.clock.now().getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString();
+  const from = q.from ?? Temporal.PlainDate.from(to).subtract({ days: DEFAULT_DAILY_DAYS - 1 }).toString();
+  if (from > to) throw invalid('query.from', 'must not be after to');
+  const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days + 1;
+  if (days > MAX_REPORT_DAYS) throw invalid('query.from', `at most ${MAX_REPORT_DAYS} days from to`);
+  return { from, to, timeZone, start: dayStart(from, timeZone), end: dayStart(Temporal.PlainDate.from(to).add({ days: 1 }).toString(), timeZone) };
+}
+
+/**
+ * The funnel's and the event counts' window: instants as given, or days of the workspace's
+ * calendar (from the start of `from`'s day to the end of `to`'s). Defaults: up to now, from 30
+ * days before `to`.
+ */
+export async function instantRange(ctx: Ctx, q: { from?: string | undefined; to?: string | undefined }): Promise<ReportRange> {
+  const isDay = (v: string | undefined): v is string => v !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const timeZone = isDay(q.from) || isDay(q.to) ? (await getWorkspace(ctx)).time_zone : 'UTC';
+  // The end of a day is the last millisecond before the next begins: both bounds are included.
+  const at = (v: string | undefined, end: boolean) =>
+    v === undefined ? undefined : isDay(v) ? new Date(dayStart(end ? Temporal.PlainDate.from(v).add({ days: 1 }).toString() : v, timeZone).getTime() - (end ? 1 : 0)) : new Date(v);
+  const to = at(q.to, true) ?? ctx.clock.now();
+  const from = at(q.from, false) ?? new Date(to.getTime() - DEFAULT_DAILY_DAYS * 86_400_000);
+  if (from.getTime() >= to.getTime()) throw invalid('query.from', 'must be before to');
+  return { from, to };
+}
+
+const percent = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part * 10_000) / whole) / 100);
+
+export async function channelReport(ctx: Ctx, q: { from?: string | undefined; to?: string | undefined }) {
+  const range = await dayRange(ctx, q);
+  const rows = new Map((await repo.channelFigures(ctx.tx, workspaceIdOf(ctx), range.start, range.end)).map((r) => [r.channel, r]));
+  return {
+    range,
+    data: REPORT_CHANNELS.map((channel) => {
+      const r = rows.get(channel) ?? { conversations: 0, conversions: 0 };
+      return { channel, conversations: r.conversations, conversions: r.conversions, conversion_rate: percent(r.conversions, r.conversations) };
+    }),
+  };
+}
+
+export async function temperatureReport(ctx: Ctx, q: { from?: string | undefined; to?: string | undefined }) {
+  const range = await dayRange(ctx, q);
+  return { range, data: await repo.temperatureByDay(ctx.tx, workspaceIdOf(ctx), range.from, range.to, range.timeZone) };
+}
+
+/** The model comparison (ari_ai_comparison) over the range: its periods, and per model their sum. */
+export async function modelComparison(ctx: Ctx, q: { from?: string | undefined; to?: string | undefined }) {
+  const range = await dayRange(ctx, q);
+  const periods = await repo.modelPeriods(ctx.tx, workspaceIdOf(ctx), range.start, range.end);
+  const score = (s: string | null) => (s === null ? null : Number(s));
+  const data = periods.map((p) => ({ ...p, satisfaction_score: score(p.satisfaction_score), conversion_rate: percent(p.conversion_count, p.conversation_count) }));
+  const byModel = new Map<string, typeof data>();
+  for (const p of data) byModel.set(p.ai_model, [...(byModel.get(p.ai_model) ?? []), p]);
+  const weighted = (ps: typeof data, value: (p: (typeof data)[number]) => number | null) => {
+    const known = ps.filter((p) => value(p) !== null);
+    const weight = known.reduce((n, p) => n + Math.max(p.conversation_count, 1), 0);
+    return weight === 0 ? null : known.reduce((n, p) => n + value(p)! * Math.max(p.conversation_count, 1), 0) / weight;
+  };
+  const totals = [...byModel.entries()].map(([ai_model, ps]) => {
+    const conversation_count = ps.reduce((n, p) => n + p.conversation_count, 0);
+    const conversion_count = ps.reduce((n, p) => n + p.conversion_count, 0);
+    const latency = weighted(ps, (p) => p.avg_response_time_ms);
+    const satisfaction = weighted(ps, (p) => p.satisfaction_score);
+    return {
+      ai_model,
+      conversation_count,
+      conversion_count,
+      conversion_rate: percent(conversion_count, conversation_count),
+      avg_response_time_ms: latency === null ? null : Math.round(latency),
+      total_tokens_used: ps.reduce((n, p) => n + p.total_tokens_used, 0),
+      satisfaction_score: satisfaction === null ? null : Math.round(satisfaction * 100) / 100,
+    };
+  });
+  totals.sort((a, b) => b.conversion_rate - a.conversion_rate || b.conversation_count - a.conversation_count || a.ai_model.localeCompare(b.ai_model));
+  return { range, data, totals };
 }

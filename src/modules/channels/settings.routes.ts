@@ -34,7 +34,7 @@ export function channelSettingsRoutes(deps: RouteDeps & { providers?: ProviderUr
       middleware: deps.inWorkspace(Rank.readOnly),
       responses: { 200: json(ChannelList), ...errorResponses },
     }),
-    async (c) => c.json(await listChannelSettings(c.var.ctx, deps.publicUrl), 200),
+    async (c) => c.json(await listChannelSettings(c.var.ctx, deps.publicUrl ?? new URL(c.req.url).origin), 200),
   );
 
   r.openapi(
@@ -45,7 +45,7 @@ export function channelSettingsRoutes(deps: RouteDeps & { providers?: ProviderUr
       request: { params: ProviderParams },
       responses: { 200: json(ChannelSettings), ...errorResponses },
     }),
-    async (c) => c.json(await getChannelSettings(c.var.ctx, c.req.valid('param').provider, deps.publicUrl), 200),
+    async (c) => c.json(await getChannelSettings(c.var.ctx, c.req.valid('param').provider, deps.publicUrl ?? new URL(c.req.url).origin), 200),
   );
 
   for (const { provider, schema, secrets } of INPUTS) {
@@ -61,7 +61,7 @@ export function channelSettingsRoutes(deps: RouteDeps & { providers?: ProviderUr
         request: { body: jsonBody(schema) },
         responses: { 200: json(ChannelSettings), ...errorResponses },
       }),
-      async (c) => c.json(await saveChannelSettings(c.var.ctx, deps.secrets, provider, c.req.valid('json') as never, { publicUrl: deps.publicUrl, prove }), 200),
+      async (c) => c.json(await saveChannelSettings(c.var.ctx, deps.secrets, provider, c.req.valid('json') as never, { publicUrl: deps.publicUrl ?? new URL(c.req.url).origin, prove }), 200),
     );
   }
 

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { WebhookStatus } from '../../platform/http/router.ts';
 
 export const CHANNEL_PROVIDERS = ['whatsapp', 'twilio', 'vapi', 'webchat'] as const;
 export type ChannelProvider = (typeof CHANNEL_PROVIDERS)[number];
@@ -105,7 +106,9 @@ export interface StoredChannelSettings {
 // Outputs: never a secret, only whether it is set ----------------------------------------------
 
 const common = {
-  webhook_url: z.string().nullable().openapi({ description: 'Where to point the provider (from PUBLIC_URL), when known' }),
+  webhook_url: z.string().nullable().openapi({ description: 'Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured' }),
+  // The provider's last webhooks for this workspace; null for web chat, which has none.
+  webhook: WebhookStatus.nullable(),
   created_at: z.date(),
   updated_at: z.date(),
 };
@@ -132,6 +135,7 @@ export const TwilioSettings = z
     messaging_service_sid: z.string().nullable(),
     has_auth_token: z.boolean(),
     ...common,
+    incoming_sms_url: z.string().openapi({ description: "what to paste in the number's \"A message comes in\" webhook in Twilio's console" }),
   })
   .openapi('TwilioSettings');
 

@@ -4,7 +4,7 @@ import type { Database, Tx } from '../../platform/db/database.ts';
 import { withServiceRole } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { findIntegration, listIntegrations, saveIntegration, type IntegrationRow } from '../../platform/db/integrations.ts';
+import { findIntegration, listIntegrations, NO_WEBHOOK, saveIntegration, webhookStatuses, type IntegrationRow, type WebhookStatus } from '../../platform/db/integrations.ts';
 import type { OwnershipProof } from './ownership.ts';
 import * as repo from './settings.repo.ts';
 import {
@@ -22,6 +22,9 @@ import {
   type WebchatSettingsInput,
   type WhatsAppSettingsInput,
 } from './settings.schema.ts';
+
+/** Where Twilio posts incoming texts, under the workspace's webhook_url (twilio.webhook.ts SMS_PATH). */
+const TWILIO_SMS_PATH = '/webhooks/twilio/sms';
 
 export const WEBHOOK_PATHS: Record<ChannelProvider, string | null> = {
   whatsapp: '/webhooks/whatsapp',
@@ -84,13 +87,13 @@ function openSecrets<P extends ChannelProvider>(box: SecretBox, sealed: string |
   return (sealed ? JSON.parse(box.open(sealed)) : {}) as ChannelSecrets[P];
 }
 
-function toOutput(row: IntegrationRow, publicUrl: string | undefined): ChannelSettings {
+function toOutput(row: IntegrationRow, publicUrl: string | undefined, webhook: WebhookStatus = NO_WEBHOOK): ChannelSettings {
   const provider = row.provider as ChannelProvider;
   // Which secrets are stored is recorded beside the settings, so reading needs no key.
   const stored = (row.settings.secrets_set ?? []) as string[];
   const has = (name: string) => row.secrets !== null && stored.includes(name);
   const path = WEBHOOK_PATHS[provider];
-  const base = { webhook_url: path && publicUrl ? `${publicUrl.replace(/\/+$/, '')}${path}` : null, created_at: row.created_at, updated_at: row.updated_at };
+  const base = { webhook_url: path && publicUrl ? `${publicUrl.replace(/\/+$/, '')}${path}` : null, webhook: provider === 'webchat' ? null : webhook, created_at: row.created_at, updated_at: row.updated_at };
   switch (provider) {
     case 'whatsapp': {
       const s = StoredWhatsAppSettings.parse(row.settings);
@@ -101,7 +104,10 @@ function toOutput(row: IntegrationRow, publicUrl: string | undefined): ChannelSe
     }
     case 'twilio': {
       const s = StoredTwilioSettings.parse(row.settings);
-      return { provider, account_sid: s.account_sid, phone_numbers: s.phone_numbers, messaging_service_sid: s.messaging_service_sid, has_auth_token: has('auth_token'), ...base, webhook_url: s.webhook_url };
+      return {
+        provider, account_sid: s.account_sid, phone_numbers: s.phone_numbers, messaging_service_sid: s.messaging_service_sid, has_auth_token: has('auth_token'), ...base, webhook_url: s.webhook_url,
+        incoming_sms_url: `${s.webhook_url.replace(/\/+$/, '')}${TWILIO_SMS_PATH}`,
+      };
     }
     case 'vapi': {
       const s = StoredVapiSettings.parse(row.settings);
@@ -186,18 +192,21 @@ export async function saveChannelSettings<P extends ChannelProvider>(
   });
   await repo.replaceAccounts(ctx.tx, ws, provider, ids);
   ctx.log.info({ provider, account_ids: ids }, 'channel settings saved');
-  return toOutput(row, publicUrl);
+  return toOutput(row, publicUrl, (await webhookStatuses(ctx.tx, ws, [provider])).get(provider));
 }
 
 export async function getChannelSettings(ctx: Ctx, provider: ChannelProvider, publicUrl?: string | undefined): Promise<ChannelSettings> {
-  const row = await findIntegration(ctx.tx, workspaceIdOf(ctx), provider);
+  const ws = workspaceIdOf(ctx);
+  const row = await findIntegration(ctx.tx, ws, provider);
   if (!row) throw notConnected(provider);
-  return toOutput(row, publicUrl);
+  return toOutput(row, publicUrl, (await webhookStatuses(ctx.tx, ws, [provider])).get(provider));
 }
 
 export async function listChannelSettings(ctx: Ctx, publicUrl?: string | undefined): Promise<{ data: ChannelSettings[] }> {
-  const rows = await listIntegrations(ctx.tx, workspaceIdOf(ctx), CHANNEL_PROVIDERS);
-  return { data: rows.map((r) => toOutput(r, publicUrl)) };
+  const ws = workspaceIdOf(ctx);
+  const rows = await listIntegrations(ctx.tx, ws, CHANNEL_PROVIDERS);
+  const webhooks = await webhookStatuses(ctx.tx, ws, CHANNEL_PROVIDERS);
+  return { data: rows.map((r) => toOutput(r, publicUrl, webhooks.get(r.provider))) };
 }
 
 /** The workspace's account on a channel, secrets opened, inside a transaction that can see it. */

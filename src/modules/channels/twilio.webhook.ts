@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
+import type { Database, Tx } from '../../platform/db/database.ts';
+import { recordWebhookRefused, recordWebhookVerified } from '../../platform/db/integrations.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
@@ -98,13 +99,18 @@ async function authenticate(deps: TwilioWebhookDeps, req: TwilioRequest, path: s
   }
   if (!account?.secrets.auth_token) throw new AppError('channel.not_found', 'not_found', 'no workspace has connected this Twilio number');
   const url = twilioCallbackUrl(account.settings.webhook_url, path) + req.search;
+  const ws = account.workspaceId;
+  // The setup screen shows the last verified and the last refused post (integration_webhooks).
+  const stamp = (fn: (tx: Tx) => Promise<void>) => withTenant(deps.db, { kind: 'system', workspaceId: ws }, fn);
   if (!isValidTwilioSignature(account.secrets.auth_token, req.signature, url, params)) {
-    deps.log.warn({ workspace_id: account.workspaceId, path }, 'twilio webhook with a bad signature refused');
+    deps.log.warn({ workspace_id: ws, path }, 'twilio webhook with a bad signature refused');
+    await stamp((tx) => recordWebhookRefused(tx, ws, 'twilio', `X-Twilio-Signature does not sign ${url.split('?')[0]} with the auth token`, deps.clock.now()));
     throw new AppError('twilio.signature_invalid', 'forbidden', 'the X-Twilio-Signature does not match');
   }
   if (param(params, 'AccountSid') !== account.settings.account_sid) {
     throw new AppError('twilio.signature_invalid', 'forbidden', 'the message is for another Twilio account');
   }
+  await stamp((tx) => recordWebhookVerified(tx, ws, 'twilio', deps.clock.now()));
   return { params, account };
 }
 

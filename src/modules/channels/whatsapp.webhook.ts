@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
-import { assume, claimsFor } from '../../platform/db/tenant.ts';
+import { recordWebhookRefused, recordWebhookVerified } from '../../platform/db/integrations.ts';
+import { assume, claimsFor, withTenant } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
@@ -112,26 +113,40 @@ export async function receiveWhatsAppWebhook(deps: WhatsAppWebhookDeps, rawBody:
   // One transaction for the delivery, short because Meta waits for the answer: each phone
   // number's workspace is found as the service role, and its events are written as that
   // workspace's system actor (row-level security applies to the writes).
-  await deps.db.transaction(async (tx) => {
-    let known = 0;
-    let verified = 0;
-    for (const events of phones) {
-      await assume(tx, 'service_role', { role: 'service_role' });
-      const account = await findChannelByAccountIn(tx, deps.secrets, 'whatsapp', events.phoneNumberId);
-      if (!account) continue;
-      known++;
-      const log = deps.log.child({ workspace_id: account.workspaceId, phone_number_id: events.phoneNumberId });
-      if (!account.secrets.app_secret || !isValidHubSignature(rawBody, signature, account.secrets.app_secret)) {
-        log.warn('whatsapp webhook with a bad signature refused');
-        continue;
+  // The workspaces whose number the delivery named but whose app secret does not sign it: their
+  // setup screen says so (integration_webhooks), written after the delivery's own transaction,
+  // which a delivery nobody signs rolls back.
+  const refusedBy = new Set<string>();
+  try {
+    await deps.db.transaction(async (tx) => {
+      let known = 0;
+      let verified = 0;
+      for (const events of phones) {
+        await assume(tx, 'service_role', { role: 'service_role' });
+        const account = await findChannelByAccountIn(tx, deps.secrets, 'whatsapp', events.phoneNumberId);
+        if (!account) continue;
+        known++;
+        const log = deps.log.child({ workspace_id: account.workspaceId, phone_number_id: events.phoneNumberId });
+        if (!account.secrets.app_secret || !isValidHubSignature(rawBody, signature, account.secrets.app_secret)) {
+          log.warn('whatsapp webhook with a bad signature refused');
+          refusedBy.add(account.workspaceId);
+          continue;
+        }
+        verified++;
+        const claims = claimsFor({ kind: 'system', workspaceId: account.workspaceId });
+        await assume(tx, claims.role, claims);
+        await recordWebhookVerified(tx, account.workspaceId, 'whatsapp', deps.clock.now());
+        await applyPhoneEvents(tx, deps, account.workspaceId, events, receipt, log);
       }
-      verified++;
-      const claims = claimsFor({ kind: 'system', workspaceId: account.workspaceId });
-      await assume(tx, claims.role, claims);
-      await applyPhoneEvents(tx, deps, account.workspaceId, events, receipt, log);
+      if (known > 0 && verified === 0) throw new AppError('webhook.signature_invalid', 'unauthenticated', 'X-Hub-Signature-256 does not match');
+    });
+  } finally {
+    for (const ws of refusedBy) {
+      await withTenant(deps.db, { kind: 'system', workspaceId: ws }, (tx) =>
+        recordWebhookRefused(tx, ws, 'whatsapp', "X-Hub-Signature-256 does not match the app secret", deps.clock.now()),
+      ).catch((e: unknown) => deps.log.warn({ err: e, workspace_id: ws }, 'could not record the refused whatsapp webhook'));
     }
-    if (known > 0 && verified === 0) throw new AppError('webhook.signature_invalid', 'unauthenticated', 'X-Hub-Signature-256 does not match');
-  });
+  }
   if (receipt.messages > 0) wakeChannelWorkers();
   return receipt;
 }

@@ -1,7 +1,7 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Tx } from '../../platform/db/database.ts';
 import type { Contacts } from '../../platform/db/schema.ts';
-import type { Contact, ContactSummary } from './contacts.schema.ts';
+import type { Contact, ContactSort, ContactSummary } from './contacts.schema.ts';
 
 const COLUMNS = [
   'id', 'name', 'phone', 'email', 'tags', 'notes', 'address', 'lead_status', 'lead_score', 'lead_temperature',
@@ -11,12 +11,12 @@ const COLUMNS = [
 type Row = Pick<Selectable<Contacts>, (typeof COLUMNS)[number]>;
 
 /** Seed 004's aggregates are nullable columns; the API always gives numbers. */
-const toContact = (r: Row): Contact => ({
-  ...r,
-  metadata: r.metadata as Record<string, unknown>,
-  total_bookings: r.total_bookings ?? 0,
-  total_calls: r.total_calls ?? 0,
-  total_spent: r.total_spent ?? '0.00',
+const toContact = ({ id, name, phone, email, tags, notes, address, lead_status, lead_score, lead_temperature, source, locale, metadata, total_bookings, total_calls, total_spent, last_contact, created_at, updated_at }: Row): Contact => ({
+  id, name, phone, email, tags, notes, address, lead_status, lead_score, lead_temperature, source, locale, last_contact, created_at, updated_at,
+  metadata: metadata as Record<string, unknown>,
+  total_bookings: total_bookings ?? 0,
+  total_calls: total_calls ?? 0,
+  total_spent: total_spent ?? '0.00',
 });
 
 /** Undefined when another contact of the workspace has the phone. */
@@ -28,6 +28,28 @@ export async function insertContact(tx: Tx, values: Insertable<Contacts>): Promi
     .returning(COLUMNS)
     .executeTakeFirst();
   return row && toContact(row);
+}
+
+/** Inserts many at once; rows whose phone another contact has are skipped. Returns the ids stored. */
+export async function insertContacts(tx: Tx, values: Insertable<Contacts>[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < values.length; i += 1000) {
+    const rows = await tx.db
+      .insertInto('contacts')
+      .values(values.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['workspace_id', 'phone']).doNothing())
+      .returning('id')
+      .execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+/** Which of these phones contacts of the workspace already have. */
+export async function existingPhones(tx: Tx, ws: string, phones: string[]): Promise<string[]> {
+  if (phones.length === 0) return [];
+  const rows = await tx.db.selectFrom('contacts').select('phone').where('workspace_id', '=', ws).where('phone', 'in', phones).execute();
+  return rows.map((r) => r.phone!);
 }
 
 export async function findContact(tx: Tx, ws: string, id: string): Promise<Contact | undefined> {
@@ -57,36 +79,63 @@ export async function deleteContact(tx: Tx, ws: string, id: string): Promise<boo
 }
 
 export interface ContactFilter {
-  /** Any of these matches: the normalized phone, the email, part of the name. */
-  search?: { phone: string | null; email: string; nameContains: string };
+  /** Lower-case fragments, any of which found in the name, email or phone matches (contacts_search_text, 0028). */
+  search?: string[] | undefined;
   tag?: string | undefined;
   temperature?: string | undefined;
   leadStatus?: string | undefined;
-  cursor?: string | undefined;
+  sort: ContactSort;
+  /** The last row of the previous page: its sort key values (as text) and id. */
+  after?: { keys: string[]; id: string } | undefined;
   limit: number;
 }
 
 const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
 
-/** Newest first (ids are time-ordered), limit + 1 rows so the caller can tell if there are more. */
-export async function listContacts(tx: Tx, ws: string, f: ContactFilter): Promise<Contact[]> {
+/**
+ * Each sort is a key that is never null (so keyset paging can compare it), then the id; the
+ * indexes of 0028 are (workspace_id, key, id). The keys are selected as text for the cursor
+ * and cast back to their type when compared.
+ */
+const SORTS: Record<ContactSort, { keys: { expr: RawBuilder<unknown>; type: string }[]; desc: boolean }> = {
+  newest: { keys: [], desc: true },
+  oldest: { keys: [], desc: false },
+  name: { keys: [{ expr: sql`(name is null)`, type: 'boolean' }, { expr: sql`coalesce(lower(name), '')`, type: 'text' }], desc: false },
+  name_desc: { keys: [{ expr: sql`(name is null)`, type: 'boolean' }, { expr: sql`coalesce(lower(name), '')`, type: 'text' }], desc: true },
+  score: { keys: [{ expr: sql`lead_score`, type: 'integer' }], desc: true },
+  score_asc: { keys: [{ expr: sql`lead_score`, type: 'integer' }], desc: false },
+  last_contact: { keys: [{ expr: sql`coalesce(last_contact, '-infinity'::timestamptz)`, type: 'timestamptz' }], desc: true },
+  last_contact_asc: { keys: [{ expr: sql`coalesce(last_contact, '-infinity'::timestamptz)`, type: 'timestamptz' }], desc: false },
+};
+
+/** The filtered, sorted contacts, limit + 1 rows so the caller can tell if there are more; each row with its sort keys. */
+export async function listContacts(tx: Tx, ws: string, f: ContactFilter): Promise<{ contact: Contact; keys: string[] }[]> {
+  const sort = SORTS[f.sort];
   let q = tx.db.selectFrom('contacts').select(COLUMNS).where('workspace_id', '=', ws);
+  for (const [i, k] of sort.keys.entries()) q = q.select(sql<string>`(${k.expr})::text`.as(`sort_key_${i}`));
   const search = f.search;
-  if (search) {
-    q = q.where((eb) =>
-      eb.or([
-        ...(search.phone ? [eb('phone', '=', search.phone)] : []),
-        eb(sql`lower(email)`, '=', search.email.toLowerCase()),
-        eb('name', 'ilike', likePattern(search.nameContains)),
-      ]),
-    );
+  if (search?.length) {
+    const patterns = search.map(likePattern);
+    // Three characters make a trigram: the index finds those (app.search_contact_ids, 0028, as
+    // row-level security keeps a LIKE away from it here). Shorter ones match so often that
+    // reading in the sort's order and stopping at a page is the quicker way.
+    q = search.every((s) => s.length >= 3)
+      ? q.where('id', 'in', sql<string>`(select app.search_contact_ids(${sql.val(patterns)}::text[]))`)
+      : q.where((eb) => eb.or(patterns.map((p) => eb(sql`app.contact_search_text(name, email, phone)`, 'like', p))));
   }
   if (f.tag !== undefined) q = q.where(sql<boolean>`tags @> array[${f.tag}]::text[]`);
   if (f.temperature !== undefined) q = q.where('lead_temperature', '=', f.temperature);
   if (f.leadStatus !== undefined) q = q.where('lead_status', '=', f.leadStatus);
-  if (f.cursor !== undefined) q = q.where('id', '<', f.cursor);
-  const rows = await q.orderBy('id', 'desc').limit(f.limit + 1).execute();
-  return rows.map(toContact);
+  if (f.after) {
+    const after = f.after;
+    const cols = sql.join([...sort.keys.map((k) => k.expr), sql.ref('id')]);
+    const vals = sql.join([...sort.keys.map((k, i) => sql`cast(${after.keys[i]} as ${sql.raw(k.type)})`), sql`${after.id}::uuid`]);
+    q = q.where(sort.desc ? sql<boolean>`(${cols}) < (${vals})` : sql<boolean>`(${cols}) > (${vals})`);
+  }
+  const dir = sort.desc ? 'desc' : 'asc';
+  for (const k of sort.keys) q = q.orderBy(k.expr, dir);
+  const rows = (await q.orderBy('id', dir).limit(f.limit + 1).execute()) as (Row & Record<string, unknown>)[];
+  return rows.map((r) => ({ contact: toContact(r), keys: sort.keys.map((_, i) => String(r[`sort_key_${i}`])) }));
 }
 
 /** Runs public.merge_contacts (0008), which re-points every reference to `mergeId` and deletes it. */

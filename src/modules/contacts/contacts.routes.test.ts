@@ -177,9 +177,13 @@ describeEachDatabase('contacts over HTTP', (db) => {
       expect(ids((await list(`q=${encodeURIComponent('+1 415 555 2671')}`, us)).body)).toEqual([c.id]);
     });
 
-    it('finds an email in any case, and part of a name in any case', async () => {
+    it('finds an email in any case, and part of a name, an email or a number in any case', async () => {
       expect(ids((await list('q=RINA@Example.com')).body)).toEqual([rina.id]);
-      expect(ids((await list('q=rina@example')).body)).toEqual([]);
+      expect(ids((await list('q=rina@example')).body)).toEqual([rina.id]);
+      expect(ids((await list('q=MAIL.ID')).body)).toEqual([budi.id]);
+      // The digits of a number, written as people write part of one (the trunk 0 left out).
+      expect(ids((await list(`q=${encodeURIComponent('3456 700')}`)).body)).toEqual([budi.id, rina.id]);
+      expect(ids((await list(`q=${encodeURIComponent('0812-3456-700')}`)).body)).toEqual([budi.id, rina.id]);
       expect(ids((await list('q=rIn')).body)).toEqual([rinaldi.id, rina.id]);
       expect(ids((await list('q=santoso')).body)).toEqual([budi.id]);
       // LIKE's wildcards are plain characters in a search.
@@ -216,6 +220,53 @@ describeEachDatabase('contacts over HTTP', (db) => {
       const newestFirst = [...made].reverse();
       expect(seen).toEqual([newestFirst.slice(0, 3), newestFirst.slice(3, 6), newestFirst.slice(6)]);
       expect((await list('limit=7', p)).body.next_cursor).toBeNull();
+    });
+  });
+
+  describe('sorting, with keyset pages', () => {
+    let s: Owner;
+    const names = ['bima', 'Ayu', null, 'citra', 'Dewi', null, 'eka'];
+    const made: Body[] = [];
+    const walk = async (query: string, limit = 2) => {
+      const out: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: CallResult = await t.call('GET', `/api/v1/contacts?${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, s.as);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        out.push(...ids(res.body));
+        cursor = res.body.next_cursor;
+      } while (cursor);
+      return out;
+    };
+
+    beforeAll(async () => {
+      s = await t.owner(email('sorts'), { country: 'ID' });
+      for (const [i, name] of names.entries()) {
+        made.push(await create(s, { ...(name ? { name } : { email: `n${i}@x.id` }), lead_score: [40, 90, 10, 40, 70, 0, 55][i]! }));
+      }
+      // Two contacted, in an order unlike their creation.
+      await asService(db(), (tx) => tx.query(`update contacts set last_contact = now() - interval '1 day' where id = $1`, [made[3]!.id]));
+      await asService(db(), (tx) => tx.query(`update contacts set last_contact = now() where id = $1`, [made[0]!.id]));
+    });
+
+    it('walks every sort page by page, each contact once, in its order', async () => {
+      const id = (i: number) => made[i]!.id;
+      expect(await walk('sort=name')).toEqual([1, 0, 3, 4, 6, 2, 5].map(id));
+      expect(await walk('sort=name_desc')).toEqual([5, 2, 6, 4, 3, 0, 1].map(id));
+      expect(await walk('sort=score')).toEqual([1, 4, 6, 3, 0, 2, 5].map(id));
+      expect(await walk('sort=score_asc')).toEqual([5, 2, 0, 3, 6, 4, 1].map(id));
+      expect(await walk('sort=last_contact', 3)).toEqual([0, 3, 6, 5, 4, 2, 1].map(id));
+      expect(await walk('sort=oldest', 3)).toEqual([0, 1, 2, 3, 4, 5, 6].map(id));
+      expect(await walk('sort=newest', 4)).toEqual([6, 5, 4, 3, 2, 1, 0].map(id));
+      expect(await walk('sort=score&q=a', 1)).toEqual([1, 6, 3, 0].map(id));
+    });
+
+    it('refuses a cursor it did not give', async () => {
+      for (const cursor of ['nonsense', Buffer.from('["x"]').toString('base64url'), Buffer.from(JSON.stringify(['notanumber', made[0]!.id])).toString('base64url')]) {
+        const res = await t.call('GET', `/api/v1/contacts?sort=score&cursor=${cursor}`, s.as);
+        expect(res.status, cursor).toBe(400);
+        expect(paths(res.body)).toEqual(['query.cursor']);
+      }
     });
   });
 

@@ -1,7 +1,9 @@
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, page, UuidParam, z } from '../../platform/http/router.ts';
-import { Contact, ContactCreate, ContactListQuery, ContactPatch, MergeBody } from './contacts.schema.ts';
+import { Contact, ContactCreate, ContactFilterQuery, ContactListQuery, ContactPatch, MergeBody } from './contacts.schema.ts';
 import * as contacts from './contacts.service.ts';
+import { EXPORT_MAX_ROWS, exportContacts, IMPORT_MAX_ROWS, ImportBody, ImportResult, importContacts } from './contacts.csv.ts';
+import { contactTimeline, TimelinePage, TimelineQuery } from './contacts.timeline.ts';
 
 const tags = ['contacts'];
 const IdParams = z.object({ id: UuidParam });
@@ -22,12 +24,55 @@ export function contactsRoutes(deps: RouteDeps) {
 
   r.openapi(
     createRoute({
-      method: 'get', path: '/contacts', tags, summary: 'Search and filter contacts, newest first',
+      method: 'get', path: '/contacts', tags, summary: 'Search, filter and sort contacts',
+      description: 'Keyset-paged: fast at any depth. A search finds a phone in any format, an email, or part of a name, email or number.',
       middleware: deps.inWorkspace(Rank.readOnly),
       request: { query: ContactListQuery },
       responses: { 200: json(page(Contact)), ...errorResponses },
     }),
     async (c) => c.json(await contacts.listContacts(c.var.ctx, c.req.valid('query')), 200),
+  );
+
+  // Before /contacts/{id}, which would read "export" as an id.
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/contacts/export', tags, summary: 'The filtered list as CSV',
+      description: `The same filters and sort as GET /contacts, every matching contact (at most ${EXPORT_MAX_ROWS}; more answers 413 contact.export_too_large). Columns: id, name, phone (E.164), email, tags (separated by ;), lead_status, lead_score, lead_temperature, source, locale, address, notes, total_bookings, total_calls, total_spent, last_contact, created_at (ISO 8601, UTC). The file imports back with POST /contacts/import.`,
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { query: ContactFilterQuery },
+      responses: { 200: { description: 'text/csv', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const csv = await exportContacts(c.var.ctx, c.req.valid('query'));
+      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="contacts.csv"' });
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/contacts/import', tags, summary: 'Import contacts from CSV (or preview the import)',
+      description:
+        `Every row is checked first: phones are read in the workspace's country and stored as E.164, emails and statuses are checked, a number another contact (or an earlier row) has is refused. ` +
+        `The valid rows are stored and the others reported in errors with their row and line; a row is stored whole or not at all. With dry_run nothing is stored (the preview). At most ${IMPORT_MAX_ROWS} rows and 1 MB per request. ` +
+        'A file that is not CSV, has no header or no name, phone or email column answers 400 (contact.csv_invalid, contact.csv_empty, contact.csv_no_columns).',
+      middleware: deps.inWorkspace(Rank.member),
+      request: { body: jsonBody(ImportBody) },
+      responses: { 200: json(ImportResult, 'what was (or would be) stored, and the rows that were not'), ...errorResponses },
+    }),
+    async (c) => c.json(await importContacts(c.var.ctx, c.req.valid('json')), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/contacts/{id}/timeline', tags, summary: "The contact's timeline: messages on every channel, calls, bookings, consultations, payments and notes",
+      description:
+        'Everything that happened with the person, newest first (order=asc for oldest first), paged by cursor: inbox messages (WhatsApp, web chat, staff replies), texts (also those that carry only the contact\'s number, threaded in by it), calls with transcript and recording, bookings, consultations, payments and the private notes staff wrote on the person\'s threads. ' +
+        'kinds narrows it. Another workspace\'s contact answers 404.',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { params: IdParams, query: TimelineQuery },
+      responses: { 200: json(TimelinePage), ...errorResponses },
+    }),
+    async (c) => c.json(await contactTimeline(c.var.ctx, c.req.valid('param').id, c.req.valid('query')), 200),
   );
 
   r.openapi(

@@ -79,13 +79,29 @@ export const Contact = z
   .openapi('Contact');
 export type Contact = z.infer<typeof Contact>;
 
-export const ContactListQuery = PageQuery.extend({
+export const CONTACT_SORTS = ['newest', 'oldest', 'name', 'name_desc', 'score', 'score_asc', 'last_contact', 'last_contact_asc'] as const;
+export type ContactSort = (typeof CONTACT_SORTS)[number];
+
+/** The filters of the contacts list, also what the CSV export takes. */
+export const ContactFilterQuery = z.object({
   q: z.string().trim().min(1).max(200).optional().openapi({
-    description: 'a phone number in any format (exact match), an email (exact, any case) or part of a name (any case)',
+    description:
+      'a phone number in any format (0812-3456-7890, +62 812 3456 7890 and 6281234567890 are the same number), ' +
+      'an email, part of a name, an email or the digits of a phone (any case)',
   }),
   tag: Tag.optional(),
   temperature: z.enum(TEMPERATURES).optional(),
   lead_status: z.enum(LEAD_STATUSES).optional(),
+  sort: z.enum(CONTACT_SORTS).default('newest').openapi({
+    description: 'newest/oldest (created), name (A-Z, unnamed last) / name_desc, score (highest first) / score_asc, last_contact (latest first, never contacted last) / last_contact_asc',
+  }),
+});
+
+export type ContactFilterQuery = z.infer<typeof ContactFilterQuery>;
+
+export const ContactListQuery = ContactFilterQuery.extend({
+  limit: PageQuery.shape.limit,
+  cursor: z.string().min(1).max(400).optional().openapi({ description: 'next_cursor from the previous page (same filters and sort)' }),
 });
 export type ContactListQuery = z.infer<typeof ContactListQuery>;
 

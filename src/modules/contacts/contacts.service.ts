@@ -3,10 +3,9 @@ import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.t
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import type { Contacts } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
-import { toPage } from '../../platform/http/router.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './contacts.repo.ts';
-import type { Contact, ContactCreate, ContactListQuery, ContactPatch, ContactSummary } from './contacts.schema.ts';
+import type { Contact, ContactCreate, ContactFilterQuery, ContactListQuery, ContactPatch, ContactSort, ContactSummary } from './contacts.schema.ts';
 import { normalizePhone } from './phone.ts';
 import { workspaceCountry } from '../tenancy/index.ts';
 
@@ -88,18 +87,86 @@ export async function deleteContact(ctx: Ctx, id: string): Promise<void> {
   if (!(await repo.deleteContact(ctx.tx, workspaceOf(ctx), id))) throw notFound();
 }
 
-export async function listContacts(ctx: Ctx, query: ContactListQuery) {
-  const ws = workspaceOf(ctx);
-  const search = query.q ? { phone: await toE164(ctx, ws, query.q), email: query.q, nameContains: query.q } : undefined;
-  const rows = await repo.listContacts(ctx.tx, ws, {
-    search,
-    tag: query.tag,
-    temperature: query.temperature,
-    leadStatus: query.lead_status,
-    cursor: query.cursor,
-    limit: query.limit,
+/**
+ * What a search finds: the words as typed (part of a name or an email), the number read as a
+ * phone in the workspace's country (0812-3456-7890, +62 812 3456 7890 and 6281234567890 are
+ * all +6281234567890), and a partial number by its digits (without the trunk 0).
+ */
+async function searchFragments(ctx: Ctx, ws: string, q: string | undefined): Promise<string[] | undefined> {
+  if (!q) return undefined;
+  const fragments = new Set([q.toLowerCase()]);
+  const phone = await toE164(ctx, ws, q);
+  if (phone) fragments.add(phone);
+  if (/^[\d\s()+.\-/]+$/.test(q)) {
+    const digits = q.replace(/\D/g, '').replace(/^0+/, '');
+    if (digits.length >= 4) fragments.add(digits);
+  }
+  return [...fragments];
+}
+
+const badCursor = () =>
+  new AppError('validation.failed', 'invalid', 'the request is not valid', {
+    issues: [{ path: 'query.cursor', message: 'not a cursor this list gave (ask again without it)' }],
   });
-  return toPage(rows, query.limit);
+
+/** A page's cursor: the last row's sort keys and id, opaque to the caller. */
+const encodeCursor = (keys: string[], id: string) => Buffer.from(JSON.stringify([...keys, id])).toString('base64url');
+
+function decodeCursor(cursor: string, keyCount: number): { keys: string[]; id: string } {
+  // A bare id still pages the default sort, as before sorts existed.
+  if (keyCount === 0 && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(cursor)) return { keys: [], id: cursor };
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!Array.isArray(parts) || parts.length !== keyCount + 1 || !parts.every((p) => typeof p === 'string' && p.length <= 300)) throw badCursor();
+  const id = parts.at(-1) as string;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw badCursor();
+  return { keys: parts.slice(0, -1) as string[], id };
+}
+
+const SORT_KEYS: Record<ContactSort, number> = { newest: 0, oldest: 0, name: 2, name_desc: 2, score: 1, score_asc: 1, last_contact: 1, last_contact_asc: 1 };
+
+export async function listContacts(ctx: Ctx, query: ContactListQuery): Promise<{ data: Contact[]; next_cursor: string | null }> {
+  const ws = workspaceOf(ctx);
+  const after = query.cursor !== undefined ? decodeCursor(query.cursor, SORT_KEYS[query.sort]) : undefined;
+  let rows;
+  try {
+    rows = await repo.listContacts(ctx.tx, ws, {
+      search: await searchFragments(ctx, ws, query.q),
+      tag: query.tag,
+      temperature: query.temperature,
+      leadStatus: query.lead_status,
+      sort: query.sort,
+      after,
+      limit: query.limit,
+    });
+  } catch (e) {
+    // A key that does not cast back (a hand-made cursor) is the caller's mistake.
+    if (after && ['22P02', '22007', '22008', '22003'].includes((e as { code?: string }).code ?? '')) throw badCursor();
+    throw e;
+  }
+  const more = rows.length > query.limit;
+  const page = more ? rows.slice(0, query.limit) : rows;
+  const last = page.at(-1);
+  return { data: page.map((r) => r.contact), next_cursor: more && last ? encodeCursor(last.keys, last.contact.id) : null };
+}
+
+/** Every contact the filters find, in the sort's order (the CSV export). */
+export async function allContacts(ctx: Ctx, query: ContactFilterQuery, max: number): Promise<Contact[]> {
+  const out: Contact[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listContacts(ctx, { ...query, limit: 2000, ...(cursor ? { cursor } : {}) });
+    out.push(...page.data);
+    cursor = page.next_cursor ?? undefined;
+    if (out.length > max) {
+      throw new AppError('contact.export_too_large', 'too_large', `more than ${max} contacts match; narrow the filters`, { max });
+    }
+  } while (cursor);
+  return out;
 }
 
 /** Folds `mergeId` into `keepId` (see public.merge_contacts) and returns the kept contact. */

@@ -1,4 +1,4 @@
 export { contactsRoutes } from './contacts.routes.ts';
 export { E164, normalizePhone } from './phone.ts';
-export { contactSummaries, taggedContactIds } from './contacts.service.ts';
+export { contactSummaries, getContact, taggedContactIds } from './contacts.service.ts';
 export { ContactSummary } from './contacts.schema.ts';

@@ -88,6 +88,7 @@ describeEachDatabase('payments over HTTP', (db) => {
         snap_url: 'https://app.sandbox.midtrans.com/snap/v1',
         core_api_url: 'https://api.sandbox.midtrans.com',
         notification_url: 'https://frontdesk.test/webhooks/midtrans',
+        webhook: { last_verified_at: null, last_refused_at: null, last_refused_reason: null },
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });

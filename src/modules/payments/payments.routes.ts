@@ -20,7 +20,7 @@ export function paymentsRoutes(deps: RouteDeps & { onPaymentChange: PaymentListe
       request: { body: jsonBody(MidtransSettingsInput) },
       responses: { 200: json(MidtransSettings), ...errorResponses },
     }),
-    async (c) => c.json(await putMidtransSettings(c.var.ctx, deps.secrets, c.req.valid('json'), deps.publicUrl), 200),
+    async (c) => c.json(await putMidtransSettings(c.var.ctx, deps.secrets, c.req.valid('json'), deps.publicUrl ?? new URL(c.req.url).origin), 200),
   );
 
   r.openapi(
@@ -30,7 +30,7 @@ export function paymentsRoutes(deps: RouteDeps & { onPaymentChange: PaymentListe
       middleware: deps.inWorkspace(Rank.readOnly),
       responses: { 200: json(MidtransSettings), ...errorResponses },
     }),
-    async (c) => c.json(await getMidtransSettings(c.var.ctx, deps.publicUrl), 200),
+    async (c) => c.json(await getMidtransSettings(c.var.ctx, deps.publicUrl ?? new URL(c.req.url).origin), 200),
   );
 
   const tags = ['payments'];

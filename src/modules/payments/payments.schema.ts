@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { PageQuery } from '../../platform/http/router.ts';
+import { PageQuery, WebhookStatus } from '../../platform/http/router.ts';
 import { PAYMENT_STATUSES } from './status.ts';
 
 /** The values Snap's enabled_payments takes (Midtrans's request-body reference and its Node client). */
@@ -87,6 +87,7 @@ export const MidtransSettings = z
     snap_url: z.string(),
     core_api_url: z.string(),
     notification_url: z.string().nullable().openapi({ description: "set this as the Payment Notification URL in Midtrans's dashboard" }),
+    webhook: WebhookStatus.openapi({ description: "Midtrans's last notifications for this workspace" }),
     created_at: z.date(),
     updated_at: z.date(),
   })

@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.ts';
 import { assertOutboundTarget } from '../../platform/http/outbound.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { findDemoGateway } from './demo.settings.ts';
-import { findIntegration, saveIntegration, type IntegrationRow } from '../../platform/db/integrations.ts';
+import { findIntegration, NO_WEBHOOK, saveIntegration, webhookStatuses, type IntegrationRow, type WebhookStatus } from '../../platform/db/integrations.ts';
 import { coreBaseUrl, snapBaseUrl, type MidtransEndpoint } from './midtrans.client.ts';
 import { StoredMidtransSettings, type MidtransSettings, type MidtransSettingsInput } from './payments.schema.ts';
 
@@ -19,7 +19,7 @@ export interface MidtransAccount {
   settings: StoredMidtransSettings;
 }
 
-function toSettings(row: IntegrationRow, publicUrl: string | undefined): MidtransSettings {
+function toSettings(row: IntegrationRow, publicUrl: string | undefined, webhook: WebhookStatus = NO_WEBHOOK): MidtransSettings {
   const s = StoredMidtransSettings.parse(row.settings);
   const endpoint = { serverKey: '', environment: s.environment, baseUrl: s.base_url };
   return {
@@ -37,15 +37,17 @@ function toSettings(row: IntegrationRow, publicUrl: string | undefined): Midtran
     snap_url: snapBaseUrl(endpoint),
     core_api_url: coreBaseUrl(endpoint),
     notification_url: publicUrl ? `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}` : null,
+    webhook,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
 }
 
 export async function getMidtransSettings(ctx: Ctx, publicUrl: string | undefined): Promise<MidtransSettings> {
-  const row = await findIntegration(ctx.tx, workspaceOf(ctx), MIDTRANS);
+  const ws = workspaceOf(ctx);
+  const row = await findIntegration(ctx.tx, ws, MIDTRANS);
   if (!row) throw new AppError('integration.not_found', 'not_found', 'Midtrans is not set up in this workspace');
-  return toSettings(row, publicUrl);
+  return toSettings(row, publicUrl, (await webhookStatuses(ctx.tx, ws, [MIDTRANS])).get(MIDTRANS));
 }
 
 /** Replaces the settings; the stored server key stays when none is given. */
@@ -69,7 +71,7 @@ export async function putMidtransSettings(ctx: Ctx, secrets: SecretBox, input: M
     secrets: server_key ? secrets.seal(JSON.stringify({ server_key })) : existing!.secrets,
     provider_account_id: rest.merchant_id,
   });
-  return toSettings(row, publicUrl);
+  return toSettings(row, publicUrl, (await webhookStatuses(ctx.tx, ws, [MIDTRANS])).get(MIDTRANS));
 }
 
 /** The workspace's Midtrans account, or undefined when it has none (webhooks answer 404 then). */

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
+import { recordWebhookRefused, recordWebhookVerified } from '../../platform/db/integrations.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
@@ -69,24 +70,32 @@ export async function receiveMidtransNotification(deps: WebhookDeps, rawBody: st
   const actor = { kind: 'system' as const, workspaceId: target.workspaceId };
 
   // 1. Check what can be checked here, and whether the notification would change anything.
+  //    A refused signature rolls this back, so it is recorded for the setup screen after.
+  let refusal: string | undefined;
   const first = await withTenant(deps.db, actor, async (tx) => {
     const account = await findMidtransAccount(tx, target.workspaceId, deps.secrets);
     if (!account) throw unknownOrder();
     if (!isValidMidtransSignature(signed.data, account.endpoint.serverKey)) {
       log.warn('midtrans notification with a bad signature refused');
+      refusal = 'signature_key does not match the server key';
       throw new AppError('webhook.signature_invalid', 'unauthenticated', 'the signature_key does not match');
     }
+    await recordWebhookVerified(tx, target.workspaceId, MIDTRANS, deps.clock.now());
     const parsed = Notification.safeParse(body);
     if (!parsed.success) throw malformed('a Midtrans notification has a string transaction_status');
     const n = parsed.data;
     if (!statusMatchesCode(n.transaction_status, n.status_code)) {
       log.warn({ transaction_status: n.transaction_status, status_code: n.status_code }, 'midtrans notification whose status does not go with its signed status_code refused');
+      refusal = `transaction_status ${n.transaction_status} does not go with the signed status_code ${n.status_code}`;
       throw new AppError('webhook.signature_invalid', 'unauthenticated', `transaction_status ${n.transaction_status} does not go with the signed status_code ${n.status_code}`);
     }
     const payment = await repo.findPayment(tx, target.workspaceId, target.paymentId);
     if (!payment || payment.order_id !== n.order_id) throw unknownOrder();
     const duplicate = await repo.hasWebhookEvent(tx, target.workspaceId, MIDTRANS, eventKey(n));
     return { n, endpoint: account.endpoint, duplicate, changes: !duplicate && effectOf(payment, n).changes };
+  }).catch(async (e: unknown) => {
+    if (refusal) await withTenant(deps.db, actor, (tx) => recordWebhookRefused(tx, target.workspaceId, MIDTRANS, refusal!, deps.clock.now()));
+    throw e;
   });
   const { n } = first;
   if (first.duplicate) {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Gate } from '../fairness.ts';
 import type { SqlConnection } from './connection.ts';
 import { dbUnavailable } from './errors.ts';
@@ -47,6 +48,8 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database 
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       parsers: valueParsers,
+      // Trigram indexes (contacts search, 0028) need the extension in every instance.
+      extensions: { pg_trgm },
     });
     await pglite.exec(`set timezone = 'UTC'`);
   } catch (e) {

@@ -185,6 +185,18 @@ export interface AriKnowledgeEntries {
   workspace_id: Generated<string>;
 }
 
+export interface AriLeadHistory {
+  ari_conversation_id: string;
+  handoff_reason: string | null;
+  id: Generated<string>;
+  lead_score: number;
+  lead_temperature: string | null;
+  recorded_at: Generated<Timestamp>;
+  score_breakdown: Json | null;
+  state: string;
+  workspace_id: Generated<string>;
+}
+
 export interface AriMessages {
   ai_model: string | null;
   ari_conversation_id: string;
@@ -430,11 +442,14 @@ export interface ContactTimeline {
   body: string | null;
   channel: string | null;
   contact_id: string | null;
+  conversation_id: string | null;
+  details: Json | null;
   direction: string | null;
   kind: string | null;
   occurred_at: Timestamp | null;
   source_id: string | null;
   source_table: string | null;
+  status: string | null;
   workspace_id: string | null;
 }
 
@@ -554,6 +569,14 @@ export interface Integrations {
   workspace_id: Generated<string>;
 }
 
+export interface IntegrationWebhooks {
+  last_refused_at: Timestamp | null;
+  last_refused_reason: string | null;
+  last_verified_at: Timestamp | null;
+  provider: string;
+  workspace_id: Generated<string>;
+}
+
 export interface Invitations {
   accepted_at: Timestamp | null;
   accepted_by: string | null;
@@ -565,6 +588,16 @@ export interface Invitations {
   revoked_at: Timestamp | null;
   role: Generated<string>;
   token_hash: string;
+  workspace_id: Generated<string>;
+}
+
+export interface LeadTemperatureHistory {
+  ari_conversation_id: string;
+  changed_at: Generated<Timestamp>;
+  contact_id: string;
+  id: Generated<string>;
+  lead_score: number;
+  lead_temperature: string | null;
   workspace_id: Generated<string>;
 }
 
@@ -756,6 +789,7 @@ export interface DB {
   ari_flow_stages: AriFlowStages;
   ari_knowledge_categories: AriKnowledgeCategories;
   ari_knowledge_entries: AriKnowledgeEntries;
+  ari_lead_history: AriLeadHistory;
   ari_messages: AriMessages;
   ari_payments: AriPayments;
   ari_scoring_config: AriScoringConfig;
@@ -781,8 +815,10 @@ export interface DB {
   customers: Customers;
   faqs: Faqs;
   guest_sessions: GuestSessions;
+  integration_webhooks: IntegrationWebhooks;
   integrations: Integrations;
   invitations: Invitations;
+  lead_temperature_history: LeadTemperatureHistory;
   messages: Messages;
   outbox: Outbox;
   platform_events: PlatformEvents;

@@ -101,3 +101,12 @@ export function toPage<T extends { id: string }>(rows: T[], limit: number): { da
   const data = more ? rows.slice(0, limit) : rows;
   return { data, next_cursor: more ? data[data.length - 1]!.id : null };
 }
+
+/** What a provider's webhooks last did for a workspace (integration_webhooks), on the channel and payment settings. */
+export const WebhookStatus = z
+  .object({
+    last_verified_at: z.date().nullable().openapi({ description: 'when a webhook for this account last arrived with a valid signature or secret (to the minute)' }),
+    last_refused_at: z.date().nullable().openapi({ description: 'when one naming this account last arrived with a signature or secret that did not hold' }),
+    last_refused_reason: z.string().nullable().openapi({ description: 'why it was refused, e.g. the signature does not match the app secret' }),
+  })
+  .openapi('WebhookStatus');

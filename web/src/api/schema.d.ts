@@ -2486,19 +2486,24 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search and filter contacts, newest first */
+        /**
+         * Search, filter and sort contacts
+         * @description Keyset-paged: fast at any depth. A search finds a phone in any format, an email, or part of a name, email or number.
+         */
         get: {
             parameters: {
                 query?: {
-                    /** @description page size, 1-200 */
-                    limit?: number;
-                    /** @description next_cursor from the previous page */
-                    cursor?: string;
-                    /** @description a phone number in any format (exact match), an email (exact, any case) or part of a name (any case) */
+                    /** @description a phone number in any format (0812-3456-7890, +62 812 3456 7890 and 6281234567890 are the same number), an email, part of a name, an email or the digits of a phone (any case) */
                     q?: string;
                     tag?: string;
                     temperature?: "hot" | "warm" | "cold";
                     lead_status?: "new" | "prospect" | "hot_lead" | "warm_lead" | "cold_lead" | "customer" | "lost";
+                    /** @description newest/oldest (created), name (A-Z, unnamed last) / name_desc, score (highest first) / score_asc, last_contact (latest first, never contacted last) / last_contact_asc */
+                    sort?: "newest" | "oldest" | "name" | "name_desc" | "score" | "score_asc" | "last_contact" | "last_contact_asc";
+                    /** @description page size, 1-200 */
+                    limit?: number;
+                    /** @description next_cursor from the previous page (same filters and sort) */
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2711,6 +2716,389 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The filtered list as CSV
+         * @description The same filters and sort as GET /contacts, every matching contact (at most 100000; more answers 413 contact.export_too_large). Columns: id, name, phone (E.164), email, tags (separated by ;), lead_status, lead_score, lead_temperature, source, locale, address, notes, total_bookings, total_calls, total_spent, last_contact, created_at (ISO 8601, UTC). The file imports back with POST /contacts/import.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description a phone number in any format (0812-3456-7890, +62 812 3456 7890 and 6281234567890 are the same number), an email, part of a name, an email or the digits of a phone (any case) */
+                    q?: string;
+                    tag?: string;
+                    temperature?: "hot" | "warm" | "cold";
+                    lead_status?: "new" | "prospect" | "hot_lead" | "warm_lead" | "cold_lead" | "customer" | "lost";
+                    /** @description newest/oldest (created), name (A-Z, unnamed last) / name_desc, score (highest first) / score_asc, last_contact (latest first, never contacted last) / last_contact_asc */
+                    sort?: "newest" | "oldest" | "name" | "name_desc" | "score" | "score_asc" | "last_contact" | "last_contact_asc";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import contacts from CSV (or preview the import)
+         * @description Every row is checked first: phones are read in the workspace's country and stored as E.164, emails and statuses are checked, a number another contact (or an earlier row) has is refused. The valid rows are stored and the others reported in errors with their row and line; a row is stored whole or not at all. With dry_run nothing is stored (the preview). At most 10000 rows and 1 MB per request. A file that is not CSV, has no header or no name, phone or email column answers 400 (contact.csv_invalid, contact.csv_empty, contact.csv_no_columns).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ContactImport"];
+                };
+            };
+            responses: {
+                /** @description what was (or would be) stored, and the rows that were not */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContactImportResult"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The contact's timeline: messages on every channel, calls, bookings, consultations, payments and notes
+         * @description Everything that happened with the person, newest first (order=asc for oldest first), paged by cursor: inbox messages (WhatsApp, web chat, staff replies), texts (also those that carry only the contact's number, threaded in by it), calls with transcript and recording, bookings, consultations, payments and the private notes staff wrote on the person's threads. kinds narrows it. Another workspace's contact answers 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description page size, 1-200 */
+                    limit?: number;
+                    /** @description next_cursor from the previous page */
+                    cursor?: string;
+                    /** @description desc: newest first (default); asc: oldest first */
+                    order?: "desc" | "asc";
+                    /** @description only these kinds, comma-separated: message, sms, call, booking, appointment, payment, note */
+                    kinds?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TimelinePage"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3164,6 +3552,381 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/lead": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the assistant learnt about the lead
+         * @description The assistant's record of the contact: state, the collected context, the score with its per-category breakdown (basic, qualification, document, engagement, weighted by the scoring config) and reasons, the score and temperature history, and the handoff's reason. A contact the assistant has not talked with answers has_assistant_record false. Another workspace's contact answers 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LeadInsight"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The call log, newest first
+         * @description from and to are local days in the workspace's time zone (both inclusive); q finds words in the transcript. Paged by cursor.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first local day (the workspace's time zone), inclusive */
+                    from?: string;
+                    /** @description last local day, inclusive */
+                    to?: string;
+                    status?: "completed" | "failed" | "no-answer" | "busy" | "in-progress";
+                    direction?: "inbound" | "outbound";
+                    contact_id?: string;
+                    /** @description words in the transcript (any case) */
+                    q?: string;
+                    /** @description page size, 1-200 */
+                    limit?: number;
+                    /** @description next_cursor from the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CallPage"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A call: transcript, recording, duration, cost, sentiment and the booking it made */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Call"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -11809,9 +12572,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description start, included (ISO 8601 with offset); default 30 days before `to` */
+                    /** @description start, included: an instant (ISO 8601 with offset), or a day (YYYY-MM-DD) from its start in the workspace's time zone; default 30 days before `to` */
                     from?: string;
-                    /** @description end, included; default now */
+                    /** @description end, included: an instant, or a day to its end in the workspace's time zone; default now */
                     to?: string;
                 };
                 header?: never;
@@ -11933,9 +12696,9 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description start, included (ISO 8601 with offset); default 30 days before `to` */
+                    /** @description start, included: an instant (ISO 8601 with offset), or a day (YYYY-MM-DD) from its start in the workspace's time zone; default 30 days before `to` */
                     from?: string;
-                    /** @description end, included; default now */
+                    /** @description end, included: an instant, or a day to its end in the workspace's time zone; default now */
                     to?: string;
                     /** @description comma-separated event types, in funnel order; default SearchStarted,ProfessionalViewed,CheckoutStarted,BookingConfirmed */
                     stages?: string;
@@ -12082,6 +12845,381 @@ export interface paths {
                         "application/json": {
                             data: components["schemas"]["DailyAnalytics"][];
                         };
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversations begun and conversions per channel over days in the workspace's time zone (admin)
+         * @description Every channel is listed, with zeros when it had nothing. A conversion is a booking made from the channel (not cancelled, not an unpaid hold) or a consultation paid whose conversation is on it.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day, included (YYYY-MM-DD, the workspace's calendar); default 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included; default today in the workspace's time zone; at most 366 days in all */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelReportList"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/lead-temperature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Leads hot, warm and cold at the end of each day, oldest day first (admin)
+         * @description One row per day of the range in the workspace's time zone, from the history of each lead's temperature (lead_temperature_history).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day, included (YYYY-MM-DD, the workspace's calendar); default 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included; default today in the workspace's time zone; at most 366 days in all */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LeadTemperatureReport"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The model comparison (seed 000's ari_ai_comparison) by model and period, with conversion to paid (admin)
+         * @description The periods (rolled up hourly per day in the workspace's time zone) that overlap the range, and per model their totals. Compare A/B arms set with PUT /api/v1/assistant/models.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description first day, included (YYYY-MM-DD, the workspace's calendar); default 29 days before `to` */
+                    from?: string;
+                    /** @description last day, included; default today in the workspace's time zone; at most 366 days in all */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelComparison"];
                     };
                 };
                 /** @description invalid input: details.issues lists every bad field */
@@ -18193,6 +19331,92 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        ContactImportResult: {
+            dry_run: boolean;
+            total_rows: number;
+            valid_rows: number;
+            /** @description rows stored (0 in a dry run) */
+            imported: number;
+            /** @description each recognised header and the field it fills */
+            columns: {
+                [key: string]: string;
+            };
+            ignored_columns: string[];
+            /** @description one entry per problem, in row order; a row with any error is not stored */
+            errors: components["schemas"]["ContactImportRowError"][];
+            /** @description the first 50 rows as they would be stored */
+            preview: components["schemas"]["ContactImportPreviewRow"][];
+            /** @description the contacts created, in row order */
+            contact_ids: string[];
+        };
+        ContactImportRowError: {
+            /** @description the data row, 1 for the first row under the header */
+            row: number;
+            /** @description the line of the file where the row starts (the header is line 1) */
+            line: number;
+            field: string | null;
+            /** @example contact.phone_invalid */
+            code: string;
+            message: string;
+            value: string | null;
+        };
+        ContactImportPreviewRow: {
+            row: number;
+            name: string | null;
+            /** @description E.164 */
+            phone: string | null;
+            email: string | null;
+            tags: string[];
+            lead_status: string | null;
+            lead_temperature: string | null;
+            valid: boolean;
+        };
+        ContactImport: {
+            /**
+             * @description the file's text: a header row, then one contact per row. Columns (case-insensitive, common spellings in English, Indonesian and Spanish): name, phone, email, tags (separated by ; or |), notes, address, lead_status, lead_temperature, source, locale. Other columns are ignored and listed. Comma, semicolon or tab separated; at most 10000 rows.
+             * @example name,phone,email,tags
+             *     Rina Wijaya,0812-3456-7001,rina@example.com,ielts;australia
+             */
+            csv: string;
+            /**
+             * @description true: check and preview only, store nothing
+             * @default false
+             */
+            dry_run: boolean;
+        };
+        TimelinePage: {
+            data: components["schemas"]["TimelineItem"][];
+            next_cursor: string | null;
+        };
+        TimelineItem: {
+            /**
+             * Format: uuid
+             * @description the id of the row in source_table
+             */
+            id: string;
+            /** @enum {string} */
+            kind: "message" | "sms" | "call" | "booking" | "appointment" | "payment" | "note";
+            /** Format: date-time */
+            occurred_at: string;
+            /** @description whatsapp, sms, voice, webchat; for a booking its source (voice, sms, manual, web, whatsapp) */
+            channel: string | null;
+            /** @description inbound or outbound (messages, texts, calls) */
+            direction: string | null;
+            /** @description the message or text; a call's transcript (else its notes, else a summary line); a booking's title; an appointment's notes; a payment's description; a note's text */
+            body: string | null;
+            /** @description the row's own status: delivery, call, booking, appointment or payment status */
+            status: string | null;
+            /**
+             * Format: uuid
+             * @description the inbox conversation, when there is one
+             */
+            conversation_id: string | null;
+            source_table: string;
+            /** @description by kind. message: sender_kind, error, content_type. sms: phone_number, booking_id, error, threaded_by (contact, or phone for a text that carries only the number). call: duration (s), recording_url, cost (decimal), sentiment, booking_id, phone_number. booking: service_type, scheduled_at, appointment_date, appointment_time, duration_minutes, number_of_loads, pickup_address, payment_amount (decimal), payment_currency, payment_status. appointment: scheduled_at, duration_minutes, meeting_link, consultant_id, payment_id. payment: amount (minor units), currency, payment_method, paid_at, expires_at, appointment_id, booking_id. note (a private note of staff on a thread, never sent): author_id. */
+            details: {
+                [key: string]: unknown;
+            };
+        };
         /** @description only the fields given change; null clears a field; tags and metadata are replaced */
         ContactPatch: {
             name?: string | null;
@@ -18229,6 +19453,162 @@ export interface components {
              * @description the contact to fold into this one; it is deleted
              */
             merge_id: string;
+        };
+        LeadInsight: {
+            /** Format: uuid */
+            contact_id: string;
+            /** @description false until the assistant has talked with the contact; then the rest is empty */
+            has_assistant_record: boolean;
+            /** @enum {string|null} */
+            state: "greeting" | "qualifying" | "scoring" | "booking" | "payment" | "scheduling" | "handoff" | "completed" | null;
+            lead_score: number | null;
+            /** @enum {string|null} */
+            lead_temperature: "hot" | "warm" | "cold" | null;
+            /** @description what the assistant collected: name, email, destination, english_level, budget, timeline, program, documents, topics, ... (its own bookkeeping left out) */
+            context: {
+                [key: string]: unknown;
+            };
+            /** @description the score's reasons, in the conversation's language */
+            reasons: string[];
+            breakdown: components["schemas"]["LeadScoreBreakdown"] | null;
+            /**
+             * @description last_turn: as the engine scored the lead's last message; recomputed: from the collected context under today's scoring config (records older than the breakdown)
+             * @enum {string|null}
+             */
+            breakdown_source: "last_turn" | "recomputed" | null;
+            /** @description every change of score, temperature or state, oldest first (the last 100) */
+            temperature_history: {
+                /** Format: date-time */
+                at: string;
+                state: string;
+                lead_score: number;
+                lead_temperature: string | null;
+            }[];
+            handoff: {
+                reason: string | null;
+                /** Format: date-time */
+                at: string | null;
+            } | null;
+            ai_model: string | null;
+            /** Format: date-time */
+            last_ai_message_at: string | null;
+        };
+        LeadScoreBreakdown: {
+            basic: {
+                /** @description the category's points on the rubric's own scale */
+                raw: number;
+                /** @description the scale: basic 25, qualification 35, document 30, engagement 10 */
+                max: number;
+                /** @description the category's weight in the scoring config */
+                weight: number;
+                /** @description raw / max x weight: what the category adds to the score */
+                points: number;
+            };
+            qualification: {
+                /** @description the category's points on the rubric's own scale */
+                raw: number;
+                /** @description the scale: basic 25, qualification 35, document 30, engagement 10 */
+                max: number;
+                /** @description the category's weight in the scoring config */
+                weight: number;
+                /** @description raw / max x weight: what the category adds to the score */
+                points: number;
+            };
+            document: {
+                /** @description the category's points on the rubric's own scale */
+                raw: number;
+                /** @description the scale: basic 25, qualification 35, document 30, engagement 10 */
+                max: number;
+                /** @description the category's weight in the scoring config */
+                weight: number;
+                /** @description raw / max x weight: what the category adds to the score */
+                points: number;
+            };
+            engagement: {
+                /** @description the category's points on the rubric's own scale */
+                raw: number;
+                /** @description the scale: basic 25, qualification 35, document 30, engagement 10 */
+                max: number;
+                /** @description the category's weight in the scoring config */
+                weight: number;
+                /** @description raw / max x weight: what the category adds to the score */
+                points: number;
+            };
+            total: number;
+        };
+        CallPage: {
+            data: components["schemas"]["CallSummary"][];
+            next_cursor: string | null;
+        };
+        CallSummary: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            created_at: string | null;
+            phone_number: string;
+            customer_name: string | null;
+            /** @description the caller, when the number is a contact */
+            contact: components["schemas"]["ContactSummary"] | null;
+            status: string | null;
+            /** @description inbound or outbound */
+            call_type: string | null;
+            /** @description seconds */
+            duration: number;
+            /** @description decimal, the voice provider's charge (USD for Vapi) */
+            cost: string;
+            sentiment: string | null;
+            /** Format: uuid */
+            booking_id: string | null;
+            has_recording: boolean;
+            /** @description the start of the transcript, or the words around the search */
+            transcript_excerpt: string | null;
+        };
+        ContactSummary: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            phone: string | null;
+            tags: string[];
+        };
+        Call: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            created_at: string | null;
+            phone_number: string;
+            customer_name: string | null;
+            /** @description the caller, when the number is a contact */
+            contact: components["schemas"]["ContactSummary"] | null;
+            status: string | null;
+            /** @description inbound or outbound */
+            call_type: string | null;
+            /** @description seconds */
+            duration: number;
+            /** @description decimal, the voice provider's charge (USD for Vapi) */
+            cost: string;
+            sentiment: string | null;
+            /** Format: uuid */
+            booking_id: string | null;
+            transcript: string | null;
+            recording_url: string | null;
+            notes: string | null;
+            provider_call_id: string | null;
+            /** @description the booking the call made */
+            booking: components["schemas"]["CallBooking"] | null;
+        };
+        CallBooking: {
+            /** Format: uuid */
+            id: string;
+            service_type: string;
+            status: string | null;
+            /** Format: date-time */
+            scheduled_at: string | null;
+            appointment_date: string;
+            appointment_time: string;
+            /** @description decimal, exact */
+            payment_amount: string | null;
+            payment_currency: string | null;
+            payment_status: string | null;
         };
         Conversation: {
             /** Format: uuid */
@@ -18270,13 +19650,6 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             contact: components["schemas"]["ContactSummary"];
-        };
-        ContactSummary: {
-            /** Format: uuid */
-            id: string;
-            name: string | null;
-            phone: string | null;
-            tags: string[];
         };
         ConversationOpen: {
             /** Format: uuid */
@@ -19115,6 +20488,126 @@ export interface components {
              */
             conversion_rate: string;
         };
+        ChannelReportList: {
+            /**
+             * @description first day, YYYY-MM-DD
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * @description last day, YYYY-MM-DD
+             * @example 2026-01-30
+             */
+            to: string;
+            /**
+             * @description the workspace's time zone the days are in
+             * @example Asia/Jakarta
+             */
+            time_zone: string;
+            data: components["schemas"]["ChannelReport"][];
+        };
+        ChannelReport: {
+            /**
+             * @description whatsapp, sms, voice; web: web chat, the in-app assistant and guest checkout; staff: bookings made by staff or through the API (they have no conversations)
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "voice" | "web" | "staff";
+            /** @description conversations begun in the range: inbox threads opened on the channel; voice: calls; sms also counts numbers that texted without a thread (seed 004); web also counts in-app conversations */
+            conversations: number;
+            /** @description bookings made in the range from the channel (not cancelled, not an unpaid hold) plus consultations paid in the range whose conversation is on the channel */
+            conversions: number;
+            /**
+             * @description conversions per conversation in percent, 2 decimals (0 without conversations)
+             * @example 12.5
+             */
+            conversion_rate: number;
+        };
+        LeadTemperatureReport: {
+            /**
+             * @description first day, YYYY-MM-DD
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * @description last day, YYYY-MM-DD
+             * @example 2026-01-30
+             */
+            to: string;
+            /**
+             * @description the workspace's time zone the days are in
+             * @example Asia/Jakarta
+             */
+            time_zone: string;
+            data: components["schemas"]["LeadTemperatureDay"][];
+        };
+        LeadTemperatureDay: {
+            /**
+             * @description the day in the workspace's time zone, YYYY-MM-DD
+             * @example 2026-01-31
+             */
+            date: string;
+            /** @description leads that were hot at the end of the day (now, for today) */
+            hot: number;
+            warm: number;
+            cold: number;
+        };
+        ModelComparison: {
+            /**
+             * @description first day, YYYY-MM-DD
+             * @example 2026-01-01
+             */
+            from: string;
+            /**
+             * @description last day, YYYY-MM-DD
+             * @example 2026-01-30
+             */
+            to: string;
+            /**
+             * @description the workspace's time zone the days are in
+             * @example Asia/Jakarta
+             */
+            time_zone: string;
+            data: components["schemas"]["ModelComparisonPeriod"][];
+            totals: components["schemas"]["ModelComparisonTotal"][];
+        };
+        ModelComparisonPeriod: {
+            /** @example grok */
+            ai_model: string;
+            /** @description conversations the model answered (a conversation answered on several days counts on each) */
+            conversation_count: number;
+            /** @description conversations converted to paid */
+            conversion_count: number;
+            /**
+             * @description conversion_count per conversation_count in percent, 2 decimals
+             * @example 50
+             */
+            conversion_rate: number;
+            avg_response_time_ms: number | null;
+            total_tokens_used: number;
+            /** @description mean staff rating, 0-5; null without ratings */
+            satisfaction_score: number | null;
+            /** Format: date-time */
+            period_start: string;
+            /** Format: date-time */
+            period_end: string | null;
+        };
+        ModelComparisonTotal: {
+            /** @example grok */
+            ai_model: string;
+            /** @description conversations the model answered (a conversation answered on several days counts on each) */
+            conversation_count: number;
+            /** @description conversations converted to paid */
+            conversion_count: number;
+            /**
+             * @description conversion_count per conversation_count in percent, 2 decimals
+             * @example 50
+             */
+            conversion_rate: number;
+            avg_response_time_ms: number | null;
+            total_tokens_used: number;
+            /** @description mean staff rating, 0-5; null without ratings */
+            satisfaction_score: number | null;
+        };
         MidtransSettings: {
             /** @enum {string} */
             provider: "midtrans";
@@ -19135,10 +20628,26 @@ export interface components {
             core_api_url: string;
             /** @description set this as the Payment Notification URL in Midtrans's dashboard */
             notification_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"];
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** @description Midtrans's last notifications for this workspace */
+        WebhookStatus: {
+            /**
+             * Format: date-time
+             * @description when a webhook for this account last arrived with a valid signature or secret (to the minute)
+             */
+            last_verified_at: string | null;
+            /**
+             * Format: date-time
+             * @description when one naming this account last arrived with a signature or secret that did not hold
+             */
+            last_refused_at: string | null;
+            /** @description why it was refused, e.g. the signature does not match the app secret */
+            last_refused_reason: string | null;
         };
         MidtransSettingsInput: {
             /**
@@ -19278,8 +20787,9 @@ export interface components {
             has_access_token: boolean;
             has_app_secret: boolean;
             has_verify_token: boolean;
-            /** @description Where to point the provider (from PUBLIC_URL), when known */
+            /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -19295,12 +20805,15 @@ export interface components {
             phone_numbers: string[];
             messaging_service_sid: string | null;
             has_auth_token: boolean;
-            /** @description Where to point the provider (from PUBLIC_URL), when known */
+            /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @description what to paste in the number's "A message comes in" webhook in Twilio's console */
+            incoming_sms_url: string;
         };
         VapiSettings: {
             /**
@@ -19312,8 +20825,9 @@ export interface components {
             phone_number_ids: string[];
             has_secret: boolean;
             has_api_key: boolean;
-            /** @description Where to point the provider (from PUBLIC_URL), when known */
+            /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -19326,8 +20840,9 @@ export interface components {
              */
             provider: "webchat";
             allowed_origins: string[];
-            /** @description Where to point the provider (from PUBLIC_URL), when known */
+            /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"] | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */

@@ -1,15 +1,19 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { api, ok, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
 import { ErrorNote, Loading } from '../components';
 import { formatDateTime, formatMoney, formatWhen } from '../format';
 import { useT, type Key } from '../i18n';
-import { linkProps } from '../router';
+import { linkProps, navigate } from '../router';
 import { atLeast, useSession } from '../session';
+import { isTypingTarget } from './inbox-text';
+import { useInboxToolsT } from './inbox-tools.i18n';
+import { AssignSelect, AssistantFacts, Composer, memberName, ShortcutsDialog, SnoozeMenu, useMembers, type ComposerHandle } from './InboxTools';
 
 type Conversation = Schemas['Conversation'];
 type Message = Schemas['Message'];
+type Note = Schemas['Note'];
 type ListQuery = NonNullable<paths['/api/v1/conversations']['get']['parameters']['query']>;
 
 const CHANNELS = ['whatsapp', 'sms', 'voice', 'webchat', 'amara'] as const;
@@ -46,7 +50,7 @@ function useInboxEvents(workspaceId: string): boolean {
       void qc.invalidateQueries({ queryKey: conversation ? ['conversation', workspaceId, conversation] : ['conversation', workspaceId] });
     };
     source.addEventListener('ready', refetchAll);
-    for (const type of ['message.created', 'message.status', 'conversation.updated']) source.addEventListener(type, changed as EventListener);
+    for (const type of ['message.created', 'message.status', 'conversation.updated', 'note.created']) source.addEventListener(type, changed as EventListener);
     source.addEventListener('revoked', () => source.close());
     source.onerror = () => setLive(false);
     return () => source.close();
@@ -66,9 +70,18 @@ const contactLabel = (c: Conversation['contact']) => c.name ?? c.phone ?? '—';
 export function InboxPage({ conversationId }: { conversationId: string | null }) {
   const t = useT();
   const { workspaceId } = useSession();
+  const tt = useInboxToolsT();
   const [filters, setFilters] = useState<Filters>({ channel: '', status: 'open', owner: '', assignee: '' });
+  // The search box asks the API (q: words in any message) once typing pauses.
+  const [search, setSearch] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(search.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [search]);
   const query: ListQuery = {
     limit: 50,
+    ...(q ? { q } : {}),
     ...(filters.channel ? { channel: filters.channel } : {}),
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.owner ? { owner: filters.owner } : {}),
@@ -83,10 +96,64 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
   });
   const set = <K extends keyof Filters>(k: K) => (e: { target: { value: string } }) => setFilters((f) => ({ ...f, [k]: e.target.value as Filters[K] }));
 
+  // Keyboard shortcuts (Linear-style), never while typing in a field: j/k move through the
+  // list, t takes over, c closes, r replies, n writes a note, / searches, ? lists them.
+  const thread = useRef<ThreadHandle>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [help, setHelp] = useState(false);
+  const ids = (list.data?.data ?? []).map((c) => c.id);
+  const keys = useRef({ ids, conversationId });
+  keys.current = { ids, conversationId };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+      const { ids: order, conversationId: current } = keys.current;
+      const move = (step: number) => {
+        if (order.length === 0) return;
+        const at = current ? order.indexOf(current) : -1;
+        const next = at < 0 ? (step > 0 ? 0 : order.length - 1) : Math.min(order.length - 1, Math.max(0, at + step));
+        navigate(`/inbox/${order[next]}`);
+      };
+      const actions: Record<string, () => void> = {
+        j: () => move(1),
+        k: () => move(-1),
+        t: () => thread.current?.takeOver(),
+        c: () => thread.current?.close(),
+        r: () => thread.current?.compose('reply'),
+        n: () => thread.current?.compose('note'),
+        '/': () => searchRef.current?.focus(),
+        '?': () => setHelp(true),
+      };
+      const action = actions[e.key];
+      if (!action) return;
+      e.preventDefault();
+      action();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
   return (
     <main id="main" className={`inbox ${conversationId ? 'has-thread' : ''}`}>
       <section className="inbox-list" aria-labelledby="inbox-title">
         <h1 id="inbox-title">{t('inbox.title')}</h1>
+        <div className="inbox-search" role="search">
+          <label>
+            {tt('search')}
+            <input
+              ref={searchRef}
+              type="search"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
+              }}
+            />
+          </label>
+          <button type="button" className="link" onClick={() => setHelp(true)} aria-label={tt('shortcutsOpen')} title={tt('shortcutsOpen')}>
+            ?
+          </button>
+        </div>
         <fieldset className="filters">
           <legend className="sr-only">{t('inbox.filters')}</legend>
           <label>
@@ -139,8 +206,9 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
           </ul>
         ) : null}
       </section>
+      {help ? <ShortcutsDialog onClose={() => setHelp(false)} /> : null}
       {conversationId ? (
-        <Thread id={conversationId} live={live} />
+        <Thread key={conversationId} ref={thread} id={conversationId} live={live} />
       ) : (
         <section className="thread placeholder" aria-label={t('thread.messages')}>
           <p className="muted">{t('inbox.pick')}</p>
@@ -178,8 +246,19 @@ const senderKey: Record<Message['sender_kind'], Key> = {
   system: 'thread.system',
 };
 
-function Thread({ id, live }: { id: string; live: boolean }) {
+interface ThreadHandle {
+  takeOver(): void;
+  close(): void;
+  compose(mode: 'reply' | 'note'): void;
+}
+
+type ThreadItem = { kind: 'message'; at: string; m: Message } | { kind: 'note'; at: string; n: Note };
+
+const Thread = forwardRef<ThreadHandle, { id: string; live: boolean }>(function Thread({ id, live }, outer) {
   const t = useT();
+  const tt = useInboxToolsT();
+  const members = useMembers();
+  const composer = useRef<ComposerHandle>(null);
   const qc = useQueryClient();
   const { workspaceId, role, format } = useSession();
   const conversation = useQuery({
@@ -197,15 +276,20 @@ function Thread({ id, live }: { id: string; live: boolean }) {
     },
     onSettled: refresh,
   });
-  const [draft, setDraft] = useState('');
-  const reply = useMutation({
-    mutationFn: (body: string) => ok(api.POST('/api/v1/conversations/{id}/messages', { params: { path: { id } }, body: { body } })),
-    // The draft stays until the server has the message: a dropped network loses nothing.
-    onSuccess: () => setDraft(''),
-    onSettled: refresh,
-  });
+  const canAct = atLeast(role, 'member');
+  useImperativeHandle(outer, () => ({
+    takeOver() {
+      if (canAct && conversation.data?.owner === 'ai') act.mutate('takeover');
+    },
+    close() {
+      if (canAct && conversation.data && conversation.data.status !== 'resolved') act.mutate('resolve');
+    },
+    compose(mode) {
+      if (canAct) composer.current?.focus(mode);
+    },
+  }));
   const end = useRef<HTMLDivElement>(null);
-  const count = conversation.data?.messages.length ?? 0;
+  const count = (conversation.data?.messages.length ?? 0) + (conversation.data?.notes.length ?? 0);
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
   }, [count]);
@@ -225,12 +309,13 @@ function Thread({ id, live }: { id: string; live: boolean }) {
     );
   }
   const c = conversation.data;
-  const canAct = atLeast(role, 'member');
   const name = contactLabel(c.contact);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (draft.trim()) reply.mutate(draft.trim());
-  };
+  const byId = new Map((members.data?.data ?? []).map((m) => [m.user_id, m]));
+  // Messages and the team's notes, in the order they were written.
+  const items: ThreadItem[] = [
+    ...c.messages.map((m) => ({ kind: 'message' as const, at: m.created_at, m })),
+    ...c.notes.map((n) => ({ kind: 'note' as const, at: n.created_at, n })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
   return (
     <>
       <section className="thread" aria-labelledby="thread-title">
@@ -264,12 +349,44 @@ function Thread({ id, live }: { id: string; live: boolean }) {
               )}
             </div>
           ) : null}
+          {canAct ? (
+            <div className="thread-tools">
+              <AssignSelect c={c} onDone={refresh} />
+              <SnoozeMenu c={c} onDone={refresh} />
+            </div>
+          ) : null}
           <ErrorNote error={act.error} />
         </div>
         <ol className="messages" aria-label={t('thread.messages')} aria-live="polite">
           {c.messages.length === 0 ? <li className="muted">{t('thread.noMessages')}</li> : null}
-          {c.messages.map((m) => (
-            <li key={m.id} className={`message ${m.sender_kind}`}>
+          {items.map((item) =>
+            item.kind === 'note' ? (
+              <li key={item.n.id} className="message note">
+                <span className="sender">{item.n.author_id ? tt('noteBy', { name: memberName(byId.get(item.n.author_id)) }) : tt('note')}</span>
+                <p className="body">{item.n.body}</p>
+                <span className="muted small">
+                  <time dateTime={item.n.created_at}>{formatDateTime(item.n.created_at, format)}</time>
+                  {item.n.mentions.length ? ` · ${tt('mentions', { names: item.n.mentions.map((u) => memberName(byId.get(u))).join(', ') })}` : ''}
+                </span>
+              </li>
+            ) : (
+              <MessageItem key={item.m.id} m={item.m} />
+            ),
+          )}
+        </ol>
+        <div ref={end} />
+        {canAct ? <Composer ref={composer} c={c} onDone={refresh} /> : null}
+      </section>
+      <LeadPanel contactId={c.contact_id} />
+    </>
+  );
+});
+
+function MessageItem({ m }: { m: Message }) {
+  const t = useT();
+  const { format } = useSession();
+  return (
+            <li className={`message ${m.sender_kind}`}>
               <span className="sender">{t(senderKey[m.sender_kind])}</span>
               <p className="body">{m.body}</p>
               <span className="muted small">
@@ -282,34 +399,14 @@ function Thread({ id, live }: { id: string; live: boolean }) {
                     </span>
                   </>
                 ) : null}
+                {m.assistant ? (
+                  <>
+                    {' · '}
+                    <AssistantFacts facts={m.assistant} />
+                  </>
+                ) : null}
               </span>
             </li>
-          ))}
-        </ol>
-        <div ref={end} />
-        {canAct ? (
-          <form className="reply" onSubmit={submit}>
-            <label htmlFor="reply-body">{t('thread.replyLabel')}</label>
-            <textarea
-              id="reply-body"
-              rows={3}
-              value={draft}
-              maxLength={4096}
-              onChange={(e) => setDraft(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e);
-              }}
-            />
-            {c.owner === 'ai' ? <p className="muted small">{t('thread.replyTakesOver')}</p> : null}
-            {reply.error ? <ErrorNote error={new Error(t('thread.saveFailed', { message: reply.error.message }))} /> : null}
-            <button type="submit" className="primary" disabled={reply.isPending || !draft.trim()}>
-              {reply.isPending ? t('thread.sending') : t('thread.send')}
-            </button>
-          </form>
-        ) : null}
-      </section>
-      <LeadPanel contactId={c.contact_id} />
-    </>
   );
 }
 

@@ -853,6 +853,7 @@ class Turn {
   private result(reply: string | null): TurnResult {
     const s = this.score();
     this.ctx.reasons = s.reasons;
+    this.ctx.score_breakdown = s.breakdown;
     return {
       reply,
       state: this.state,

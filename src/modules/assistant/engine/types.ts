@@ -119,6 +119,8 @@ export interface Context {
 
   /** Human-readable scoring reasons in the conversation's language. */
   reasons: string[];
+  /** The last score's per-category breakdown (the lead insight and its history read it). */
+  score_breakdown?: ScoreBreakdown;
   /** Consecutive turns that were not understood. */
   misunderstood: number;
   /** Consecutive turns in the current state without progress (a new fact, a step, a state change). */

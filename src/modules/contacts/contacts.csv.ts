@@ -1,0 +1,295 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { z } from '@hono/zod-openapi';
+import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import { workspaceCountry } from '../tenancy/index.ts';
+import * as repo from './contacts.repo.ts';
+import { ContactFilterQuery, LEAD_STATUSES, TEMPERATURES } from './contacts.schema.ts';
+import { allContacts } from './contacts.service.ts';
+import { normalizePhone } from './phone.ts';
+
+/**
+ * Contacts in and out as CSV. An import checks every row first (the same rules as the API:
+ * phones to E.164 in the workspace's country, emails, statuses), then stores the valid rows
+ * in one statement and reports the others by their line in the file; a row is stored whole
+ * or not at all. A dry run (the preview) checks and stores nothing.
+ */
+
+export const IMPORT_MAX_ROWS = 10_000;
+export const EXPORT_MAX_ROWS = 100_000;
+
+/** The columns an import reads, and the names people give them in spreadsheets. */
+const HEADERS: Record<string, ImportField> = {};
+type ImportField = 'name' | 'phone' | 'email' | 'tags' | 'notes' | 'address' | 'lead_status' | 'lead_temperature' | 'source' | 'locale';
+const ALIASES: Record<ImportField, string[]> = {
+  name: ['name', 'full name', 'full_name', 'nama', 'nombre', 'customer name', 'customer_name', 'contact name'],
+  phone: ['phone', 'phone number', 'phone_number', 'mobile', 'mobile number', 'whatsapp', 'telephone', 'tel', 'telepon', 'no hp', 'nomor hp', 'hp', 'teléfono', 'telefono', 'celular', 'móvil'],
+  email: ['email', 'e-mail', 'email address', 'correo', 'correo electrónico'],
+  tags: ['tags', 'tag', 'labels', 'label', 'etiquetas', 'label/tag'],
+  notes: ['notes', 'note', 'catatan', 'notas'],
+  address: ['address', 'alamat', 'dirección', 'direccion'],
+  lead_status: ['lead_status', 'lead status', 'status'],
+  lead_temperature: ['lead_temperature', 'lead temperature', 'temperature'],
+  source: ['source', 'sumber', 'fuente'],
+  locale: ['locale', 'language', 'bahasa', 'idioma'],
+};
+for (const [field, names] of Object.entries(ALIASES)) for (const n of names) HEADERS[n] = field as ImportField;
+
+export const ImportBody = z
+  .strictObject({
+    csv: z.string().min(1).max(1_000_000).openapi({
+      description:
+        'the file\'s text: a header row, then one contact per row. Columns (case-insensitive, common spellings in English, Indonesian and Spanish): ' +
+        'name, phone, email, tags (separated by ; or |), notes, address, lead_status, lead_temperature, source, locale. Other columns are ignored and listed. ' +
+        `Comma, semicolon or tab separated; at most ${IMPORT_MAX_ROWS} rows.`,
+      example: 'name,phone,email,tags\nRina Wijaya,0812-3456-7001,rina@example.com,ielts;australia\n',
+    }),
+    dry_run: z.boolean().default(false).openapi({ description: 'true: check and preview only, store nothing' }),
+  })
+  .openapi('ContactImport');
+export type ImportBody = z.infer<typeof ImportBody>;
+
+const RowError = z
+  .object({
+    row: z.number().int().openapi({ description: 'the data row, 1 for the first row under the header' }),
+    line: z.number().int().openapi({ description: 'the line of the file where the row starts (the header is line 1)' }),
+    field: z.string().nullable(),
+    code: z.string().openapi({ example: 'contact.phone_invalid' }),
+    message: z.string(),
+    value: z.string().nullable(),
+  })
+  .openapi('ContactImportRowError');
+export type RowError = z.infer<typeof RowError>;
+
+const PreviewRow = z
+  .object({
+    row: z.number().int(),
+    name: z.string().nullable(),
+    phone: z.string().nullable().openapi({ description: 'E.164' }),
+    email: z.string().nullable(),
+    tags: z.array(z.string()),
+    lead_status: z.string().nullable(),
+    lead_temperature: z.string().nullable(),
+    valid: z.boolean(),
+  })
+  .openapi('ContactImportPreviewRow');
+
+export const ImportResult = z
+  .object({
+    dry_run: z.boolean(),
+    total_rows: z.number().int(),
+    valid_rows: z.number().int(),
+    imported: z.number().int().openapi({ description: 'rows stored (0 in a dry run)' }),
+    columns: z.record(z.string(), z.string()).openapi({ description: 'each recognised header and the field it fills' }),
+    ignored_columns: z.array(z.string()),
+    errors: z.array(RowError).openapi({ description: 'one entry per problem, in row order; a row with any error is not stored' }),
+    preview: z.array(PreviewRow).openapi({ description: 'the first 50 rows as they would be stored' }),
+    contact_ids: z.array(z.uuid()).openapi({ description: 'the contacts created, in row order' }),
+  })
+  .openapi('ContactImportResult');
+export type ImportResult = z.infer<typeof ImportResult>;
+
+const EmailCheck = z.email().max(254);
+const LocaleCheck = /^[a-z]{2}(-[A-Z]{2})?$/;
+const LIMITS: Partial<Record<ImportField, number>> = { name: 200, notes: 10_000, address: 1_000, source: 100 };
+
+/** Reads the file, or refuses it whole when it is not CSV at all. */
+function readCsv(text: string): { header: string[]; records: { values: string[]; line: number }[] } {
+  const firstLine = text.slice(0, text.search(/\r?\n|$/));
+  const delimiter = [',', ';', '\t'].map((d) => [d, firstLine.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parse(text.replace(/^\uFEFF/, ''), {
+      delimiter,
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+  } catch (e) {
+    const err = e as { message?: string; lines?: number };
+    throw new AppError('contact.csv_invalid', 'invalid', `the file is not readable as CSV${err.lines ? ` (line ${err.lines})` : ''}: ${err.message ?? 'parse error'}`, {
+      issues: [{ path: 'body.csv', message: err.message ?? 'not CSV' }],
+      ...(err.lines ? { line: err.lines } : {}),
+    });
+  }
+  if (rows.length === 0) {
+    throw new AppError('contact.csv_empty', 'invalid', 'the file has no header row', { issues: [{ path: 'body.csv', message: 'empty' }] });
+  }
+  const [head, ...body] = rows;
+  return { header: head!.record, records: body.map((r) => ({ values: r.record, line: r.info.lines })) };
+}
+
+interface Candidate {
+  row: number;
+  line: number;
+  values: {
+    name: string | null;
+    phone: string | null;
+    email: string | null;
+    tags: string[];
+    notes: string | null;
+    address: string | null;
+    lead_status: string | null;
+    lead_temperature: string | null;
+    source: string | null;
+    locale: string | null;
+  };
+  errors: RowError[];
+}
+
+export async function importContacts(ctx: Ctx, body: ImportBody): Promise<ImportResult> {
+  const ws = workspaceOf(ctx);
+  const country = await workspaceCountry(ctx);
+  const { header, records } = readCsv(body.csv);
+  if (records.length > IMPORT_MAX_ROWS) {
+    throw new AppError('contact.import_too_large', 'too_large', `the file has ${records.length} rows; import at most ${IMPORT_MAX_ROWS} at a time`, { max: IMPORT_MAX_ROWS, rows: records.length });
+  }
+  const columns: Record<string, string> = {};
+  const ignored: string[] = [];
+  const fieldAt = new Map<number, ImportField>();
+  header.forEach((h, i) => {
+    const field = HEADERS[h.trim().toLowerCase()];
+    if (field && ![...fieldAt.values()].includes(field)) {
+      fieldAt.set(i, field);
+      columns[h] = field;
+    } else if (h.trim()) ignored.push(h);
+  });
+  if (![...fieldAt.values()].some((f) => f === 'name' || f === 'phone' || f === 'email')) {
+    throw new AppError('contact.csv_no_columns', 'invalid', 'the header names no name, phone or email column', {
+      issues: [{ path: 'body.csv', message: `found ${header.map((h) => `"${h}"`).join(', ')}; expected name, phone or email` }],
+    });
+  }
+
+  const seenPhones = new Map<string, number>();
+  const candidates: Candidate[] = records.map(({ values, line }, i) => {
+    const row = i + 1;
+    const errors: RowError[] = [];
+    const fail = (field: string | null, code: string, message: string, value: string | null) => errors.push({ row, line, field, code, message, value });
+    const raw = (f: ImportField): string | null => {
+      for (const [idx, field] of fieldAt) if (field === f) return values[idx]?.trim() || null;
+      return null;
+    };
+    const text = (f: ImportField): string | null => {
+      const v = raw(f);
+      const max = LIMITS[f];
+      if (v !== null && max !== undefined && v.length > max) {
+        fail(f, 'contact.field_too_long', `longer than ${max} characters`, v.slice(0, 100));
+        return null;
+      }
+      return v;
+    };
+    const name = text('name');
+    const phoneRaw = raw('phone');
+    let phone: string | null = null;
+    if (phoneRaw !== null) {
+      phone = normalizePhone(phoneRaw) ?? normalizePhone(phoneRaw, country);
+      if (!phone) fail('phone', 'contact.phone_invalid', `not a phone number in ${country} or with a country code`, phoneRaw);
+      else if (seenPhones.has(phone)) fail('phone', 'contact.phone_repeated', `the same number as row ${seenPhones.get(phone)}`, phoneRaw);
+      else seenPhones.set(phone, row);
+    }
+    const emailRaw = raw('email');
+    let email: string | null = null;
+    if (emailRaw !== null) {
+      email = emailRaw.toLowerCase();
+      if (!EmailCheck.safeParse(email).success) fail('email', 'contact.email_invalid', 'not an email address', emailRaw);
+    }
+    const tagsRaw = raw('tags');
+    const tags = tagsRaw ? [...new Set(tagsRaw.split(/[;|]/).map((t) => t.trim()).filter(Boolean))] : [];
+    if (tags.some((t) => t.length > 50) || tags.length > 50) fail('tags', 'contact.tags_invalid', 'at most 50 tags of 50 characters each', tagsRaw);
+    const status = raw('lead_status')?.toLowerCase() ?? null;
+    if (status !== null && !(LEAD_STATUSES as readonly string[]).includes(status)) fail('lead_status', 'contact.lead_status_invalid', `one of ${LEAD_STATUSES.join(', ')}`, status);
+    const temperature = raw('lead_temperature')?.toLowerCase() ?? null;
+    if (temperature !== null && !(TEMPERATURES as readonly string[]).includes(temperature)) fail('lead_temperature', 'contact.temperature_invalid', `one of ${TEMPERATURES.join(', ')}`, temperature);
+    const locale = raw('locale');
+    if (locale !== null && !LocaleCheck.test(locale)) fail('locale', 'contact.locale_invalid', 'a language like "id" or "en-US"', locale);
+    if (!name && !phoneRaw && !emailRaw) fail(null, 'contact.row_empty', 'give at least a name, a phone or an email', null);
+    return {
+      row,
+      line,
+      values: { name, phone, email, tags, notes: text('notes'), address: text('address'), lead_status: status, lead_temperature: temperature, source: text('source'), locale },
+      errors,
+    };
+  });
+
+  // Numbers another contact of the workspace already has.
+  const phones = candidates.filter((c) => c.errors.length === 0 && c.values.phone).map((c) => c.values.phone!);
+  const taken = new Set(await repo.existingPhones(ctx.tx, ws, phones));
+  for (const c of candidates) {
+    if (c.errors.length === 0 && c.values.phone && taken.has(c.values.phone)) {
+      c.errors.push({ row: c.row, line: c.line, field: 'phone', code: 'contact.phone_taken', message: 'another contact already has this number (merge or edit that one)', value: c.values.phone });
+    }
+  }
+
+  const valid = candidates.filter((c) => c.errors.length === 0);
+  let contactIds: string[] = [];
+  if (!body.dry_run && valid.length > 0) {
+    const ids = valid.map(() => newId());
+    const inserted = new Set(
+      await repo.insertContacts(
+        ctx.tx,
+        valid.map((c, i) => ({
+          id: ids[i]!,
+          workspace_id: ws,
+          name: c.values.name,
+          phone: c.values.phone,
+          email: c.values.email,
+          tags: c.values.tags,
+          notes: c.values.notes,
+          address: c.values.address,
+          ...(c.values.lead_status ? { lead_status: c.values.lead_status } : {}),
+          lead_temperature: c.values.lead_temperature,
+          source: c.values.source ?? 'import',
+          locale: c.values.locale,
+        })),
+      ),
+    );
+    // A number taken between the check and the insert (another import at the same moment).
+    valid.forEach((c, i) => {
+      if (!inserted.has(ids[i]!)) c.errors.push({ row: c.row, line: c.line, field: 'phone', code: 'contact.phone_taken', message: 'another contact already has this number (merge or edit that one)', value: c.values.phone });
+    });
+    contactIds = ids.filter((id) => inserted.has(id));
+  }
+
+  return {
+    dry_run: body.dry_run,
+    total_rows: candidates.length,
+    valid_rows: candidates.filter((c) => c.errors.length === 0).length,
+    imported: contactIds.length,
+    columns,
+    ignored_columns: ignored,
+    errors: candidates.flatMap((c) => c.errors),
+    preview: candidates.slice(0, 50).map((c) => ({
+      row: c.row,
+      name: c.values.name,
+      phone: c.values.phone,
+      email: c.values.email,
+      tags: c.values.tags,
+      lead_status: c.values.lead_status,
+      lead_temperature: c.values.lead_temperature,
+      valid: c.errors.length === 0,
+    })),
+    contact_ids: contactIds,
+  };
+}
+
+const EXPORT_COLUMNS = ['id', 'name', 'phone', 'email', 'tags', 'lead_status', 'lead_score', 'lead_temperature', 'source', 'locale', 'address', 'notes', 'total_bookings', 'total_calls', 'total_spent', 'last_contact', 'created_at'] as const;
+
+/** The filtered list as CSV (tags joined with ";", instants in ISO 8601 UTC), the import's own columns first. */
+export async function exportContacts(ctx: Ctx, query: ContactFilterQuery): Promise<string> {
+  const contacts = await allContacts(ctx, query, EXPORT_MAX_ROWS);
+  const rows = contacts.map((c) => EXPORT_COLUMNS.map((k) => {
+    const v = c[k];
+    if (Array.isArray(v)) return v.join(';');
+    if (v instanceof Date) return v.toISOString();
+    return v === null || v === undefined ? '' : String(v);
+  }));
+  // A leading = + - @ would be a formula to a spreadsheet: quote it away (OWASP CSV injection).
+  const safe = rows.map((r) => r.map((v) => (/^[=+\-@\t\r]/.test(v) && !/^[+-]?\d/.test(v) ? `'${v}` : v)));
+  return stringify([[...EXPORT_COLUMNS], ...safe]);
+}
+
+export { ContactFilterQuery };

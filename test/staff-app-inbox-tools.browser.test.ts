@@ -1,0 +1,328 @@
+// The inbox's tools as people use them, in a real Chromium (Debian's, driven by playwright-core)
+// against the real server on each database, with WhatsApp connected to the fake Meta: a private
+// note with an @mention, /saved replies filled with the contact's first name and next
+// appointment (inserted at the cursor, several in one message) that reach Meta, a conversation
+// outside WhatsApp's 24-hour window that says why and sends the configured template to Meta,
+// assigning, snoozing, searching, the keyboard shortcuts (j/k, ?) and axe-core on each state.
+// Screenshots in docs/screenshots/inbox-tools*.png are taken here.
+import { serve, type ServerType } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
+import { channelsApp, phoneNumberId } from '../src/modules/channels/testing.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
+import { asService, rows } from './actors.ts';
+import { describeEachDatabase } from './db.ts';
+import { startFakeMeta, type FakeMeta } from './fakes/meta.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.REQUIRE_BROWSER_TESTS === '1';
+const available = existsSync(CHROMIUM);
+if (required && !available) throw new Error(`REQUIRE_BROWSER_TESTS=1 but there is no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const OWNER = 'owner@eagle-overseas.demo';
+
+const describeWithBrowser: typeof describeEachDatabase = available ? describeEachDatabase : (name) => it.skip(`${name}: needs Chromium at ${CHROMIUM}`, () => {});
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function accessibilityProblems(page: Page) {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE });
+  const results = await page.evaluate(async () => {
+    type Axe = { run: (ctx: unknown, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown }[] }[] }> };
+    const g = globalThis as unknown as { axe: Axe; document: unknown };
+    const r = await g.axe.run(g.document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+const noHorizontalScroll = (page: Page) =>
+  page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth <= root.clientWidth;
+  });
+
+describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
+  let fake: FakeMeta;
+  let t: ReturnType<typeof channelsApp>;
+  let server: ServerType;
+  let base: string;
+  let browser: Browser;
+  let workspaceId: string;
+  let ownerCookie: string;
+  const shoot = (page: Page, name: string) => (kind === 'pglite' ? page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) }) : Promise.resolve());
+
+  /** The demo conversation of a contact, by name. */
+  const conversationOf = async (name: string) =>
+    (
+      await asService(db(), (tx) =>
+        rows<{ id: string; contact_id: string }>(
+          tx,
+          `select c.id, c.contact_id from conversations c join contacts p on p.workspace_id = c.workspace_id and p.id = c.contact_id
+            where c.workspace_id = $1 and p.name = $2`,
+          [workspaceId, name],
+        ),
+      )
+    )[0]!;
+
+  async function signIn(page: Page) {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Email').fill(OWNER);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Inbox|Kotak masuk|Bandeja/ }).waitFor();
+    await page.getByLabel(/^(Bahasa|Language|Idioma)$/).selectOption('en');
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+  }
+
+  beforeAll(async () => {
+    await ensureStaffAppBuilt();
+    fake = await startFakeMeta();
+    t = channelsApp(db(), fake);
+    server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    workspaceId = (await seedDemo(db(), systemClock, { publicUrl: base })).find((w) => w.slug === 'eagle-overseas')!.workspaceId;
+    const signin = await t.app.request('/api/v1/auth/signin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-test-client': 'inbox-tools-setup' },
+      body: JSON.stringify({ email: OWNER, password: DEMO_PASSWORD }),
+    });
+    expect(signin.status).toBe(200);
+    ownerCookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const account = { phoneNumberId: phoneNumberId(), accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
+    fake.connect(account);
+    // Budi wrote just now (the demo's conversation): Meta has his window open too.
+    fake.openWindow(account.phoneNumberId, '6281234567001');
+    const put = await t.call('PUT', '/api/v1/channels/whatsapp', {
+      cookie: ownerCookie,
+      workspace: workspaceId,
+      body: {
+        phone_number_id: account.phoneNumberId,
+        access_token: account.accessToken,
+        app_secret: account.appSecret,
+        verify_token: randomBytes(12).toString('hex'),
+        reminder_template: { name: 'follow_up', language: 'id' },
+      },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await fake?.close();
+  });
+
+  it('writes a note with a mention, expands /shortcuts at the cursor with the first name and next appointment, and sends them', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      const budi = await conversationOf('Budi Santoso');
+      await page.getByRole('link', { name: /Budi Santoso/ }).click();
+      await page.getByRole('heading', { name: 'Conversation with Budi Santoso' }).waitFor();
+      // The assistant's reply says discreetly who wrote it and at what cost (the demo's turn).
+      await page.locator('.message.assistant .assistant-facts', { hasText: 'Written by grok · 96 tokens · 850 ms' }).waitFor();
+
+      // n opens the note box; @Hen offers the consultant; Enter takes him.
+      await page.locator('body').press('n');
+      const note = page.getByLabel('Private note for the team (the customer never sees it)');
+      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('note-body');
+      await note.pressSequentially('Please call him, @Hen');
+      await page.getByRole('option', { name: /@Hendra Gunawan/ }).waitFor();
+      await note.press('Enter');
+      await note.pressSequentially('before Friday.');
+      expect(await note.inputValue()).toBe('Please call him, @Hendra Gunawan before Friday.');
+      expect(await accessibilityProblems(page)).toEqual([]);
+      const sentBefore = fake.sent.length;
+      await page.getByRole('button', { name: 'Add note' }).click();
+      const shown = page.locator('.message.note', { hasText: 'Please call him, @Hendra Gunawan before Friday.' });
+      await shown.waitFor();
+      await shown.getByText('Mentions: Hendra Gunawan').waitFor();
+      await shown.getByText('Private note by Rina Kusuma').waitFor();
+      const stored = await asService(db(), (tx) =>
+        rows<{ email: string }>(
+          tx,
+          `select u.email from conversation_notes n join conversation_note_mentions m on m.workspace_id = n.workspace_id and m.note_id = n.id
+             join auth.users u on u.id = m.user_id where n.workspace_id = $1 and n.conversation_id = $2 and n.body like 'Please call him%'`,
+          [workspaceId, budi.id],
+        ),
+      );
+      expect(stored).toEqual([{ email: 'consultant@eagle-overseas.demo' }]);
+      await t.worker.drain();
+      expect(fake.sent.length).toBe(sentBefore);
+
+      // r opens the reply box. The signature is typed first; /halo goes in at the cursor before
+      // it, and /jadwal after, in the same message.
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.locator('body').press('r');
+      const reply = page.getByLabel('Your reply to the customer');
+      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id)).toBe('reply-body');
+      await reply.pressSequentially('\n— Rina');
+      await reply.press('Control+Home');
+      await reply.pressSequentially('/hal');
+      await page.getByRole('option', { name: /\/halo/ }).waitFor();
+      await shoot(page, 'inbox-tools-saved-reply');
+      await reply.press('Enter');
+      await reply.pressSequentially(' /jad');
+      await page.getByRole('option', { name: /\/jadwal/ }).click();
+      const text = await reply.inputValue();
+      expect(text.startsWith('Halo Budi! Saya Rina dari Eagle Overseas. Ada yang bisa saya bantu? Jadwal konsultasi kamu berikutnya: ')).toBe(true);
+      // The next appointment in the workspace's locale (Indonesian) and zone (Jakarta), whatever the app's language.
+      expect(text).toMatch(/berikutnya: \w+, \d{1,2} \w+ \d{4} pukul \d\d\.\d\d\. Sampai ketemu, Budi!\n— Rina$/);
+      expect(text).not.toContain('{{');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.locator('.message.agent', { hasText: 'Halo Budi!' }).waitFor();
+      await t.worker.drain();
+      const out = fake.sent.filter((s) => s.body.to === '+6281234567001');
+      const state = await asService(db(), (tx) => rows(tx, "select delivery_status, error from messages where workspace_id = $1 and body like 'Halo Budi!%'", [workspaceId]));
+      expect(out.length, JSON.stringify({ state, sent: fake.sent.map((x) => x.body.to) })).toBeGreaterThan(0);
+      expect(out.at(-1)!.body).toMatchObject({ type: 'text', text: { body: text } });
+      // Its delivery status arrives in the thread without a reload.
+      await page.locator('.message.agent', { hasText: 'Halo Budi!' }).locator('.delivery', { hasText: 'sent' }).waitFor({ timeout: 15_000 });
+
+      // Assign to the consultant from the thread.
+      await page.getByLabel('Assigned to').selectOption({ label: 'Hendra Gunawan' });
+      await expect
+        .poll(async () => (await t.call('GET', `/api/v1/conversations/${budi.id}`, { cookie: ownerCookie, workspace: workspaceId })).body.assignee_id)
+        .not.toBe((await t.call('GET', '/api/v1/auth/me', { cookie: ownerCookie })).body.user.id);
+      await page.locator('.message.note').first().scrollIntoViewIfNeeded();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'inbox-tools');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('outside the 24-hour window says why a free-form reply cannot go and sends the configured template to Meta', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      const andi = await conversationOf('Andi Wijaya');
+      await page.goto(`${base}/inbox/${andi.id}`);
+      await page.getByRole('heading', { name: 'Conversation with Andi Wijaya' }).waitFor();
+      const notice = page.getByRole('note').filter({ hasText: 'WhatsApp only lets a business reply freely within 24 hours' });
+      await notice.waitFor();
+      expect(await notice.textContent()).toMatch(/a free-form reply cannot go until they write again/);
+      expect(await page.getByLabel('Your reply to the customer').count()).toBe(0);
+      const body = page.getByLabel('Text of the template “follow_up” (id)');
+      // Suggested in the template's language (Indonesian), filled with the contact's first name.
+      const suggested = 'Halo Andi, ada kabar tentang pertanyaan kamu. Balas pesan ini untuk melanjutkan percakapan.';
+      expect(await body.inputValue()).toBe(suggested);
+      // The owner's note from the demo is in the thread, in time order.
+      await page.locator('.message.note', { hasText: 'tolong telepon Andi' }).waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'inbox-tools-window');
+
+      const before = fake.sent.length;
+      await page.getByRole('button', { name: 'Send the template' }).click();
+      await page.locator('.message.agent', { hasText: suggested }).waitFor();
+      await t.worker.drain();
+      const sent = fake.sent.slice(before);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]!.body).toMatchObject({
+        to: '+6281234567003',
+        type: 'template',
+        template: { name: 'follow_up', language: { code: 'id' }, components: [{ type: 'body', parameters: [{ type: 'text', text: suggested }] }] },
+      });
+      await page.locator('.message.agent', { hasText: suggested }).locator('.delivery', { hasText: 'sent' }).waitFor({ timeout: 15_000 });
+
+      // Snooze until tomorrow morning, then wake it.
+      await page.locator('summary', { hasText: 'Snooze' }).click();
+      await page.getByRole('button', { name: 'Tomorrow 09:00' }).click();
+      await page.getByText(/^Snoozed until /).waitFor();
+      const snoozed = (await t.call('GET', `/api/v1/conversations/${andi.id}`, { cookie: ownerCookie, workspace: workspaceId })).body;
+      expect(snoozed.status).toBe('snoozed');
+      // 09:00 in Jakarta is 02:00 UTC.
+      expect(new Date(snoozed.snoozed_until).getUTCHours()).toBe(2);
+      expect(new Date(snoozed.snoozed_until).getTime()).toBeGreaterThan(Date.now());
+      await page.getByRole('button', { name: 'Wake up now' }).click();
+      await page.locator('summary', { hasText: 'Snooze' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('moves through conversations with j and k, never while typing, lists the shortcuts with ?, searches, takes over with t and closes with c', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      await page.locator('.conversation').nth(2).waitFor();
+      const order = await page.locator('.conversation').evaluateAll((els) => els.map((e) => (e as unknown as { getAttribute(n: string): string }).getAttribute('href')));
+      const path = () => new URL(page.url()).pathname;
+      await page.locator('body').press('j');
+      await expect.poll(path).toBe(order[0]);
+      await page.locator('.thread-head h2').waitFor();
+      await page.locator('body').press('j');
+      await expect.poll(path).toBe(order[1]);
+      await page.locator('body').press('j');
+      await expect.poll(path).toBe(order[2]);
+      await page.locator('body').press('k');
+      await expect.poll(path).toBe(order[1]);
+      // Typing in the search box searches; its k does not move to the previous conversation.
+      const search = page.getByLabel('Search messages');
+      await search.click();
+      await search.pressSequentially('kuliah S2 di UK');
+      expect(path()).toBe(order[1]);
+      await expect.poll(() => page.locator('.conversation').count()).toBe(1);
+      await page.locator('.conversation', { hasText: 'Budi Santoso' }).waitFor();
+      await search.fill('');
+      await search.press('Escape');
+      await expect.poll(() => page.locator('.conversation').count()).toBeGreaterThan(1);
+
+      await page.locator('body').press('?');
+      const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+      await dialog.waitFor();
+      await dialog.getByText('Next conversation').waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'inbox-tools-shortcuts');
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.count()).toBe(0);
+
+      // t takes a conversation over from the assistant, c closes it.
+      const dewi = await conversationOf('Dewi Lestari');
+      await page.locator('.conversation', { hasText: 'Dewi Lestari' }).click();
+      await page.getByRole('heading', { name: 'Conversation with Dewi Lestari' }).waitFor();
+      await page.getByText('The assistant answers').waitFor();
+      await page.locator('body').press('t');
+      await page.getByText('A person answers').waitFor();
+      await page.locator('body').press('c');
+      await page.getByRole('button', { name: 'Reopen' }).waitFor();
+      const closed = (await t.call('GET', `/api/v1/conversations/${dewi.id}`, { cookie: ownerCookie, workspace: workspaceId })).body;
+      expect(closed).toMatchObject({ owner: 'human', status: 'resolved' });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('fits the tools on a 390-px phone', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      const andi = await conversationOf('Andi Wijaya');
+      await page.goto(`${base}/inbox/${andi.id}`);
+      await page.getByRole('heading', { name: 'Conversation with Andi Wijaya' }).waitFor();
+      await page.getByRole('button', { name: 'Private note' }).click();
+      await page.getByLabel('Private note for the team (the customer never sees it)').waitFor();
+      expect(await noHorizontalScroll(page)).toBe(true);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'inbox-tools-phone');
+    } finally {
+      await context.close();
+    }
+  });
+});
