@@ -49,6 +49,8 @@ export interface ServerOptions {
   rateLimitMaxKeys?: number | undefined;
   maxBodyBytes?: number | undefined;
   maxJsonDepth?: number | undefined;
+  /** The job queue's schema, when this process runs the queue: /health then checks it is there too. */
+  jobQueueSchema?: string | undefined;
   /** Sends sign-up confirmation links; unset, they are logged at info. */
   sendSignUpConfirmation?: SendSignUpConfirmation | undefined;
   /** The rate-limit counters, when the caller wants to look at them (tests). */
@@ -107,6 +109,7 @@ export function createServerApp(options: ServerOptions) {
     rateLimitMaxKeys: options.rateLimitMaxKeys,
     maxBodyBytes: options.maxBodyBytes,
     maxJsonDepth: options.maxJsonDepth,
+    jobQueueSchema: options.jobQueueSchema,
     limits: options.limits,
     authenticate: async (c) => {
       const auth = c.req.header('authorization');

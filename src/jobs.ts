@@ -58,6 +58,7 @@ export interface ChannelWorkerConfig {
   TWILIO_API_URL?: string | undefined;
   OUTBOX_LEASE_SECONDS?: number | undefined;
   OUTBOX_RECONCILE_SECONDS?: number | undefined;
+  WORKER_BACKOFF_MAX_SECONDS?: number | undefined;
 }
 
 /**
@@ -67,7 +68,7 @@ export interface ChannelWorkerConfig {
 export function channelWorker(
   { db, clock, log, secrets, llm, timeoutMaxMs }: { db: Database; clock: Clock; log: Logger; secrets: SecretBox; llm?: EnvironmentModel | undefined; timeoutMaxMs?: number | undefined },
   config: ChannelWorkerConfig = {},
-  extra: { senders?: ChannelSender<any>[]; pollMs?: number; backoffMs?: number } = {},
+  extra: { senders?: ChannelSender<any>[]; pollMs?: number; backoffMs?: number; maxBackoffMs?: number } = {},
 ): ChannelWorker {
   const channels = createChannelWorker({
     db,
@@ -80,6 +81,7 @@ export function channelWorker(
     ...(config.OUTBOX_RECONCILE_SECONDS !== undefined ? { reconcileMs: config.OUTBOX_RECONCILE_SECONDS * 1000 } : {}),
     ...(extra.pollMs !== undefined ? { pollMs: extra.pollMs } : {}),
     ...(extra.backoffMs !== undefined ? { backoffMs: extra.backoffMs } : {}),
+    maxBackoffMs: extra.maxBackoffMs ?? (config.WORKER_BACKOFF_MAX_SECONDS !== undefined ? config.WORKER_BACKOFF_MAX_SECONDS * 1000 : undefined),
   });
   // The assistant's SMS replies are kept in sms_messages, which the SMS worker delivers.
   const texts = createSmsWorker({
@@ -92,6 +94,7 @@ export function channelWorker(
     ...(config.OUTBOX_RECONCILE_SECONDS !== undefined ? { reconcileMs: config.OUTBOX_RECONCILE_SECONDS * 1000 } : {}),
     ...(extra.pollMs !== undefined ? { pollMs: extra.pollMs } : {}),
     ...(extra.backoffMs !== undefined ? { backoffMs: extra.backoffMs } : {}),
+    maxBackoffMs: extra.maxBackoffMs ?? (config.WORKER_BACKOFF_MAX_SECONDS !== undefined ? config.WORKER_BACKOFF_MAX_SECONDS * 1000 : undefined),
   });
   return withSmsDelivery(channels, texts);
 }

@@ -52,7 +52,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     throw e;
   }
 
-  const jobs = createJobs({ db, log, definitions: jobDefinitions({ db, clock: systemClock, log }) });
+  const jobs = createJobs({ db, log, definitions: jobDefinitions({ db, clock: systemClock, log }), maxBackoffMs: config.WORKER_BACKOFF_MAX_SECONDS * 1000 });
   await jobs.start();
   const secrets = await secretBox();
   // Answers stored inbound messages and delivers the outbox; its state is in the database.
@@ -70,6 +70,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     rateLimitMaxKeys: config.RATE_LIMIT_MAX_KEYS,
     maxBodyBytes: config.HTTP_MAX_BODY_BYTES,
     maxJsonDepth: config.HTTP_MAX_JSON_DEPTH,
+    jobQueueSchema: 'pgboss',
     llm,
     guestCheckout: { holdMinutes: config.GUEST_HOLD_MINUTES, perSession: config.GUEST_HOLDS_PER_SESSION, perAddress: config.GUEST_HOLDS_PER_ADDRESS },
     fairness,

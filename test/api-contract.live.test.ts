@@ -244,6 +244,11 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('GET', '/api/v1/assistant/models', { ...w, expect: 200 });
     await api('PUT', '/api/v1/assistant/models', { ...w, body: { arms: [{ name: 'rule-engine', weight: 1 }] }, expect: 200 });
     await api('GET', '/api/v1/assistant/unanswered', { ...w, expect: 200 });
+    await api('POST', '/api/v1/assistant/unanswered/answer', {
+      ...w, body: { asked: 'Apakah ada beasiswa untuk kontrak?', faq: { category: 'general', question: 'Apakah ada beasiswa?', answer: 'Ada, tanyakan konsultan kami.' } }, expect: 201,
+    });
+    await api('POST', '/api/v1/assistant/playground', { ...w, body: { messages: ['Halo', 'Saya mau kuliah di UK'] }, expect: 200 });
+    await api('POST', '/api/v1/assistant/playground', { ...as.laundry, body: { messages: ['Hi, do you pick up in M5V 2T6?'], channel: 'sms' }, expect: 200 });
     const turn = await api('POST', '/api/v1/assistant/turns', { ...w, body: { phone: '+6281234567888', channel: 'whatsapp', message: 'Halo, saya mau kuliah di UK' }, expect: 200 });
     // The API names no ari_messages id; the reply's is read from the database.
     const replyId = (await asService(db(), (tx) => one<{ id: string }>(tx, `select m.id from ari_messages m join ari_conversations a on a.workspace_id = m.workspace_id and a.id = m.ari_conversation_id where a.contact_id = $1 and m.role = 'assistant' order by m.created_at desc limit 1`, [turn.body.contact_id]))).id;

@@ -38,6 +38,12 @@ const schema = z.object({
    */
   OUTBOX_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(604_800).default(900),
   /**
+   * The longest wait, in seconds, of a background loop (the channel and SMS workers, the job
+   * queue's workers and schedules) between attempts while they fail, typically with the
+   * database lost: they wait 2 s, 4 s, 8 s, ... up to this, instead of trying every second.
+   */
+  WORKER_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /**
    * The model of workspaces that configured none (model mode): any OpenAI-compatible
    * endpoint, e.g. https://api.x.ai/v1, https://api.sea-lion.ai/v1, http://localhost:11434/v1.
    * Unset: the built-in engine answers, offline.

@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withServiceRole, withTenant, type Actor } from '../../platform/db/tenant.ts';
+import { pollingLoop } from '../../platform/backoff.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { findChannelOfWorkspace } from './settings.service.ts';
@@ -26,6 +27,8 @@ export interface SmsWorkerOptions {
   maxAttempts?: number;
   /** The first retry's delay; each later one doubles, up to an hour. */
   backoffMs?: number;
+  /** The longest wait between passes while they fail (the database lost): WORKER_BACKOFF_MAX_SECONDS. */
+  maxBackoffMs?: number | undefined;
 }
 
 export interface SmsWorker {
@@ -100,41 +103,12 @@ export function createSmsWorker(o: SmsWorkerOptions): SmsWorker {
     return claimed.length;
   }
 
-  let running = false;
-  let loop: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let wakeUp: (() => void) | undefined;
-
-  async function runLoop() {
-    while (running) {
-      let worked = 0;
-      try {
-        worked = await pass();
-      } catch (e) {
-        o.log.error({ err: e }, 'sms worker pass failed');
-      }
-      if (!running) break;
-      if (worked > 0) continue;
-      await new Promise<void>((resolve) => {
-        wakeUp = resolve;
-        timer = setTimeout(resolve, pollMs);
-      });
-      clearTimeout(timer);
-      wakeUp = undefined;
-    }
-  }
+  // Polls for due texts; backs off while passes fail (the database lost).
+  const loop = pollingLoop({ name: 'sms worker', work: pass, pollMs, maxBackoffMs: o.maxBackoffMs, log: o.log });
 
   return {
-    start() {
-      if (running) return;
-      running = true;
-      loop = runLoop();
-    },
-    async stop() {
-      running = false;
-      wakeUp?.();
-      await loop;
-    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
     async drain() {
       let total = 0;
       for (;;) {

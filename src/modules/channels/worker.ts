@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withServiceRole, withTenant, type Actor } from '../../platform/db/tenant.ts';
+import { pollingLoop } from '../../platform/backoff.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { contactSummaries } from '../contacts/index.ts';
@@ -46,6 +47,8 @@ export interface ChannelWorkerOptions {
   maxAttempts?: number;
   /** The first retry's delay; each later one doubles, up to an hour. */
   backoffMs?: number;
+  /** The longest wait between passes while they fail (the database lost): WORKER_BACKOFF_MAX_SECONDS. */
+  maxBackoffMs?: number | undefined;
 }
 
 export interface ChannelWorker {
@@ -223,39 +226,9 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
   }
 
   let running = false;
-  let loops: Promise<void> | undefined;
 
-  /** A loop that works while there is work, then sleeps until woken or the poll interval. */
-  function lane(name: string, work: () => Promise<number>) {
-    let wakeUp: (() => void) | undefined;
-    let woken = false;
-    return {
-      wake() {
-        woken = true;
-        wakeUp?.();
-      },
-      async run() {
-        while (running) {
-          woken = false;
-          let worked = 0;
-          try {
-            worked = await work();
-          } catch (e) {
-            o.log.error({ err: e, lane: name }, 'channel worker pass failed');
-          }
-          if (!running) break;
-          if (worked > 0 || woken) continue;
-          let timer: NodeJS.Timeout | undefined;
-          await new Promise<void>((resolve) => {
-            wakeUp = resolve;
-            timer = setTimeout(resolve, pollMs);
-          });
-          clearTimeout(timer);
-          wakeUp = undefined;
-        }
-      },
-    };
-  }
+  /** A loop that works while there is work, then sleeps until woken or the poll interval; backs off while passes fail. */
+  const lane = (name: string, work: () => Promise<number>) => pollingLoop({ name: `channel worker ${name}`, work, pollMs, maxBackoffMs: o.maxBackoffMs, log: o.log });
   // Turns and sends run side by side: a burst of inbound messages does not hold back the replies.
   const sendLane = lane('sends', sends);
   const turnLane = lane('turns', turns);
@@ -270,13 +243,13 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
       if (running) return;
       running = true;
       listeners.add(wake);
-      loops = Promise.all([turnLane.run(), sendLane.run()]).then(() => undefined);
+      turnLane.start();
+      sendLane.start();
     },
     async stop() {
       running = false;
       listeners.delete(wake);
-      wake();
-      await loops;
+      await Promise.all([turnLane.stop(), sendLane.stop()]);
     },
     async drain() {
       const total = { turns: 0, sends: 0 };

@@ -23,7 +23,10 @@ export function dbUnavailable(cause?: unknown): AppError {
  */
 export function isConnectionUnavailable(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
-  if (/timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error/i.test(e.message)) return true;
+  // node-postgres: no connection in time, a connection that died; PGlite: the embedded database closed under us.
+  if (/timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end|PGlite is closed/i.test(e.message)) return true;
+  // Node's connect to several addresses reports an AggregateError of the refusals.
+  if (e instanceof AggregateError) return e.errors.some(isConnectionUnavailable);
   const code = (e as NodeJS.ErrnoException).code;
   return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EPIPE';
 }
@@ -72,6 +75,8 @@ export function fromDatabaseError(e: unknown): AppError | undefined {
     case '08003':
     case '08004':
     case '08006':
+    case '3D000': // the database does not exist (dropped): as lost as a closed port
+    case '57P04': // database dropped
       // Too many connections, a server shutting down or a lost connection: not the caller's fault, and it passes.
       return dbUnavailable(e);
     case '40001':

@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { version } from '../version.ts';
 import { renderDocs } from './docs.ts';
 import type { AppEnv, HttpDeps, Principal } from './env.ts';
+import { DB_RETRY_AFTER_SECONDS } from '../db/errors.ts';
 import { retryAfterOf, toHttpError } from './errors.ts';
 import { peerAddress, RateLimits, TrustedProxies } from './rate-limit.ts';
 import { jsonTooDeep, originAllowed, originOf, STATE_CHANGING } from './request-guards.ts';
@@ -28,6 +29,8 @@ export interface HttpOptions extends HttpDeps {
   rateLimitMaxKeys?: number | undefined;
   /** Where people reach the server: its origin may make cookie-authenticated changes. */
   publicUrl?: string | undefined;
+  /** The job queue's schema (pgboss) when this process runs the queue: /health checks it too. */
+  jobQueueSchema?: string | undefined;
   /** The counters; made here unless the caller wants to look at them (tests). */
   limits?: RateLimits | undefined;
 }
@@ -120,14 +123,29 @@ export function createHttpApp(options: HttpOptions) {
     await next();
   });
 
+  // Ready means: the database answers, it has been migrated, and (where this process runs the
+  // job queue) the queue's tables are there. A database re-created empty answers "select 1"
+  // but is not ready; each failure names its reason.
+  const queueTable = options.jobQueueSchema ? `${options.jobQueueSchema}.job` : null;
   app.get('/health', async (c) => {
+    let reason: string | undefined;
     try {
-      await db.transaction((tx) => tx.query('select 1'));
-      return c.json({ status: 'ok', version, database: db.kind });
+      const { rows } = await db.transaction((tx) =>
+        tx.query<{ migrated: boolean; queue: boolean | null }>(
+          'select to_regclass($1) is not null as migrated, case when $2::text is null then null else to_regclass($2::text) is not null end as queue',
+          ['public.schema_migrations', queueTable],
+        ),
+      );
+      const r = rows[0]!;
+      if (!r.migrated) reason = 'the database has no schema: its migrations are not applied';
+      else if (r.queue === false) reason = `the job queue's schema (${options.jobQueueSchema}) is missing`;
     } catch (e) {
-      c.var.log.error({ err: e }, 'health check failed');
-      return c.json({ status: 'unavailable', version, database: db.kind }, 503);
+      reason = toHttpError(e).body.error.code === 'db.unavailable' ? 'the database is unreachable' : 'the database did not answer the check';
     }
+    if (reason === undefined) return c.json({ status: 'ok', version, database: db.kind });
+    c.var.log.error({ reason }, 'health check failed');
+    c.header('Retry-After', String(DB_RETRY_AFTER_SECONDS));
+    return c.json({ status: 'unavailable', reason, version, database: db.kind }, 503);
   });
   app.get('/version', (c) => c.json({ name: 'frontdesk', version }));
 

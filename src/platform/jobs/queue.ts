@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Database, Tx } from '../db/database.ts';
+import { failureGate } from '../backoff.ts';
 import type { Logger } from '../log.ts';
 
 /**
@@ -45,10 +46,19 @@ export interface JobsOptions {
   pollingIntervalSeconds?: number;
   /** Run workers and schedules (the server); false only queues (the CLI, tests that drain). */
   work?: boolean;
+  /** The first wait after the queue's own queries fail (default 1 s); each later one doubles, up to maxBackoffMs. */
+  backoffMs?: number;
+  /** WORKER_BACKOFF_MAX_SECONDS in milliseconds (default 60 s). */
+  maxBackoffMs?: number | undefined;
 }
 
-const adapterFor = (db: Database) => ({
-  executeSql: (text: string, values?: unknown[]) => db.execute(text, values),
+/**
+ * pg-boss's own queries (its workers' polls, schedules, maintenance) go through one gate: with
+ * the database lost they all wait for the next attempt, 2 s, 4 s, ... up to the ceiling,
+ * instead of polling (and failing, and logging) every couple of seconds each.
+ */
+const adapterFor = (db: Database, gate: ReturnType<typeof failureGate>) => ({
+  executeSql: (text: string, values?: unknown[]) => gate.run(() => db.execute(text, values)),
 });
 
 const txAdapter = (tx: Tx) => ({
@@ -61,8 +71,16 @@ const txAdapter = (tx: Tx) => ({
 export function createJobs(options: JobsOptions): Jobs {
   const { db, log, definitions } = options;
   const byName = new Map(definitions.map((d) => [d.name, d]));
-  const boss = new PgBoss({ db: adapterFor(db) as never, schema: 'pgboss', supervise: options.work !== false, schedule: options.work !== false, migrate: true });
-  boss.on('error', (e: unknown) => log.error({ err: e }, 'job queue error'));
+  const gate = failureGate({ baseMs: options.backoffMs ?? 1000, maxMs: options.maxBackoffMs });
+  const boss = new PgBoss({ db: adapterFor(db, gate) as never, schema: 'pgboss', supervise: options.work !== false, schedule: options.work !== false, migrate: true });
+  // While the gate holds attempts back, every caller behind it fails with the same cause: one line per attempt.
+  let loggedFailures = -1;
+  boss.on('error', (e: unknown) => {
+    const failures = gate.failures;
+    if (failures > 0 && failures === loggedFailures) return;
+    loggedFailures = failures;
+    log.error({ err: e, ...(failures > 0 ? { failures } : {}) }, failures > 1 ? `job queue error (${failures} failed attempts in a row; backing off)` : 'job queue error');
+  });
   let started: Promise<void> | undefined;
 
   async function run(def: JobDefinition, job: { id: string; data: unknown; retryCount?: number }) {
@@ -77,6 +95,7 @@ export function createJobs(options: JobsOptions): Jobs {
 
   async function ensureStarted() {
     started ??= (async () => {
+      gate.open();
       await boss.start();
       for (const def of definitions) {
         await boss.createQueue(def.name, {
@@ -119,6 +138,7 @@ export function createJobs(options: JobsOptions): Jobs {
     async stop() {
       if (!started) return;
       await started;
+      gate.close(); // workers waiting out a backoff give up now rather than after it
       await boss.stop({ graceful: true, wait: true, close: false } as never);
       started = undefined;
     },
