@@ -205,6 +205,42 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
     }
   });
 
+  it('adds a personal saved reply from the reply box, and leaves a variable it does not know visible', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      await page.getByRole('link', { name: /Budi Santoso/ }).click();
+      await page.getByRole('heading', { name: 'Conversation with Budi Santoso' }).waitFor();
+      await page.getByRole('button', { name: 'Saved replies…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Saved replies' });
+      await dialog.waitFor();
+      await dialog.getByText('/halo').waitFor();
+      await dialog.getByLabel('Shortcut (letters, digits, - and _)').fill('thanks');
+      await dialog.getByLabel('Text', { exact: true }).fill('Terima kasih, {{contact.first_name}}! {{contact.nickname}}');
+      await dialog.getByLabel('Only for me (personal)').check();
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.locator('li', { hasText: '/thanks' }).getByText('personal').waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'inbox-tools-saved-replies');
+      const stored = await asService(db(), (tx) =>
+        rows<{ email: string }>(tx, `select u.email from saved_replies r join auth.users u on u.id = r.owner_id where r.workspace_id = $1 and r.shortcut = 'thanks'`, [workspaceId]),
+      );
+      expect(stored).toEqual([{ email: OWNER }]);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await expect.poll(() => dialog.count()).toBe(0);
+
+      const reply = page.getByLabel('Your reply to the customer');
+      await reply.click();
+      await reply.pressSequentially('/tha');
+      await page.getByRole('option', { name: /\/thanks/ }).waitFor();
+      await reply.press('Tab');
+      expect(await reply.inputValue()).toBe('Terima kasih, Budi! {{contact.nickname}}');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('outside the 24-hour window says why a free-form reply cannot go and sends the configured template to Meta', { timeout: 90_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();

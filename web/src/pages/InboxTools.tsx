@@ -10,6 +10,7 @@ import { useT } from '../i18n';
 import { useSession } from '../session';
 import { addDays, instantOf, localDate, mondayOf } from './calendar-time';
 import { templateDefaultFor, useInboxToolsT } from './inbox-tools.i18n';
+import { SavedRepliesDialog } from './SavedReplies';
 import { fillVariables, firstName, formatAppointment, nextUpcoming, replaceRange, triggerAt, type Trigger, type Variables } from './inbox-text';
 import './inbox-tools.css';
 
@@ -301,9 +302,16 @@ export const Composer = forwardRef<ComposerHandle, { c: ConversationWithMessages
   };
   const hintId = useId();
   const windowId = useId();
+  const [managing, setManaging] = useState(false);
+  const manage = (
+    <button type="button" className="link small" onClick={() => setManaging(true)}>
+      {tt('manageSaved')}
+    </button>
+  );
 
   return (
     <div className="composer">
+      {managing ? <SavedRepliesDialog onClose={() => setManaging(false)} /> : null}
       <div className="composer-tabs" role="group" aria-label={tt('composer')}>
         <button type="button" aria-pressed={mode === 'reply'} onClick={() => setMode('reply')}>
           {tt('replyTab')}
@@ -335,6 +343,7 @@ export const Composer = forwardRef<ComposerHandle, { c: ConversationWithMessages
           <p id={hintId} className="muted small">
             {tt('hint')}
           </p>
+          {manage}
           {note.error ? <ErrorNote error={new Error(t('thread.saveFailed', { message: note.error.message }))} /> : null}
           <button type="submit" className="primary" disabled={note.isPending || !noteDraft.trim()}>
             {note.isPending ? tt('adding') : tt('addNote')}
@@ -397,6 +406,7 @@ export const Composer = forwardRef<ComposerHandle, { c: ConversationWithMessages
             {tt('hint')}
             {rw?.closes_at ? ` ${tt('windowOpen', { when: formatDateTime(rw.closes_at, format) })}` : ''}
           </p>
+          {manage}
           {c.owner === 'ai' ? <p className="muted small">{t('thread.replyTakesOver')}</p> : null}
           {reply.error ? <ErrorNote error={new Error(t('thread.saveFailed', { message: reply.error.message }))} /> : null}
           <button type="submit" className="primary" disabled={reply.isPending || !draft.trim()}>
