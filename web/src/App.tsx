@@ -7,6 +7,9 @@ import { AccountPage } from './pages/Account';
 import { AssistantPage } from './pages/Assistant';
 import { useAssistantT } from './pages/assistant.i18n';
 import { CalendarPage } from './pages/Calendar';
+import { ContactPage } from './pages/Contact';
+import { ContactsPage } from './pages/Contacts';
+import { useContactsT } from './pages/contacts.i18n';
 import { useCalendarT } from './pages/calendar.i18n';
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
@@ -160,6 +163,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
   const t = useT();
   const calendarT = useCalendarT();
   const assistantT = useAssistantT();
+  const contactsT = useContactsT();
   return (
     <SessionContext.Consumer>
       {(s) => {
@@ -167,6 +171,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
         const canAdmin = atLeast(session.role, 'admin');
         const nav = [
           { to: '/inbox', label: t('nav.inbox') },
+          { to: '/contacts', label: contactsT('nav') },
           { to: '/calendar', label: calendarT('title') },
           { to: '/knowledge', label: assistantT('title') },
           ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
@@ -229,6 +234,8 @@ function Screen({ path }: { path: string }) {
   if (path === '/settings') return <SettingsPage />;
   if (path === '/calendar') return <CalendarPage />;
   if (path === '/knowledge' || path.startsWith('/knowledge/')) return <AssistantPage path={path} />;
+  if (path === '/contacts') return <ContactsPage />;
+  if (path.startsWith('/contacts/')) return <ContactPage key={path} contactId={path.slice('/contacts/'.length)} />;
   if (path === '/account') return <AccountPage />;
   if (path === '/' || path === '/signin') return null;
   return (
