@@ -118,9 +118,10 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
 
       const form = page.getByRole('form', { name: 'New booking' });
       await form.waitFor();
-      const chosen = await form.getByLabel('Time', { exact: true }).inputValue();
-      const [start] = chosen.split('|') as [string];
-      expect(start).toBe(slotStart);
+      // The slot is chosen once the day's free slots have loaded into the form.
+      const time = form.getByLabel('Time', { exact: true });
+      await expect.poll(async () => (await time.inputValue()).split('|')[0]).toBe(slotStart);
+      const start = slotStart;
       expect(Date.parse(start)).toBeGreaterThan(Date.now());
       const name = `Calendar Guest ${randomBytes(2).toString('hex')}`;
       await form.getByLabel('Customer name').fill(name);
