@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { afterEach, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { channelWorker } from '../../src/jobs.ts';
 import { systemClock } from '../../src/platform/clock.ts';
@@ -18,6 +18,59 @@ import { createSecretBox } from '../../src/platform/secrets.ts';
 import { describeEachDatabase } from '../db.ts';
 import { email, testApp } from '../http.ts';
 import { urlFor, withDatabase } from '../postgres-admin.ts';
+import { isConnectionUnavailable } from '../../src/platform/db/errors.ts';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+
+describe('a PostgreSQL server that goes away (its port closes)', () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)('answers 503 db.unavailable on the API and an unhealthy /health, never 500', async () => {
+    // The server is reached through a TCP relay of the test's own; closing the relay is the
+    // server going away: open connections drop, new ones are refused.
+    const target = new URL(process.env.TEST_DATABASE_URL!);
+    const sockets = new Set<Socket>();
+    const relay = createServer((client) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      for (const s of [client, upstream]) {
+        sockets.add(s);
+        s.on('error', () => {});
+        s.on('close', () => sockets.delete(s));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const port = (relay.address() as AddressInfo).port;
+    const name = `frontdesk_gone_${randomBytes(5).toString('hex')}`;
+    const admin = process.env.TEST_DATABASE_URL!;
+    await withDatabase(admin, (c) => c.query(`create database ${name} template ${inject('postgresTemplate')}`));
+    const via = new URL(urlFor(admin, name));
+    via.hostname = '127.0.0.1';
+    via.port = String(port);
+    const db = await openPostgres(via.toString(), { max: 2, acquireTimeoutMs: 2000 });
+    try {
+      const t = testApp(db);
+      const owner = await t.owner(email('gone'));
+      expect((await t.call('GET', '/api/v1/contacts', owner.as)).status).toBe(200);
+      await new Promise((r) => relay.close(r));
+      for (const s of sockets) s.destroy();
+      for (const res of [await t.call('GET', '/api/v1/contacts', owner.as), await t.call('GET', '/api/v1/contacts', owner.as), await t.call('POST', '/api/v1/auth/signin', { body: { email: owner.email, password: 'correct horse battery' } })]) {
+        expect(res.status, JSON.stringify(res.body)).toBe(503);
+        expect(res.body.error.code).toBe('db.unavailable');
+        expect(res.headers.get('retry-after')).toBe('5');
+      }
+      const health = await t.call('GET', '/health');
+      expect(health.status).toBe(503);
+      expect(health.body.reason).toBe('the database is unreachable');
+    } finally {
+      await db.close().catch(() => {});
+      await withDatabase(admin, (c) => c.query(`drop database if exists ${name} with (force)`));
+    }
+  });
+
+  it('counts a refusal from every address of a name as unavailable', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(isConnectionUnavailable(new AggregateError([refused, refused], ''))).toBe(true);
+    expect(isConnectionUnavailable(new AggregateError([new Error('something else')], ''))).toBe(false);
+  });
+});
 
 /** A logger whose lines the test reads. */
 function capturingLogger() {

@@ -1,11 +1,21 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, ApiError, ok, setApiWorkspace } from './api/client';
 import { ErrorNote, Loading } from './components';
 import { I18nProvider, LANGUAGES, langOfLocale, useT, type Lang } from './i18n';
 import { AccountPage } from './pages/Account';
 import { CalendarPage } from './pages/Calendar';
+import { ContactPage } from './pages/Contact';
+import { ContactsPage } from './pages/Contacts';
+import { useContactsT } from './pages/contacts.i18n';
 import { useCalendarT } from './pages/calendar.i18n';
+import { useReportsT } from './pages/reports.i18n';
+import { useSetupT } from './pages/setup.i18n';
+
+// Loaded when first opened, so that their code (the reports' chart library above all) is not
+// part of the first screen's JavaScript.
+const ReportsPage = lazy(() => import('./pages/Reports'));
+const ChannelsPage = lazy(() => import('./pages/Channels'));
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
 import { SignUpConfirmPage } from './pages/SignUpConfirm';
@@ -157,6 +167,9 @@ function SignOutButton() {
 function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang: Lang; chooseLang: (l: Lang) => void; switchWorkspace: (id: string) => void }) {
   const t = useT();
   const calendarT = useCalendarT();
+  const reportsT = useReportsT();
+  const setupT = useSetupT();
+  const contactsT = useContactsT();
   return (
     <SessionContext.Consumer>
       {(s) => {
@@ -164,7 +177,9 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
         const canAdmin = atLeast(session.role, 'admin');
         const nav = [
           { to: '/inbox', label: t('nav.inbox') },
+          { to: '/contacts', label: contactsT('nav') },
           { to: '/calendar', label: calendarT('title') },
+          ...(canAdmin ? [{ to: '/reports', label: reportsT('nav') }, { to: '/channels', label: setupT('nav') }] : []),
           ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
           { to: '/account', label: t('nav.account') },
         ];
@@ -224,6 +239,15 @@ function Screen({ path }: { path: string }) {
   }
   if (path === '/settings') return <SettingsPage />;
   if (path === '/calendar') return <CalendarPage />;
+  if (path === '/reports' || path === '/channels') {
+    return (
+      <Suspense fallback={<main id="main" className="page"><Loading /></main>}>
+        {path === '/reports' ? <ReportsPage /> : <ChannelsPage />}
+      </Suspense>
+    );
+  }
+  if (path === '/contacts') return <ContactsPage />;
+  if (path.startsWith('/contacts/')) return <ContactPage key={path} contactId={path.slice('/contacts/'.length)} />;
   if (path === '/account') return <AccountPage />;
   if (path === '/' || path === '/signin') return null;
   return (

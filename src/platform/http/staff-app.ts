@@ -26,6 +26,8 @@ export const STAFF_APP_PATHS = [
   '/knowledge',
   '/knowledge/*',
   '/calendar',
+  '/reports',
+  '/channels',
 ];
 
 const TYPES: Record<string, string> = {

@@ -9,6 +9,7 @@ import { linkProps, navigate } from '../router';
 import { atLeast, useSession } from '../session';
 import { isTypingTarget } from './inbox-text';
 import { useInboxToolsT } from './inbox-tools.i18n';
+import { LeadExtras } from './LeadExtras';
 import { AssignSelect, AssistantFacts, Composer, memberName, ShortcutsDialog, SnoozeMenu, useMembers, type ComposerHandle } from './InboxTools';
 
 type Conversation = Schemas['Conversation'];
@@ -424,18 +425,6 @@ function LeadPanel({ contactId }: { contactId: string }) {
     queryFn: () => ok(api.GET('/api/v1/contacts/{id}', { params: { path: { id: contactId } } })),
     refetchInterval: POLL_MS * 5,
   });
-  const appointments = useQuery({
-    queryKey: ['appointments', workspaceId, contactId],
-    queryFn: () => ok(api.GET('/api/v1/appointments', { params: { query: { contact_id: contactId, limit: 20 } } })),
-  });
-  // Payments are tied to the ARI conversation their appointment came from.
-  const conversationIds = [...new Set((appointments.data?.data ?? []).map((a) => a.ari_conversation_id))];
-  const payments = useQuery({
-    queryKey: ['payments', workspaceId, conversationIds],
-    queryFn: async () =>
-      (await Promise.all(conversationIds.map((cid) => ok(api.GET('/api/v1/payments', { params: { query: { ari_conversation_id: cid, limit: 20 } } }))))).flatMap((p) => p.data),
-    enabled: conversationIds.length > 0,
-  });
   const k = contact.data;
   return (
     <aside className="lead" aria-labelledby="lead-title">
@@ -471,30 +460,7 @@ function LeadPanel({ contactId }: { contactId: string }) {
       ) : (
         <Loading />
       )}
-      <h3>{t('lead.appointments')}</h3>
-      {appointments.data?.data.length ? (
-        <ul className="plain">
-          {appointments.data.data.map((a) => (
-            <li key={a.id}>
-              <time dateTime={a.scheduled_at}>{formatDateTime(a.scheduled_at, format)}</time> · {a.status}
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="muted">{t('lead.none')}</p>
-      )}
-      <h3>{t('lead.payments')}</h3>
-      {payments.data?.length ? (
-        <ul className="plain">
-          {payments.data.map((p) => (
-            <li key={p.id}>
-              {formatMoney(p.amount, { ...format, currency: p.currency })} · {p.status}
-            </li>
-          ))}
-        </ul>
-      ) : (
-        <p className="muted">{t('lead.none')}</p>
-      )}
+      <LeadExtras contactId={contactId} />
     </aside>
   );
 }

@@ -1,0 +1,250 @@
+// Channels and payments setup, and the reports, in a real Chromium (Debian's, driven by
+// playwright-core) against the real server on each database, with the built app (web/dist).
+// The owner connects WhatsApp through the form (the fake Meta proves ownership, and refuses a
+// number it does not know), sees the webhook URL and never the secret again, and sees the
+// webhook arrive; the reports screen draws the demo's funnel and its CSV has the funnel's rows;
+// axe-core finds nothing serious, and a 390-px phone does not scroll sideways. The reports
+// screenshots in docs/screenshots are taken here.
+import { serve, type ServerType } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
+import { channelsApp, phoneNumberId, waId } from '../src/modules/channels/testing.ts';
+import { systemClock } from '../src/platform/clock.ts';
+import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
+import { describeEachDatabase } from './db.ts';
+import { signHub, startFakeMeta, type FakeMeta } from './fakes/meta.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.REQUIRE_BROWSER_TESTS === '1';
+const available = existsSync(CHROMIUM);
+if (required && !available) throw new Error(`REQUIRE_BROWSER_TESTS=1 but there is no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const EAGLE = 'owner@eagle-overseas.demo';
+const CASA = 'owner@casa-limpia.demo';
+
+const describeWithBrowser: typeof describeEachDatabase = available ? describeEachDatabase : (name) => it.skip(`${name}: needs Chromium at ${CHROMIUM}`, () => {});
+
+async function accessibilityProblems(page: Page) {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE });
+  const results = await page.evaluate(async () => {
+    type Axe = { run: (ctx: unknown, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown }[] }[] }> };
+    const g = globalThis as unknown as { axe: Axe; document: unknown };
+    const r = await g.axe.run(g.document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  });
+  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+const noHorizontalScroll = (page: Page) =>
+  page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth <= root.clientWidth;
+  });
+
+describeWithBrowser('channels setup and reports in a real browser', (db, kind) => {
+  let fake: FakeMeta;
+  let t: ReturnType<typeof channelsApp>;
+  let server: ServerType;
+  let base: string;
+  let browser: Browser;
+  const shoot = (page: Page, name: string, fullPage = false) => (kind === 'pglite' ? page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage }) : Promise.resolve());
+
+  /** Signs in and switches the app to English (the demo workspaces speak Indonesian and Spanish). */
+  async function signIn(page: Page, email: string) {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /Inbox|Kotak masuk|Bandeja/ }).waitFor();
+    await page.locator('header select').last().selectOption('en');
+    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
+  }
+
+  beforeAll(async () => {
+    await ensureStaffAppBuilt();
+    fake = await startFakeMeta();
+    t = channelsApp(db(), fake);
+    server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await seedDemo(db(), systemClock, { publicUrl: base });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await fake?.close();
+  });
+
+  it('connects WhatsApp through the form: ownership refused, then proven; the webhook URL shown, the secrets never', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page, EAGLE);
+      await page.getByRole('link', { name: 'Channels' }).click();
+      await page.getByRole('heading', { name: 'Channels and payments' }).waitFor();
+      const card = page.locator('section[data-channel="whatsapp"]');
+      // The demo number is connected without its tokens: each secret says "not set".
+      await card.getByText('Connected', { exact: true }).waitFor();
+      expect(await card.getByLabel(/Access token/).getAttribute('placeholder')).toBe('Not stored yet: required');
+
+      const number = phoneNumberId();
+      const account = { phoneNumberId: number, accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
+      const verifyToken = randomBytes(12).toString('hex');
+      await card.getByLabel('Phone number id').fill(number);
+      await card.getByLabel(/Access token/).fill(account.accessToken);
+      await card.getByLabel(/App secret/).fill(account.appSecret);
+      await card.getByLabel(/Verify token/).fill(verifyToken);
+
+      // Meta does not know the number yet: the server cannot prove the token owns it.
+      await card.getByRole('button', { name: 'Save' }).click();
+      await card.getByRole('alert').filter({ hasText: 'WhatsApp did not confirm that these credentials own these ids' }).waitFor();
+      await card.getByText('channel.ownership_unproven').waitFor();
+      // Nothing typed is lost.
+      expect(await card.getByLabel('Phone number id').inputValue()).toBe(number);
+      expect(await card.getByLabel(/Access token/).inputValue()).toBe(account.accessToken);
+      expect(await accessibilityProblems(page)).toEqual([]);
+
+      fake.connect(account);
+      await card.getByRole('button', { name: 'Save' }).click();
+      await card.getByText('Saved.', { exact: true }).waitFor();
+      // The webhook URL to give Meta; the secrets are gone from the form and marked as stored.
+      expect(await card.getByLabel('Webhook URL to give WhatsApp').inputValue()).toBe('https://frontdesk.test/webhooks/whatsapp');
+      await expect.poll(() => card.getByLabel(/Access token/).getAttribute('placeholder')).toBe('Stored: leave empty to keep it');
+      expect(await card.getByLabel(/Access token/).inputValue()).toBe('');
+      for (const label of [/Access token/, /App secret/, /Verify token/]) await card.locator('label', { hasText: label }).getByText('set', { exact: true }).waitFor();
+      const html = await page.content();
+      for (const secret of [account.accessToken, account.appSecret, verifyToken]) expect(html).not.toContain(secret);
+
+      // Meta's webhook arrives, signed with the app secret; a forged one is refused.
+      expect((await t.post(fake.inbound(number, { from: waId(), text: 'Halo dari formulir' }))).status).toBe(200);
+      const forged = fake.inbound(number, { from: waId(), text: 'forged' });
+      expect((await t.post(forged, signHub(forged.body, 'not-the-app-secret'))).status).toBe(401);
+      await page.reload();
+      await card.getByText(/Last webhook arrived and verified/).waitFor();
+      await card.getByText(/A webhook was refused .*X-Hub-Signature-256 does not match the app secret/).waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'channels', true);
+
+      // The web chat's snippet names the workspace, with a copy button.
+      const snippet = await page.getByLabel('Snippet to paste on your site').inputValue();
+      expect(snippet).toBe(`<script src="${base}/webchat/widget.js" data-workspace="eagle-overseas" crossorigin="anonymous" defer></script>`);
+      await page.locator('section[data-channel="webchat"]').getByRole('button', { name: /Copy/ }).click();
+      await page.locator('section[data-channel="webchat"]').getByText('Copied.').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('draws the demo funnel, and its CSV has the funnel rows', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    // Debian's Chromium driven by playwright-core raises no download events here, so the file
+    // the page hands the browser is read where it is handed over: the link the app clicks, its
+    // name and the blob behind it, before the app revokes it.
+    await context.addInitScript(() => {
+      type Link = { download: string; href: string };
+      const g = globalThis as unknown as { __downloads: Promise<{ name: string; type: string; text: string }>[]; HTMLAnchorElement: { prototype: { click: () => void } } };
+      g.__downloads = [];
+      const click = g.HTMLAnchorElement.prototype.click;
+      g.HTMLAnchorElement.prototype.click = function (this: Link) {
+        if (this.download) g.__downloads.push(fetch(this.href).then(async (r) => ({ name: this.download, type: r.headers.get('content-type') ?? '', text: await r.text() })));
+        return click.call(this);
+      };
+    });
+    const page = await context.newPage();
+    try {
+      await signIn(page, CASA);
+      // The chart library is not in the first screen: it arrives with the reports screen.
+      const loaded: string[] = [];
+      page.on('response', (r) => loaded.push(new URL(r.url()).pathname));
+      expect(loaded.some((p) => p.includes('/assets/Reports-'))).toBe(false);
+      await page.getByRole('link', { name: 'Reports' }).click();
+      await page.getByRole('heading', { name: 'Reports' }).waitFor();
+      await expect.poll(() => loaded.some((p) => p.includes('/assets/Reports-'))).toBe(true);
+
+      const funnel = page.locator('section[data-report="funnel"]');
+      const canvas = funnel.locator('canvas');
+      await canvas.waitFor();
+      // Drawn: the canvas has a size and pixels that are not blank.
+      await expect
+        .poll(() =>
+          canvas.evaluate((c) => {
+            const el = c as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+            const data = el.getContext('2d').getImageData(0, 0, el.width, el.height).data;
+            let painted = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++;
+            return el.width > 100 && el.height > 100 && painted > 1000;
+          }),
+        )
+        .toBe(true);
+      expect(await canvas.getAttribute('aria-label')).toBe('Chart: SearchStarted 4 (100 %), ProfessionalViewed 3 (75 %), CheckoutStarted 2 (50 %), BookingConfirmed 1 (25 %)');
+
+      await funnel.getByRole('button', { name: /Download CSV.*Conversion funnel/ }).click();
+      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __downloads: unknown[] }).__downloads.length)).toBe(1);
+      const [download] = await page.evaluate(() => Promise.all((globalThis as unknown as { __downloads: Promise<{ name: string; type: string; text: string }>[] }).__downloads));
+      expect(download!.name).toMatch(/^funnel-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+      expect(download!.type).toBe('text/csv;charset=utf-8');
+      expect(download!.text.split('\r\n')).toEqual(['Stage,People,Conversion (%)', 'SearchStarted,4,100', 'ProfessionalViewed,3,75', 'CheckoutStarted,2,50', 'BookingConfirmed,1,25', '']);
+
+      // A range with nothing in it says so, and the CSV cannot be had.
+      await page.getByLabel('From').fill('2020-01-01');
+      await page.getByLabel('To').fill('2020-01-31');
+      await funnel.getByText('Nothing in this range.').waitFor();
+      expect(await funnel.getByRole('button', { name: /Download CSV.*Conversion funnel/ }).isDisabled()).toBe(true);
+      await page.getByRole('button', { name: 'Last 30 days' }).click();
+      await canvas.waitFor();
+      await page.locator('section[data-report="channels"] canvas').waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'reports', true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("draws the model comparison and lead temperatures of ARI's demo", { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page, EAGLE);
+      await page.goto(`${base}/reports`);
+      const models = page.locator('section[data-report="models"]');
+      await models.locator('canvas').waitFor();
+      await models.getByRole('rowheader', { name: 'grok' }).waitFor();
+      await page.locator('section[data-report="temperature"] canvas').waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'reports-assistant', true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('fits the reports and the channels on a 390-px phone', { timeout: 90_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    try {
+      await signIn(page, CASA);
+      await page.goto(`${base}/reports`);
+      await page.locator('section[data-report="funnel"] canvas').waitFor();
+      expect(await noHorizontalScroll(page)).toBe(true);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'reports-phone');
+      await page.goto(`${base}/channels`);
+      await page.getByRole('heading', { name: 'Channels and payments' }).waitFor();
+      await page.locator('section[data-channel="webchat"]').waitFor();
+      expect(await noHorizontalScroll(page)).toBe(true);
+      expect(await accessibilityProblems(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
