@@ -16,6 +16,7 @@ import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
 import { channelsApp, phoneNumberId } from '../src/modules/channels/testing.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
+import { asService, rows } from './actors.ts';
 import { describeEachDatabase } from './db.ts';
 import { startFakeMeta, type FakeMeta } from './fakes/meta.ts';
 
@@ -117,9 +118,10 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
 
       const form = page.getByRole('form', { name: 'New booking' });
       await form.waitFor();
-      const chosen = await form.getByLabel('Time', { exact: true }).inputValue();
-      const [start] = chosen.split('|') as [string];
-      expect(start).toBe(slotStart);
+      // The slot is chosen once the day's free slots have loaded into the form.
+      const time = form.getByLabel('Time', { exact: true });
+      await expect.poll(async () => (await time.inputValue()).split('|')[0]).toBe(slotStart);
+      const start = slotStart;
       expect(Date.parse(start)).toBeGreaterThan(Date.now());
       const name = `Calendar Guest ${randomBytes(2).toString('hex')}`;
       await form.getByLabel('Customer name').fill(name);
@@ -169,6 +171,132 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       expect(await noHorizontalScroll(page)).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
       await shoot(page, 'calendar-phone');
+    } finally {
+      await context.close();
+    }
+  });
+
+  /** Rows that a real conversation would leave in the workspace. */
+  const footprint = () =>
+    asService(db(), async (tx) => {
+      const out: Record<string, number> = {};
+      for (const table of ['contacts', 'conversations', 'messages', 'outbox', 'ari_messages', 'ari_appointments', 'ari_payments']) {
+        out[table] = (await rows<{ n: number }>(tx, `select count(*)::int as n from ${table} where workspace_id = $1`, [workspaceId]))[0]!.n;
+      }
+      return out;
+    });
+
+  it('answers an unanswered question with a new FAQ, which the playground then uses, creating and sending nothing', { timeout: 120_000 }, async () => {
+    const question = `Apakah asramanya boleh bawa burung beo ${randomBytes(2).toString('hex')}?`;
+    for (const message of ['Halo', 'Nama saya Sari', question]) {
+      const turn = await asOwner('POST', '/api/v1/assistant/turns', { phone: '+6281299990001', channel: 'webchat', message });
+      expect(turn.status, JSON.stringify(turn.body)).toBe(200);
+    }
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      await page.getByRole('link', { name: 'Assistant' }).click();
+      await page.getByRole('heading', { name: 'Assistant', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'Knowledge categories' }).waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      for (const tab of ['FAQs', 'Destinations', 'Services', 'Persona and flow', 'Scoring', 'Prompts', 'Models']) {
+        await page.getByRole('link', { name: tab, exact: true }).click();
+        await page.locator('main h2').first().waitFor();
+        await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
+        expect(await accessibilityProblems(page), tab).toEqual([]);
+      }
+
+      await page.getByRole('link', { name: 'Unanswered', exact: true }).click();
+      await page.getByText(question, { exact: true }).waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await page.locator('li.unanswered', { hasText: question }).getByRole('button', { name: /^Answer with a new FAQ/ }).click();
+      const form = page.getByRole('form', { name: 'Answer with a new FAQ' });
+      expect(await form.getByLabel('Question').inputValue()).toBe(question);
+      await form.getByLabel('Question').fill('Apakah asrama boleh bawa burung beo?');
+      await form.getByLabel('Answer').fill('Boleh, asrama mitra kami menerima burung kecil dalam sangkar.');
+      await form.getByLabel('Category', { exact: true }).fill('asrama');
+      await form.getByLabel('Keywords').fill('burung, beo, asrama, hewan');
+      await form.getByRole('button', { name: 'Save the FAQ and mark it answered' }).click();
+      await expect.poll(() => page.getByText(question, { exact: true }).count()).toBe(0);
+      await shoot(page, 'assistant-unanswered');
+
+      // The playground answers from it, and leaves nothing behind.
+      const before = await footprint();
+      await page.getByRole('button', { name: 'Try it in the playground' }).click();
+      const panel = page.getByRole('complementary', { name: 'Playground' });
+      const box = panel.getByLabel('Your message as the customer');
+      for (const message of ['Halo', 'Nama saya Sari', question]) {
+        await box.fill(message);
+        await box.press('Enter');
+        await panel.locator('.pg-customer', { hasText: message }).waitFor();
+        await expect.poll(() => box.inputValue()).toBe('');
+      }
+      const last = panel.locator('.pg-turn').last();
+      await last.locator('.pg-reply', { hasText: 'sangkar' }).waitFor();
+      await last.locator('.pg-knowledge', { hasText: 'FAQ: Apakah asrama boleh bawa burung beo?' }).waitFor();
+      await last.getByText('State').waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'assistant-playground');
+      expect(await footprint()).toEqual(before);
+      await t.worker.drain();
+      expect(fake.sent).toHaveLength(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('reorders the flow stages by keyboard, and shows the field errors of a bad scoring config', { timeout: 90_000 }, async () => {
+    const stages = async () => ((await asOwner('GET', '/api/v1/assistant/flow-stages')).body.data as { name: string }[]).map((x) => x.name);
+    const start = await stages();
+    expect(start.length).toBeGreaterThan(2);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      await page.goto(`${base}/knowledge/behaviour`);
+      await page.getByRole('heading', { name: 'Conversation flow' }).waitFor();
+      const second = start[1]!;
+      const up = page.getByRole('button', { name: `Move ${second} up` });
+      await up.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(stages).toEqual([second, start[0], ...start.slice(2)]);
+      await page.getByRole('status').filter({ hasText: `${second} moved to position 1` }).waitFor();
+      // Focus stays with the moved stage: at the top its "up" is disabled, so "down" has it.
+      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('aria-label'))).toBe(`Move ${second} down`);
+      await page.keyboard.press('Enter');
+      await expect.poll(stages).toEqual(start);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'assistant-flow');
+
+      await page.getByRole('link', { name: 'Scoring', exact: true }).click();
+      const basic = page.getByLabel('Basic details');
+      await basic.fill('90');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.locator('.field-error', { hasText: 'the four weights must add up to 100' }).first().waitFor();
+      expect(await basic.getAttribute('aria-invalid')).toBe('true');
+      expect(await page.getByLabel('Hot from').getAttribute('aria-invalid')).toBeNull();
+      expect(await accessibilityProblems(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('fits the assistant screens and the playground on a 390-px phone', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page);
+      await page.goto(`${base}/knowledge/faqs`);
+      await page.getByRole('heading', { name: 'Frequently asked questions' }).waitFor();
+      await page.getByRole('button', { name: 'Try it in the playground' }).click();
+      const panel = page.getByRole('complementary', { name: 'Playground' });
+      await panel.getByLabel('Your message as the customer').fill('Halo');
+      await panel.getByRole('button', { name: 'Send' }).click();
+      await panel.locator('.pg-reply').first().waitFor();
+      expect(await noHorizontalScroll(page)).toBe(true);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shoot(page, 'assistant-phone');
     } finally {
       await context.close();
     }
