@@ -169,12 +169,9 @@ function SignOutButton() {
 function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang: Lang; chooseLang: (l: Lang) => void; switchWorkspace: (id: string) => void }) {
   const t = useT();
   const calendarT = useCalendarT();
-<<<<<<< HEAD
   const assistantT = useAssistantT();
-=======
   const reportsT = useReportsT();
   const setupT = useSetupT();
->>>>>>> main
   const contactsT = useContactsT();
   return (
     <SessionContext.Consumer>
@@ -185,11 +182,8 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
           { to: '/inbox', label: t('nav.inbox') },
           { to: '/contacts', label: contactsT('nav') },
           { to: '/calendar', label: calendarT('title') },
-<<<<<<< HEAD
           { to: '/knowledge', label: assistantT('title') },
-=======
           ...(canAdmin ? [{ to: '/reports', label: reportsT('nav') }, { to: '/channels', label: setupT('nav') }] : []),
->>>>>>> main
           ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
           { to: '/account', label: t('nav.account') },
         ];
@@ -249,9 +243,7 @@ function Screen({ path }: { path: string }) {
   }
   if (path === '/settings') return <SettingsPage />;
   if (path === '/calendar') return <CalendarPage />;
-<<<<<<< HEAD
   if (path === '/knowledge' || path.startsWith('/knowledge/')) return <AssistantPage path={path} />;
-=======
   if (path === '/reports' || path === '/channels') {
     return (
       <Suspense fallback={<main id="main" className="page"><Loading /></main>}>
@@ -259,7 +251,6 @@ function Screen({ path }: { path: string }) {
       </Suspense>
     );
   }
->>>>>>> main
   if (path === '/contacts') return <ContactsPage />;
   if (path.startsWith('/contacts/')) return <ContactPage key={path} contactId={path.slice('/contacts/'.length)} />;
   if (path === '/account') return <AccountPage />;
