@@ -203,7 +203,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       for (const tab of ['FAQs', 'Destinations', 'Services', 'Persona and flow', 'Scoring', 'Prompts', 'Models']) {
         await page.getByRole('link', { name: tab, exact: true }).click();
         await page.locator('main h2').first().waitFor();
-        await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
+        await expect.poll(() => page.getByRole('status').filter({ hasText: 'Loading' }).count()).toBe(0);
         expect(await accessibilityProblems(page), tab).toEqual([]);
       }
 
