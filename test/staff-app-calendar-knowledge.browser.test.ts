@@ -105,7 +105,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
     const page = await context.newPage();
     try {
       await signIn(page);
-      await page.getByRole('link', { name: 'Calendar' }).click();
+      await page.getByRole('link', { name: 'Calendar', exact: true }).click();
       await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
       await page.getByRole('button', { name: 'Week', exact: true }).click();
       await page.getByRole('button', { name: 'Next week' }).click();
@@ -197,7 +197,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
     const page = await context.newPage();
     try {
       await signIn(page);
-      await page.getByRole('link', { name: 'Assistant' }).click();
+      await page.getByRole('link', { name: 'Assistant', exact: true }).click();
       await page.getByRole('heading', { name: 'Assistant', level: 1 }).waitFor();
       await page.getByRole('heading', { name: 'Knowledge categories' }).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
@@ -310,7 +310,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
     try {
       await signIn(page, member.email, 'correct horse battery');
       await expect.poll(() => page.getByRole('link', { name: 'Team settings' }).count()).toBe(0);
-      await page.getByRole('link', { name: 'Calendar' }).click();
+      await page.getByRole('link', { name: 'Calendar', exact: true }).click();
       await page.locator('.cal-column').first().waitFor();
       await page.getByRole('button', { name: 'New booking' }).waitFor();
       expect(await page.getByRole('heading', { name: 'Weekly availability' }).count()).toBe(0);
