@@ -698,6 +698,7 @@ export interface SmsMessages {
   metadata: Generated<Json>;
   next_attempt_at: Timestamp | null;
   num_segments: number | null;
+  phone_key: Generated<string | null>;
   phone_number: string;
   price_micros: number | null;
   price_unit: string | null;
