@@ -18,6 +18,7 @@ import { systemClock } from '../src/platform/clock.ts';
 import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
 import { asService, rows } from './actors.ts';
 import { describeEachDatabase } from './db.ts';
+import { email, testApp } from './http.ts';
 import { startFakeMeta, type FakeMeta } from './fakes/meta.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -60,10 +61,10 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
   const shoot = (page: Page, name: string) => (kind === 'pglite' ? page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true }) : Promise.resolve());
   const asOwner = (method: string, path: string, body?: unknown) => t.call(method, path, { cookie: ownerCookie, workspace: workspaceId, ...(body === undefined ? {} : { body }) });
 
-  async function signIn(page: Page) {
+  async function signIn(page: Page, who = OWNER, password = DEMO_PASSWORD) {
     await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(OWNER);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
+    await page.getByLabel('Email').fill(who);
+    await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: /Inbox|Kotak masuk|Bandeja/ }).waitFor();
     await page.getByLabel(/^(Bahasa|Language)$/).selectOption('en');
@@ -104,7 +105,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
     const page = await context.newPage();
     try {
       await signIn(page);
-      await page.getByRole('link', { name: 'Calendar' }).click();
+      await page.getByRole('link', { name: 'Calendar', exact: true }).click();
       await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
       await page.getByRole('button', { name: 'Week', exact: true }).click();
       await page.getByRole('button', { name: 'Next week' }).click();
@@ -196,14 +197,14 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
     const page = await context.newPage();
     try {
       await signIn(page);
-      await page.getByRole('link', { name: 'Assistant' }).click();
+      await page.getByRole('link', { name: 'Assistant', exact: true }).click();
       await page.getByRole('heading', { name: 'Assistant', level: 1 }).waitFor();
       await page.getByRole('heading', { name: 'Knowledge categories' }).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
       for (const tab of ['FAQs', 'Destinations', 'Services', 'Persona and flow', 'Scoring', 'Prompts', 'Models']) {
         await page.getByRole('link', { name: tab, exact: true }).click();
         await page.locator('main h2').first().waitFor();
-        await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
+        await expect.poll(() => page.getByRole('status').filter({ hasText: 'Loading' }).count()).toBe(0);
         expect(await accessibilityProblems(page), tab).toEqual([]);
       }
 
@@ -297,6 +298,45 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       expect(await noHorizontalScroll(page)).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
       await shoot(page, 'assistant-phone');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a member what a member may use: the calendar without availability editing, the assistant read-only, the playground', { timeout: 90_000 }, async () => {
+    const member = await testApp(db()).teammate({ cookie: ownerCookie, workspace: workspaceId }, email('calknow-member'), 'member');
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await signIn(page, member.email, 'correct horse battery');
+      await expect.poll(() => page.getByRole('link', { name: 'Team settings' }).count()).toBe(0);
+      await page.getByRole('link', { name: 'Calendar', exact: true }).click();
+      await page.locator('.cal-column').first().waitFor();
+      await page.getByRole('button', { name: 'New booking' }).waitFor();
+      expect(await page.getByRole('heading', { name: 'Weekly availability' }).count()).toBe(0);
+      expect(await page.getByRole('heading', { name: 'Closed dates' }).count()).toBe(0);
+      expect(await accessibilityProblems(page)).toEqual([]);
+
+      await page.goto(`${base}/knowledge/models`);
+      await page.getByText('You can read what the assistant knows; owners and admins change it.').waitFor();
+      // No model arms for members (the API refuses them): the address falls back to the knowledge.
+      await page.getByRole('heading', { name: 'Knowledge categories' }).waitFor();
+      expect(await page.getByRole('link', { name: 'Models', exact: true }).count()).toBe(0);
+      await page.getByRole('link', { name: 'FAQs', exact: true }).click();
+      await page.getByRole('heading', { name: 'Frequently asked questions' }).waitFor();
+      await expect.poll(() => page.getByRole('status').filter({ hasText: 'Loading' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /^Edit/ }).count()).toBe(0);
+      expect(await page.getByRole('form', { name: 'Add an FAQ' }).count()).toBe(0);
+      await page.getByRole('link', { name: 'Unanswered', exact: true }).click();
+      await page.getByRole('heading', { name: 'Questions the assistant could not answer' }).waitFor();
+      expect(await page.getByRole('button', { name: /^Answer with a new FAQ/ }).count()).toBe(0);
+
+      await page.getByRole('button', { name: 'Try it in the playground' }).click();
+      const panel = page.getByRole('complementary', { name: 'Playground' });
+      await panel.getByLabel('Your message as the customer').fill('Halo');
+      await panel.getByRole('button', { name: 'Send' }).click();
+      await panel.locator('.pg-reply').first().waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
     } finally {
       await context.close();
     }

@@ -103,9 +103,13 @@ create trigger ari_conversations_lead_history after insert or update on public.a
 -- staff's notes on their threads, and the texts that reached us before the number was anyone's (seed 004's sms_messages rows
 -- carry only a phone_number), threaded in by the contact's phone. The first nine columns keep
 -- 0006's meaning; status, conversation_id and details (per kind) are added.
-create index idx_sms_unlinked_phone on public.sms_messages
-  (workspace_id, ('+' || regexp_replace(phone_number, '[^0-9]', '', 'g')))
-  where contact_id is null;
+-- The number as E.164 digits ('+1 (416) 555-0101' -> '+14165550101'), kept by the database so
+-- that the join below compares plain columns: under row-level security the planner will not
+-- run a function that is not leakproof (regexp_replace) ahead of the policy, so an index on an
+-- expression could not serve the join.
+alter table public.sms_messages
+  add column phone_key text generated always as ('+' || regexp_replace(phone_number, '[^0-9]', '', 'g')) stored;
+create index idx_sms_unlinked_phone on public.sms_messages (workspace_id, phone_key) where contact_id is null;
 create index idx_ari_payments_conversation_created on public.ari_payments (workspace_id, ari_conversation_id, created_at);
 create index idx_ari_appointments_conversation_created on public.ari_appointments (workspace_id, ari_conversation_id, created_at);
 
@@ -154,8 +158,7 @@ create or replace view public.contact_timeline with (security_invoker = true) as
          s.conversation_id,
          jsonb_build_object('phone_number', s.phone_number, 'booking_id', s.booking_id, 'error', coalesce(s.error, s.error_code), 'threaded_by', 'phone')
     from public.sms_messages s
-    join public.contacts k
-      on k.workspace_id = s.workspace_id and k.phone = '+' || regexp_replace(s.phone_number, '[^0-9]', '', 'g')
+    join public.contacts k on k.workspace_id = s.workspace_id and k.phone = s.phone_key
    where s.contact_id is null
   union all
   select ca.workspace_id,
@@ -253,3 +256,17 @@ grant select on public.contact_timeline to authenticated, service_role;
 -- The call log (GET /calls): newest first per workspace, and words in the transcript.
 create index idx_calls_workspace_log on public.calls (workspace_id, (coalesce(created_at, 'epoch'::timestamptz)), id);
 create index idx_calls_transcript_trgm on public.calls using gin (transcript public.gin_trgm_ops);
+
+-- The calls of the caller's workspace whose transcript contains the pattern (ILIKE, escaped by
+-- the caller), through the trigram index: for the same reason as app.search_contact_ids, a
+-- query on calls under row-level security could not use it.
+create or replace function app.search_call_ids(p_pattern text) returns setof uuid
+language sql stable security definer
+set search_path = ''
+as $$
+  select c.id from public.calls c
+   where c.workspace_id = (select app.current_workspace_id())
+     and c.transcript ilike p_pattern
+$$;
+revoke all on function app.search_call_ids(text) from public, anon;
+grant execute on function app.search_call_ids(text) to authenticated, service_role;

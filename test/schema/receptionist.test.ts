@@ -113,6 +113,8 @@ const COLUMNS: Record<string, Record<string, ColumnInfo>> = {
     metadata: col('jsonb', false, "'{}'::jsonb"),
     updated_at: col(TSTZ, false, 'now()'),
     conversation_id: uuid,
+    // 0028: the number as E.164 digits, for threading texts that carry only a number.
+    phone_key: { type: 'text', nullable: true, default: null, generated: "('+'::text || regexp_replace(phone_number, '[^0-9]'::text, ''::text, 'g'::text))" },
   },
   analytics: {
     id: ID,
@@ -209,7 +211,7 @@ const INDEXES: Record<string, [string, string]> = {
   idx_sms_workspace_created: ['sms_messages', 'btree (workspace_id, created_at)'],
   idx_sms_conversation: ['sms_messages', 'btree (workspace_id, conversation_id, created_at) WHERE (conversation_id IS NOT NULL)'],
   // 0028: texts that carry only a number, threaded into its contact's timeline; the call log.
-  idx_sms_unlinked_phone: ['sms_messages', "btree (workspace_id, (('+'::text || regexp_replace(phone_number, '[^0-9]'::text, ''::text, 'g'::text)))) WHERE (contact_id IS NULL)"],
+  idx_sms_unlinked_phone: ['sms_messages', 'btree (workspace_id, phone_key) WHERE (contact_id IS NULL)'],
   idx_calls_workspace_log: ['calls', "btree (workspace_id, COALESCE(created_at, '1970-01-01 00:00:00+00'::timestamp with time zone), id)"],
   idx_calls_transcript_trgm: ['calls', 'gin (transcript gin_trgm_ops)'],
   // 0011: the scheduling engine's range scans and the reminder and confirmation jobs.

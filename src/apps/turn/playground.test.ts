@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { asService, rows } from '../../../test/actors.ts';
 import { describeEachDatabase } from '../../../test/db.ts';
 import { startFakeMeta, type FakeMeta } from '../../../test/fakes/meta.ts';
+import { startFakeOpenAI } from '../../../test/fakes/openai.ts';
 import { email, testApp } from '../../../test/http.ts';
 import { channelsApp } from '../../modules/channels/testing.ts';
 import type { Database } from '../../platform/db/database.ts';
@@ -127,5 +128,32 @@ describeEachDatabase('the playground and answering unanswered questions', (db) =
     expect(turns[1]!.tools).toContain('check_service_area');
     expect(turns[1]!.reply!.length).toBeLessThanOrEqual(160);
     expect(await footprint(db(), laundry.workspaceId)).toEqual(before);
+  });
+
+  it("lets a model arm word the last reply, with its lookups rolled back too; the earlier messages are replayed without the model", async () => {
+    const model = await startFakeOpenAI();
+    try {
+      const app = testApp(db());
+      const owner = await app.owner(email('pg-model'), { template: 'ari', name: 'Eagle Test' });
+      const faq = await app.call('POST', '/api/v1/faqs', { ...owner.as, body: { category: 'Biaya', question: 'Berapa biaya konsultasi?', answer: 'Konsultasi 1 jam Rp 500.000.', keywords: ['biaya'] } });
+      expect(faq.status).toBe(201);
+      const put = await app.call('PUT', '/api/v1/assistant/models', { ...owner.as, body: { arms: [{ name: 'grok', base_url: model.url, model: 'grok-3', weight: 100, api_key: 'sk-test' }], timeout_ms: 2000 } });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      const before = await footprint(db(), owner.workspaceId);
+      model.script({ toolCalls: [{ id: 'call_fee', name: 'search_knowledge', arguments: '{"query":"biaya konsultasi"}' }], tokens: 20 }, { text: 'Biaya konsultasi Rp 500.000 per jam. Boleh tahu nama lengkap kamu?', tokens: 80 });
+      const res = await app.call('POST', '/api/v1/assistant/playground', { ...owner.as, body: { channel: 'whatsapp', messages: ['Halo', 'Berapa biaya konsultasi?'] } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const [first, last] = res.body.turns as Turn[];
+      expect(first!.model).toBe('rule-engine');
+      expect(last).toMatchObject({ reply: 'Biaya konsultasi Rp 500.000 per jam. Boleh tahu nama lengkap kamu?', model: 'grok' });
+      expect(last!.tools).toContain('search_knowledge');
+      expect(last!.knowledge.map((k) => k.id)).toContain(faq.body.id);
+      // Only the last message went to the model: one exchange of two requests (the lookup, then the reply).
+      expect(model.requests).toHaveLength(2);
+      expect(model.requests[1]!.body.messages.at(-1)).toMatchObject({ role: 'tool' });
+      expect(await footprint(db(), owner.workspaceId)).toEqual(before);
+    } finally {
+      await model.close();
+    }
   });
 });

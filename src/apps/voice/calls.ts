@@ -115,7 +115,8 @@ async function listCalls(ctx: Ctx, q: z.infer<typeof CallListQuery>) {
   if (q.status) query = query.where('status', '=', q.status);
   if (q.direction) query = query.where('call_type', '=', q.direction);
   if (q.contact_id) query = query.where('contact_id', '=', q.contact_id);
-  if (q.q) query = query.where('transcript', 'ilike', likePattern(q.q));
+  // Through the trigram index (0028): row-level security keeps an ILIKE here away from it.
+  if (q.q) query = query.where('id', 'in', sql<string>`(select app.search_call_ids(${likePattern(q.q)}))`);
   if (after) query = query.where(sql<boolean>`(coalesce(created_at, 'epoch'::timestamptz), id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
   let rows;
   try {
