@@ -8,7 +8,7 @@ import { silentLogger } from '../platform/log.ts';
 import type { SecretBox } from '../platform/secrets.ts';
 import { seedAmaraDemo } from './amara/demo.ts';
 import { seedAriChannels } from './ari/demo-channels.ts';
-import { seedAriDemo } from './ari/demo.ts';
+import { seedAriDemo, seedAriLeadHistory } from './ari/demo.ts';
 import { templates } from './templates.ts';
 import { seedVoiceDemo } from './voice/demo.ts';
 
@@ -85,9 +85,11 @@ export async function seedDemo(db: Database, clock: Clock = systemClock, options
     if (demo.input.template === 'amara') await seedAmaraDemo(db, clock, workspaceId, owner.id, extra!.id);
     if (demo.input.template === 'ari') {
       // The WhatsApp number (with its tokens when a SecretBox is given) and the channel records of the demo conversations.
-      await withTenant(db, { kind: 'system', workspaceId }, (tx) =>
-        seedAriChannels({ tx, actor: { kind: 'system', workspaceId }, clock, log: silentLogger() }, workspaceId, options.secrets),
-      );
+      await withTenant(db, { kind: 'system', workspaceId }, async (tx) => {
+        const ctx = { tx, actor: { kind: 'system' as const, workspaceId }, clock, log: silentLogger() };
+        await seedAriChannels(ctx, workspaceId, options.secrets);
+        await seedAriLeadHistory(ctx, workspaceId);
+      });
       // The owner has read the oldest thread, so the inbox shows read and unread ones.
       const reader = { ...actor, workspaceId };
       await withTenant(db, reader, async (tx) => {

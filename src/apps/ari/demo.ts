@@ -105,3 +105,35 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
   const site = new URL(options.publicUrl ?? 'http://127.0.0.1:3000').origin;
   await db.insertInto('integrations').values({ ...ws, id: newId(), provider: 'webchat', settings: JSON.stringify({ allowed_origins: [site, 'http://localhost:8080'], secrets_set: [] }) }).execute();
 }
+
+/**
+ * How the demo's leads warmed up, for the reports' temperature over time: each lead's history
+ * (lead_temperature_history, which only the server writes) starts cold some days ago and
+ * reaches its temperature now in steps. Runs as the workspace's system actor.
+ */
+export async function seedAriLeadHistory(ctx: Ctx, workspaceId: string): Promise<void> {
+  const { db } = ctx.tx;
+  const now = ctx.clock.now().getTime();
+  const steps: Record<string, [string, number][]> = {
+    hot: [['cold', 18], ['warm', 9], ['hot', 2]],
+    warm: [['cold', 12], ['warm', 4]],
+    cold: [['cold', 7]],
+  };
+  const leads = await db.selectFrom('ari_conversations').select(['id', 'contact_id', 'lead_temperature', 'lead_score']).where('workspace_id', '=', workspaceId).where('lead_temperature', 'is not', null).execute();
+  for (const lead of leads) {
+    await db.deleteFrom('lead_temperature_history').where('workspace_id', '=', workspaceId).where('ari_conversation_id', '=', lead.id).execute();
+    const path = steps[lead.lead_temperature!] ?? [];
+    await db
+      .insertInto('lead_temperature_history')
+      .values(path.map(([temperature, daysAgo], i) => ({
+        workspace_id: workspaceId,
+        id: newId(),
+        ari_conversation_id: lead.id,
+        contact_id: lead.contact_id,
+        lead_temperature: temperature,
+        lead_score: i === path.length - 1 ? lead.lead_score : Math.round((lead.lead_score * (i + 1)) / (path.length + 1)),
+        changed_at: new Date(now - daysAgo * DAY),
+      })))
+      .execute();
+  }
+}

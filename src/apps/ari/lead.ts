@@ -10,7 +10,7 @@ import { loadScoring } from './store.ts';
  * What the assistant learnt about a lead, for the person about to talk to them: its state,
  * the context it collected, the score with its per-category breakdown (basic, qualification,
  * document, engagement under the workspace's scoring config) and reasons, how the temperature
- * moved (ari_lead_history, 0028) and why it was handed over.
+ * moved (lead_history, 0028 and 0032) and why it was handed over.
  */
 
 const Part = z.object({
@@ -69,7 +69,7 @@ export async function leadInsight(ctx: Ctx, contactId: string): Promise<LeadInsi
   }
   const raw = (record.context && typeof record.context === 'object' && !Array.isArray(record.context) ? record.context : {}) as Record<string, unknown>;
   const history = await ctx.tx.db
-    .selectFrom('ari_lead_history')
+    .selectFrom('lead_history')
     .select(['recorded_at', 'state', 'lead_score', 'lead_temperature'])
     .where('workspace_id', '=', ws)
     .where('ari_conversation_id', '=', record.id)

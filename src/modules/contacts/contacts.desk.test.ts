@@ -248,7 +248,7 @@ describeEachDatabase('the contacts desk over HTTP', (db) => {
       expect(lead.reasons.length).toBeGreaterThan(1);
       expect(lead.temperature_history.at(-1)).toMatchObject({ lead_score: last.lead_score, lead_temperature: last.lead_temperature });
       expect(lead.temperature_history.length).toBeGreaterThanOrEqual(2);
-      const stored = await asService(db(), (tx) => one<{ n: number }>(tx, `select count(*)::int as n from ari_lead_history where workspace_id = $1`, [ari.workspaceId]));
+      const stored = await asService(db(), (tx) => one<{ n: number }>(tx, `select count(*)::int as n from lead_history where workspace_id = $1`, [ari.workspaceId]));
       expect(stored.n).toBe(lead.temperature_history.length);
     });
 

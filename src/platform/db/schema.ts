@@ -185,18 +185,6 @@ export interface AriKnowledgeEntries {
   workspace_id: Generated<string>;
 }
 
-export interface AriLeadHistory {
-  ari_conversation_id: string;
-  handoff_reason: string | null;
-  id: Generated<string>;
-  lead_score: number;
-  lead_temperature: string | null;
-  recorded_at: Generated<Timestamp>;
-  score_breakdown: Json | null;
-  state: string;
-  workspace_id: Generated<string>;
-}
-
 export interface AriMessages {
   ai_model: string | null;
   ari_conversation_id: string;
@@ -591,6 +579,18 @@ export interface Invitations {
   workspace_id: Generated<string>;
 }
 
+export interface LeadHistory {
+  ari_conversation_id: string;
+  handoff_reason: string | null;
+  id: Generated<string>;
+  lead_score: number;
+  lead_temperature: string | null;
+  recorded_at: Generated<Timestamp>;
+  score_breakdown: Json | null;
+  state: string;
+  workspace_id: Generated<string>;
+}
+
 export interface LeadTemperatureHistory {
   ari_conversation_id: string;
   changed_at: Generated<Timestamp>;
@@ -790,7 +790,6 @@ export interface DB {
   ari_flow_stages: AriFlowStages;
   ari_knowledge_categories: AriKnowledgeCategories;
   ari_knowledge_entries: AriKnowledgeEntries;
-  ari_lead_history: AriLeadHistory;
   ari_messages: AriMessages;
   ari_payments: AriPayments;
   ari_scoring_config: AriScoringConfig;
@@ -819,6 +818,7 @@ export interface DB {
   integration_webhooks: IntegrationWebhooks;
   integrations: Integrations;
   invitations: Invitations;
+  lead_history: LeadHistory;
   lead_temperature_history: LeadTemperatureHistory;
   messages: Messages;
   outbox: Outbox;

@@ -322,9 +322,9 @@ function Reports({ ws, q, t }: { ws: string; q: { from: string; to: string }; t:
                 data: {
                   labels: temperature.data.data.map((d) => d.date),
                   datasets: [
-                    { label: t('hot'), data: temperature.data.data.map((d) => d.hot), borderColor: RED, backgroundColor: 'rgba(180,35,24,.25)', fill: true, pointRadius: 0, stepped: true },
-                    { label: t('warm'), data: temperature.data.data.map((d) => d.warm), borderColor: AMBER, backgroundColor: 'rgba(180,83,9,.25)', fill: true, pointRadius: 0, stepped: true },
-                    { label: t('cold'), data: temperature.data.data.map((d) => d.cold), borderColor: SKY, backgroundColor: 'rgba(3,105,161,.2)', fill: true, pointRadius: 0, stepped: true },
+                    { label: t('hot'), data: temperature.data.data.map((d) => d.hot), borderColor: RED, backgroundColor: 'rgba(180,35,24,.25)', fill: 'origin', pointRadius: 0, stepped: true },
+                    { label: t('warm'), data: temperature.data.data.map((d) => d.warm), borderColor: AMBER, backgroundColor: 'rgba(180,83,9,.25)', fill: '-1', pointRadius: 0, stepped: true },
+                    { label: t('cold'), data: temperature.data.data.map((d) => d.cold), borderColor: SKY, backgroundColor: 'rgba(3,105,161,.2)', fill: '-1', pointRadius: 0, stepped: true },
                   ],
                 },
                 options: { scales: { y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
