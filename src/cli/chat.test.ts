@@ -140,7 +140,8 @@ function run(args: string[], dataDir: string, stdin?: string) {
   });
 }
 
-describe('frontdesk chat, as a command', { timeout: 120_000 }, () => {
+// Each step starts the command afresh (migrations, the embedded database): slow on a busy machine.
+describe('frontdesk chat, as a command', { timeout: 300_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'frontdesk-chat-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -101,7 +101,8 @@ describeEachDatabase('web chat origin and rate limits', (db) => {
     expect(ownPage.status, JSON.stringify(ownPage.body)).toBe(201);
   });
 
-  it('limits messages per client address at the workspace, however many chat tokens the address rotates through', async () => {
+  // 65 assistant turns in a row: minutes on a busy two-core machine, not the default 30 s.
+  it('limits messages per client address at the workspace, however many chat tokens the address rotates through', { timeout: 180_000 }, async () => {
     // Five chats, each opened from its own address (as an attacker gathers them)...
     const tokens: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -126,7 +127,7 @@ describeEachDatabase('web chat origin and rate limits', (db) => {
     expect(elsewhere.status).toBe(200);
   });
 
-  it('limits polling per client address too', async () => {
+  it('limits polling per client address too', { timeout: 120_000 }, async () => {
     const chat = await t.call('POST', `/webchat/${slug}/sessions`, { body: {}, headers: { origin: SHOP, 'x-test-client': 'poller-start' } });
     const tokens = [chat.body.token as string];
     for (let i = 0; i < 5; i++) tokens.push((await t.call('POST', `/webchat/${slug}/sessions`, { body: {}, headers: { origin: SHOP, 'x-test-client': `poller-start-${i}` } })).body.token);
