@@ -89,15 +89,19 @@ export function pollingLoop(o: { name: string; work: () => Promise<number>; poll
  * A gate in front of a shared resource that several loops poll (pg-boss's workers, schedules
  * and maintenance all query through one adapter): after a failure, callers wait for the next
  * window (the backoff above) instead of failing at their own pace, and one failure per window
- * counts, however many callers tried in it.
+ * counts, however many callers tried in it. `counts` says which errors mean the resource is
+ * gone (by default all); others pass through without closing the gate.
  */
-export function failureGate(o: { baseMs: number; maxMs?: number | undefined }) {
+export function failureGate(o: { baseMs: number; maxMs?: number | undefined; counts?: ((e: unknown) => boolean) | undefined }) {
   const maxMs = o.maxMs ?? DEFAULT_BACKOFF_MAX_MS;
   let failures = 0;
   let retryAt = 0;
   let generation = 0;
   let closed = false;
-  const sleepers = new Set<() => void>();
+  // The next window: every caller that arrives while it is ahead waits for it, and all of them
+  // try when it opens (one of their failures counts).
+  let nextWindow: Promise<void> = Promise.resolve();
+  let openWindow: () => void = () => {};
 
   return {
     /** Failures in a row (0 when the last attempt worked). */
@@ -105,19 +109,10 @@ export function failureGate(o: { baseMs: number; maxMs?: number | undefined }) {
       return failures;
     },
     async run<T>(fn: () => Promise<T>): Promise<T> {
-      for (;;) {
-        const wait = retryAt - Date.now();
-        if (failures === 0 || wait <= 0) break;
+      if (failures > 0 && Date.now() < retryAt) {
         if (closed) throw new Error('stopping while the database is unavailable');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, wait);
-          function done() {
-            clearTimeout(timer);
-            sleepers.delete(done);
-            resolve();
-          }
-          sleepers.add(done);
-        });
+        await nextWindow;
+        if (closed) throw new Error('stopping while the database is unavailable');
       }
       const mine = generation;
       try {
@@ -128,10 +123,19 @@ export function failureGate(o: { baseMs: number; maxMs?: number | undefined }) {
         }
         return result;
       } catch (e) {
-        if (mine === generation) {
+        if (mine === generation && (o.counts?.(e) ?? true)) {
           failures++;
           generation++;
-          retryAt = Date.now() + failureDelay(failures, o.baseMs, maxMs);
+          const wait = failureDelay(failures, o.baseMs, maxMs);
+          retryAt = Date.now() + wait;
+          nextWindow = new Promise<void>((resolve) => {
+            const timer = setTimeout(open, wait);
+            function open() {
+              clearTimeout(timer);
+              resolve();
+            }
+            openWindow = open;
+          });
         }
         throw e;
       }
@@ -143,7 +147,7 @@ export function failureGate(o: { baseMs: number; maxMs?: number | undefined }) {
     /** Shutdown: callers waiting out a backoff fail at once, and so do later ones until an attempt is due. */
     close() {
       closed = true;
-      for (const wake of [...sleepers]) wake();
+      openWindow();
     },
   };
 }

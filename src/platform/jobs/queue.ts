@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Database, Tx } from '../db/database.ts';
+import { fromDatabaseError, isConnectionUnavailable } from '../db/errors.ts';
 import { failureGate } from '../backoff.ts';
 import type { Logger } from '../log.ts';
 
@@ -57,6 +58,12 @@ export interface JobsOptions {
  * the database lost they all wait for the next attempt, 2 s, 4 s, ... up to the ceiling,
  * instead of polling (and failing, and logging) every couple of seconds each.
  */
+const databaseGone = (e: unknown): boolean => {
+  if (isConnectionUnavailable(e) || fromDatabaseError(e)?.code === 'db.unavailable') return true;
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '42P01' || code === '3F000'; // the queue's tables or schema are missing
+};
+
 const adapterFor = (db: Database, gate: ReturnType<typeof failureGate>) => ({
   executeSql: (text: string, values?: unknown[]) => gate.run(() => db.execute(text, values)),
 });
@@ -71,7 +78,9 @@ const txAdapter = (tx: Tx) => ({
 export function createJobs(options: JobsOptions): Jobs {
   const { db, log, definitions } = options;
   const byName = new Map(definitions.map((d) => [d.name, d]));
-  const gate = failureGate({ baseMs: options.backoffMs ?? 1000, maxMs: options.maxBackoffMs });
+  // Only a lost database (or one without the queue's tables) closes the gate: pg-boss's own
+  // expected errors (a singleton's unique violation in a fetch) must not hold the queue back.
+  const gate = failureGate({ baseMs: options.backoffMs ?? 1000, maxMs: options.maxBackoffMs, counts: databaseGone });
   const boss = new PgBoss({ db: adapterFor(db, gate) as never, schema: 'pgboss', supervise: options.work !== false, schedule: options.work !== false, migrate: true });
   // While the gate holds attempts back, every caller behind it fails with the same cause: one line per attempt.
   let loggedFailures = -1;
