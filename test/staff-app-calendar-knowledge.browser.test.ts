@@ -140,8 +140,22 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       const booked = await asOwner('GET', `/api/v1/bookings?from=${encodeURIComponent(start)}&to=${encodeURIComponent(new Date(Date.parse(start) + 60_000).toISOString())}`);
       expect((booked.body.data as { customer_name: string }[]).map((b) => b.customer_name)).toContain(name);
 
-      // Confirm it, then mark it completed, from the calendar.
+      // Move it to another free slot of that day: the old one is offered again.
       const item = page.locator('.cal-item', { hasText: name });
+      await item.getByRole('button', { name: 'Reschedule' }).click();
+      const move = item.getByRole('form', { name: 'Move to another slot' });
+      const target = move.getByLabel('Time', { exact: true });
+      await expect.poll(() => target.locator('option').count()).toBeGreaterThan(1);
+      const to = (await target.locator('option').nth(1).getAttribute('value'))!;
+      await target.selectOption(to);
+      await move.getByRole('button', { name: 'Move here' }).click();
+      await expect.poll(offered).toBe(1);
+      const [toStart] = to.split('|') as [string];
+      await expect.poll(() => page.locator(`.cal-free button.slot[data-start="${toStart}"]`).count()).toBe(0);
+      const moved = await asOwner('GET', `/api/v1/bookings?from=${encodeURIComponent(toStart)}&to=${encodeURIComponent(new Date(Date.parse(toStart) + 60_000).toISOString())}`);
+      expect((moved.body.data as { customer_name: string }[]).map((b) => b.customer_name)).toContain(name);
+
+      // Confirm it, then mark it completed, from the calendar.
       await item.getByRole('button', { name: 'Confirm' }).click();
       await item.locator('.badge', { hasText: 'Confirmed' }).waitFor();
       await item.getByRole('button', { name: 'Completed' }).click();
@@ -267,8 +281,29 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('aria-label'))).toBe(`Move ${second} down`);
       await page.keyboard.press('Enter');
       await expect.poll(stages).toEqual(start);
+      // And by drag and drop: the last stage dropped on the first.
+      const items = page.locator('ol.stages > li');
+      await items.last().dragTo(items.first());
+      await expect.poll(stages).toEqual([start.at(-1), ...start.slice(0, -1)]);
+      await page.getByRole('button', { name: `Move ${start.at(-1)} down` }).click();
+      await expect.poll(stages).toEqual([start[0], start.at(-1), ...start.slice(1, -1)]);
       expect(await accessibilityProblems(page)).toEqual([]);
       await shoot(page, 'assistant-flow');
+
+      // A new prompt version, the diff against the one before, and one click back to it.
+      const active = async () => (await asOwner('GET', '/api/v1/system-prompts/active?type=whatsapp')).body as { id: string; system_prompt: string };
+      const original = await active();
+      await page.getByRole('link', { name: 'Prompts', exact: true }).click();
+      const promptBox = page.getByLabel('Prompt', { exact: true });
+      await expect.poll(() => promptBox.inputValue()).toBe(original.system_prompt);
+      await promptBox.fill(`${original.system_prompt}\nSelalu sebut nama konsultan.`);
+      await page.getByRole('button', { name: 'Save as the new active version' }).click();
+      await expect.poll(async () => (await active()).id).not.toBe(original.id);
+      await page.locator('.diff-added', { hasText: 'Selalu sebut nama konsultan.' }).waitFor();
+      await page.getByText('Lines added: 1; removed: 0').waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await page.getByRole('button', { name: /^Make active/ }).first().click();
+      await expect.poll(async () => (await active()).id).toBe(original.id);
 
       await page.getByRole('link', { name: 'Scoring', exact: true }).click();
       const basic = page.getByLabel('Basic details');
