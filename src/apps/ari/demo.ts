@@ -107,9 +107,10 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
 }
 
 /**
- * How the demo's leads warmed up, for the reports' temperature over time: each lead's history
- * (lead_temperature_history, which only the server writes) starts cold some days ago and
- * reaches its temperature now in steps. Runs as the workspace's system actor.
+ * How the demo's leads warmed up, for the reports' temperature over time and each lead's
+ * history: lead_history (0028, 0032) starts cold some days ago and reaches the lead's
+ * temperature in steps, instead of everything having happened at the moment of seeding.
+ * Runs as the workspace's system actor.
  */
 export async function seedAriLeadHistory(ctx: Ctx, workspaceId: string): Promise<void> {
   const { db } = ctx.tx;
@@ -119,21 +120,25 @@ export async function seedAriLeadHistory(ctx: Ctx, workspaceId: string): Promise
     warm: [['cold', 12], ['warm', 4]],
     cold: [['cold', 7]],
   };
-  const leads = await db.selectFrom('ari_conversations').select(['id', 'contact_id', 'lead_temperature', 'lead_score']).where('workspace_id', '=', workspaceId).where('lead_temperature', 'is not', null).execute();
+  const leads = await db.selectFrom('ari_conversations').select(['id', 'state', 'lead_temperature', 'lead_score', 'handoff_reason']).where('workspace_id', '=', workspaceId).where('lead_temperature', 'is not', null).execute();
   for (const lead of leads) {
-    await db.deleteFrom('lead_temperature_history').where('workspace_id', '=', workspaceId).where('ari_conversation_id', '=', lead.id).execute();
+    await db.deleteFrom('lead_history').where('workspace_id', '=', workspaceId).where('ari_conversation_id', '=', lead.id).execute();
     const path = steps[lead.lead_temperature!] ?? [];
     await db
-      .insertInto('lead_temperature_history')
-      .values(path.map(([temperature, daysAgo], i) => ({
-        workspace_id: workspaceId,
-        id: newId(),
-        ari_conversation_id: lead.id,
-        contact_id: lead.contact_id,
-        lead_temperature: temperature,
-        lead_score: i === path.length - 1 ? lead.lead_score : Math.round((lead.lead_score * (i + 1)) / (path.length + 1)),
-        changed_at: new Date(now - daysAgo * DAY),
-      })))
+      .insertInto('lead_history')
+      .values(path.map(([temperature, daysAgo], i) => {
+        const last = i === path.length - 1;
+        return {
+          workspace_id: workspaceId,
+          id: newId(),
+          ari_conversation_id: lead.id,
+          state: last ? lead.state : 'qualifying',
+          lead_score: last ? lead.lead_score : Math.round((lead.lead_score * (i + 1)) / (path.length + 1)),
+          lead_temperature: temperature,
+          handoff_reason: last && lead.state === 'handoff' ? lead.handoff_reason : null,
+          recorded_at: new Date(now - daysAgo * DAY),
+        };
+      }))
       .execute();
   }
 }

@@ -121,10 +121,10 @@ export async function temperatureByDay(tx: Tx, ws: string, from: string, to: str
        select d::date as day, (d + interval '1 day') at time zone $4 as day_end
          from generate_series($2::timestamp, $3::timestamp, interval '1 day') d
      ), spans as (
-       select h.lead_temperature, h.changed_at,
-              lead(h.changed_at) over (partition by h.ari_conversation_id order by h.changed_at, h.id) as until
-         from public.lead_temperature_history h
-        where h.workspace_id = $1 and h.changed_at < ($3::timestamp + interval '1 day') at time zone $4
+       select h.lead_temperature, h.recorded_at as changed_at,
+              lead(h.recorded_at) over (partition by h.ari_conversation_id order by h.recorded_at, h.id) as until
+         from public.lead_history h
+        where h.workspace_id = $1 and h.recorded_at < ($3::timestamp + interval '1 day') at time zone $4
      )
      select to_char(days.day, 'YYYY-MM-DD') as date,
             (count(*) filter (where s.lead_temperature = 'hot'))::int as hot,

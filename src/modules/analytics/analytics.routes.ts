@@ -137,7 +137,7 @@ export function analyticsRoutes(deps: RouteDeps) {
       path: '/analytics/lead-temperature',
       tags: ['analytics'],
       summary: 'Leads hot, warm and cold at the end of each day, oldest day first (admin)',
-      description: "One row per day of the range in the workspace's time zone, from the history of each lead's temperature (lead_temperature_history).",
+      description: "One row per day of the range in the workspace's time zone, from each lead's history (lead_history: every change of its state, score or temperature).",
       middleware: deps.inWorkspace(Rank.admin),
       request: { query: dayRangeQuerySchema },
       responses: { 200: json(reportOf(temperatureDaySchema, 'LeadTemperatureReport')), ...errorResponses },

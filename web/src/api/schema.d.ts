@@ -13072,7 +13072,7 @@ export interface paths {
         };
         /**
          * Leads hot, warm and cold at the end of each day, oldest day first (admin)
-         * @description One row per day of the range in the workspace's time zone, from the history of each lead's temperature (lead_temperature_history).
+         * @description One row per day of the range in the workspace's time zone, from each lead's history (lead_history: every change of its state, score or temperature).
          */
         get: {
             parameters: {
