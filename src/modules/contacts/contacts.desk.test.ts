@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asService, one } from '../../../test/actors.ts';
+import { asService, asSignedIn, one } from '../../../test/actors.ts';
 import { describeEachDatabase } from '../../../test/db.ts';
 import { email, testApp, type CallResult } from '../../../test/http.ts';
 import { newId } from '../../platform/ids.ts';
@@ -269,6 +269,11 @@ describeEachDatabase('the contacts desk over HTTP', (db) => {
       expect(res.body.context).toEqual({ budget: 'CAD 20k' });
       const none = await create(o, { name: 'No assistant yet' });
       expect((await t.call('GET', `/api/v1/contacts/${none.id}/lead`, o.as)).body).toMatchObject({ has_assistant_record: false, state: null, breakdown: null, temperature_history: [] });
+      // The history is the trigger's to write: even the owner reads it but cannot forge or erase it.
+      const asOwner = (q: string) => asSignedIn(db(), o.userId, o.workspaceId, (tx) => tx.query(q, [o.workspaceId, id]));
+      expect((await asOwner('select 1 from lead_history where workspace_id = $1 and ari_conversation_id = $2')).rows).toHaveLength(3);
+      await expect(asOwner(`insert into lead_history (workspace_id, ari_conversation_id, state, lead_score) values ($1, $2, 'booked', 99)`)).rejects.toMatchObject({ code: '42501' });
+      expect((await asOwner('delete from lead_history where workspace_id = $1 and ari_conversation_id = $2')).rowCount).toBe(0);
     });
   });
 

@@ -591,16 +591,6 @@ export interface LeadHistory {
   workspace_id: Generated<string>;
 }
 
-export interface LeadTemperatureHistory {
-  ari_conversation_id: string;
-  changed_at: Generated<Timestamp>;
-  contact_id: string;
-  id: Generated<string>;
-  lead_score: number;
-  lead_temperature: string | null;
-  workspace_id: Generated<string>;
-}
-
 export interface Messages {
   body: Generated<string>;
   channel: string;
@@ -819,7 +809,6 @@ export interface DB {
   integrations: Integrations;
   invitations: Invitations;
   lead_history: LeadHistory;
-  lead_temperature_history: LeadTemperatureHistory;
   messages: Messages;
   outbox: Outbox;
   platform_events: PlatformEvents;
