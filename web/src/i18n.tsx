@@ -1,5 +1,4 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import { signupStrings } from './pages/signup.i18n';
 
 export const LANGUAGES = { en: 'English', id: 'Bahasa Indonesia', es: 'Español' } as const;
 export type Lang = keyof typeof LANGUAGES;
@@ -139,16 +138,9 @@ const en = {
   'notfound.title': 'Nothing here',
   'notfound.back': 'Go to the inbox',
 };
-// Each screen's own strings (pages/*.i18n.ts), one line per screen.
-const parts = [
-  signupStrings,
-] as const;
-type PartKey = (typeof parts)[number] extends infer P ? (P extends { en: infer E } ? keyof E & string : never) : never;
+export type Key = keyof typeof en;
 
-export type Key = keyof typeof en | PartKey;
-type CoreKey = keyof typeof en;
-
-const id: Record<CoreKey, string> = {
+const id: Record<Key, string> = {
   'app.name': 'Frontdesk',
   'app.skip': 'Lewati ke konten',
   'app.loading': 'Memuat…',
@@ -284,7 +276,7 @@ const id: Record<CoreKey, string> = {
   'notfound.back': 'Ke kotak masuk',
 };
 
-const es: Record<CoreKey, string> = {
+const es: Record<Key, string> = {
   'app.name': 'Frontdesk',
   'app.skip': 'Ir al contenido',
   'app.loading': 'Cargando…',
@@ -420,10 +412,7 @@ const es: Record<CoreKey, string> = {
   'notfound.back': 'Ir a la bandeja',
 };
 
-const withParts = (lang: Lang, core: Record<CoreKey, string>) =>
-  Object.assign({}, core, ...parts.map((p) => p[lang])) as Record<Key, string>;
-
-export const dictionaries: Record<Lang, Record<Key, string>> = { en: withParts('en', en), id: withParts('id', id), es: withParts('es', es) };
+export const dictionaries: Record<Lang, Record<Key, string>> = { en, id, es };
 
 /** The language a workspace's locale implies ('id-ID' → id, 'es-CO' → es, others → en). */
 export function langOfLocale(locale: string | undefined): Lang {
@@ -436,7 +425,7 @@ export type T = (key: Key, vars?: Record<string, string | number>) => string;
 export function translator(lang: Lang): T {
   const dict = dictionaries[lang];
   return (key, vars) => {
-    let s = dict[key] ?? dictionaries.en[key];
+    let s = dict[key] ?? en[key];
     if (vars) for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
     return s;
   };

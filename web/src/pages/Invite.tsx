@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ok, type Schemas } from '../api/client';
 import { ErrorNote, Field, Loading } from '../components';
 import { useT } from '../i18n';
+import { useSignupT } from './signup.i18n';
 import { navigate } from '../router';
 import { SignInPage } from './SignIn';
 
@@ -71,6 +72,7 @@ export function InvitePage({ me, loading }: { me: Schemas['Me'] | null; loading:
  */
 function SignUp({ invitationToken }: { invitationToken: string }) {
   const t = useT();
+  const ts = useSignupT();
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
@@ -89,7 +91,7 @@ function SignUp({ invitationToken }: { invitationToken: string }) {
       <main id="main" className="center">
         <div className="card narrow">
           <h1>{t('invite.title')}</h1>
-          <p role="status">{t('signup.checkInbox', { email: sentTo })}</p>
+          <p role="status">{ts('checkInbox', { email: sentTo })}</p>
         </div>
       </main>
     );

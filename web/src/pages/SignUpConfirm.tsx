@@ -2,12 +2,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api, ok } from '../api/client';
 import { ErrorNote, Loading } from '../components';
-import { useT } from '../i18n';
+import { useSignupT } from './signup.i18n';
 import { linkProps, navigate } from '../router';
 
 /** The emailed sign-up link (/signup/confirm#token=…): confirms it, which creates the account and signs in. */
 export function SignUpConfirmPage() {
-  const t = useT();
+  const ts = useSignupT();
   const qc = useQueryClient();
   // The token rides in the fragment so that it never reaches a server log or a Referer.
   const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
@@ -26,12 +26,12 @@ export function SignUpConfirmPage() {
   return (
     <main id="main" className="center">
       <div className="card narrow">
-        <h1>{t('signup.confirmTitle')}</h1>
+        <h1>{ts('confirmTitle')}</h1>
         {!token ? (
-          <p role="alert">{t('signup.confirmMissing')}</p>
+          <p role="alert">{ts('confirmMissing')}</p>
         ) : confirm.isError ? (
           <>
-            <p>{t('signup.confirmFailed')}</p>
+            <p>{ts('confirmFailed')}</p>
             <ErrorNote error={confirm.error} />
           </>
         ) : (
@@ -39,7 +39,7 @@ export function SignUpConfirmPage() {
         )}
         {(!token || confirm.isError) && (
           <p>
-            <a {...linkProps('/signin')}>{t('signup.toSignIn')}</a>
+            <a {...linkProps('/signin')}>{ts('toSignIn')}</a>
           </p>
         )}
       </div>
