@@ -221,9 +221,25 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
       // The link that went to the other address.
       const token = t.lastConfirmationToken();
       expect(token).toBeTruthy();
+      // The page's first "who is signed in?" (nobody) answers only after the confirmation: a
+      // late answer must not sign the person out again.
+      let delayed = false;
+      let lateAnswerGiven!: () => void;
+      const lateAnswer = new Promise<void>((r) => (lateAnswerGiven = r));
+      await page.route('**/api/v1/auth/me', async (route) => {
+        if (delayed) return route.continue();
+        delayed = true;
+        const answer = await route.fetch(); // asked now, before the confirmation: nobody
+        await new Promise((r) => setTimeout(r, 1500));
+        await route.fulfill({ response: answer });
+        lateAnswerGiven();
+      });
       await page.goto(`${base}/signup/confirm#token=${token}`);
       // Signed in, in no workspace yet: the app says how to join one.
       await page.getByText(/not a member of any workspace/).waitFor();
+      await lateAnswer;
+      await new Promise((r) => setTimeout(r, 300));
+      await page.getByText(/not a member of any workspace/).waitFor({ timeout: 1000 });
       expect(await accessibilityProblems(page)).toEqual([]);
       // A used link explains itself and offers the sign-in page.
       await context.clearCookies();

@@ -81,9 +81,11 @@ function SignUp({ invitationToken }: { invitationToken: string }) {
   const signUp = useMutation({
     mutationFn: () =>
       ok(api.POST('/api/v1/auth/signup', { body: { email, password, invitation_token: invitationToken, ...(name.trim() ? { name: name.trim() } : {}) } })),
-    onSuccess: (answer) => {
-      if ('user' in answer) qc.setQueryData(['me'], answer);
-      else setSentTo(email);
+    onSuccess: async (answer) => {
+      if ('user' in answer) {
+        await qc.cancelQueries({ queryKey: ['me'] });
+        qc.setQueryData(['me'], answer);
+      } else setSentTo(email);
     },
   });
   if (sentTo) {

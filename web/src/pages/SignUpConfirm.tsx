@@ -13,7 +13,10 @@ export function SignUpConfirmPage() {
   const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
   const confirm = useMutation({
     mutationFn: () => ok(api.POST('/api/v1/auth/signup/confirm', { body: { token } })),
-    onSuccess: (me) => {
+    onSuccess: async (me) => {
+      // The page asked who is signed in as it opened (nobody); that answer may still be on its
+      // way and must not land on top of this one.
+      await qc.cancelQueries({ queryKey: ['me'] });
       qc.setQueryData(['me'], me);
       navigate('/inbox', { replace: true });
     },
