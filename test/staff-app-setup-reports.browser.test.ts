@@ -7,8 +7,6 @@
 // screenshots in docs/screenshots are taken here.
 import { serve, type ServerType } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,38 +15,12 @@ import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
 import { channelsApp, phoneNumberId, waId } from '../src/modules/channels/testing.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { describeEachDatabase } from './db.ts';
 import { signHub, startFakeMeta, type FakeMeta } from './fakes/meta.ts';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.REQUIRE_BROWSER_TESTS === '1';
-const available = existsSync(CHROMIUM);
-if (required && !available) throw new Error(`REQUIRE_BROWSER_TESTS=1 but there is no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { accessibilityProblems, CHROMIUM, CHROMIUM_ARGS, describeWithBrowser, noHorizontalScroll } from './browser.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const EAGLE = 'owner@eagle-overseas.demo';
 const CASA = 'owner@casa-limpia.demo';
-
-const describeWithBrowser: typeof describeEachDatabase = available ? describeEachDatabase : (name) => it.skip(`${name}: needs Chromium at ${CHROMIUM}`, () => {});
-
-async function accessibilityProblems(page: Page) {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.addScriptTag({ content: AXE });
-  const results = await page.evaluate(async () => {
-    type Axe = { run: (ctx: unknown, o: object) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown }[] }[] }> };
-    const g = globalThis as unknown as { axe: Axe; document: unknown };
-    const r = await g.axe.run(g.document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return results.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-const noHorizontalScroll = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-    return root.scrollWidth <= root.clientWidth;
-  });
 
 describeWithBrowser('channels setup and reports in a real browser', (db, kind) => {
   let fake: FakeMeta;
