@@ -155,6 +155,6 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench/channels failed: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.stderr.write(`bench/channels failed: ${(e as Error)?.stack ?? String(e)}${(e as Error)?.cause ? `\ncaused by: ${String((e as Error).cause)}` : ''}\n`);
   process.exitCode = 1;
 });

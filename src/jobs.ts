@@ -75,7 +75,7 @@ export function channelWorker(
     clock,
     log: log.child({ worker: 'channels' }),
     secrets,
-    answer: (scope, input) => answerInbound(scope, input, { secrets, llm, timeoutMaxMs }),
+    answer: (scope, input, hooks) => answerInbound(scope, input, { secrets, llm, timeoutMaxMs }, hooks),
     senders: [whatsappSender({ graphUrl: config.WHATSAPP_GRAPH_URL }), twilioSmsSender({ apiUrl: config.TWILIO_API_URL }), webchatSender(), ...(extra.senders ?? [])],
     ...(config.OUTBOX_LEASE_SECONDS !== undefined ? { leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 } : {}),
     ...(config.OUTBOX_RECONCILE_SECONDS !== undefined ? { reconcileMs: config.OUTBOX_RECONCILE_SECONDS * 1000 } : {}),

@@ -146,7 +146,7 @@ describeEachDatabase('fair sharing between workspaces', (db, kind) => {
         secrets: box,
         clock: systemClock,
         log: silentLogger(),
-        answer: (scope, input) => answerInbound(scope, input, { secrets: box, timeoutMaxMs: CEILING_MS }),
+        answer: (scope, input, hooks) => answerInbound(scope, input, { secrets: box, timeoutMaxMs: CEILING_MS }, hooks),
         senders: [],
         turnConcurrency: 2,
       });

@@ -258,8 +258,11 @@ describeEachDatabase('model mode', (db, kind) => {
     const split = (await t.owner(email('split'), { template: 'ari' })).as;
     const arms = [{ name: 'grok', base_url: fake.url, model: 'grok-3', weight: 50 }, { name: 'rule-engine', weight: 50 }];
     await setModels(split, { arms, timeout_ms: 500 });
+    // Contacts' ids are random: enough of them that both arms have some (twelve all on one arm
+    // happened once in 2,048 runs), and no more than that.
     const first: Body[] = [];
-    for (let i = 0; i < 12; i++) {
+    const seen = () => new Set(first.map((r) => assignArm(arms, r.contact_id).name));
+    while (first.length < 6 || (seen().size < 2 && first.length < 60)) {
       fake.script({ text: 'Halo dari model. Siapa namamu?' });
       first.push(await turn(split, 'Halo'));
     }

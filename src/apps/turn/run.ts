@@ -61,6 +61,17 @@ export interface TurnScope {
   log: Logger;
 }
 
+/**
+ * What a caller does inside the turn's own transactions, so that a turn from a queue costs no
+ * transaction of its own beyond the turn's: `claim` runs first in the first one (false: the
+ * message is not this caller's to answer after all, and the turn does nothing), `recorded`
+ * last in the one that records the reply (or the silence).
+ */
+export interface TurnHooks {
+  claim(ctx: Ctx): Promise<boolean>;
+  recorded(ctx: Ctx, outcome: TurnOutcome): Promise<void>;
+}
+
 export interface TurnOutcome {
   /** What the customer is sent (queued in the inbox), or null when the assistant stays silent. */
   reply: string | null;
@@ -343,18 +354,29 @@ function conversationKey(ws: string, input: TurnInput): string {
  * across the three, so replies go out in the order of the messages; a person who took over
  * during (b) gets no reply from the assistant, and the decision stays recorded.
  */
-export async function runAssistantTurn<D extends Decision>(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>): Promise<TurnOutcome> {
+export async function runAssistantTurn<D extends Decision>(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>): Promise<TurnOutcome>;
+export async function runAssistantTurn<D extends Decision>(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>, hooks: TurnHooks): Promise<TurnOutcome | null>;
+export async function runAssistantTurn<D extends Decision>(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>, hooks?: TurnHooks): Promise<TurnOutcome | null> {
   const ws = workspaceIdOf(target);
   const places = options.places;
   const leave = places ? await places.gate.enter(ws) : undefined;
   if (places && !leave && places.onBusy === 'reject') throw busy('this workspace has too many conversations being answered at once', Math.max(1, Math.ceil(places.gate.waitMs / 1000)));
   const noPlace = places !== undefined && leave === undefined;
   try {
-    if ('tx' in target) return await inOneTransaction(target, input, options, app, noPlace);
-    return await conversations.run(conversationKey(ws, input), () => inPhases(target, input, options, app, noPlace));
+    if ('tx' in target) {
+      if (hooks && !(await hooks.claim(target))) return null;
+      return await recorded(target, await inOneTransaction(target, input, options, app, noPlace), hooks);
+    }
+    return await conversations.run(conversationKey(ws, input), () => inPhases(target, input, options, app, noPlace, hooks));
   } finally {
     leave?.();
   }
+}
+
+/** The turn's end in its last transaction: the caller's `recorded` hook sees the outcome. */
+async function recorded(ctx: Ctx, outcome: TurnOutcome, hooks: TurnHooks | undefined): Promise<TurnOutcome> {
+  await hooks?.recorded(ctx, outcome);
+  return outcome;
 }
 
 async function inOneTransaction<D extends Decision>(ctx: Ctx, input: TurnInput, options: TurnOptions, app: TurnApp<D>, noPlace: boolean): Promise<TurnOutcome> {
@@ -366,17 +388,18 @@ async function inOneTransaction<D extends Decision>(ctx: Ctx, input: TurnInput, 
   return finishTurn(ctx, app, o, spoken);
 }
 
-async function inPhases<D extends Decision>(scope: TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>, noPlace: boolean): Promise<TurnOutcome> {
+async function inPhases<D extends Decision>(scope: TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>, noPlace: boolean, hooks?: TurnHooks): Promise<TurnOutcome | null> {
   const phased = phasedTenant(scope.db, scope.actor);
   const ctx: Ctx = { tx: phased.tx, actor: scope.actor, clock: scope.clock, log: scope.log };
   // (a)
-  const first = await phased.run(async () => {
+  const first = await phased.run<{ done: TurnOutcome | null } | { opened: Opened<D>; wording: DraftWording }>(async () => {
+    if (hooks && !(await hooks.claim(ctx))) return { done: null };
     const opened = await openTurn(ctx, input, options, app, noPlace);
-    if ('done' in opened) return opened;
+    if ('done' in opened) return { done: await recorded(ctx, opened.done, hooks) };
     const o = opened.opened;
     const speech = toWord(o);
     // Nothing for a model to word: the turn ends in this transaction, as in one.
-    if (!speech) return { done: await finishTurn(ctx, app, o, undefined) };
+    if (!speech) return { done: await recorded(ctx, await finishTurn(ctx, app, o, undefined), hooks) };
     // The decision is kept now: a later message of the conversation is decided on it.
     await ctx.tx.query(`release savepoint ${savepointOf(app)}`);
     if (o.arm.name !== o.assignedArm) await store.setAriModel(ctx.tx, o.turn.ws, o.turn.record.id, o.arm.name);
@@ -389,7 +412,7 @@ async function inPhases<D extends Decision>(scope: TurnScope, input: TurnInput, 
   const wording = first.wording;
   const spoken = await wordDraft(ctx, { ...wording, tools: wording.tools.map((t) => ({ ...t, run: (args: never) => phased.run(() => t.run(args)) })) });
   // (c)
-  return phased.run(() => finishTurn(ctx, app, first.opened, spoken));
+  return phased.run(async () => recorded(ctx, await finishTurn(ctx, app, first.opened, spoken), hooks));
 }
 
 // The playground ----------------------------------------------------------------------------------

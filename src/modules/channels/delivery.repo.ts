@@ -35,11 +35,13 @@ export async function storeInbound(
   return row !== undefined;
 }
 
+const INBOUND_COLUMNS = ['workspace_id', 'id', 'channel', 'provider_message_id', 'sender', 'sender_name', 'body', 'content_type', 'sent_at', 'attempts'] as const;
+
 /** Service role: inbound messages due for their turn, oldest first. */
-export async function dueInbound(tx: Tx, now: Date, limit: number): Promise<{ workspace_id: string; id: string; sender: string }[]> {
-  return tx.db
+export async function dueInbound(tx: Tx, now: Date, limit: number): Promise<InboundRow[]> {
+  const rows = await tx.db
     .selectFrom('channel_inbox')
-    .select(['workspace_id', 'id', 'sender'])
+    .select(INBOUND_COLUMNS)
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     // Messages stored together keep the order the customer sent them in (ids are time-ordered).
@@ -48,13 +50,15 @@ export async function dueInbound(tx: Tx, now: Date, limit: number): Promise<{ wo
     .orderBy('id')
     .limit(limit)
     .execute();
+  return rows as InboundRow[];
 }
 
 /**
  * Claims one pending inbound message that is due at `now` for its turn until `leaseUntil` (no
- * other worker takes it before then); undefined when another worker has it or it is done.
+ * other worker takes it before then, nor while this transaction is open); false when another
+ * worker has it or it is done.
  */
-export async function claimInbound(tx: Tx, ws: string, id: string, now: Date, leaseUntil: Date): Promise<InboundRow | undefined> {
+export async function claimInbound(tx: Tx, ws: string, id: string, now: Date, leaseUntil: Date): Promise<boolean> {
   const row = await tx.db
     .updateTable('channel_inbox')
     .set({ next_attempt_at: leaseUntil })
@@ -75,9 +79,9 @@ export async function claimInbound(tx: Tx, ws: string, id: string, now: Date, le
           .skipLocked(),
       ),
     )
-    .returning(['workspace_id', 'id', 'channel', 'provider_message_id', 'sender', 'sender_name', 'body', 'content_type', 'sent_at', 'attempts'])
+    .returning('id')
     .executeTakeFirst();
-  return row as InboundRow | undefined;
+  return row !== undefined;
 }
 
 export async function finishInbound(tx: Tx, ws: string, id: string, now: Date): Promise<void> {

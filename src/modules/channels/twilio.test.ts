@@ -52,7 +52,7 @@ describeEachDatabase('SMS through Twilio', (db) => {
   const authToken = randomBytes(16).toString('hex');
   const number = '+16475550100';
 
-  const turns = () => createChannelWorker({ db: db(), secrets: box, clock: systemClock, log, answer: (scope, input) => answerInbound(scope, input, { secrets: box }), senders: [] }).drain();
+  const turns = () => createChannelWorker({ db: db(), secrets: box, clock: systemClock, log, answer: (scope, input, hooks) => answerInbound(scope, input, { secrets: box }, hooks), senders: [] }).drain();
   const smsWorker = () => createSmsWorker({ db: db(), secrets: box, clock: systemClock, log, apiUrl: fake.url, backoffMs: 0 });
 
   /** Posts a form as Twilio does, signed with the twilio package (the oracle) unless told otherwise. */
@@ -309,7 +309,7 @@ describeEachDatabase('SMS through Twilio', (db) => {
     expect(reply.status).toBe(201);
     const { id } = (await reply.json()) as { id: string };
 
-    const worker = createChannelWorker({ db: db(), secrets: box, clock: systemClock, log, answer: (scope, input) => answerInbound(scope, input, { secrets: box }), senders: [twilioSmsSender({ apiUrl: fake.url })] });
+    const worker = createChannelWorker({ db: db(), secrets: box, clock: systemClock, log, answer: (scope, input, hooks) => answerInbound(scope, input, { secrets: box }, hooks), senders: [twilioSmsSender({ apiUrl: fake.url })] });
     await worker.drain();
     const sent = fake.sent.filter((m) => m.to === customer && m.body === 'Hi, this is Daniel from 1StopLaundry.');
     expect(sent).toHaveLength(1);
@@ -343,7 +343,7 @@ describeEachDatabase('SMS through Twilio', (db) => {
     const today = Temporal.Now.zonedDateTimeISO('America/Toronto');
     const monday = today.toPlainDate().add({ days: 8 - today.dayOfWeek });
     const clock = fixedClock(new Date(monday.toZonedDateTime({ timeZone: 'America/Toronto', plainTime: '08:00' }).epochMilliseconds));
-    const worker = createChannelWorker({ db: db(), secrets: box, clock, log, answer: (scope, input) => answerInbound(scope, input, { secrets: box }), senders: [] });
+    const worker = createChannelWorker({ db: db(), secrets: box, clock, log, answer: (scope, input, hooks) => answerInbound(scope, input, { secrets: box }, hooks), senders: [] });
     const sender = createSmsWorker({ db: db(), secrets: box, clock, log, apiUrl: fake.url });
     const script = ['Hi, I need a laundry pickup', 'M5V 2T6', 'express', '2 loads', '45 Dundas St E', 'Alex Kim', '1', 'yes'];
     for (const text of script) {

@@ -228,7 +228,7 @@ describeEachDatabase('WhatsApp through the Cloud API', (db) => {
   });
 
   it('waits longer after each failure', async () => {
-    const w = createChannelWorker({ db: db(), secrets: t.secrets, clock: systemClock, log: silentLogger(), answer: (scope, input) => answerInbound(scope, input), senders: [whatsappSender({ graphUrl: fake.graphUrl })], backoffMs: 60_000 });
+    const w = createChannelWorker({ db: db(), secrets: t.secrets, clock: systemClock, log: silentLogger(), answer: (scope, input, hooks) => answerInbound(scope, input, {}, hooks), senders: [whatsappSender({ graphUrl: fake.graphUrl })], backoffMs: 60_000 });
     const from = waId();
     fake.fail({ status: 503 });
     const before = Date.now();

@@ -14,12 +14,14 @@ import { findChannelOfWorkspace } from './settings.service.ts';
 /**
  * The assistant's turn for an inbound message (apps/answer.ts's answerInbound, wired by the
  * entry point). It opens its own short transactions as this actor, so no connection is held
- * while a model writes.
+ * while a model writes; the worker's claim runs first in the first of them and its bookkeeping
+ * last in the one that records the reply. Null when the claim failed.
  */
 export type AnswerInbound = (
   scope: { db: Database; actor: Actor; clock: Clock; log: Logger },
   input: { phone: string; channel: 'whatsapp' | 'sms' | 'webchat'; message: string; providerMessageId: string },
-) => Promise<{ contact_id: string }>;
+  hooks: { claim(ctx: Ctx): Promise<boolean>; recorded(ctx: Ctx, outcome: { contact_id: string }): Promise<void> },
+) => Promise<{ contact_id: string } | null>;
 
 export interface ChannelWorkerOptions {
   db: Database;
@@ -91,28 +93,38 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
   const startedAt = o.clock.now().getTime();
 
   /**
-   * One inbound message's turn, in three steps that each hold a connection only briefly: the
-   * message is claimed for a lease (another worker skips it until the lease ends), the turn runs
-   * in phases of its own (none held while the model writes), and the message is marked done.
-   * A turn that was cut off is run again after its lease: the message is stored once per
-   * provider id, so the retry finds it and does not store or answer it twice.
+   * One inbound message's turn. The message is claimed for a lease in the turn's first
+   * transaction (another worker skips it while that transaction is open and until the lease
+   * ends) and marked done in the turn's last one, so a turn the built-in engine answers is one
+   * transaction, and one a model words holds no connection while it writes. A turn that was
+   * cut off between its transactions is run again after its lease: the message is stored once
+   * per provider id, so the retry finds it and does not store or answer it twice.
    */
-  async function runTurn(ws: string, id: string): Promise<boolean> {
+  async function runTurn(row: repo.InboundRow): Promise<boolean> {
+    const ws = row.workspace_id;
+    const id = row.id;
     const log = o.log.child({ workspace_id: ws, inbound_id: id });
     try {
-      const now = o.clock.now();
-      const row = await withTenant(o.db, system(ws), (tx) => repo.claimInbound(tx, ws, id, now, new Date(now.getTime() + leaseMs)));
-      if (!row) return false;
+      let settled = false;
       const outcome = await o.answer(
         { db: o.db, actor: system(ws), clock: o.clock, log },
         { phone: row.sender, channel: row.channel, message: row.body, providerMessageId: row.provider_message_id },
+        {
+          claim: ({ tx, clock }) => {
+            const now = clock.now();
+            return repo.claimInbound(tx, ws, id, now, new Date(now.getTime() + leaseMs));
+          },
+          recorded: async ({ tx, clock }, outcome) => {
+            if (row.content_type !== 'text') await repo.markInboundKind(tx, ws, row.channel, row.provider_message_id, row.content_type);
+            await repo.touchWindow(tx, ws, outcome.contact_id, row.channel, row.sent_at);
+            await repo.finishInbound(tx, ws, id, clock.now());
+            settled = true;
+          },
+        },
       );
-      await withTenant(o.db, system(ws), async (tx) => {
-        if (row.content_type !== 'text') await repo.markInboundKind(tx, ws, row.channel, row.provider_message_id, row.content_type);
-        await repo.touchWindow(tx, ws, outcome.contact_id, row.channel, row.sent_at);
-        await repo.finishInbound(tx, ws, id, o.clock.now());
-      });
-      return true;
+      // An answer that ignored the hooks would leave the message pending, to be answered again.
+      if (outcome !== null && !settled) throw new Error('the assistant answered without running the worker hooks (claim, recorded)');
+      return outcome !== null;
     } catch (e) {
       // Count the attempt and try again later (what the turn committed is found again, not redone).
       const attempts = await withTenant(o.db, system(ws), async (tx) => {
@@ -141,7 +153,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
     await Promise.all(
       [...lanes.values()].map(async (rows) => {
         for (const row of rows) {
-          if (await runTurn(row.workspace_id, row.id)) {
+          if (await runTurn(row)) {
             done++;
             replyQueued();
           }

@@ -18,19 +18,26 @@ export interface Phased {
   run<T>(fn: () => Promise<T>): Promise<T>;
 }
 
+/**
+ * The open phases' transactions, by phased work. One storage for the process: on Node 20 every
+ * AsyncLocalStorage that has run stays registered for good and is consulted each time any
+ * promise is made, so one per turn made every later promise of the process slower.
+ */
+const openPhases = new AsyncLocalStorage<ReadonlyMap<object, Tx>>();
+
 export function phasedTenant(db: Database, actor: Actor): Phased {
-  const current = new AsyncLocalStorage<Tx>();
+  const self = {};
   const open = (): Tx => {
-    const tx = current.getStore();
+    const tx = openPhases.getStore()?.get(self);
     if (!tx) throw new Error('no transaction is open in this phase (it holds no database connection)');
     return tx;
   };
   const conn: SqlConnection = {
-    query: (sql, params) => open().query(sql, params),
-    exec: (sql) => open().exec(sql),
+    query: async (sql, params) => open().query(sql, params),
+    exec: async (sql) => open().exec(sql),
   };
   return {
     tx: { ...conn, db: kyselyOn<DB>(conn) },
-    run: (fn) => withTenant(db, actor, (tx) => current.run(tx, fn)),
+    run: (fn) => withTenant(db, actor, (tx) => openPhases.run(new Map(openPhases.getStore()).set(self, tx), fn)),
   };
 }
