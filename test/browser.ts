@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { it } from 'vitest';
-import { describeEachDatabase } from './db.ts';
+import { describeEachDatabase } from './support/db.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // CI installs Chromium and sets this, so that there the tests run or fail, never skip.

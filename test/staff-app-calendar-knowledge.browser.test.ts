@@ -11,12 +11,12 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
-import { channelsApp, phoneNumberId } from '../src/modules/channels/testing.ts';
+import { channelsApp, phoneNumberId } from './support/channels.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { asService, rows } from './actors.ts';
-import { email, testApp } from './http.ts';
-import { startFakeMeta, type FakeMeta } from './fakes/meta.ts';
+import { asService, rows } from './support/actors.ts';
+import { email, testApp } from './support/http.ts';
+import { startFakeMeta, type FakeMeta } from './support/fakes/meta.ts';
 import { accessibilityProblems, CHROMIUM, CHROMIUM_ARGS, describeWithBrowser, noHorizontalScroll } from './browser.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { testApp } from './http.ts';
+import { testApp } from './support/http.ts';
 import { accessibilityProblems, CHROMIUM, CHROMIUM_ARGS, describeWithBrowser, noHorizontalScroll } from './browser.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');

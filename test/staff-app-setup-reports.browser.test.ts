@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
-import { channelsApp, phoneNumberId, waId } from '../src/modules/channels/testing.ts';
+import { channelsApp, phoneNumberId, waId } from './support/channels.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { signHub, startFakeMeta, type FakeMeta } from './fakes/meta.ts';
+import { signHub, startFakeMeta, type FakeMeta } from './support/fakes/meta.ts';
 import { accessibilityProblems, CHROMIUM, CHROMIUM_ARGS, describeWithBrowser, noHorizontalScroll } from './browser.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
