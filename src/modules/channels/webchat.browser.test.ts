@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../apps/demo.ts';
 import { createServerApp } from '../../http.ts';
 import { systemClock } from '../../platform/clock.ts';

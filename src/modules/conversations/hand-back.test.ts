@@ -1,8 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { asService, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../apps/demo.ts';
 import { fixedClock } from '../../platform/clock.ts';
 

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
-import { asService } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { asService } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { recordActivity } from '../../apps/turn/store.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, one, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { startFakeMidtrans, type FakeMidtrans } from '../../../test/fakes/midtrans.ts';
-import { email } from '../../../test/http.ts';
+import { asService, one, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { startFakeMidtrans, type FakeMidtrans } from '../../../test/support/fakes/midtrans.ts';
+import { email } from '../../../test/support/http.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../apps/demo.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
@@ -12,7 +12,7 @@ import { silentLogger } from '../../platform/log.ts';
 import { createSecretBox } from '../../platform/secrets.ts';
 import { consultationCharge, DEMO_PAYMENTS } from './index.ts';
 import { orderIdFor } from './order-id.ts';
-import { bookConsultation, connectMidtrans, paymentsApp, type Owner, type PaymentsApp } from './testing.ts';
+import { bookConsultation, connectMidtrans, paymentsApp, type Owner, type PaymentsApp } from '../../../test/support/payments.ts';
 
 type Body = Record<string, any>;
 
