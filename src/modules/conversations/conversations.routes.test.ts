@@ -282,7 +282,7 @@ describeEachDatabase('the inbox over HTTP', (db) => {
     it('snoozes until a future time, resolves, and reopens unless another thread is open on the channel', async () => {
       const id = await thread(w, { contact: budi.id, channel: 'whatsapp' });
       const url = `/api/v1/conversations/${id}/status`;
-      // Without a time: until the customer writes again (inbox.routes.test.ts).
+      // Without a time: until the customer writes again (test/flows/inbox.routes.test.ts).
       const noTime = await t.call('POST', url, { ...w.as, body: { status: 'snoozed' } });
       expect(noTime.body).toMatchObject({ status: 'snoozed', snoozed_until: null });
       const past = await t.call('POST', url, { ...w.as, body: { status: 'snoozed', snoozed_until: new Date(NOW.getTime() - 1000).toISOString() } });
