@@ -4,79 +4,24 @@
 // playground's next answer uses; flow stages reorder by keyboard; axe-core finds nothing
 // serious on these screens, on a desk and at 390 px. The calendar's screenshots in
 // docs/screenshots are taken here.
-import { serve, type ServerType } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
-import { channelsApp, phoneNumberId } from '../src/modules/channels/testing.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { asService, rows } from './actors.ts';
-import { email, testApp } from './http.ts';
-import { startFakeMeta, type FakeMeta } from './fakes/meta.ts';
-import { accessibilityProblems, CHROMIUM, CHROMIUM_ARGS, describeWithBrowser, noHorizontalScroll } from './browser.ts';
-
-const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
-const OWNER = 'owner@eagle-overseas.demo';
+import { asService, rows } from './support/actors.ts';
+import { email, testApp } from './support/http.ts';
+import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
 describeWithBrowser('the calendar, the knowledge screens and the playground in a real browser', (db, kind) => {
-  let fake: FakeMeta;
-  let t: ReturnType<typeof channelsApp>;
-  let server: ServerType;
-  let base: string;
-  let browser: Browser;
-  let workspaceId: string;
-  let ownerCookie: string;
-  const shoot = (page: Page, name: string) => (kind === 'pglite' ? page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true }) : Promise.resolve());
-  const asOwner = (method: string, path: string, body?: unknown) => t.call(method, path, { cookie: ownerCookie, workspace: workspaceId, ...(body === undefined ? {} : { body }) });
-
-  async function signIn(page: Page, who = OWNER, password = DEMO_PASSWORD) {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(who);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Inbox|Kotak masuk|Bandeja/ }).waitFor();
-    await page.getByLabel(/^(Bahasa|Language)$/).selectOption('en');
-    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
-  }
-
+  let app: StaffApp;
   beforeAll(async () => {
-    await ensureStaffAppBuilt();
-    fake = await startFakeMeta();
-    t = channelsApp(db(), fake);
-    server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    workspaceId = (await seedDemo(db(), systemClock, { publicUrl: base })).find((w) => w.slug === 'eagle-overseas')!.workspaceId;
-    const signin = await t.app.request('/api/v1/auth/signin', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-test-client': 'calendar-knowledge-setup' },
-      body: JSON.stringify({ email: OWNER, password: DEMO_PASSWORD }),
-    });
-    expect(signin.status).toBe(200);
-    ownerCookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
-    // WhatsApp is connected, so that a playground that sent anything would reach the fake Meta.
-    const account = { phoneNumberId: phoneNumberId(), accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
-    fake.connect(account);
-    const put = await asOwner('PUT', '/api/v1/channels/whatsapp', { phone_number_id: account.phoneNumberId, access_token: account.accessToken, app_secret: account.appSecret, verify_token: randomBytes(12).toString('hex') });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    app = await startStaffApp(db(), kind, { whatsapp: {} });
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await fake?.close();
-  });
+  afterAll(() => app?.close());
 
   it('books a free slot from the calendar, which then leaves availability', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await app.signIn(page);
       await page.getByRole('link', { name: 'Calendar', exact: true }).click();
       await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
       await page.getByRole('button', { name: 'Week', exact: true }).click();
@@ -106,10 +51,10 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await page.locator('.cal-item', { hasText: name }).waitFor();
       await expect.poll(offered).toBe(0);
       const day = start.slice(0, 10);
-      const after = await asOwner('GET', `/api/v1/availability?from=${day}&to=${day}`);
+      const after = await app.asOwner('GET', `/api/v1/availability?from=${day}&to=${day}`);
       expect(after.status).toBe(200);
       expect((after.body.data as { start: string }[]).some((s) => s.start === start)).toBe(false);
-      const booked = await asOwner('GET', `/api/v1/bookings?from=${encodeURIComponent(start)}&to=${encodeURIComponent(new Date(Date.parse(start) + 60_000).toISOString())}`);
+      const booked = await app.asOwner('GET', `/api/v1/bookings?from=${encodeURIComponent(start)}&to=${encodeURIComponent(new Date(Date.parse(start) + 60_000).toISOString())}`);
       expect((booked.body.data as { customer_name: string }[]).map((b) => b.customer_name)).toContain(name);
 
       // Move it to another free slot of that day: the old one is offered again.
@@ -124,7 +69,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await expect.poll(offered).toBe(1);
       const [toStart] = to.split('|') as [string];
       await expect.poll(() => page.locator(`.cal-free button.slot[data-start="${toStart}"]`).count()).toBe(0);
-      const moved = await asOwner('GET', `/api/v1/bookings?from=${encodeURIComponent(toStart)}&to=${encodeURIComponent(new Date(Date.parse(toStart) + 60_000).toISOString())}`);
+      const moved = await app.asOwner('GET', `/api/v1/bookings?from=${encodeURIComponent(toStart)}&to=${encodeURIComponent(new Date(Date.parse(toStart) + 60_000).toISOString())}`);
       expect((moved.body.data as { customer_name: string }[]).map((b) => b.customer_name)).toContain(name);
 
       // Confirm it, then mark it completed, from the calendar.
@@ -139,25 +84,25 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await page.getByRole('button', { name: 'Today' }).click();
       await page.locator('.cal-item.appointment .badge.pay-paid', { hasText: /Paid/ }).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'calendar');
+      await app.shoot(page, 'calendar', true);
     } finally {
       await context.close();
     }
   });
 
   it('shows the calendar as a day list on a 390-px phone', { timeout: 60_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
-      await page.goto(`${base}/calendar`);
+      await app.signIn(page);
+      await page.goto(`${app.base}/calendar`);
       await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
       await page.locator('.cal-day').waitFor();
       await page.getByRole('button', { name: 'Next day' }).click();
       await page.locator('.cal-column').first().waitFor();
       expect(await noHorizontalScroll(page)).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'calendar-phone');
+      await app.shoot(page, 'calendar-phone', true);
     } finally {
       await context.close();
     }
@@ -168,7 +113,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
     asService(db(), async (tx) => {
       const out: Record<string, number> = {};
       for (const table of ['contacts', 'conversations', 'messages', 'outbox', 'ari_messages', 'ari_appointments', 'ari_payments']) {
-        out[table] = (await rows<{ n: number }>(tx, `select count(*)::int as n from ${table} where workspace_id = $1`, [workspaceId]))[0]!.n;
+        out[table] = (await rows<{ n: number }>(tx, `select count(*)::int as n from ${table} where workspace_id = $1`, [app.workspaceId]))[0]!.n;
       }
       return out;
     });
@@ -176,13 +121,13 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
   it('answers an unanswered question with a new FAQ, which the playground then uses, creating and sending nothing', { timeout: 120_000 }, async () => {
     const question = `Apakah asramanya boleh bawa burung beo ${randomBytes(2).toString('hex')}?`;
     for (const message of ['Halo', 'Nama saya Sari', question]) {
-      const turn = await asOwner('POST', '/api/v1/assistant/turns', { phone: '+6281299990001', channel: 'webchat', message });
+      const turn = await app.asOwner('POST', '/api/v1/assistant/turns', { phone: '+6281299990001', channel: 'webchat', message });
       expect(turn.status, JSON.stringify(turn.body)).toBe(200);
     }
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await app.signIn(page);
       await page.getByRole('link', { name: 'Assistant', exact: true }).click();
       await page.getByRole('heading', { name: 'Assistant', level: 1 }).waitFor();
       await page.getByRole('heading', { name: 'Knowledge categories' }).waitFor();
@@ -206,7 +151,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await form.getByLabel('Keywords').fill('burung, beo, asrama, hewan');
       await form.getByRole('button', { name: 'Save the FAQ and mark it answered' }).click();
       await expect.poll(() => page.getByText(question, { exact: true }).count()).toBe(0);
-      await shoot(page, 'assistant-unanswered');
+      await app.shoot(page, 'assistant-unanswered', true);
 
       // The playground answers from it, and leaves nothing behind.
       const before = await footprint();
@@ -224,24 +169,24 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await last.locator('.pg-knowledge', { hasText: 'FAQ: Apakah asrama boleh bawa burung beo?' }).waitFor();
       await last.getByText('State').waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'assistant-playground');
+      await app.shoot(page, 'assistant-playground', true);
       expect(await footprint()).toEqual(before);
-      await t.worker.drain();
-      expect(fake.sent).toHaveLength(0);
+      await app.t.worker.drain();
+      expect(app.fake.sent).toHaveLength(0);
     } finally {
       await context.close();
     }
   });
 
   it('reorders the flow stages by keyboard, and shows the field errors of a bad scoring config', { timeout: 90_000 }, async () => {
-    const stages = async () => ((await asOwner('GET', '/api/v1/assistant/flow-stages')).body.data as { name: string }[]).map((x) => x.name);
+    const stages = async () => ((await app.asOwner('GET', '/api/v1/assistant/flow-stages')).body.data as { name: string }[]).map((x) => x.name);
     const start = await stages();
     expect(start.length).toBeGreaterThan(2);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
-      await page.goto(`${base}/knowledge/behaviour`);
+      await app.signIn(page);
+      await page.goto(`${app.base}/knowledge/behaviour`);
       await page.getByRole('heading', { name: 'Conversation flow' }).waitFor();
       const second = start[1]!;
       const up = page.getByRole('button', { name: `Move ${second} up` });
@@ -260,10 +205,10 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await page.getByRole('button', { name: `Move ${start.at(-1)} down` }).click();
       await expect.poll(stages).toEqual([start[0], start.at(-1), ...start.slice(1, -1)]);
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'assistant-flow');
+      await app.shoot(page, 'assistant-flow', true);
 
       // A new prompt version, the diff against the one before, and one click back to it.
-      const active = async () => (await asOwner('GET', '/api/v1/system-prompts/active?type=whatsapp')).body as { id: string; system_prompt: string };
+      const active = async () => (await app.asOwner('GET', '/api/v1/system-prompts/active?type=whatsapp')).body as { id: string; system_prompt: string };
       const original = await active();
       await page.getByRole('link', { name: 'Prompts', exact: true }).click();
       const promptBox = page.getByLabel('Prompt', { exact: true });
@@ -291,11 +236,11 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
   });
 
   it('fits the assistant screens and the playground on a 390-px phone', { timeout: 60_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
-      await page.goto(`${base}/knowledge/faqs`);
+      await app.signIn(page);
+      await page.goto(`${app.base}/knowledge/faqs`);
       await page.getByRole('heading', { name: 'Frequently asked questions' }).waitFor();
       await page.getByRole('button', { name: 'Try it in the playground' }).click();
       const panel = page.getByRole('complementary', { name: 'Playground' });
@@ -304,18 +249,18 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await panel.locator('.pg-reply').first().waitFor();
       expect(await noHorizontalScroll(page)).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'assistant-phone');
+      await app.shoot(page, 'assistant-phone', true);
     } finally {
       await context.close();
     }
   });
 
   it('shows a member what a member may use: the calendar without availability editing, the assistant read-only, the playground', { timeout: 90_000 }, async () => {
-    const member = await testApp(db()).teammate({ cookie: ownerCookie, workspace: workspaceId }, email('calknow-member'), 'member');
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const member = await testApp(db()).teammate({ cookie: app.ownerCookie, workspace: app.workspaceId }, email('calknow-member'), 'member');
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page, member.email, 'correct horse battery');
+      await app.signIn(page, member.email, { password: 'correct horse battery' });
       await expect.poll(() => page.getByRole('link', { name: 'Team settings' }).count()).toBe(0);
       await page.getByRole('link', { name: 'Calendar', exact: true }).click();
       await page.locator('.cal-column').first().waitFor();
@@ -324,7 +269,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       expect(await page.getByRole('heading', { name: 'Closed dates' }).count()).toBe(0);
       expect(await accessibilityProblems(page)).toEqual([]);
 
-      await page.goto(`${base}/knowledge/models`);
+      await page.goto(`${app.base}/knowledge/models`);
       await page.getByText('You can read what the assistant knows; owners and admins change it.').waitFor();
       // No model arms for members (the API refuses them): the address falls back to the knowledge.
       await page.getByRole('heading', { name: 'Knowledge categories' }).waitFor();

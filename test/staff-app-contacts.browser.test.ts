@@ -4,61 +4,25 @@
 // contact page shows the whole timeline and what the assistant learnt, the inbox's lead panel
 // shows the score's reasons; axe-core finds no serious problem and a 390-px phone never scrolls
 // sideways. The contacts screenshots in docs/screenshots are taken here.
-import { serve, type ServerType } from '@hono/node-server';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { testApp } from './http.ts';
-import { accessibilityProblems, CHROMIUM, CHROMIUM_ARGS, describeWithBrowser, noHorizontalScroll } from './browser.ts';
-
-const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
-const OWNER = 'owner@eagle-overseas.demo';
+import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
 // Row 2 has a number that is no number; rows 1 and 3 are good (local and international forms).
 const CSV = ['Name,Phone,Email,Tags', 'Ayu Kartika,0812-5555-0001,ayu@example.id,ielts;webinar', 'Broken Number,12,broken@example.id,', 'Bayu Nugroho,+62 812 5555 0003,,webinar', ''].join('\n');
 
 describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
-  let t: ReturnType<typeof testApp>;
-  let server: ServerType;
-  let base: string;
-  let browser: Browser;
-  let workspaceId: string;
-  const shoot = (page: Page, name: string) => (kind === 'pglite' ? page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false }) : Promise.resolve());
-
-  async function signIn(page: Page) {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(OWNER);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Inbox|Kotak masuk|Bandeja/ }).waitFor();
-    await page.getByLabel('Bahasa', { exact: true }).selectOption('en');
-    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
-  }
-
+  let app: StaffApp;
   beforeAll(async () => {
-    await ensureStaffAppBuilt();
-    t = testApp(db());
-    server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    workspaceId = (await seedDemo(db(), systemClock, { publicUrl: base })).find((w) => w.slug === 'eagle-overseas')!.workspaceId;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    app = await startStaffApp(db(), kind);
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  });
+  afterAll(() => app?.close());
 
   it('imports a CSV with a bad row (the rest stored, the row reported) and finds a contact by a phone written another way', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await app.signIn(page);
       await page.getByRole('link', { name: 'Contacts' }).click();
       await page.getByRole('heading', { name: 'Contacts' }).waitFor();
       await page.getByRole('link', { name: 'Budi Santoso' }).waitFor();
@@ -70,7 +34,7 @@ describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
       await page.getByText('2 of 3 rows can be imported.').waitFor();
       await page.getByText('Row 2 (line 3)').waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'contacts-import');
+      await app.shoot(page, 'contacts-import');
       await page.getByRole('button', { name: 'Import 2 contacts' }).click();
       await page.getByText('2 contacts imported.').waitFor();
       await page.getByText('1 rows were not imported:').waitFor();
@@ -79,12 +43,12 @@ describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
       await page.getByRole('link', { name: 'Bayu Nugroho' }).waitFor();
 
       // What the database holds: the two good rows, in E.164, and nothing of the bad one.
-      const stored = await t.call('GET', '/api/v1/contacts?tag=webinar&sort=name', { headers: { cookie: await cookieOf(page) }, workspace: workspaceId });
+      const stored = await app.t.call('GET', '/api/v1/contacts?tag=webinar&sort=name', { headers: { cookie: await cookieOf(page) }, workspace: app.workspaceId });
       expect(stored.body.data.map((c: { name: string; phone: string }) => [c.name, c.phone])).toEqual([
         ['Ayu Kartika', '+6281255550001'],
         ['Bayu Nugroho', '+6281255550003'],
       ]);
-      const broken = await t.call('GET', '/api/v1/contacts?q=broken', { headers: { cookie: await cookieOf(page) }, workspace: workspaceId });
+      const broken = await app.t.call('GET', '/api/v1/contacts?q=broken', { headers: { cookie: await cookieOf(page) }, workspace: app.workspaceId });
       expect(broken.body.data).toEqual([]);
 
       // A number written another way finds the contact, and only that one.
@@ -100,18 +64,18 @@ describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
       await page.getByRole('searchbox').fill('');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByRole('link', { name: 'Budi Santoso' }).waitFor();
-      await shoot(page, 'contacts');
+      await app.shoot(page, 'contacts');
     } finally {
       await context.close();
     }
   });
 
   it('shows a contact page with the whole timeline and what the assistant learnt, and the lead panel in the inbox', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
-      await page.goto(`${base}/contacts`);
+      await app.signIn(page);
+      await page.goto(`${app.base}/contacts`);
       await page.getByRole('searchbox').fill('0812 3456 7001');
       await page.getByRole('button', { name: 'Search' }).click();
       await page.getByText('1 shown').waitFor();
@@ -126,7 +90,7 @@ describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
       await page.getByText('Score by category').waitFor();
       await page.getByText('Qualification').waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'contact');
+      await app.shoot(page, 'contact');
 
       // Tag it from the page: the API has it.
       await page.getByPlaceholder('Add a tag').fill('consult-2027');
@@ -134,7 +98,7 @@ describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
       await page.getByRole('button', { name: 'Remove tag consult-2027' }).waitFor();
 
       // The inbox's lead panel: the score's reasons and a way to the whole contact.
-      await page.goto(`${base}/inbox`);
+      await page.goto(`${app.base}/inbox`);
       await page.getByRole('link', { name: /Budi Santoso/ }).first().click();
       const panel = page.getByRole('complementary', { name: 'Lead' });
       await panel.getByText('Why this score').waitFor();
@@ -146,18 +110,18 @@ describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
   });
 
   it('fits a 390-px phone: no sideways scroll on the table or the contact page', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US', isMobile: true, hasTouch: true });
+    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US', isMobile: true, hasTouch: true });
     const page = await context.newPage();
     try {
-      await signIn(page);
-      await page.goto(`${base}/contacts`);
+      await app.signIn(page);
+      await page.goto(`${app.base}/contacts`);
       await page.getByRole('link', { name: 'Budi Santoso' }).waitFor();
-      await shoot(page, 'contacts-phone');
+      await app.shoot(page, 'contacts-phone');
       expect(await noHorizontalScroll(page)).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
       await page.getByRole('link', { name: 'Budi Santoso' }).click();
       await page.getByRole('list', { name: 'Timeline' }).getByText('Halo, saya mau kuliah S2 di UK').waitFor();
-      await shoot(page, 'contact-phone');
+      await app.shoot(page, 'contact-phone');
       expect(await noHorizontalScroll(page)).toBe(true);
     } finally {
       await context.close();

@@ -5,32 +5,14 @@
 // outside WhatsApp's 24-hour window that says why and sends the configured template to Meta,
 // assigning, snoozing, searching, the keyboard shortcuts (j/k, ?) and axe-core on each state.
 // Screenshots in docs/screenshots/inbox-tools*.png are taken here.
-import { serve, type ServerType } from '@hono/node-server';
-import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
-import { channelsApp, phoneNumberId } from '../src/modules/channels/testing.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { asService, rows } from './actors.ts';
-import { startFakeMeta, type FakeMeta } from './fakes/meta.ts';
-import { accessibilityProblems, CHROMIUM, CHROMIUM_ARGS, describeWithBrowser, noHorizontalScroll } from './browser.ts';
+import { asService, rows } from './support/actors.ts';
+import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const OWNER = 'owner@eagle-overseas.demo';
 
 describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
-  let fake: FakeMeta;
-  let t: ReturnType<typeof channelsApp>;
-  let server: ServerType;
-  let base: string;
-  let browser: Browser;
-  let workspaceId: string;
-  let ownerCookie: string;
-  const shoot = (page: Page, name: string) => (kind === 'pglite' ? page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) }) : Promise.resolve());
+  let app: StaffApp;
 
   /** The demo conversation of a contact, by name. */
   const conversationOf = async (name: string) =>
@@ -40,66 +22,23 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
           tx,
           `select c.id, c.contact_id from conversations c join contacts p on p.workspace_id = c.workspace_id and p.id = c.contact_id
             where c.workspace_id = $1 and p.name = $2`,
-          [workspaceId, name],
+          [app.workspaceId, name],
         ),
       )
     )[0]!;
 
-  async function signIn(page: Page) {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(OWNER);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Inbox|Kotak masuk|Bandeja/ }).waitFor();
-    await page.getByLabel(/^(Bahasa|Language|Idioma)$/).selectOption('en');
-    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
-  }
-
   beforeAll(async () => {
-    await ensureStaffAppBuilt();
-    fake = await startFakeMeta();
-    t = channelsApp(db(), fake);
-    server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    workspaceId = (await seedDemo(db(), systemClock, { publicUrl: base })).find((w) => w.slug === 'eagle-overseas')!.workspaceId;
-    const signin = await t.app.request('/api/v1/auth/signin', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-test-client': 'inbox-tools-setup' },
-      body: JSON.stringify({ email: OWNER, password: DEMO_PASSWORD }),
-    });
-    expect(signin.status).toBe(200);
-    ownerCookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const account = { phoneNumberId: phoneNumberId(), accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
-    fake.connect(account);
+    app = await startStaffApp(db(), kind, { whatsapp: { reminder_template: { name: 'follow_up', language: 'id' } } });
     // Budi wrote just now (the demo's conversation): Meta has his window open too.
-    fake.openWindow(account.phoneNumberId, '6281234567001');
-    const put = await t.call('PUT', '/api/v1/channels/whatsapp', {
-      cookie: ownerCookie,
-      workspace: workspaceId,
-      body: {
-        phone_number_id: account.phoneNumberId,
-        access_token: account.accessToken,
-        app_secret: account.appSecret,
-        verify_token: randomBytes(12).toString('hex'),
-        reminder_template: { name: 'follow_up', language: 'id' },
-      },
-    });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    app.fake.openWindow(app.account.phoneNumberId, '6281234567001');
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await fake?.close();
-  });
+  afterAll(() => app?.close());
 
   it('writes a note with a mention, expands /shortcuts at the cursor with the first name and next appointment, and sends them', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await app.signIn(page);
       const budi = await conversationOf('Budi Santoso');
       await page.getByRole('link', { name: /Budi Santoso/ }).click();
       await page.getByRole('heading', { name: 'Conversation with Budi Santoso' }).waitFor();
@@ -116,7 +55,7 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       await note.pressSequentially('before Friday.');
       expect(await note.inputValue()).toBe('Please call him, @Hendra Gunawan before Friday.');
       expect(await accessibilityProblems(page)).toEqual([]);
-      const sentBefore = fake.sent.length;
+      const sentBefore = app.fake.sent.length;
       await page.getByRole('button', { name: 'Add note' }).click();
       const shown = page.locator('.message.note', { hasText: 'Please call him, @Hendra Gunawan before Friday.' });
       await shown.waitFor();
@@ -127,12 +66,12 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
           tx,
           `select u.email from conversation_notes n join conversation_note_mentions m on m.workspace_id = n.workspace_id and m.note_id = n.id
              join auth.users u on u.id = m.user_id where n.workspace_id = $1 and n.conversation_id = $2 and n.body like 'Please call him%'`,
-          [workspaceId, budi.id],
+          [app.workspaceId, budi.id],
         ),
       );
       expect(stored).toEqual([{ email: 'consultant@eagle-overseas.demo' }]);
-      await t.worker.drain();
-      expect(fake.sent.length).toBe(sentBefore);
+      await app.t.worker.drain();
+      expect(app.fake.sent.length).toBe(sentBefore);
 
       // r opens the reply box. The signature is typed first; /halo goes in at the cursor before
       // it, and /jadwal after, in the same message.
@@ -144,7 +83,7 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       await reply.press('Control+Home');
       await reply.pressSequentially('/hal');
       await page.getByRole('option', { name: /\/halo/ }).waitFor();
-      await shoot(page, 'inbox-tools-saved-reply');
+      await app.shoot(page, 'inbox-tools-saved-reply');
       await reply.press('Enter');
       await reply.pressSequentially(' /jad');
       await page.getByRole('option', { name: /\/jadwal/ }).click();
@@ -155,10 +94,10 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       expect(text).not.toContain('{{');
       await page.getByRole('button', { name: 'Send' }).click();
       await page.locator('.message.agent', { hasText: 'Halo Budi!' }).waitFor();
-      await t.worker.drain();
-      const out = fake.sent.filter((s) => s.body.to === '+6281234567001');
-      const state = await asService(db(), (tx) => rows(tx, "select delivery_status, error from messages where workspace_id = $1 and body like 'Halo Budi!%'", [workspaceId]));
-      expect(out.length, JSON.stringify({ state, sent: fake.sent.map((x) => x.body.to) })).toBeGreaterThan(0);
+      await app.t.worker.drain();
+      const out = app.fake.sent.filter((s) => s.body.to === '+6281234567001');
+      const state = await asService(db(), (tx) => rows(tx, "select delivery_status, error from messages where workspace_id = $1 and body like 'Halo Budi!%'", [app.workspaceId]));
+      expect(out.length, JSON.stringify({ state, sent: app.fake.sent.map((x) => x.body.to) })).toBeGreaterThan(0);
       expect(out.at(-1)!.body).toMatchObject({ type: 'text', text: { body: text } });
       // Its delivery status arrives in the thread without a reload.
       await page.locator('.message.agent', { hasText: 'Halo Budi!' }).locator('.delivery', { hasText: 'sent' }).waitFor({ timeout: 15_000 });
@@ -166,21 +105,21 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       // Assign to the consultant from the thread.
       await page.getByLabel('Assigned to').selectOption({ label: 'Hendra Gunawan' });
       await expect
-        .poll(async () => (await t.call('GET', `/api/v1/conversations/${budi.id}`, { cookie: ownerCookie, workspace: workspaceId })).body.assignee_id)
-        .not.toBe((await t.call('GET', '/api/v1/auth/me', { cookie: ownerCookie })).body.user.id);
+        .poll(async () => (await app.t.call('GET', `/api/v1/conversations/${budi.id}`, { cookie: app.ownerCookie, workspace: app.workspaceId })).body.assignee_id)
+        .not.toBe((await app.t.call('GET', '/api/v1/auth/me', { cookie: app.ownerCookie })).body.user.id);
       await page.locator('.message.note').first().scrollIntoViewIfNeeded();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'inbox-tools');
+      await app.shoot(page, 'inbox-tools');
     } finally {
       await context.close();
     }
   });
 
   it('adds a personal saved reply from the reply box, and leaves a variable it does not know visible', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await app.signIn(page);
       await page.getByRole('link', { name: /Budi Santoso/ }).click();
       await page.getByRole('heading', { name: 'Conversation with Budi Santoso' }).waitFor();
       await page.getByRole('button', { name: 'Saved replies…' }).click();
@@ -193,9 +132,9 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       await dialog.getByRole('button', { name: 'Save' }).click();
       await dialog.locator('li', { hasText: '/thanks' }).getByText('personal').waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'inbox-tools-saved-replies');
+      await app.shoot(page, 'inbox-tools-saved-replies');
       const stored = await asService(db(), (tx) =>
-        rows<{ email: string }>(tx, `select u.email from saved_replies r join auth.users u on u.id = r.owner_id where r.workspace_id = $1 and r.shortcut = 'thanks'`, [workspaceId]),
+        rows<{ email: string }>(tx, `select u.email from saved_replies r join auth.users u on u.id = r.owner_id where r.workspace_id = $1 and r.shortcut = 'thanks'`, [app.workspaceId]),
       );
       expect(stored).toEqual([{ email: OWNER }]);
       await dialog.getByRole('button', { name: 'Close' }).click();
@@ -213,12 +152,12 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
   });
 
   it('outside the 24-hour window says why a free-form reply cannot go and sends the configured template to Meta', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await app.signIn(page);
       const andi = await conversationOf('Andi Wijaya');
-      await page.goto(`${base}/inbox/${andi.id}`);
+      await page.goto(`${app.base}/inbox/${andi.id}`);
       await page.getByRole('heading', { name: 'Conversation with Andi Wijaya' }).waitFor();
       const notice = page.getByRole('note').filter({ hasText: 'WhatsApp only lets a business reply freely within 24 hours' });
       await notice.waitFor();
@@ -231,13 +170,13 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       // The owner's note from the demo is in the thread, in time order.
       await page.locator('.message.note', { hasText: 'tolong telepon Andi' }).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'inbox-tools-window');
+      await app.shoot(page, 'inbox-tools-window');
 
-      const before = fake.sent.length;
+      const before = app.fake.sent.length;
       await page.getByRole('button', { name: 'Send the template' }).click();
       await page.locator('.message.agent', { hasText: suggested }).waitFor();
-      await t.worker.drain();
-      const sent = fake.sent.slice(before);
+      await app.t.worker.drain();
+      const sent = app.fake.sent.slice(before);
       expect(sent).toHaveLength(1);
       expect(sent[0]!.body).toMatchObject({
         to: '+6281234567003',
@@ -250,7 +189,7 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       await page.locator('summary', { hasText: 'Snooze' }).click();
       await page.getByRole('button', { name: 'Tomorrow 09:00' }).click();
       await page.getByText(/^Snoozed until /).waitFor();
-      const snoozed = (await t.call('GET', `/api/v1/conversations/${andi.id}`, { cookie: ownerCookie, workspace: workspaceId })).body;
+      const snoozed = (await app.t.call('GET', `/api/v1/conversations/${andi.id}`, { cookie: app.ownerCookie, workspace: app.workspaceId })).body;
       expect(snoozed.status).toBe('snoozed');
       // 09:00 in Jakarta is 02:00 UTC.
       expect(new Date(snoozed.snoozed_until).getUTCHours()).toBe(2);
@@ -263,10 +202,10 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
   });
 
   it('moves through conversations with j and k, never while typing, lists the shortcuts with ?, searches, takes over with t and closes with c', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await app.signIn(page);
       await page.locator('.conversation').nth(2).waitFor();
       const order = await page.locator('.conversation').evaluateAll((els) => els.map((e) => (e as unknown as { getAttribute(n: string): string }).getAttribute('href')));
       const path = () => new URL(page.url()).pathname;
@@ -295,7 +234,7 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       await dialog.waitFor();
       await dialog.getByText('Next conversation').waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'inbox-tools-shortcuts');
+      await app.shoot(page, 'inbox-tools-shortcuts');
       await page.keyboard.press('Escape');
       await expect.poll(() => dialog.count()).toBe(0);
 
@@ -308,7 +247,7 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
       await page.getByText('A person answers').waitFor();
       await page.locator('body').press('c');
       await page.getByRole('button', { name: 'Reopen' }).waitFor();
-      const closed = (await t.call('GET', `/api/v1/conversations/${dewi.id}`, { cookie: ownerCookie, workspace: workspaceId })).body;
+      const closed = (await app.t.call('GET', `/api/v1/conversations/${dewi.id}`, { cookie: app.ownerCookie, workspace: app.workspaceId })).body;
       expect(closed).toMatchObject({ owner: 'human', status: 'resolved' });
     } finally {
       await context.close();
@@ -316,18 +255,18 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
   });
 
   it('fits the tools on a 390-px phone', { timeout: 60_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page);
+      await app.signIn(page);
       const andi = await conversationOf('Andi Wijaya');
-      await page.goto(`${base}/inbox/${andi.id}`);
+      await page.goto(`${app.base}/inbox/${andi.id}`);
       await page.getByRole('heading', { name: 'Conversation with Andi Wijaya' }).waitFor();
       await page.getByRole('button', { name: 'Private note' }).click();
       await page.getByLabel('Private note for the team (the customer never sees it)').waitFor();
       expect(await noHorizontalScroll(page)).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'inbox-tools-phone');
+      await app.shoot(page, 'inbox-tools-phone');
     } finally {
       await context.close();
     }

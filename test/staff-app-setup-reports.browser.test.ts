@@ -5,64 +5,27 @@
 // webhook arrive; the reports screen draws the demo's funnel and its CSV has the funnel's rows;
 // axe-core finds nothing serious, and a 390-px phone does not scroll sideways. The reports
 // screenshots in docs/screenshots are taken here.
-import { serve, type ServerType } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
-import { channelsApp, phoneNumberId, waId } from '../src/modules/channels/testing.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { signHub, startFakeMeta, type FakeMeta } from './fakes/meta.ts';
-import { accessibilityProblems, CHROMIUM, CHROMIUM_ARGS, describeWithBrowser, noHorizontalScroll } from './browser.ts';
+import { phoneNumberId, waId } from './support/channels.ts';
+import { signHub } from './support/fakes/meta.ts';
+import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const EAGLE = 'owner@eagle-overseas.demo';
 const CASA = 'owner@casa-limpia.demo';
 
 describeWithBrowser('channels setup and reports in a real browser', (db, kind) => {
-  let fake: FakeMeta;
-  let t: ReturnType<typeof channelsApp>;
-  let server: ServerType;
-  let base: string;
-  let browser: Browser;
-  const shoot = (page: Page, name: string, fullPage = false) => (kind === 'pglite' ? page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage }) : Promise.resolve());
-
-  /** Signs in and switches the app to English (the demo workspaces speak Indonesian and Spanish). */
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Inbox|Kotak masuk|Bandeja/ }).waitFor();
-    await page.locator('header select').last().selectOption('en');
-    await page.getByRole('heading', { name: 'Inbox' }).waitFor();
-  }
-
+  let app: StaffApp;
   beforeAll(async () => {
-    await ensureStaffAppBuilt();
-    fake = await startFakeMeta();
-    t = channelsApp(db(), fake);
-    server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await seedDemo(db(), systemClock, { publicUrl: base });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    app = await startStaffApp(db(), kind);
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await fake?.close();
-  });
+  afterAll(() => app?.close());
 
   it('connects WhatsApp through the form: ownership refused, then proven; the webhook URL shown, the secrets never', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page, EAGLE);
+      await app.signIn(page, EAGLE);
       await page.getByRole('link', { name: 'Channels' }).click();
       await page.getByRole('heading', { name: 'Channels and payments' }).waitFor();
       const card = page.locator('section[data-channel="whatsapp"]');
@@ -87,7 +50,7 @@ describeWithBrowser('channels setup and reports in a real browser', (db, kind) =
       expect(await card.getByLabel(/Access token/).inputValue()).toBe(account.accessToken);
       expect(await accessibilityProblems(page)).toEqual([]);
 
-      fake.connect(account);
+      app.fake.connect(account);
       await card.getByRole('button', { name: 'Save' }).click();
       await card.getByText('Saved.', { exact: true }).waitFor();
       // The webhook URL to give Meta; the secrets are gone from the form and marked as stored.
@@ -99,18 +62,18 @@ describeWithBrowser('channels setup and reports in a real browser', (db, kind) =
       for (const secret of [account.accessToken, account.appSecret, verifyToken]) expect(html).not.toContain(secret);
 
       // Meta's webhook arrives, signed with the app secret; a forged one is refused.
-      expect((await t.post(fake.inbound(number, { from: waId(), text: 'Halo dari formulir' }))).status).toBe(200);
-      const forged = fake.inbound(number, { from: waId(), text: 'forged' });
-      expect((await t.post(forged, signHub(forged.body, 'not-the-app-secret'))).status).toBe(401);
+      expect((await app.t.post(app.fake.inbound(number, { from: waId(), text: 'Halo dari formulir' }))).status).toBe(200);
+      const forged = app.fake.inbound(number, { from: waId(), text: 'forged' });
+      expect((await app.t.post(forged, signHub(forged.body, 'not-the-app-secret'))).status).toBe(401);
       await page.reload();
       await card.getByText(/Last webhook arrived and verified/).waitFor();
       await card.getByText(/A webhook was refused .*X-Hub-Signature-256 does not match the app secret/).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'channels', true);
+      await app.shoot(page, 'channels', true);
 
       // The web chat's snippet names the workspace, with a copy button.
       const snippet = await page.getByLabel('Snippet to paste on your site').inputValue();
-      expect(snippet).toBe(`<script src="${base}/webchat/widget.js" data-workspace="eagle-overseas" crossorigin="anonymous" defer></script>`);
+      expect(snippet).toBe(`<script src="${app.base}/webchat/widget.js" data-workspace="eagle-overseas" crossorigin="anonymous" defer></script>`);
       await page.locator('section[data-channel="webchat"]').getByRole('button', { name: /Copy/ }).click();
       await page.locator('section[data-channel="webchat"]').getByText('Copied.').waitFor();
     } finally {
@@ -119,7 +82,7 @@ describeWithBrowser('channels setup and reports in a real browser', (db, kind) =
   });
 
   it('draws the demo funnel, and its CSV has the funnel rows', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     // Debian's Chromium driven by playwright-core raises no download events here, so the file
     // the page hands the browser is read where it is handed over: the link the app clicks, its
     // name and the blob behind it, before the app revokes it.
@@ -135,7 +98,7 @@ describeWithBrowser('channels setup and reports in a real browser', (db, kind) =
     });
     const page = await context.newPage();
     try {
-      await signIn(page, CASA);
+      await app.signIn(page, CASA);
       // The chart library is not in the first screen: it arrives with the reports screen.
       const loaded: string[] = [];
       page.on('response', (r) => loaded.push(new URL(r.url()).pathname));
@@ -177,40 +140,40 @@ describeWithBrowser('channels setup and reports in a real browser', (db, kind) =
       await canvas.waitFor();
       await page.locator('section[data-report="channels"] canvas').waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'reports', true);
+      await app.shoot(page, 'reports', true);
     } finally {
       await context.close();
     }
   });
 
   it("draws the model comparison and lead temperatures of ARI's demo", { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await signIn(page, EAGLE);
-      await page.goto(`${base}/reports`);
+      await app.signIn(page, EAGLE);
+      await page.goto(`${app.base}/reports`);
       const models = page.locator('section[data-report="models"]');
       await models.locator('canvas').waitFor();
       await models.getByRole('rowheader', { name: 'grok' }).waitFor();
       await page.locator('section[data-report="temperature"] canvas').waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'reports-assistant', true);
+      await app.shoot(page, 'reports-assistant', true);
     } finally {
       await context.close();
     }
   });
 
   it('fits the reports and the channels on a 390-px phone', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     try {
-      await signIn(page, CASA);
-      await page.goto(`${base}/reports`);
+      await app.signIn(page, CASA);
+      await page.goto(`${app.base}/reports`);
       await page.locator('section[data-report="funnel"] canvas').waitFor();
       expect(await noHorizontalScroll(page)).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'reports-phone');
-      await page.goto(`${base}/channels`);
+      await app.shoot(page, 'reports-phone');
+      await page.goto(`${app.base}/channels`);
       await page.getByRole('heading', { name: 'Channels and payments' }).waitFor();
       await page.locator('section[data-channel="webchat"]').waitFor();
       expect(await noHorizontalScroll(page)).toBe(true);

@@ -5,100 +5,44 @@
 // checks that a member invited through the app cannot open the team settings, that the inbox
 // fits a 390-px phone, and runs axe-core on every screen. The screenshots in docs/screenshots
 // are taken here.
-import { serve, type ServerType } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
-import { channelsApp, phoneNumberId, waId } from '../src/modules/channels/testing.ts';
-import { systemClock } from '../src/platform/clock.ts';
-import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { startFakeMeta, type FakeMeta } from './fakes/meta.ts';
-import { accessibilityProblems, CHROMIUM, CHROMIUM_ARGS, describeWithBrowser, noHorizontalScroll } from './browser.ts';
+import { waId } from './support/channels.ts';
+import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
-const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const OWNER = 'owner@eagle-overseas.demo';
 
 describeWithBrowser('the staff app in a real browser', (db, kind) => {
-  let fake: FakeMeta;
-  let t: ReturnType<typeof channelsApp>;
-  let server: ServerType;
-  let base: string;
-  let browser: Browser;
-  let workspaceId: string;
-  let ownerCookie: string;
-  let account: { phoneNumberId: string; accessToken: string; appSecret: string };
-  // One set of screenshots is enough; both databases draw the same screens.
-  const shoot = (page: Page, name: string) => (kind === 'pglite' ? page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) }) : Promise.resolve());
-
-  async function signIn(page: Page, email: string, password: string) {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Inbox|Kotak masuk|Bandeja/ }).waitFor();
-  }
-
+  let app: StaffApp;
   beforeAll(async () => {
-    await ensureStaffAppBuilt();
-    fake = await startFakeMeta();
-    t = channelsApp(db(), fake);
-    server = serve({ fetch: t.app.fetch, hostname: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-    workspaceId = (await seedDemo(db(), systemClock, { publicUrl: base })).find((w) => w.slug === 'eagle-overseas')!.workspaceId;
-    const signin = await t.app.request('/api/v1/auth/signin', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-test-client': 'staff-app-setup' },
-      body: JSON.stringify({ email: OWNER, password: DEMO_PASSWORD }),
-    });
-    expect(signin.status).toBe(200);
-    ownerCookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]!;
-    account = { phoneNumberId: phoneNumberId(), accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
-    // Meta knows the number first: connecting it asks Meta whether the token owns it.
-    fake.connect(account);
-    const put = await t.call('PUT', '/api/v1/channels/whatsapp', {
-      cookie: ownerCookie,
-      workspace: workspaceId,
-      body: { phone_number_id: account.phoneNumberId, access_token: account.accessToken, app_secret: account.appSecret, verify_token: randomBytes(12).toString('hex') },
-    });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    app = await startStaffApp(db(), kind, { whatsapp: {} });
   }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await fake?.close();
-  });
+  afterAll(() => app?.close());
 
   it('signs the owner in, shows a WhatsApp message live, and sends the reply through Meta', { timeout: 90_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
     const page = await context.newPage();
     try {
-      await page.goto(`${base}/`);
+      await page.goto(`${app.base}/`);
       await page.getByRole('heading', { name: 'Sign in to Frontdesk' }).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'sign-in');
+      await app.shoot(page, 'sign-in');
 
       // The inbox listens to the server's event stream; with it up, the list is refetched
       // only every 30 s otherwise, so the message below can only arrive in time through it.
       const stream = page.waitForResponse((r) => r.url().includes('/api/v1/events/stream') && r.status() === 200);
       // The demo workspace is Indonesian: the app speaks Indonesian until the owner picks English.
-      await signIn(page, OWNER, DEMO_PASSWORD);
+      await app.signIn(page, OWNER, { english: false });
       await stream;
       await page.getByLabel('Bahasa', { exact: true }).selectOption('en');
       await page.getByRole('heading', { name: 'Inbox' }).waitFor();
 
       // A customer writes on WhatsApp while the inbox is open: it appears without a reload.
       const from = waId();
-      const res = await t.post(fake.inbound(account.phoneNumberId, { from, text: 'Halo, saya mau kuliah S2 di Australia', name: 'Sari Wulandari' }));
+      const res = await app.t.post(app.fake.inbound(app.account.phoneNumberId, { from, text: 'Halo, saya mau kuliah S2 di Australia', name: 'Sari Wulandari' }));
       expect(res.status).toBe(200);
       // The channel worker takes it from the webhook's queue, as it does in production.
-      await t.worker.drain();
+      await app.t.worker.drain();
       // A new contact is known by the number until the assistant learns the name.
       const item = page.getByRole('link', { name: new RegExp(`\\+${from}`) });
       await item.waitFor({ timeout: 15_000 });
@@ -117,21 +61,21 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
       await page.locator('.message.agent', { hasText: reply }).waitFor();
       expect(await page.getByLabel('Your reply to the customer').inputValue()).toBe('');
 
-      await t.worker.drain();
-      const sent = fake.sent.filter((s) => s.body.to === `+${from}` && s.body.text?.body === reply);
+      await app.t.worker.drain();
+      const sent = app.fake.sent.filter((s) => s.body.to === `+${from}` && s.body.text?.body === reply);
       expect(sent).toHaveLength(1);
       // The delivery status the worker recorded shows in the thread without a reload.
       await page.locator('.message.agent', { hasText: reply }).locator('.delivery', { hasText: /sent|delivered|read/ }).waitFor({ timeout: 15_000 });
 
       await page.getByRole('heading', { name: 'Lead' }).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'inbox');
+      await app.shoot(page, 'inbox');
 
       await page.getByRole('link', { name: 'Team settings' }).click();
       await page.getByRole('heading', { name: 'Members' }).waitFor();
       await page.getByText(OWNER).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'settings');
+      await app.shoot(page, 'settings');
     } finally {
       await context.close();
     }
@@ -139,14 +83,14 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
 
   it('lets an invited member join through the link, and keeps the team settings from them', { timeout: 90_000 }, async () => {
     const email = `member-${randomBytes(4).toString('hex')}@example.test`;
-    const invite = await t.call('POST', '/api/v1/invitations', { cookie: ownerCookie, workspace: workspaceId, body: { email, role: 'member' } });
+    const invite = await app.t.call('POST', '/api/v1/invitations', { cookie: app.ownerCookie, workspace: app.workspaceId, body: { email, role: 'member' } });
     expect(invite.status, JSON.stringify(invite.body)).toBe(201);
     const link = new URL(invite.body.invite_url as string);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${base}${link.pathname}${link.hash}`);
+      await page.goto(`${app.base}${link.pathname}${link.hash}`);
       await page.getByLabel('Your name').fill('Dewi Member');
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill('a long enough password');
@@ -157,13 +101,13 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
 
       // No settings in the navigation, and the address itself says no.
       await expect.poll(() => page.getByRole('link', { name: /Pengaturan tim|Team settings/ }).count()).toBe(0);
-      await page.goto(`${base}/settings`);
+      await page.goto(`${app.base}/settings`);
       await page.getByRole('alert').filter({ hasText: /pemilik dan admin|owners and admins/ }).waitFor();
       expect(await page.getByRole('heading', { name: /Anggota|Members/ }).count()).toBe(0);
       // And the API agrees: a member may not invite.
       const inviting = await page.evaluate(
         async (ws) => (await fetch('/api/v1/invitations', { method: 'POST', headers: { 'x-workspace-id': ws, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@example.test' }) })).status,
-        workspaceId,
+        app.workspaceId,
       );
       expect(inviting).toBe(403);
     } finally {
@@ -174,19 +118,19 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
   it('sends an invitee who signs up with another email a confirmation link, which signs them in', { timeout: 90_000 }, async () => {
     const invited = `invited-${randomBytes(4).toString('hex')}@example.test`;
     const other = `other-${randomBytes(4).toString('hex')}@example.test`;
-    const invite = await t.call('POST', '/api/v1/invitations', { cookie: ownerCookie, workspace: workspaceId, body: { email: invited, role: 'member' } });
+    const invite = await app.t.call('POST', '/api/v1/invitations', { cookie: app.ownerCookie, workspace: app.workspaceId, body: { email: invited, role: 'member' } });
     expect(invite.status, JSON.stringify(invite.body)).toBe(201);
     const link = new URL(invite.body.invite_url as string);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     try {
-      await page.goto(`${base}${link.pathname}${link.hash}`);
+      await page.goto(`${app.base}${link.pathname}${link.hash}`);
       await page.getByLabel('Email').fill(other);
       await page.getByLabel('Password').fill('a long enough password');
       await page.getByRole('button', { name: 'Create account and join' }).click();
       await page.getByRole('status').filter({ hasText: other }).waitFor();
       // The link that went to the other address.
-      const token = t.lastConfirmationToken();
+      const token = app.t.lastConfirmationToken();
       expect(token).toBeTruthy();
       // The page's first "who is signed in?" (nobody) answers only after the confirmation: a
       // late answer must not sign the person out again.
@@ -201,7 +145,7 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
         await route.fulfill({ response: answer });
         lateAnswerGiven();
       });
-      await page.goto(`${base}/signup/confirm#token=${token}`);
+      await page.goto(`${app.base}/signup/confirm#token=${token}`);
       // Signed in, in no workspace yet: the app says how to join one.
       await page.getByText(/not a member of any workspace/).waitFor();
       await lateAnswer;
@@ -210,7 +154,7 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
       expect(await accessibilityProblems(page)).toEqual([]);
       // A used link explains itself and offers the sign-in page.
       await context.clearCookies();
-      await page.goto(`${base}/signup/confirm#token=${token}`);
+      await page.goto(`${app.base}/signup/confirm#token=${token}`);
       await page.getByRole('link', { name: 'Go to sign in' }).waitFor();
     } finally {
       await context.close();
@@ -218,14 +162,14 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
   });
 
   it('fits the inbox and a thread on a 390-px phone', { timeout: 60_000 }, async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const page = await context.newPage();
     try {
-      await signIn(page, OWNER, DEMO_PASSWORD);
+      await app.signIn(page, OWNER, { english: false });
       await page.locator('.conversation').first().waitFor();
       expect(await noHorizontalScroll(page)).toBe(true);
       expect(await accessibilityProblems(page)).toEqual([]);
-      await shoot(page, 'inbox-phone');
+      await app.shoot(page, 'inbox-phone');
       await page.locator('.conversation').first().click();
       await page.locator('.thread-head h2').waitFor();
       expect(await noHorizontalScroll(page)).toBe(true);
