@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { createWorkspace } from '../../../test/factories.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
+import { createWorkspace } from '../../../test/support/factories.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
 import { phasedTenant } from './phased.ts';
 
 const currentTransaction = 'select txid_current()::text as id';
