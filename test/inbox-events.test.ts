@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { newId } from '../src/platform/ids.ts';
 import { asService } from './actors.ts';
+import { customerWroteOnWhatsapp } from './factories.ts';
 import { describeEachDatabase } from './db.ts';
 import { email, testApp } from './http.ts';
 import { readSse } from './sse.ts';
@@ -34,6 +35,8 @@ describeEachDatabase('inbox events over server-sent events', (db) => {
     expect(contact.status).toBe(201);
     const conv = await t.call('POST', '/api/v1/conversations', { ...who.as, body: { contact_id: contact.body.id, channel: 'whatsapp' } });
     expect(conv.status).toBe(201);
+    // She wrote just now: staff may reply freely.
+    await customerWroteOnWhatsapp(db(), who.workspaceId, contact.body.id, new Date());
     return { contactId: contact.body.id as string, conversationId: conv.body.id as string };
   };
 

@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
 import { asService } from '../../../test/actors.ts';
+import { customerWroteOnWhatsapp } from '../../../test/factories.ts';
 import { describeEachDatabase } from '../../../test/db.ts';
 import { email, testApp } from '../../../test/http.ts';
 import { recordActivity } from '../../apps/turn/store.ts';
@@ -48,6 +49,7 @@ describeEachDatabase('the inbox for staff: unread, needs a person, search, snooz
         );
       }
     });
+    await customerWroteOnWhatsapp(db(), who.workspaceId, contactId, last);
     return id;
   };
 
