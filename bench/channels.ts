@@ -1,7 +1,7 @@
 /**
  * WhatsApp end to end: signed webhooks from many contacts at once, posted to the real server
  * (createServerApp on @hono/node-server, 127.0.0.1) with the channel worker running as in
- * production, and the fake Meta (test/fakes/meta.ts) taking the replies. Prints accepted
+ * production, and the fake Meta (test/support/fakes/meta.ts) taking the replies. Prints accepted
  * webhooks per second, the time to acknowledge (p50, p99) and the time from posting the
  * webhook to the assistant's reply reaching Meta (p50, p99), for each database.
  *
@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { startFakeMeta, type FakeMeta } from '../test/fakes/meta.ts';
+import { startFakeMeta, type FakeMeta } from '../test/support/fakes/meta.ts';
 import { createServerApp } from '../src/http.ts';
 import { channelWorker } from '../src/jobs.ts';
 import { systemClock } from '../src/platform/clock.ts';

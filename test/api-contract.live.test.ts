@@ -1,16 +1,16 @@
 // Issue #11: the document is the contract. Every documented operation that can be called on
 // the demo data is called, on both databases, and each live answer (its status, content type
-// and body) is checked against /openapi.json with a JSON Schema validator (test/contract.ts,
+// and body) is checked against /openapi.json with a JSON Schema validator (test/support/contract.ts,
 // strict: an undocumented field or status fails). What is not called is listed below with its
 // reason, and the last test fails when an operation is neither, so a new route cannot slip by.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { seedDemo, DEMO_PASSWORD } from '../src/apps/demo.ts';
 import { systemClock } from '../src/platform/clock.ts';
-import { asService, one } from './actors.ts';
-import { contractOf, type Operation } from './contract.ts';
-import { describeEachDatabase } from './db.ts';
-import { email, testApp, type CallOptions, type CallResult } from './http.ts';
+import { asService, one } from './support/actors.ts';
+import { contractOf, type Operation } from './support/contract.ts';
+import { describeEachDatabase } from './support/db.ts';
+import { email, testApp, type CallOptions, type CallResult } from './support/http.ts';
 
 /** Documented operations this test does not call, and why. Keep it short and true. */
 const NOT_CALLED: Record<string, string> = {

@@ -1,9 +1,9 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from './db.ts';
-import { contractOf } from './contract.ts';
-import { email, testApp } from './http.ts';
+import { describeEachDatabase } from './support/db.ts';
+import { contractOf } from './support/contract.ts';
+import { email, testApp } from './support/http.ts';
 
 type Doc = { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown }>> };
 

@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { it } from 'vitest';
 import { DEMO_PASSWORD, seedDemo } from '../src/apps/demo.ts';
-import { channelsApp, phoneNumberId } from '../src/modules/channels/testing.ts';
+import { channelsApp, phoneNumberId } from './support/channels.ts';
 import { systemClock } from '../src/platform/clock.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { ensureStaffAppBuilt } from '../web/scripts/build.ts';
-import { describeEachDatabase, type TestDatabaseKind } from './db.ts';
-import { startFakeMeta } from './fakes/meta.ts';
+import { describeEachDatabase, type TestDatabaseKind } from './support/db.ts';
+import { startFakeMeta } from './support/fakes/meta.ts';
 
 const SCREENSHOTS = join(import.meta.dirname, '..', 'docs', 'screenshots');
 

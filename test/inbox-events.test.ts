@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { newId } from '../src/platform/ids.ts';
-import { asService } from './actors.ts';
-import { customerWroteOnWhatsapp } from './factories.ts';
-import { describeEachDatabase } from './db.ts';
-import { email, testApp } from './http.ts';
-import { readSse } from './sse.ts';
+import { asService } from './support/actors.ts';
+import { describeEachDatabase } from './support/db.ts';
+import { email, testApp } from './support/http.ts';
+import { readSse } from './support/sse.ts';
+import { customerWroteOnWhatsapp } from './support/factories.ts';
 
 type App = ReturnType<typeof testApp>;
 type Owner = Awaited<ReturnType<App['owner']>>;

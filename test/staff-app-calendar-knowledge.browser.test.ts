@@ -6,8 +6,8 @@
 // docs/screenshots are taken here.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, rows } from './actors.ts';
-import { email, testApp } from './http.ts';
+import { asService, rows } from './support/actors.ts';
+import { email, testApp } from './support/http.ts';
 import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
 describeWithBrowser('the calendar, the knowledge screens and the playground in a real browser', (db, kind) => {

@@ -6,7 +6,7 @@
 // assigning, snoozing, searching, the keyboard shortcuts (j/k, ?) and axe-core on each state.
 // Screenshots in docs/screenshots/inbox-tools*.png are taken here.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, rows } from './actors.ts';
+import { asService, rows } from './support/actors.ts';
 import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
 const OWNER = 'owner@eagle-overseas.demo';

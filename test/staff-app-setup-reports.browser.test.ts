@@ -8,9 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { phoneNumberId, waId } from '../src/modules/channels/testing.ts';
-import { signHub } from './fakes/meta.ts';
-import { email, testApp } from './http.ts';
+import { phoneNumberId, waId } from './support/channels.ts';
+import { signHub } from './support/fakes/meta.ts';
+import { email, testApp } from './support/http.ts';
 import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
 const EAGLE = 'owner@eagle-overseas.demo';

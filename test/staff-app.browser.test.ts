@@ -7,7 +7,7 @@
 // are taken here.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { waId } from '../src/modules/channels/testing.ts';
+import { waId } from './support/channels.ts';
 import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
 const OWNER = 'owner@eagle-overseas.demo';

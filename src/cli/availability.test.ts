@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../test/db.ts';
-import { email, testApp } from '../../test/http.ts';
+import { describeEachDatabase } from '../../test/support/db.ts';
+import { email, testApp } from '../../test/support/http.ts';
 import { fixedClock } from '../platform/clock.ts';
 import { registerAvailabilityCommand } from './availability.ts';
 

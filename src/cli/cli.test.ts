@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testApp } from '../../test/http.ts';
-import { urlFor, withDatabase } from '../../test/postgres-admin.ts';
+import { testApp } from '../../test/support/http.ts';
+import { urlFor, withDatabase } from '../../test/support/postgres-admin.ts';
 import { openPglite } from '../platform/db/pglite.ts';
 import { loadMigrations } from '../platform/db/migrate.ts';
 

@@ -4,8 +4,8 @@
 import { expect, it } from 'vitest';
 import type { Tx } from '../../src/platform/db/database.ts';
 import { withServiceRole } from '../../src/platform/db/tenant.ts';
-import { describeEachDatabase } from '../db.ts';
-import { addMember, asUser, createWorkspace, type WorkspaceFixture } from '../factories.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { addMember, asUser, createWorkspace, type WorkspaceFixture } from '../support/factories.ts';
 
 const SEED_000_TABLES = [
   'ari_ai_comparison',

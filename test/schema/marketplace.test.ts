@@ -4,8 +4,8 @@
 // insert); and the seed's functions on fixture data with exact results.
 import { beforeAll, expect, it } from 'vitest';
 import type { Database, Tx } from '../../src/platform/db/database.ts';
-import { describeEachDatabase } from '../db.ts';
-import { addMember, createUser, createWorkspace, type WorkspaceFixture } from '../factories.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { addMember, createUser, createWorkspace, type WorkspaceFixture } from '../support/factories.ts';
 import {
   asAnon,
   asService,
@@ -21,7 +21,7 @@ import {
   rows,
   triggersOf,
   TSTZ,
-} from '../actors.ts';
+} from '../support/actors.ts';
 
 const TABLES = ['amara_conversations', 'amara_messages', 'guest_sessions', 'platform_events'];
 

@@ -4,8 +4,8 @@
 // convert_guest_to_user; and the contact timeline of migration 0006.
 import { beforeAll, expect, it } from 'vitest';
 import type { Tx } from '../../src/platform/db/database.ts';
-import { describeEachDatabase } from '../db.ts';
-import { addMember, createUser, createWorkspace, type WorkspaceFixture } from '../factories.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { addMember, createUser, createWorkspace, type WorkspaceFixture } from '../support/factories.ts';
 import {
   asAnon,
   asService,
@@ -21,7 +21,7 @@ import {
   rows,
   triggersOf,
   TSTZ,
-} from '../actors.ts';
+} from '../support/actors.ts';
 
 const TABLES = ['bookings', 'calls', 'sms_messages', 'analytics', 'faqs', 'system_prompts'];
 

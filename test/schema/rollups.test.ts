@@ -3,9 +3,9 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { Tx } from '../../src/platform/db/database.ts';
 import { newId } from '../../src/platform/ids.ts';
-import { asAnon, asService, newGuestToken, one, rows } from '../actors.ts';
-import { describeEachDatabase } from '../db.ts';
-import { addMember, asUser, createWorkspace, type WorkspaceFixture } from '../factories.ts';
+import { asAnon, asService, newGuestToken, one, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { addMember, asUser, createWorkspace, type WorkspaceFixture } from '../support/factories.ts';
 
 interface Totals {
   total_bookings: number | null;

@@ -3,8 +3,8 @@ import { seedDemo } from '../../src/apps/demo.ts';
 import type { Tx } from '../../src/platform/db/database.ts';
 import { withServiceRole, withTenant } from '../../src/platform/db/tenant.ts';
 import { newId } from '../../src/platform/ids.ts';
-import { describeEachDatabase } from '../db.ts';
-import { createWorkspace } from '../factories.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { createWorkspace } from '../support/factories.ts';
 
 /** Every table in public (and auth) that carries a workspace_id: the tenant tables. */
 async function tenantTables(tx: Tx): Promise<string[]> {

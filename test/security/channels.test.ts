@@ -4,12 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asService, one, rlsOf, rows } from '../actors.ts';
-import { describeEachDatabase } from '../db.ts';
-import { signHub, startFakeMeta, type FakeMeta } from '../fakes/meta.ts';
-import { startFakeTwilio, twilioSid, type FakeTwilio } from '../fakes/twilio.ts';
-import { startFakeVapi, type FakeVapi } from '../fakes/vapi.ts';
-import { channelsApp, waId } from '../../src/modules/channels/testing.ts';
+import { asService, one, rlsOf, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { signHub, startFakeMeta, type FakeMeta } from '../support/fakes/meta.ts';
+import { startFakeTwilio, twilioSid, type FakeTwilio } from '../support/fakes/twilio.ts';
+import { startFakeVapi, type FakeVapi } from '../support/fakes/vapi.ts';
+import { channelsApp, waId } from '../support/channels.ts';
 import { unstorablePath } from '../../src/modules/channels/edge.ts';
 
 let meta: FakeMeta;

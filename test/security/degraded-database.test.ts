@@ -15,9 +15,9 @@ import { openPglite } from '../../src/platform/db/pglite.ts';
 import { openPostgres } from '../../src/platform/db/postgres.ts';
 import { createJobs } from '../../src/platform/jobs/queue.ts';
 import { createSecretBox } from '../../src/platform/secrets.ts';
-import { describeEachDatabase } from '../db.ts';
-import { email, testApp } from '../http.ts';
-import { urlFor, withDatabase } from '../postgres-admin.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
+import { urlFor, withDatabase } from '../support/postgres-admin.ts';
 import { isConnectionUnavailable } from '../../src/platform/db/errors.ts';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 

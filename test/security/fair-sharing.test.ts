@@ -6,10 +6,10 @@
 // TURNS_PER_WORKSPACE turns at once, and a database with no connection to give answers 503.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asService, rows } from '../actors.ts';
-import { describeEachDatabase, openTestDatabaseWith } from '../db.ts';
-import { email, testApp } from '../http.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
+import { asService, rows } from '../support/actors.ts';
+import { describeEachDatabase, openTestDatabaseWith } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../support/fakes/openai.ts';
 import { answerInbound } from '../../src/apps/answer.ts';
 import { createServerApp } from '../../src/http.ts';
 import { createChannelWorker } from '../../src/modules/channels/index.ts';

@@ -8,11 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../db.ts';
-import { testApp } from '../http.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { testApp } from '../support/http.ts';
 import { jobDefinitions } from '../../src/jobs.ts';
 import { saveChannelSettings } from '../../src/modules/channels/settings.service.ts';
-import { expectCall, pattern, workspace, type App, type Body, type Who } from '../../src/modules/scheduling/scheduling.fixtures.ts';
+import { expectCall, pattern, workspace, type App, type Body, type Who } from '../support/scheduling.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { withServiceRole, withTenant } from '../../src/platform/db/tenant.ts';

@@ -1,8 +1,8 @@
 // Issue #11, finding 7: deeply nested JSON (5,000 levels) in the anonymous POST /events,
 // contacts' metadata and workspace settings answered 500 from a stack overflow.
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../db.ts';
-import { email, testApp } from '../http.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
 
 const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
 const deep = nested(5000);

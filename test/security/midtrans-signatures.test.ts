@@ -3,12 +3,12 @@
 // the status must go with its signed status_code, and a status that changes the payment must be
 // confirmed by Midtrans's status API with the workspace's server key.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { asService, one, rows } from '../actors.ts';
-import { describeEachDatabase } from '../db.ts';
-import { midtransSignature, startFakeMidtrans, type FakeMidtrans } from '../fakes/midtrans.ts';
-import { email } from '../http.ts';
+import { asService, one, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { midtransSignature, startFakeMidtrans, type FakeMidtrans } from '../support/fakes/midtrans.ts';
+import { email } from '../support/http.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
-import { bookConsultation, connectMidtrans, paymentsApp, type Owner, type PaymentsApp } from '../../src/modules/payments/testing.ts';
+import { bookConsultation, connectMidtrans, paymentsApp, type Owner, type PaymentsApp } from '../support/payments.ts';
 
 type Body = Record<string, any>;
 

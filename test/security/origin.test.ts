@@ -1,8 +1,8 @@
 // Issue #11, low: cookie-authenticated state changes (with or without a body: take over, hand
 // back, sign out, delete) were accepted from any Origin; only SameSite=Lax protected them.
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../db.ts';
-import { email, testApp } from '../http.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
 
 const EVIL = 'https://evil.example';
 

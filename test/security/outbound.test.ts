@@ -6,16 +6,16 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { asService, rows } from '../actors.ts';
-import { describeEachDatabase } from '../db.ts';
-import { startFakeMidtrans, type FakeMidtrans } from '../fakes/midtrans.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
-import { email } from '../http.ts';
+import { asService, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { startFakeMidtrans, type FakeMidtrans } from '../support/fakes/midtrans.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../support/fakes/openai.ts';
+import { email } from '../support/http.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { allowOutboundHosts, configureOutbound } from '../../src/platform/http/outbound.ts';
 import { whatsappSender } from '../../src/modules/channels/index.ts';
 import { sendSms } from '../../src/modules/channels/twilio.protocol.ts';
-import { bookConsultation, connectMidtrans, paymentsApp, uniqueKey, type Owner, type PaymentsApp } from '../../src/modules/payments/testing.ts';
+import { bookConsultation, connectMidtrans, paymentsApp, uniqueKey, type Owner, type PaymentsApp } from '../support/payments.ts';
 
 type Body = Record<string, any>;
 

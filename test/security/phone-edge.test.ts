@@ -4,8 +4,8 @@
 // normaliser (contacts' normalizePhone) now refuses what E.164 refuses, so every edge that
 // takes a phone answers 400 validation.failed naming the field, and nothing is stored.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeEachDatabase } from '../db.ts';
-import { email, testApp } from '../http.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
 import { E164, normalizePhone } from '../../src/modules/contacts/index.ts';
 
 // libphonenumber calls these possible (German numbers of 16 digits, Austrian ones of 6).

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterEach, expect, it } from 'vitest';
-import { describeEachDatabase } from '../db.ts';
-import { email, testApp } from '../http.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
 import { RateLimits, TrustedProxies } from '../../src/platform/http/rate-limit.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 

@@ -2,9 +2,9 @@
 // against the role table of docs/api.md ("read the workspace, ... configuration": read-only
 // keys too). They read them now, and no secret ever leaves the server.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../db.ts';
-import { startFakeMeta, type FakeMeta } from '../fakes/meta.ts';
-import { channelsApp } from '../../src/modules/channels/testing.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { startFakeMeta, type FakeMeta } from '../support/fakes/meta.ts';
+import { channelsApp } from '../support/channels.ts';
 
 let meta: FakeMeta;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 // Issue #11, low: sign-up revealed whether an email has an account (201 for a new one, 409
 // auth.email_taken for an existing one).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeEachDatabase } from '../db.ts';
-import { email, testApp } from '../http.ts';
-import { asService, rows } from '../actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
+import { asService, rows } from '../support/actors.ts';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { createServerApp } from '../../src/http.ts';

@@ -1,8 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/openai.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../../test/support/fakes/openai.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { withServiceRole } from '../../platform/db/tenant.ts';
 

@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp, type CallOptions } from '../../../test/http.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp, type CallOptions } from '../../../test/support/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { withServiceRole } from '../../platform/db/tenant.ts';
 import { newId } from '../../platform/ids.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { createWorkspace } from '../../../test/factories.ts';
+import { asService, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { createWorkspace } from '../../../test/support/factories.ts';
 import { jobDefinitions } from '../../jobs.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';

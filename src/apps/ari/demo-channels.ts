@@ -5,7 +5,7 @@ import type { SecretBox } from '../../platform/secrets.ts';
 
 /**
  * Eagle Overseas's WhatsApp number in the demo. Public demo values: point WHATSAPP_GRAPH_URL
- * at a fake (test/fakes/meta.ts) to talk to it, and replace them with the workspace's own
+ * at a fake (test/support/fakes/meta.ts) to talk to it, and replace them with the workspace's own
  * (PUT /api/v1/channels/whatsapp) to reach real customers.
  */
 export const DEMO_WHATSAPP = {

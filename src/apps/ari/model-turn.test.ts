@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../../../test/fakes/openai.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { asService, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../../test/support/fakes/openai.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { createServerApp } from '../../http.ts';
 import { assignArm, environmentModel } from '../../modules/assistant/index.ts';
 import { fixedClock } from '../../platform/clock.ts';

@@ -1,12 +1,12 @@
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp, type CallOptions } from '../../../test/http.ts';
+import { asService, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp, type CallOptions } from '../../../test/support/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { DEMO_PASSWORD, seedDemo } from '../demo.ts';
 import { slotLabel } from './tools.ts';
-import { startFakeMidtrans } from '../../../test/fakes/midtrans.ts';
+import { startFakeMidtrans } from '../../../test/support/fakes/midtrans.ts';
 import { paymentsJobs } from '../../modules/payments/index.ts';
 import { silentLogger } from '../../platform/log.ts';
 import { tellCustomerAboutPayment } from './payment-events.ts';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { startFakeMeta, type FakeMeta } from '../../../test/fakes/meta.ts';
-import { startFakeOpenAI } from '../../../test/fakes/openai.ts';
-import { email, testApp } from '../../../test/http.ts';
-import { channelsApp } from '../../modules/channels/testing.ts';
+import { asService, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { startFakeMeta, type FakeMeta } from '../../../test/support/fakes/meta.ts';
+import { startFakeOpenAI } from '../../../test/support/fakes/openai.ts';
+import { email, testApp } from '../../../test/support/http.ts';
+import { channelsApp } from '../../../test/support/channels.ts';
 import type { Database } from '../../platform/db/database.ts';
 
 /** Every row a turn could leave behind, per table, in one workspace. */

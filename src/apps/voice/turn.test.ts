@@ -1,8 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, expect, it } from 'vitest';
-import { asService, one, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { asService, one, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { silentLogger } from '../../platform/log.ts';

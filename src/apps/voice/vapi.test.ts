@@ -1,9 +1,9 @@
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, one, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { startFakeVapi, type FakeVapi } from '../../../test/fakes/vapi.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { asService, one, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { startFakeVapi, type FakeVapi } from '../../../test/support/fakes/vapi.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { callSentiment, callStatus } from './vapi.service.ts';
 

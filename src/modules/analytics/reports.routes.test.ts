@@ -3,9 +3,9 @@
 // Fixtures are written as the service role at chosen instants around the workspace's local
 // midnights (Bogotá, UTC-5 all year), so each boundary is tested where it falls.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asService } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { asService } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { newId } from '../../platform/ids.ts';
 
 type App = ReturnType<typeof testApp>;

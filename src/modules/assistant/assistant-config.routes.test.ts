@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { nextPromptVersion } from './assistant-config.service.ts';
 

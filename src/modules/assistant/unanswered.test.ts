@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 
 describeEachDatabase('the questions the assistant could not answer', (db) => {
   let t: ReturnType<typeof testApp>;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { quote } from './catalog.service.ts';
 
 const regular = { id: 'svc', name: 'Regular Wash & Fold', currency: 'CAD', unit_name: 'load', base_price_minor: 1500, unit_price_minor: 800 };

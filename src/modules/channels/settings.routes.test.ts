@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, one } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { startFakeMeta, type FakeMeta } from '../../../test/fakes/meta.ts';
-import { startFakeVapi, type FakeVapi } from '../../../test/fakes/vapi.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { asService, one } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { startFakeMeta, type FakeMeta } from '../../../test/support/fakes/meta.ts';
+import { startFakeVapi, type FakeVapi } from '../../../test/support/fakes/vapi.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import { findChannelByAccount } from './index.ts';
 import { createSecretBox } from '../../platform/secrets.ts';
 import { withTenant } from '../../platform/db/tenant.ts';

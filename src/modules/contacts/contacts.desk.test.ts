@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asService, asSignedIn, one } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp, type CallResult } from '../../../test/http.ts';
+import { asService, asSignedIn, one } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp, type CallResult } from '../../../test/support/http.ts';
 import { newId } from '../../platform/ids.ts';
 
 type App = ReturnType<typeof testApp>;

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/actors.ts';
-import { customerWroteOnWhatsapp } from '../../../test/factories.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp, type CallResult } from '../../../test/http.ts';
+import { asService, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp, type CallResult } from '../../../test/support/http.ts';
+import { customerWroteOnWhatsapp } from '../../../test/support/factories.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 
@@ -283,7 +283,7 @@ describeEachDatabase('the inbox over HTTP', (db) => {
     it('snoozes until a future time, resolves, and reopens unless another thread is open on the channel', async () => {
       const id = await thread(w, { contact: budi.id, channel: 'whatsapp' });
       const url = `/api/v1/conversations/${id}/status`;
-      // Without a time: until the customer writes again (inbox.routes.test.ts).
+      // Without a time: until the customer writes again (test/flows/inbox.routes.test.ts).
       const noTime = await t.call('POST', url, { ...w.as, body: { status: 'snoozed' } });
       expect(noTime.body).toMatchObject({ status: 'snoozed', snoozed_until: null });
       const past = await t.call('POST', url, { ...w.as, body: { status: 'snoozed', snoozed_until: new Date(NOW.getTime() - 1000).toISOString() } });

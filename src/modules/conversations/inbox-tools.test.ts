@@ -3,13 +3,13 @@
 // by row-level security), WhatsApp's 24-hour window with the configured template going through
 // the real sender to the fake Meta, and each assistant reply's model, tokens and latency.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { asService, asSignedIn, one, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { customerWroteOnWhatsapp } from '../../../test/factories.ts';
-import { startFakeMeta, type FakeMeta } from '../../../test/fakes/meta.ts';
-import { email, testApp } from '../../../test/http.ts';
-import { readSse } from '../../../test/sse.ts';
-import { channelsApp, waId } from '../channels/testing.ts';
+import { asService, asSignedIn, one, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { startFakeMeta, type FakeMeta } from '../../../test/support/fakes/meta.ts';
+import { email, testApp } from '../../../test/support/http.ts';
+import { readSse } from '../../../test/support/sse.ts';
+import { channelsApp, waId } from '../../../test/support/channels.ts';
+import { customerWroteOnWhatsapp } from '../../../test/support/factories.ts';
 
 type App = ReturnType<typeof testApp>;
 type Owner = Awaited<ReturnType<App['owner']>>;

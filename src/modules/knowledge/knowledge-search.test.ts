@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 import type { SqlConnection } from '../../platform/db/connection.ts';
 import type { Tx } from '../../platform/db/database.ts';
 import { kyselyOn } from '../../platform/db/kysely.ts';

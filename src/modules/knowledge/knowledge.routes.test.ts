@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email, testApp } from '../../../test/support/http.ts';
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT/);
 const ID = expect.stringMatching(/^[0-9a-f-]{36}$/);

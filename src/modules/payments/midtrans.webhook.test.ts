@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { asService, one, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { midtransSignature, startFakeMidtrans, type FakeMidtrans } from '../../../test/fakes/midtrans.ts';
-import { email } from '../../../test/http.ts';
+import { asService, one, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { midtransSignature, startFakeMidtrans, type FakeMidtrans } from '../../../test/support/fakes/midtrans.ts';
+import { email } from '../../../test/support/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
 import { newId } from '../../platform/ids.ts';
@@ -10,7 +10,7 @@ import { createJobs } from '../../platform/jobs/queue.ts';
 import { silentLogger } from '../../platform/log.ts';
 import { EXPIRE_PAYMENTS_JOB, paymentsJobs } from './index.ts';
 import { orderIdFor } from './order-id.ts';
-import { bookConsultation, bookService, connectMidtrans, createContact, paymentsApp, type Owner, type PaymentsApp } from './testing.ts';
+import { bookConsultation, bookService, connectMidtrans, createContact, paymentsApp, type Owner, type PaymentsApp } from '../../../test/support/payments.ts';
 
 type Body = Record<string, any>;
 

@@ -1,13 +1,13 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { asService, one, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { startFakeMidtrans, type FakeMidtrans } from '../../../test/fakes/midtrans.ts';
-import { email } from '../../../test/http.ts';
+import { asService, one, rows } from '../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { startFakeMidtrans, type FakeMidtrans } from '../../../test/support/fakes/midtrans.ts';
+import { email } from '../../../test/support/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 import { parseOrderId } from './order-id.ts';
-import { bookConsultation, bookService, connectMidtrans, createContact, paymentsApp, type Owner, type PaymentsApp } from './testing.ts';
+import { bookConsultation, bookService, connectMidtrans, createContact, paymentsApp, type Owner, type PaymentsApp } from '../../../test/support/payments.ts';
 
 // Every log line of the application in this file, to show that no secret reaches them.
 const logLines = vi.hoisted(() => [] as string[]);

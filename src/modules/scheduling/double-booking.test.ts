@@ -1,9 +1,9 @@
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { withServiceRole } from '../../platform/db/tenant.ts';
 import { newId } from '../../platform/ids.ts';
-import { book, contact, expectCall, pattern, workspace, type App, type Body, type Who } from './scheduling.fixtures.ts';
+import { book, contact, expectCall, pattern, workspace, type App, type Body, type Who } from '../../../test/support/scheduling.ts';
 
 // Now: Monday 2 March 2026 in Jakarta. Tuesdays 10:00 have one seat, Wednesdays 10:00 three.
 const NOW = '2026-03-02T12:00:00Z';

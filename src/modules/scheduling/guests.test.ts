@@ -1,11 +1,11 @@
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email } from '../../../test/http.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email } from '../../../test/support/http.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { withServiceRole } from '../../platform/db/tenant.ts';
 import { newId } from '../../platform/ids.ts';
-import { expectCall, paths, pattern, workspace, type App, type Body, type Who } from './scheduling.fixtures.ts';
+import { expectCall, paths, pattern, workspace, type App, type Body, type Who } from '../../../test/support/scheduling.ts';
 
 // Guest sessions expire by the database's clock, so this suite runs on the real one: slots are
 // tomorrow and the day after in Bogota (-05:00 all year), where every day has 09:00-17:00.

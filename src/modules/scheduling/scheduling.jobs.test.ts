@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
@@ -7,7 +7,7 @@ import { createJobs } from '../../platform/jobs/queue.ts';
 import { silentLogger } from '../../platform/log.ts';
 import { changeBookingStatus } from './bookings.service.ts';
 import type { Notification } from './notifications.ts';
-import { book, contact, expectCall, pattern, workspace, type App, type Body, type Who } from './scheduling.fixtures.ts';
+import { book, contact, expectCall, pattern, workspace, type App, type Body, type Who } from '../../../test/support/scheduling.ts';
 import { schedulingJobs, sendDueNotices } from './scheduling.jobs.ts';
 
 // Bookings are made on Monday 2 March 2026; the reminders go out a week later, on Monday 9

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email } from '../../../test/http.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
+import { email } from '../../../test/support/http.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
-import { book, contact, expectCall, paths, pattern, workspace, type App, type Body, type Who } from './scheduling.fixtures.ts';
+import { book, contact, expectCall, paths, pattern, workspace, type App, type Body, type Who } from '../../../test/support/scheduling.ts';
 
 // Now: Monday 2 March 2026, 19:00 in Jakarta (+07:00). Tuesday 3 March 10:00 WIB is 03:00Z.
 const NOW = '2026-03-02T12:00:00Z';

@@ -2,10 +2,13 @@ import { AppError } from '../../platform/errors.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
-import { assume, claimsFor, withServiceRole, type Actor } from '../../platform/db/tenant.ts';
+import { assume, claimsFor, withServiceRole, withTenant, type Actor } from '../../platform/db/tenant.ts';
 import type { Principal } from '../../platform/http/env.ts';
 import { newId } from '../../platform/ids.ts';
+import * as users from './auth.repo.ts';
 import { hashPassword, newSecret, sha256, verifyPassword } from './secrets.ts';
+import * as repo from './tenancy.repo.ts';
+import type { Me } from './tenancy.schema.ts';
 
 export const SESSION_COOKIE = 'fd_session';
 export const SESSION_DAYS = 30;
@@ -62,26 +65,14 @@ export class Authenticator {
   private lookupKey(key: string): Promise<Principal | undefined> {
     if (!key.startsWith(API_KEY_PREFIX)) return Promise.resolve(undefined);
     return withServiceRole(this.db, async (tx) => {
-      const row = await tx.db
-        .updateTable('api_keys')
-        .set({ last_used_at: this.clock.now() })
-        .where('key_hash', '=', sha256(key))
-        .where('revoked_at', 'is', null)
-        .returning(['id', 'workspace_id', 'read_only'])
-        .executeTakeFirst();
+      const row = await repo.useApiKey(tx, sha256(key), this.clock.now());
       return row ? { kind: 'api_key' as const, apiKeyId: row.id, workspaceId: row.workspace_id, readOnly: row.read_only } : undefined;
     });
   }
 
   private lookupSession(token: string): Promise<Principal | undefined> {
     return withServiceRole(this.db, async (tx) => {
-      const row = await tx.db
-        .selectFrom('auth.sessions as s')
-        .innerJoin('auth.users as u', 'u.id', 's.user_id')
-        .select(['s.id', 's.user_id', 'u.email'])
-        .where('s.token_hash', '=', sha256(token))
-        .where('s.expires_at', '>', this.clock.now())
-        .executeTakeFirst();
+      const row = await users.findLiveSession(tx, sha256(token), this.clock.now());
       return row ? { kind: 'session' as const, sessionId: row.id, userId: row.user_id, email: row.email ?? '' } : undefined;
     });
   }
@@ -99,8 +90,8 @@ export async function resolveActor(tx: Tx, principal: Principal, requested: stri
       if (requested) return { kind: 'user', userId: principal.userId, email: principal.email, workspaceId: requested };
       const bare: Actor = { kind: 'user', userId: principal.userId, email: principal.email };
       await assume(tx, 'authenticated', claimsFor(bare));
-      const { rows } = await tx.query<{ id: string }>('select app.my_workspace_ids() as id');
-      return rows.length === 1 ? { ...bare, workspaceId: rows[0]!.id } : bare;
+      const ids = await repo.myWorkspaceIds(tx);
+      return ids.length === 1 ? { ...bare, workspaceId: ids[0]! } : bare;
     }
     case 'anonymous':
       return { kind: 'anon', workspaceId: requested };
@@ -116,10 +107,7 @@ export interface SessionIssued {
 async function issueSession(tx: Tx, userId: string, clock: Clock, meta: { ip?: string | undefined; userAgent?: string | undefined }): Promise<SessionIssued> {
   const { secret, hash } = newSecret('');
   const expiresAt = new Date(clock.now().getTime() + SESSION_DAYS * 86_400_000);
-  await tx.db
-    .insertInto('auth.sessions')
-    .values({ id: newId(), user_id: userId, token_hash: hash, expires_at: expiresAt, ip: meta.ip ?? null, user_agent: meta.userAgent?.slice(0, 300) ?? null })
-    .execute();
+  await users.insertSession(tx, { id: newId(), userId, tokenHash: hash, expiresAt, ip: meta.ip ?? null, userAgent: meta.userAgent?.slice(0, 300) ?? null });
   return { token: secret, expiresAt, userId };
 }
 
@@ -145,16 +133,12 @@ export async function requestSignUp(
 ): Promise<SignUpConfirmation | undefined> {
   const passwordHash = await hashPassword(input.password);
   return withServiceRole(db, async (tx) => {
-    const existing = await tx.db.selectFrom('auth.users').select('id').where('email', '=', input.email).executeTakeFirst();
-    if (existing) return undefined;
+    if (await users.findUserIdByEmail(tx, input.email)) return undefined;
     const now = clock.now();
-    await tx.db.deleteFrom('auth.signup_confirmations').where('expires_at', '<=', now).execute();
+    await users.deleteExpiredConfirmations(tx, now);
     const { secret, hash } = newSecret('');
     const expiresAt = new Date(now.getTime() + CONFIRMATION_HOURS * 3_600_000);
-    await tx.db
-      .insertInto('auth.signup_confirmations')
-      .values({ id: newId(), email: input.email, encrypted_password: passwordHash, full_name: input.name ?? null, token_hash: hash, expires_at: expiresAt })
-      .execute();
+    await users.insertConfirmation(tx, { id: newId(), email: input.email, passwordHash, fullName: input.name ?? null, tokenHash: hash, expiresAt });
     return { email: input.email, token: secret, expiresAt };
   });
 }
@@ -176,24 +160,11 @@ export async function signUpByInvitation(
   const passwordHash = await hashPassword(input.password);
   return withServiceRole(db, async (tx) => {
     const now = clock.now();
-    const invitation = await tx.db
-      .selectFrom('invitations')
-      .select('id')
-      .where('token_hash', '=', sha256(input.invitation_token))
-      .where('email', '=', input.email)
-      .where('accepted_at', 'is', null)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
-    if (!invitation) return undefined;
-    const existing = await tx.db.selectFrom('auth.users').select('id').where('email', '=', input.email).executeTakeFirst();
-    if (existing) throw new AppError('auth.email_taken', 'conflict', 'this email has an account already; sign in instead', { field: 'email' });
+    if (!(await repo.isLiveInvitationFor(tx, sha256(input.invitation_token), input.email, now))) return undefined;
+    if (await users.findUserIdByEmail(tx, input.email)) throw new AppError('auth.email_taken', 'conflict', 'this email has an account already; sign in instead', { field: 'email' });
     const id = newId();
-    await tx.db
-      .insertInto('auth.users')
-      .values({ id, email: input.email, encrypted_password: passwordHash, full_name: input.name ?? null, email_confirmed_at: now })
-      .execute();
-    await tx.db.deleteFrom('auth.signup_confirmations').where('email', '=', input.email).execute();
+    await users.insertConfirmedUser(tx, { id, email: input.email, passwordHash, fullName: input.name ?? null, confirmedAt: now });
+    await users.deleteConfirmationsFor(tx, input.email);
     return issueSession(tx, id, clock, meta);
   });
 }
@@ -207,19 +178,11 @@ export async function confirmSignUp(
 ): Promise<SessionIssued> {
   return withServiceRole(db, async (tx) => {
     const now = clock.now();
-    const pending = await tx.db
-      .deleteFrom('auth.signup_confirmations')
-      .where('token_hash', '=', sha256(token))
-      .where('expires_at', '>', now)
-      .returning(['email', 'encrypted_password', 'full_name'])
-      .executeTakeFirst();
+    const pending = await users.takeConfirmation(tx, sha256(token), now);
     if (!pending) throw new AppError('auth.confirmation_invalid', 'invalid', 'this confirmation link is not valid, was used already, or expired; sign up again', { field: 'token' });
     const id = newId();
     try {
-      await tx.db
-        .insertInto('auth.users')
-        .values({ id, email: pending.email, encrypted_password: pending.encrypted_password, full_name: pending.full_name, email_confirmed_at: now })
-        .execute();
+      await users.insertConfirmedUser(tx, { id, email: pending.email, passwordHash: pending.encrypted_password, fullName: pending.full_name, confirmedAt: now });
     } catch (e) {
       // The address's owner confirmed another sign-up first: they hold the account already.
       if (fromDatabaseError(e)?.code === 'db.unique_violation') {
@@ -227,7 +190,7 @@ export async function confirmSignUp(
       }
       throw e;
     }
-    await tx.db.deleteFrom('auth.signup_confirmations').where('email', '=', pending.email).execute();
+    await users.deleteConfirmationsFor(tx, pending.email);
     return issueSession(tx, id, clock, meta);
   });
 }
@@ -238,38 +201,43 @@ export async function signIn(
   input: { email: string; password: string },
   meta: { ip?: string; userAgent?: string } = {},
 ): Promise<SessionIssued> {
-  const user = await withServiceRole(db, (tx) =>
-    tx.db.selectFrom('auth.users').select(['id', 'encrypted_password']).where('email', '=', input.email).executeTakeFirst(),
-  );
+  const user = await withServiceRole(db, (tx) => users.findCredentialsByEmail(tx, input.email));
   const ok = await verifyPassword(input.password, user?.encrypted_password);
   if (!user || !ok) throw new AppError('auth.invalid_credentials', 'unauthenticated', 'wrong email or password');
   return withServiceRole(db, async (tx) => {
-    await tx.db.updateTable('auth.users').set({ last_sign_in_at: clock.now() }).where('id', '=', user.id).execute();
+    await users.stampSignIn(tx, user.id, clock.now());
     return issueSession(tx, user.id, clock, meta);
   });
 }
 
 export async function signOut(db: Database, token: string): Promise<void> {
-  await withServiceRole(db, (tx) => tx.db.deleteFrom('auth.sessions').where('token_hash', '=', sha256(token)).execute());
+  await withServiceRole(db, (tx) => users.deleteSessionByToken(tx, sha256(token)));
 }
 
 /** Checks the current password, sets the new one and ends every other session of the user. */
 export async function changePassword(db: Database, userId: string, sessionId: string, current: string, next: string): Promise<void> {
-  const user = await withServiceRole(db, (tx) =>
-    tx.db.selectFrom('auth.users').select(['encrypted_password']).where('id', '=', userId).executeTakeFirst(),
-  );
+  const user = await withServiceRole(db, (tx) => users.findPasswordHash(tx, userId));
   if (!(await verifyPassword(current, user?.encrypted_password))) {
     throw new AppError('auth.invalid_credentials', 'forbidden', 'the current password is wrong', { field: 'current_password' });
   }
   const hash = await hashPassword(next);
   await withServiceRole(db, async (tx) => {
-    await tx.db.updateTable('auth.users').set({ encrypted_password: hash }).where('id', '=', userId).execute();
-    await tx.db.deleteFrom('auth.sessions').where('user_id', '=', userId).where('id', '<>', sessionId).execute();
+    await users.setPasswordHash(tx, userId, hash);
+    await users.deleteOtherSessions(tx, userId, sessionId);
   });
 }
 
 /** Sets a password without the old one: the operator's command line, and the demo data. */
 export async function setPassword(db: Database, userId: string, password: string): Promise<void> {
   const hash = await hashPassword(password);
-  await withServiceRole(db, (tx) => tx.db.updateTable('auth.users').set({ encrypted_password: hash }).where('id', '=', userId).execute());
+  await withServiceRole(db, (tx) => users.setPasswordHash(tx, userId, hash));
+}
+
+/** The signed-in user and their workspaces, read as that user so row-level security applies. */
+export async function whoAmI(db: Database, userId: string): Promise<Me> {
+  return withTenant(db, { kind: 'user', userId }, async (tx) => {
+    const user = await users.findUser(tx, userId);
+    const workspaces = await repo.listMemberships(tx, userId);
+    return { user: { ...user, email: user.email ?? '' }, workspaces: workspaces as Me['workspaces'] };
+  });
 }

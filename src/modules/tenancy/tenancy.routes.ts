@@ -2,76 +2,22 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Logger } from '../../platform/log.ts';
-import { withTenant } from '../../platform/db/tenant.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { clientAddress, limitsOf, rateLimit, tooMany } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, UuidParam, z } from '../../platform/http/router.ts';
 import * as access from './access.service.ts';
-import { Authenticator, SESSION_COOKIE, changePassword, confirmSignUp, requestSignUp, signIn, signUpByInvitation, signOut, type SessionIssued, type SignUpConfirmation } from './auth.service.ts';
-import { emailSchema, slugSchema, templateSchema, timeZoneSchema, type Template } from './tenancy.schema.ts';
-import { createWorkspace } from './tenancy.service.ts';
+import {
+  Authenticator, SESSION_COOKIE, changePassword, confirmSignUp, requestSignUp, signIn, signUpByInvitation, signOut, whoAmI,
+  type SessionIssued, type SignUpConfirmation,
+} from './auth.service.ts';
+import {
+  ApiKeyCreate, ApiKeyCreated, ApiKeyList, InvitationAccepted, InvitationCreate, InvitationCreated, InvitationList, Me, MemberList, MemberRoleBody,
+  PasswordChangeBody, SignInBody, SignUpAccepted, SignUpBody, TokenBody, TransferBody, Workspace, WorkspaceCreate, WorkspacePatch, type Template,
+} from './tenancy.schema.ts';
+import { createWorkspaceAsUser } from './tenancy.service.ts';
 
-const Email = emailSchema.openapi({ example: 'rina@eagle-overseas.id' });
-const Password = z.string().min(10, 'at least 10 characters').max(200);
-
-const User = z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() }).openapi('User');
-const Membership = z.object({ id: z.uuid(), name: z.string(), slug: z.string(), role: z.enum(['owner', 'admin', 'member']) });
-const Me = z.object({ user: User, workspaces: z.array(Membership) }).openapi('Me');
-const SignUpAccepted = z.object({ status: z.literal('confirmation_sent'), message: z.string() }).openapi('SignUpAccepted');
-
-const Workspace = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    slug: z.string(),
-    time_zone: z.string(),
-    locale: z.string(),
-    currency: z.string(),
-    country: z.string(),
-    template: z.string().nullable(),
-    settings: z.record(z.string(), z.unknown()),
-    created_at: z.date(),
-    updated_at: z.date(),
-  })
-  .openapi('Workspace');
-
-const WorkspaceCreate = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    slug: slugSchema.optional(),
-    time_zone: timeZoneSchema.default('Asia/Jakarta'),
-    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/).default('id'),
-    currency: z.string().regex(/^[A-Z]{3}$/).default('IDR'),
-    country: z.string().regex(/^[A-Z]{2}$/).default('ID'),
-    template: templateSchema.optional(),
-  })
-  .openapi('WorkspaceCreate');
-
-const WorkspacePatch = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    time_zone: timeZoneSchema,
-    locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
-    currency: z.string().regex(/^[A-Z]{3}$/),
-    country: z.string().regex(/^[A-Z]{2}$/),
-    settings: z.record(z.string(), z.unknown()),
-  })
-  .partial()
-  .openapi('WorkspacePatch');
-
-const Member = z.object({ user_id: z.uuid(), email: z.string().nullable(), name: z.string().nullable(), role: z.string(), created_at: z.date() }).openapi('Member');
-const Invitation = z
-  .object({ id: z.uuid(), email: z.string(), role: z.string(), created_at: z.date(), expires_at: z.date(), accepted_at: z.date().nullable(), revoked_at: z.date().nullable() })
-  .openapi('Invitation');
-const InvitationCreated = z
-  .object({ id: z.uuid(), email: z.string(), role: z.string(), created_at: z.date(), expires_at: z.date(), token: z.string(), invite_url: z.string() })
-  .openapi('InvitationCreated');
-const ApiKey = z
-  .object({ id: z.uuid(), name: z.string(), prefix: z.string(), read_only: z.boolean(), created_at: z.date(), last_used_at: z.date().nullable(), revoked_at: z.date().nullable() })
-  .openapi('ApiKey');
-const ApiKeyCreated = z
-  .object({ id: z.uuid(), name: z.string(), prefix: z.string(), read_only: z.boolean(), created_at: z.date(), key: z.string().openapi({ description: 'shown once' }) })
-  .openapi('ApiKeyCreated');
+const IdParams = z.object({ id: UuidParam });
+const UserIdParams = z.object({ user_id: UuidParam });
 
 /** Failed sign-ins one account may take in a window before it is refused (429) until the window ends. */
 export const SIGNIN_FAILURES = { bucket: 'signin-account', limit: 10, windowMs: 15 * 60_000 };
@@ -105,19 +51,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       expires: s.expiresAt,
     });
 
-  async function me(userId: string) {
-    return withTenant(db, { kind: 'user', userId }, async (tx) => {
-      const user = await tx.db.selectFrom('auth.users').select(['id', 'email', 'full_name as name']).where('id', '=', userId).executeTakeFirstOrThrow();
-      const workspaces = await tx.db
-        .selectFrom('workspace_members as m')
-        .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
-        .select(['w.id', 'w.name', 'w.slug', 'm.role'])
-        .where('m.user_id', '=', userId)
-        .orderBy('w.name')
-        .execute();
-      return { user: { ...user, email: user.email ?? '' }, workspaces: workspaces as z.infer<typeof Membership>[] };
-    });
-  }
+  const me = (userId: string) => whoAmI(db, userId);
 
   // Accounts -------------------------------------------------------------------------------
   r.openapi(
@@ -131,11 +65,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
         'the account is created at once and signed in (201), or, when the email has an account already, 409 auth.email_taken. ' +
         'Any other token or email is treated as a sign-up without one (202).',
       middleware: [rateLimit({ bucket: 'signup', limit: 5, windowMs: 60_000 })] as const,
-      request: {
-        body: jsonBody(
-          z.strictObject({ email: Email, password: Password, name: z.string().trim().min(1).max(200).optional(), invitation_token: z.string().min(10).max(200).optional() }),
-        ),
-      },
+      request: { body: jsonBody(SignUpBody) },
       responses: {
         201: json(Me, 'invited email: account created and signed in (session cookie set)'),
         202: json(SignUpAccepted, 'a confirmation link was sent if the email can sign up'),
@@ -166,7 +96,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'post', path: '/auth/signup/confirm', tags: ['auth'], summary: 'Confirm a sign-up with the token from its link; creates the account and signs in',
       middleware: [rateLimit({ bucket: 'signup-confirm', limit: 10, windowMs: 60_000 })] as const,
-      request: { body: jsonBody(z.strictObject({ token: z.string().min(10).max(200) })) },
+      request: { body: jsonBody(TokenBody) },
       responses: { 201: json(Me, 'account created and signed in (session cookie set)'), ...errorResponses },
     }),
     async (c) => {
@@ -180,7 +110,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'post', path: '/auth/signin', tags: ['auth'], summary: 'Sign in with email and password',
       middleware: [rateLimit({ bucket: 'signin', limit: 10, windowMs: 60_000 })] as const,
-      request: { body: jsonBody(z.strictObject({ email: Email, password: z.string().min(1).max(200) })) },
+      request: { body: jsonBody(SignInBody) },
       responses: { 200: json(Me, 'signed in (session cookie set)'), ...errorResponses },
     }),
     async (c) => {
@@ -228,7 +158,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'post', path: '/auth/password', tags: ['auth'], summary: 'Change the password (ends your other sessions)',
       middleware: [deps.signedIn, rateLimit({ bucket: 'password', limit: 10, windowMs: 60_000 })] as const,
-      request: { body: jsonBody(z.strictObject({ current_password: z.string().min(1).max(200), new_password: Password })) },
+      request: { body: jsonBody(PasswordChangeBody) },
       responses: { 204: { description: 'changed' }, ...errorResponses },
     }),
     async (c) => {
@@ -266,18 +196,13 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       const p = c.var.principal;
       if (p.kind !== 'session') throw new AppError('auth.session_required', 'forbidden', 'workspaces are created by signed-in people');
       const body = c.req.valid('json');
-      const actor = { kind: 'user' as const, userId: p.userId, email: p.email };
-      const row = await withTenant(db, actor, async (tx) => {
-        const ctx: Ctx = { tx, actor, clock, log: c.var.log };
-        const template = body.template;
-        const { workspaceId } = await createWorkspace(
-          ctx,
-          { name: body.name, slug: body.slug, timeZone: body.time_zone, locale: body.locale, currency: body.currency, country: body.country, template },
-          template ? deps.templates[template] : undefined,
-        );
-        return tx.db.selectFrom('workspaces').selectAll().where('id', '=', workspaceId).executeTakeFirstOrThrow();
-      });
-      return c.json(row as z.infer<typeof Workspace>, 201);
+      const row = await createWorkspaceAsUser(
+        { db, clock, log: c.var.log },
+        { userId: p.userId, email: p.email },
+        { name: body.name, slug: body.slug, timeZone: body.time_zone, locale: body.locale, currency: body.currency, country: body.country, template: body.template },
+        body.template ? deps.templates[body.template] : undefined,
+      );
+      return c.json(row as Workspace, 201);
     },
   );
 
@@ -287,7 +212,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       middleware: deps.inWorkspace(Rank.readOnly),
       responses: { 200: json(Workspace), ...errorResponses },
     }),
-    async (c) => c.json((await access.getWorkspace(c.var.ctx)) as z.infer<typeof Workspace>, 200),
+    async (c) => c.json((await access.getWorkspace(c.var.ctx)) as Workspace, 200),
   );
 
   r.openapi(
@@ -297,7 +222,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       request: { body: jsonBody(WorkspacePatch) },
       responses: { 200: json(Workspace), ...errorResponses },
     }),
-    async (c) => c.json((await access.updateWorkspace(c.var.ctx, c.req.valid('json'))) as z.infer<typeof Workspace>, 200),
+    async (c) => c.json((await access.updateWorkspace(c.var.ctx, c.req.valid('json'))) as Workspace, 200),
   );
 
   r.openapi(
@@ -316,7 +241,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'post', path: '/workspace/transfer-ownership', tags: ['workspaces'], summary: 'Make another member the owner; you become an admin (owner)',
       middleware: deps.inWorkspace(Rank.owner),
-      request: { body: jsonBody(z.strictObject({ user_id: z.uuid() })) },
+      request: { body: jsonBody(TransferBody) },
       responses: { 204: { description: 'transferred' }, ...errorResponses },
     }),
     async (c) => {
@@ -330,7 +255,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'get', path: '/members', tags: ['team'], summary: 'The team',
       middleware: deps.inWorkspace(Rank.readOnly),
-      responses: { 200: json(z.object({ data: z.array(Member) })), ...errorResponses },
+      responses: { 200: json(MemberList), ...errorResponses },
     }),
     async (c) => c.json({ data: await access.listMembers(c.var.ctx) }, 200),
   );
@@ -339,7 +264,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'patch', path: '/members/{user_id}', tags: ['team'], summary: "Change a member's role (admin)",
       middleware: deps.inWorkspace(Rank.admin),
-      request: { params: z.object({ user_id: UuidParam }), body: jsonBody(z.strictObject({ role: z.enum(['admin', 'member']) })) },
+      request: { params: UserIdParams, body: jsonBody(MemberRoleBody) },
       responses: { 204: { description: 'changed' }, ...errorResponses },
     }),
     async (c) => {
@@ -352,7 +277,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'delete', path: '/members/{user_id}', tags: ['team'], summary: 'Remove a member (admin), or leave (yourself)',
       middleware: deps.inWorkspace(Rank.member),
-      request: { params: z.object({ user_id: UuidParam }) },
+      request: { params: UserIdParams },
       responses: { 204: { description: 'removed' }, ...errorResponses },
     }),
     async (c) => {
@@ -368,7 +293,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'post', path: '/invitations', tags: ['team'], summary: 'Invite someone by email (admin); returns the link to send',
       middleware: deps.inWorkspace(Rank.admin),
-      request: { body: jsonBody(z.strictObject({ email: Email, role: z.enum(['admin', 'member']).default('member') })) },
+      request: { body: jsonBody(InvitationCreate) },
       responses: { 201: json(InvitationCreated), ...errorResponses },
     }),
     async (c) => {
@@ -382,7 +307,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'get', path: '/invitations', tags: ['team'], summary: 'Invitations sent (admin)',
       middleware: deps.inWorkspace(Rank.admin),
-      responses: { 200: json(z.object({ data: z.array(Invitation) })), ...errorResponses },
+      responses: { 200: json(InvitationList), ...errorResponses },
     }),
     async (c) => c.json({ data: await access.listInvitations(c.var.ctx) }, 200),
   );
@@ -391,7 +316,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'delete', path: '/invitations/{id}', tags: ['team'], summary: 'Revoke an unused invitation (admin)',
       middleware: deps.inWorkspace(Rank.admin),
-      request: { params: z.object({ id: UuidParam }) },
+      request: { params: IdParams },
       responses: { 204: { description: 'revoked' }, ...errorResponses },
     }),
     async (c) => {
@@ -404,8 +329,8 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'post', path: '/invitations/accept', tags: ['team'], summary: 'Join a workspace with an invitation token (signed in as the invited email)',
       middleware: [deps.signedIn, ...deps.asCaller()] as const,
-      request: { body: jsonBody(z.strictObject({ token: z.string().min(10).max(200) })) },
-      responses: { 200: json(z.object({ workspace_id: z.uuid(), role: z.string() })), ...errorResponses },
+      request: { body: jsonBody(TokenBody) },
+      responses: { 200: json(InvitationAccepted), ...errorResponses },
     }),
     async (c) => c.json(await access.acceptInvitation(c.var.ctx, c.req.valid('json').token), 200),
   );
@@ -415,7 +340,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'post', path: '/api-keys', tags: ['api keys'], summary: 'Create an API key (admin); the key is shown only in this response',
       middleware: deps.inWorkspace(Rank.admin),
-      request: { body: jsonBody(z.strictObject({ name: z.string().trim().min(1).max(100), read_only: z.boolean().default(false) })) },
+      request: { body: jsonBody(ApiKeyCreate) },
       responses: { 201: json(ApiKeyCreated), ...errorResponses },
     }),
     async (c) => c.json(await access.createApiKey(c.var.ctx, c.req.valid('json')), 201),
@@ -425,7 +350,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'get', path: '/api-keys', tags: ['api keys'], summary: 'API keys, without their secrets (admin)',
       middleware: deps.inWorkspace(Rank.admin),
-      responses: { 200: json(z.object({ data: z.array(ApiKey) })), ...errorResponses },
+      responses: { 200: json(ApiKeyList), ...errorResponses },
     }),
     async (c) => c.json({ data: await access.listApiKeys(c.var.ctx) }, 200),
   );
@@ -434,7 +359,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     createRoute({
       method: 'delete', path: '/api-keys/{id}', tags: ['api keys'], summary: 'Revoke an API key (admin); it stops working at once',
       middleware: deps.inWorkspace(Rank.admin),
-      request: { params: z.object({ id: UuidParam }) },
+      request: { params: IdParams },
       responses: { 204: { description: 'revoked' }, ...errorResponses },
     }),
     async (c) => {

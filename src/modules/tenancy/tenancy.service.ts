@@ -1,9 +1,12 @@
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
+import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
-import { assume, claimsFor, withServiceRole } from '../../platform/db/tenant.ts';
+import { assume, claimsFor, withServiceRole, withTenant } from '../../platform/db/tenant.ts';
 import { newId } from '../../platform/ids.ts';
+import type { Logger } from '../../platform/log.ts';
+import * as users from './auth.repo.ts';
 import * as repo from './tenancy.repo.ts';
 import { createWorkspaceSchema, emailSchema, type CreateWorkspaceInput } from './tenancy.schema.ts';
 
@@ -26,12 +29,12 @@ export function slugify(name: string): string {
 export async function ensureUser(db: Database, rawEmail: string, fullName?: string): Promise<{ id: string; created: boolean }> {
   const email = emailSchema.parse(rawEmail);
   return withServiceRole(db, async (tx) => {
-    const existing = await repo.findUserIdByEmail(tx, email);
+    const existing = await users.findUserIdByEmail(tx, email);
     if (existing) return { id: existing, created: false };
     const id = newId();
-    await repo.insertUser(tx, { id, email, fullName });
+    await users.insertUser(tx, { id, email, fullName });
     // A concurrent creator may have won the race on the unique email.
-    const winner = await repo.findUserIdByEmail(tx, email);
+    const winner = await users.findUserIdByEmail(tx, email);
     return { id: winner!, created: winner === id };
   });
 }
@@ -77,4 +80,24 @@ export async function createWorkspace(
     await setup({ ...ctx, actor }, id);
   }
   return { workspaceId: id, slug };
+}
+
+/**
+ * A signed-in person creates a workspace (POST /workspaces): its own transaction as that
+ * user, since no workspace is chosen yet; answers the new workspace's row.
+ */
+export async function createWorkspaceAsUser(
+  deps: { db: Database; clock: Clock; log: Logger },
+  user: { userId: string; email: string },
+  input: CreateWorkspaceInput,
+  setup?: (ctx: Ctx, workspaceId: string) => Promise<void>,
+) {
+  const actor = { kind: 'user' as const, userId: user.userId, email: user.email };
+  return withTenant(deps.db, actor, async (tx) => {
+    const ctx: Ctx = { tx, actor, clock: deps.clock, log: deps.log };
+    const { workspaceId } = await createWorkspace(ctx, input, setup);
+    const row = await repo.findWorkspace(tx, workspaceId);
+    if (!row) throw new Error(`workspace ${workspaceId} was created but its owner cannot read it`);
+    return row;
+  });
 }

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
 import { generateSchemaTypes, readCommittedSchemaTypes } from './codegen.ts';
 
 describeEachDatabase('generated schema types', (db, kind) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, describeEachDatabase } from '../../../test/db.ts';
-import { urlFor, withDatabase } from '../../../test/postgres-admin.ts';
+import { databaseKinds, describeEachDatabase } from '../../../test/support/db.ts';
+import { urlFor, withDatabase } from '../../../test/support/postgres-admin.ts';
 import type { Database } from './database.ts';
 import { checksum, loadMigrations, migrate, type Migration } from './migrate.ts';
 import { openPglite } from './pglite.ts';

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { addMember, createUser, createWorkspace } from '../../../test/factories.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
+import { addMember, createUser, createWorkspace } from '../../../test/support/factories.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
 import { withTenant } from './tenant.ts';
 
 describeEachDatabase('tenant transaction', (db) => {

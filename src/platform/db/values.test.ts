@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { databaseKinds, describeEachDatabase, openTestDatabase } from '../../../test/db.ts';
+import { databaseKinds, describeEachDatabase, openTestDatabase } from '../../../test/support/db.ts';
 import { parseTimestamptz } from './values.ts';
 
 const probe = `

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
+import { describeEachDatabase } from '../../../test/support/db.ts';
 import { silentLogger } from '../log.ts';
 import { createJobs, type JobDefinition } from './queue.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startFakeOpenAI, type FakeOpenAI } from '../../../../test/fakes/openai.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../../../../test/support/fakes/openai.ts';
 import { completeWithTools, modelClient, ModelError, type ModelTool } from './complete.ts';
 
 describe('completeWithTools against an OpenAI-compatible server', () => {

@@ -1,8 +1,8 @@
 // Acting as the callers that row-level security tells apart, and reading the catalogue, for
 // schema tests.
 import { randomBytes } from 'node:crypto';
-import type { Database, Tx } from '../src/platform/db/database.ts';
-import { withServiceRole, withTenant } from '../src/platform/db/tenant.ts';
+import type { Database, Tx } from '../../src/platform/db/database.ts';
+import { withServiceRole, withTenant } from '../../src/platform/db/tenant.ts';
 
 /** A visitor with no account, in `workspaceId`, optionally holding a guest token or an analytics session id. */
 export const asAnon = <T>(

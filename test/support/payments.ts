@@ -2,22 +2,22 @@
 // mounted the way src/http.ts mounts modules, a fake Midtrans, and consultation fixtures.
 import { randomBytes } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
-import { one } from '../../../test/actors.ts';
-import { asUser } from '../../../test/factories.ts';
-import { testApp } from '../../../test/http.ts';
-import type { FakeMidtrans } from '../../../test/fakes/midtrans.ts';
-import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { AppEnv, RouteDeps } from '../../platform/http/env.ts';
-import { createFairness } from '../../platform/fairness.ts';
-import { anonymousPlace } from '../../platform/http/fairness.ts';
-import { requireRank, tenantActor, tenantTransaction } from '../../platform/http/tenant.ts';
-import { newId } from '../../platform/ids.ts';
-import { silentLogger } from '../../platform/log.ts';
-import { createSecretBox } from '../../platform/secrets.ts';
-import { resolveActor } from '../tenancy/index.ts';
-import { midtransWebhookRoutes, paymentsRoutes } from './index.ts';
+import { one } from './actors.ts';
+import { asUser } from './factories.ts';
+import { testApp } from './http.ts';
+import type { FakeMidtrans } from './fakes/midtrans.ts';
+import type { Clock } from '../../src/platform/clock.ts';
+import type { Database } from '../../src/platform/db/database.ts';
+import { AppError } from '../../src/platform/errors.ts';
+import type { AppEnv, RouteDeps } from '../../src/platform/http/env.ts';
+import { createFairness } from '../../src/platform/fairness.ts';
+import { anonymousPlace } from '../../src/platform/http/fairness.ts';
+import { requireRank, tenantActor, tenantTransaction } from '../../src/platform/http/tenant.ts';
+import { newId } from '../../src/platform/ids.ts';
+import { silentLogger } from '../../src/platform/log.ts';
+import { createSecretBox } from '../../src/platform/secrets.ts';
+import { resolveActor } from '../../src/modules/tenancy/index.ts';
+import { midtransWebhookRoutes, paymentsRoutes } from '../../src/modules/payments/index.ts';
 
 export type PaymentsApp = ReturnType<typeof paymentsApp>;
 export type Owner = Awaited<ReturnType<PaymentsApp['owner']>>;

@@ -1,13 +1,13 @@
 import { beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
 import { randomBytes } from 'node:crypto';
-import { seedDemo } from '../../apps/demo.ts';
-import { systemClock } from '../../platform/clock.ts';
-import { withServiceRole, withTenant } from '../../platform/db/tenant.ts';
-import { silentLogger } from '../../platform/log.ts';
-import { createSecretBox } from '../../platform/secrets.ts';
-import { saveChannelSettings } from './settings.service.ts';
+import { seedDemo } from '../../src/apps/demo.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { withServiceRole, withTenant } from '../../src/platform/db/tenant.ts';
+import { silentLogger } from '../../src/platform/log.ts';
+import { createSecretBox } from '../../src/platform/secrets.ts';
+import { saveChannelSettings } from '../../src/modules/channels/settings.service.ts';
 
 const SHOP = 'https://shop.example';
 const box = createSecretBox(randomBytes(32));

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { allowOutboundHosts } from '../../src/platform/http/outbound.ts';
+import { allowOutboundHosts } from '../../../src/platform/http/outbound.ts';
 
 export interface SentSms {
   sid: string;

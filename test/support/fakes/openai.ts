@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
-import { allowOutboundHosts } from '../../src/platform/http/outbound.ts';
+import { allowOutboundHosts } from '../../../src/platform/http/outbound.ts';
 
 export type ScriptedResponse =
   /** `after`: answers only once it settles (to act while the client waits). */

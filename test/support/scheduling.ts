@@ -1,8 +1,8 @@
 // Shared by the scheduling module's tests: a workspace over HTTP with patterns and contacts.
 import { expect } from 'vitest';
-import { email, testApp, type CallOptions, type CallResult } from '../../../test/http.ts';
-import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
+import { email, testApp, type CallOptions, type CallResult } from './http.ts';
+import type { Clock } from '../../src/platform/clock.ts';
+import type { Database } from '../../src/platform/db/database.ts';
 
 export type App = ReturnType<typeof testApp>;
 export type Who = { cookie?: string; workspace?: string; key?: string };

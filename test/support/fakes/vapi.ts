@@ -4,7 +4,7 @@
 // and 401 for a key it does not know.
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { allowOutboundHosts } from '../../src/platform/http/outbound.ts';
+import { allowOutboundHosts } from '../../../src/platform/http/outbound.ts';
 
 export interface FakeVapi {
   /** VAPI_API_URL. */

@@ -1,13 +1,13 @@
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
-import { jobDefinitions } from '../../jobs.ts';
-import { fixedClock } from '../../platform/clock.ts';
-import { newId } from '../../platform/ids.ts';
-import { silentLogger } from '../../platform/log.ts';
-import { DAILY_ANALYTICS_JOB, rollupDailyAnalytics } from './index.ts';
+import { asService, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
+import { jobDefinitions } from '../../src/jobs.ts';
+import { fixedClock } from '../../src/platform/clock.ts';
+import { newId } from '../../src/platform/ids.ts';
+import { silentLogger } from '../../src/platform/log.ts';
+import { DAILY_ANALYTICS_JOB, rollupDailyAnalytics } from '../../src/modules/analytics/index.ts';
 
 // 03:30Z on 11 March 2026: 23:30 on the 10th in Toronto (EDT), 10:30 on the 11th in Jakarta.
 const RUN_AT = '2026-03-11T03:30:00Z';

@@ -1,10 +1,10 @@
 import { Temporal } from 'temporal-polyfill';
 import { beforeAll, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
-import { DEMO_PASSWORD, seedDemo } from '../../apps/demo.ts';
-import { fixedClock } from '../../platform/clock.ts';
+import { asService, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../src/apps/demo.ts';
+import { fixedClock } from '../../src/platform/clock.ts';
 
 /** The next Monday, 09:00 in Jakarta: a week of weekday consultation slots ahead. */
 function nextMondayMorning(): Date {

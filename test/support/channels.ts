@@ -2,16 +2,16 @@
 // worker (src/jobs.ts) built around one SecretBox, a workspace on the ARI template with its
 // WhatsApp number connected to the fake Meta, and signed webhook posts.
 import { randomBytes } from 'node:crypto';
-import { asService, rows } from '../../../test/actors.ts';
-import type { FakeMeta, Signed } from '../../../test/fakes/meta.ts';
-import type { FakeTwilio } from '../../../test/fakes/twilio.ts';
-import type { FakeVapi } from '../../../test/fakes/vapi.ts';
-import { createServerApp } from '../../http.ts';
-import { channelWorker } from '../../jobs.ts';
-import { systemClock, type Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { silentLogger, type Logger } from '../../platform/log.ts';
-import { createSecretBox } from '../../platform/secrets.ts';
+import { asService, rows } from './actors.ts';
+import type { FakeMeta, Signed } from './fakes/meta.ts';
+import type { FakeTwilio } from './fakes/twilio.ts';
+import type { FakeVapi } from './fakes/vapi.ts';
+import { createServerApp } from '../../src/http.ts';
+import { channelWorker } from '../../src/jobs.ts';
+import { systemClock, type Clock } from '../../src/platform/clock.ts';
+import type { Database } from '../../src/platform/db/database.ts';
+import { silentLogger, type Logger } from '../../src/platform/log.ts';
+import { createSecretBox } from '../../src/platform/secrets.ts';
 
 let seq = 0;
 /** A phone number id no other test file uses (they may share a PostgreSQL server). */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
-import type { Database } from '../src/platform/db/database.ts';
-import { openPglite } from '../src/platform/db/pglite.ts';
-import { openPostgres } from '../src/platform/db/postgres.ts';
+import type { Database } from '../../src/platform/db/database.ts';
+import { openPglite } from '../../src/platform/db/pglite.ts';
+import { openPostgres } from '../../src/platform/db/postgres.ts';
 import { urlFor, withDatabase } from './postgres-admin.ts';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';

@@ -1,6 +1,6 @@
-import type { Database, Tx } from '../src/platform/db/database.ts';
-import { withServiceRole, withTenant, type Actor } from '../src/platform/db/tenant.ts';
-import { newId } from '../src/platform/ids.ts';
+import type { Database, Tx } from '../../src/platform/db/database.ts';
+import { withServiceRole, withTenant, type Actor } from '../../src/platform/db/tenant.ts';
+import { newId } from '../../src/platform/ids.ts';
 
 let counter = 0;
 const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;

@@ -10,13 +10,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { DEMO_PASSWORD, seedDemo } from '../../apps/demo.ts';
-import { createServerApp } from '../../http.ts';
-import { systemClock } from '../../platform/clock.ts';
-import { withServiceRole } from '../../platform/db/tenant.ts';
-import { silentLogger } from '../../platform/log.ts';
-import { createSecretBox } from '../../platform/secrets.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../src/apps/demo.ts';
+import { createServerApp } from '../../src/http.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { withServiceRole } from '../../src/platform/db/tenant.ts';
+import { silentLogger } from '../../src/platform/log.ts';
+import { createSecretBox } from '../../src/platform/secrets.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // CI installs Chromium and sets this, so that there the test runs or fails, never skips.

@@ -1,11 +1,11 @@
 import { beforeAll, expect, it } from 'vitest';
-import { asService } from '../../../test/actors.ts';
-import { customerWroteOnWhatsapp } from '../../../test/factories.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { email, testApp } from '../../../test/http.ts';
-import { recordActivity } from '../../apps/turn/store.ts';
-import { fixedClock } from '../../platform/clock.ts';
-import { newId } from '../../platform/ids.ts';
+import { asService } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { email, testApp } from '../support/http.ts';
+import { recordActivity } from '../../src/apps/turn/store.ts';
+import { fixedClock } from '../../src/platform/clock.ts';
+import { newId } from '../../src/platform/ids.ts';
+import { customerWroteOnWhatsapp } from '../support/factories.ts';
 
 // Sessions expire by real time, so the clock starts at the real now.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);

@@ -1,20 +1,20 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { asService, one, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { startFakeMeta, type FakeMeta } from '../../../test/fakes/meta.ts';
-import { answerInbound } from '../../apps/answer.ts';
-import { DEMO_WHATSAPP } from '../../apps/ari/demo-channels.ts';
-import { seedDemo } from '../../apps/demo.ts';
-import { notify } from '../../notify.ts';
-import { sendDueNotices } from '../scheduling/index.ts';
-import { fixedClock, systemClock } from '../../platform/clock.ts';
-import { withTenant } from '../../platform/db/tenant.ts';
-import { silentLogger } from '../../platform/log.ts';
-import { channelsApp, waId } from './testing.ts';
-import { backoff, createChannelWorker } from './worker.ts';
-import { hubSignature, isValidHubSignature, readableBody } from './whatsapp.protocol.ts';
-import { whatsappSender } from './whatsapp.sender.ts';
+import { asService, one, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { startFakeMeta, type FakeMeta } from '../support/fakes/meta.ts';
+import { answerInbound } from '../../src/apps/answer.ts';
+import { DEMO_WHATSAPP } from '../../src/apps/ari/demo-channels.ts';
+import { seedDemo } from '../../src/apps/demo.ts';
+import { notify } from '../../src/notify.ts';
+import { sendDueNotices } from '../../src/modules/scheduling/index.ts';
+import { fixedClock, systemClock } from '../../src/platform/clock.ts';
+import { withTenant } from '../../src/platform/db/tenant.ts';
+import { silentLogger } from '../../src/platform/log.ts';
+import { channelsApp, waId } from '../support/channels.ts';
+import { backoff, createChannelWorker } from '../../src/modules/channels/worker.ts';
+import { hubSignature, isValidHubSignature, readableBody } from '../../src/modules/channels/whatsapp.protocol.ts';
+import { whatsappSender } from '../../src/modules/channels/whatsapp.sender.ts';
 
 describe('X-Hub-Signature-256', () => {
   it("matches the reference's test vector", () => {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServerApp, type ServerOptions } from '../src/http.ts';
-import { RateLimits } from '../src/platform/http/rate-limit.ts';
-import { createSecretBox } from '../src/platform/secrets.ts';
-import { systemClock, type Clock } from '../src/platform/clock.ts';
-import type { Database } from '../src/platform/db/database.ts';
-import { silentLogger } from '../src/platform/log.ts';
+import { createServerApp, type ServerOptions } from '../../src/http.ts';
+import { RateLimits } from '../../src/platform/http/rate-limit.ts';
+import { createSecretBox } from '../../src/platform/secrets.ts';
+import { systemClock, type Clock } from '../../src/platform/clock.ts';
+import type { Database } from '../../src/platform/db/database.ts';
+import { silentLogger } from '../../src/platform/log.ts';
 
 export interface CallOptions {
   body?: unknown;

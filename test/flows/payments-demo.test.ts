@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, one, rows } from '../../../test/actors.ts';
-import { describeEachDatabase } from '../../../test/db.ts';
-import { startFakeMidtrans, type FakeMidtrans } from '../../../test/fakes/midtrans.ts';
-import { email } from '../../../test/http.ts';
-import { DEMO_PASSWORD, seedDemo } from '../../apps/demo.ts';
-import { fixedClock } from '../../platform/clock.ts';
-import { withTenant } from '../../platform/db/tenant.ts';
-import { newId } from '../../platform/ids.ts';
-import { silentLogger } from '../../platform/log.ts';
-import { createSecretBox } from '../../platform/secrets.ts';
-import { consultationCharge, DEMO_PAYMENTS } from './index.ts';
-import { orderIdFor } from './order-id.ts';
-import { bookConsultation, connectMidtrans, paymentsApp, type Owner, type PaymentsApp } from './testing.ts';
+import { asService, one, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { startFakeMidtrans, type FakeMidtrans } from '../support/fakes/midtrans.ts';
+import { email } from '../support/http.ts';
+import { DEMO_PASSWORD, seedDemo } from '../../src/apps/demo.ts';
+import { fixedClock } from '../../src/platform/clock.ts';
+import { withTenant } from '../../src/platform/db/tenant.ts';
+import { newId } from '../../src/platform/ids.ts';
+import { silentLogger } from '../../src/platform/log.ts';
+import { createSecretBox } from '../../src/platform/secrets.ts';
+import { consultationCharge, DEMO_PAYMENTS } from '../../src/modules/payments/index.ts';
+import { orderIdFor } from '../../src/modules/payments/order-id.ts';
+import { bookConsultation, connectMidtrans, paymentsApp, type Owner, type PaymentsApp } from '../support/payments.ts';
 
 type Body = Record<string, any>;
 

@@ -1,5 +1,5 @@
-import { words } from './text.ts';
-import { DEFAULT_SCORING, SlotTakenError, type DestinationOption, type FlowStage, type KnowledgeHit, type Persona, type Slot, type Tools, type TurnConfig } from './types.ts';
+import { words } from '../../src/modules/assistant/engine/text.ts';
+import { DEFAULT_SCORING, SlotTakenError, type DestinationOption, type FlowStage, type KnowledgeHit, type Persona, type Slot, type Tools, type TurnConfig } from '../../src/modules/assistant/engine/types.ts';
 
 /**
  * In-memory tools for tests, benchmarks and demos of the engine without a database. The
