@@ -1,3 +1,4 @@
+import { ariStages } from '../../src/apps/ari/template.ts';
 import { words } from '../../src/modules/assistant/engine/text.ts';
 import { DEFAULT_SCORING, SlotTakenError, type DestinationOption, type FlowStage, type KnowledgeHit, type Persona, type Slot, type Tools, type TurnConfig } from '../../src/modules/assistant/engine/types.ts';
 
@@ -101,16 +102,7 @@ export function fakeTools(store: FakeStore): FakeTools {
 
 
 /** The template's eight stages (goals and exit criteria), all active. */
-export const demoStages: FlowStage[] = [
-  { name: 'greeting', goal: 'Menyapa lead dan menanyakan nama', exit: 'Lead membalas sapaan' },
-  { name: 'qualifying', goal: 'Mengumpulkan negara tujuan, level bahasa Inggris, budget, timeline, program dan status dokumen, satu pertanyaan per pesan', exit: 'Semua data wajib terkumpul atau skor >= 40' },
-  { name: 'scoring', goal: 'Menilai lead (hot/warm/cold) tanpa menawarkan konsultasi atau pembayaran', exit: 'Skor dihitung' },
-  { name: 'booking', goal: 'Menawarkan konsultasi 1-on-1 kepada lead hot dan memilih jadwal', exit: 'Lead memilih slot' },
-  { name: 'payment', goal: 'Mengirim link pembayaran Midtrans untuk konsultasi', exit: 'Pembayaran berhasil' },
-  { name: 'scheduling', goal: 'Mengonfirmasi jadwal dan mengirim link meeting', exit: 'Janji temu terkonfirmasi' },
-  { name: 'handoff', goal: 'Menyerahkan percakapan ke konsultan manusia dengan ringkasan', exit: 'Konsultan mengambil alih' },
-  { name: 'completed', goal: 'Percakapan selesai', exit: 'Final' },
-].map((s, i) => ({ name: s.name, goal: s.goal, exit_criteria: s.exit, sample_script: null, stage_order: i + 1, is_active: true }));
+export const demoStages: FlowStage[] = ariStages.map((s, i) => ({ name: s.name, goal: s.goal, exit_criteria: s.exit, sample_script: null, stage_order: i + 1, is_active: true }));
 
 export const demoPersona: Persona = {
   bot_name: 'ARI',

@@ -1,5 +1,5 @@
 import { normalize, understand, type Locale, type Understood } from './language.ts';
-import { formatMoney, reply, type DraftLine, type ServiceLine, type SlotLine } from './replies.ts';
+import { priceText, reply, type DraftLine, type ServiceLine, type SlotLine } from './replies.ts';
 import { choiceOf, MAX_HOURS, type AmaraState, type Draft, type OfferedSlot, type ServiceChoice, type ToolResult } from './tools.ts';
 
 /**
@@ -60,7 +60,7 @@ export async function builtInTurn(input: TurnInput, call: CallTool): Promise<Tur
   const { locale, state } = input;
   const u = understand(input.text, input.today);
   const done = (intent: Intent, text: string): TurnOutcome => ({ text, intent, extracted: u });
-  const money = (minor: number, currency: string) => formatMoney(minor, currency, locale, input.country);
+  const money = (minor: number, currency: string) => priceText(minor, currency, locale, input.country);
   const draftLine = (d: Draft): DraftLine => ({
     service: d.service.name,
     date: d.date,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isExplicitConfirmation, localeOf, understand } from './language.ts';
-import { formatMoney } from './replies.ts';
+import { priceText } from './replies.ts';
 
 // Sunday 22 November 2026: "el sábado" is the 28th, tomorrow the 23rd.
 const TODAY = '2026-11-22';
@@ -36,7 +36,7 @@ describe("Amara's reading of a message", () => {
 
   it('speaks the locale of a tag and shows COP as Colombia writes it', () => {
     expect([localeOf('es-CO'), localeOf('id'), localeOf('en-US'), localeOf('pt-BR'), localeOf(null)]).toEqual(['es', 'id', 'en', 'en', 'en']);
-    expect(formatMoney(160000, 'COP', 'es', 'CO')).toBe('$ 160.000 COP');
-    expect(formatMoney(3250, 'USD', 'en', 'US')).toBe('$32.50 USD');
+    expect(priceText(160000, 'COP', 'es', 'CO')).toBe('$ 160.000 COP');
+    expect(priceText(3250, 'USD', 'en', 'US')).toBe('$32.50 USD');
   });
 });

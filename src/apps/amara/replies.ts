@@ -1,25 +1,13 @@
 import { Temporal } from 'temporal-polyfill';
+import { formatMoney, fromMinor } from '../../platform/money.ts';
 import type { Locale } from './language.ts';
 import { dayName, monthName } from '../../modules/scheduling/index.ts';
 
 /** What Amara says, in the conversation's language: two or three sentences, prices in the workspace's currency. */
 
-/** Currencies whose integer amounts are whole units (the catalogue stores COP as whole pesos). */
-const ZERO_DECIMAL = new Set(['IDR', 'JPY', 'KRW', 'VND', 'CLP', 'COP', 'ISK', 'UGX', 'PYG']);
-
-export const minorDigits = (currency: string): number => (ZERO_DECIMAL.has(currency.toUpperCase()) ? 0 : 2);
-
 /** An amount in minor units as the workspace's country writes it: '$ 160.000 COP' in es-CO. */
-export function formatMoney(minor: number, currency: string, locale: Locale, country: string): string {
-  const digits = minorDigits(currency);
-  let text: string;
-  try {
-    text = new Intl.NumberFormat(`${locale}-${country}`, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
-  } catch {
-    return `${currency} ${minor / 10 ** digits}`;
-  }
-  // A bare '$' is also the dollar: name the currency unless the text already does.
-  return text.includes(currency) ? text.replace(/\u00a0/g, ' ') : `${text.replace(/\u00a0/g, ' ')} ${currency}`;
+export function priceText(minor: number, currency: string, locale: Locale, country: string): string {
+  return formatMoney(fromMinor(minor, currency), currency, { locale: `${locale}-${country}`, fraction: 'minor', plainSpaces: true, nameCurrency: true });
 }
 
 /** 'sábado 28 de noviembre', 'Saturday 28 November', 'Sabtu, 28 November'. */

@@ -7,7 +7,8 @@ import { createBooking, loadProfile, slotsBetween } from '../../modules/scheduli
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { isExplicitConfirmation, normalize, type Locale } from './language.ts';
-import { formatMoney, minorDigits } from './replies.ts';
+import { fromMinor } from '../../platform/money.ts';
+import { priceText } from './replies.ts';
 
 /**
  * Amara's tools, one list for both engines: the built-in engine calls them by name, and a
@@ -126,7 +127,7 @@ const MAX_OFFERED = 6;
 
 export function amaraTools(session: ToolSession): AmaraTool[] {
   const { state, workspace } = session;
-  const money = (minor: number, currency: string) => formatMoney(minor, currency, session.locale, workspace.country);
+  const money = (minor: number, currency: string) => priceText(minor, currency, session.locale, workspace.country);
 
   async function freeSlots(ctx: Ctx, from: Date, to: Date): Promise<OfferedSlot[]> {
     const profile = await loadProfile(ctx);
@@ -222,7 +223,6 @@ export function amaraTools(session: ToolSession): AmaraTool[] {
           return fail('amara.confirmation_required', 'the customer has not confirmed in their latest message; ask them to confirm the draft');
         }
         return session.asAssistant(async (ctx) => {
-          const digits = minorDigits(draft.currency);
           const booking = await createBooking(
             ctx,
             {
@@ -236,7 +236,7 @@ export function amaraTools(session: ToolSession): AmaraTool[] {
               duration_minutes: draft.hours * 60,
               source: 'web',
               status: 'pending',
-              payment_amount: (draft.total_minor / 10 ** digits).toFixed(2),
+              payment_amount: fromMinor(draft.total_minor, draft.currency).toFixed(2),
               payment_currency: draft.currency,
               payment_status: 'pending',
             },

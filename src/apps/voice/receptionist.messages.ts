@@ -1,4 +1,5 @@
-import { minorDigits, type Language } from '../../modules/assistant/engine/index.ts';
+import type { Language } from '../../modules/assistant/engine/index.ts';
+import { formatMoney, fromMinor } from '../../platform/money.ts';
 
 /**
  * What the receptionist says, in English and Spanish (Indonesian falls back to English: the
@@ -102,19 +103,12 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
 
 /** A minor-unit amount as the customer reads it: "$39", "$12.50", "$ 30.000". */
 export function formatPrice(minor: number, currency: string, language: Language): string {
-  const amount = minor / 10 ** minorDigits(currency);
-  const fraction = Number.isInteger(amount) ? 0 : minorDigits(currency);
-  try {
-    return new Intl.NumberFormat(language === 'es' ? 'es-CO' : 'en-CA', { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: fraction, maximumFractionDigits: fraction }).format(amount);
-  } catch {
-    return `${currency} ${amount}`;
-  }
+  return formatMoney(fromMinor(minor, currency), currency, { locale: language === 'es' ? 'es-CO' : 'en-CA', fraction: 'trim', symbol: 'narrowSymbol' });
 }
 
 /** A minor-unit amount as a DECIMAL(10,2) column keeps it: 3900 CAD -> "39.00". */
 export function decimalAmount(minor: number, currency: string): string {
-  const digits = minorDigits(currency);
-  return (minor / 10 ** digits).toFixed(2);
+  return fromMinor(minor, currency).toFixed(2);
 }
 
 /**

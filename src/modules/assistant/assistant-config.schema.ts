@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { reorderBody } from '../../platform/http/router.ts';
 
 // Persona (seed 000's ari_config) ----------------------------------------------------------------
 
@@ -73,25 +74,9 @@ export const FlowStagePatch = z
   .partial()
   .openapi('FlowStagePatch');
 
-export const ReorderBody = z
-  .strictObject({
-    ids: z
-      .array(z.uuid())
-      .max(1000)
-      .refine((ids) => new Set(ids).size === ids.length, 'each id may appear only once'),
-  })
-  .openapi('FlowStageReorder');
+export const ReorderBody = reorderBody('FlowStageReorder');
 
 // Lead scoring (seed 001's ariScoringConfig) ---------------------------------------------------
-
-export const SCORING_DEFAULTS = {
-  hot_threshold: 70,
-  warm_threshold: 40,
-  weight_basic: 25,
-  weight_qualification: 35,
-  weight_document: 30,
-  weight_engagement: 10,
-} as const;
 
 const WEIGHTS = ['weight_basic', 'weight_qualification', 'weight_document', 'weight_engagement'] as const;
 const Weight = z.number().int().min(0).max(100);

@@ -3,9 +3,9 @@ import { AppError } from '../../platform/errors.ts';
 import { toPage } from '../../platform/http/router.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './assistant-config.repo.ts';
+import { DEFAULT_SCORING } from './engine/index.ts';
 import {
   AssistantConfigPut,
-  SCORING_DEFAULTS,
   type AssistantConfigInput,
   type FlowStageCreateInput,
   type FlowStagePatchInput,
@@ -96,7 +96,7 @@ export type ScoringConfig = ScoringConfigInput & { updated_at: Date | null };
 
 /** The workspace's rubric, or the seed's defaults (70/40, 25/35/30/10) while it has none. */
 export async function getScoringConfig(ctx: Ctx): Promise<ScoringConfig> {
-  return (await repo.findScoring(ctx.tx, workspaceOf(ctx))) ?? { ...SCORING_DEFAULTS, updated_at: null };
+  return (await repo.findScoring(ctx.tx, workspaceOf(ctx))) ?? { ...DEFAULT_SCORING, updated_at: null };
 }
 
 export async function putScoringConfig(ctx: Ctx, input: ScoringConfigInput): Promise<ScoringConfig> {

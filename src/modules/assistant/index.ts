@@ -16,4 +16,3 @@ export {
   type ModelEndpoint,
   type CompleteWithToolsInput,
 } from './model/complete.ts';
-export { minorDigits } from './engine/money.ts';

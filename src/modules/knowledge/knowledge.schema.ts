@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { reorderBody } from '../../platform/http/router.ts';
 
 /** 'true' or 'false' in a query string. */
 export const BooleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -7,15 +8,7 @@ const Name = z.string().trim().min(1).max(100);
 const Text = (max: number) => z.string().trim().min(1).max(max);
 const DisplayOrder = z.number().int().min(0).max(1_000_000);
 
-/** Each id once: a reorder names every item exactly once. */
-export const ReorderBody = z
-  .strictObject({
-    ids: z
-      .array(z.uuid())
-      .max(1000)
-      .refine((ids) => new Set(ids).size === ids.length, 'each id may appear only once'),
-  })
-  .openapi('Reorder');
+export const ReorderBody = reorderBody('Reorder');
 
 // Categories -------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 import type { RouteDeps } from '../../platform/http/env.ts';
+import { formatMoney } from '../../platform/money.ts';
 import { createRoute, createRouter, errorResponses, z } from '../../platform/http/router.ts';
 import { DEMO_PAGE_PATH } from './demo.settings.ts';
 import { payDemoOrder, showDemoOrder, type DemoOrder } from './demo.service.ts';
@@ -10,9 +11,7 @@ const html = (description: string) => ({ description, content: { 'text/html': { 
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-function money(amount: number, currency: string): string {
-  return new Intl.NumberFormat('id-ID', { style: 'currency', currency, maximumFractionDigits: 0 }).format(amount);
-}
+const money = (amount: number, currency: string) => formatMoney(amount, currency, { locale: 'id-ID', fraction: 0 });
 
 /** The page a demo payment link opens: what is paid, and a Pay button while it is pending. */
 export function demoPage(order: DemoOrder, path: string): string {

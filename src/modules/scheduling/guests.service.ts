@@ -3,7 +3,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { minorDigits } from '../assistant/index.ts';
+import { fromMinor } from '../../platform/money.ts';
 import { bookableService, quote } from '../catalog/index.ts';
 import { customerPhone } from './bookings.service.ts';
 import { seedDateTime } from './local-time.ts';
@@ -95,7 +95,7 @@ export async function createGuestBooking(
   const service = await bookableService(ctx, { id: input.service_id, name: input.service_type });
   const units = input.units ?? (service.unit_name === 'load' ? input.number_of_loads : undefined) ?? 1;
   const price = quote(service, units);
-  const amount = price.total_minor / 10 ** minorDigits(price.currency);
+  const amount = fromMinor(price.total_minor, price.currency);
   if (amount > MAX_AMOUNT) throw invalid('body.units', 'too many units: the price would not fit a booking');
   const paymentAmount = amount.toFixed(2);
   // An hourly service lasts its hours; anything else (a visit, a pickup) its own duration.

@@ -92,6 +92,20 @@ export const PageQuery = z.object({
   cursor: z.uuid().optional().openapi({ description: 'next_cursor from the previous page' }),
 });
 
+/**
+ * A reorder's body: every item's id once, in the new order. `name` is its component in the
+ * OpenAPI document (each list that reorders keeps its own).
+ */
+export const reorderBody = (name: string) =>
+  z
+    .strictObject({
+      ids: z
+        .array(z.uuid())
+        .max(1000)
+        .refine((ids) => new Set(ids).size === ids.length, 'each id may appear only once'),
+    })
+    .openapi(name);
+
 export const page = <T extends z.ZodType>(item: T) =>
   z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 

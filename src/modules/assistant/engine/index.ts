@@ -33,5 +33,5 @@ export {
 export { KNOWLEDGE_MIN_SCORE, KNOWLEDGE_MIN_COVERAGE, pickAnswer, eligibility, rankDestinations } from './knowledge.ts';
 export { parseSlotChoice, parseConfirm } from './slots.ts';
 export { technicalErrorMessage, timeGreeting, dayPart } from './messages.ts';
-export { formatMinor, formatMajor, minorDigits } from './money.ts';
+export { formatMinor, formatMajor } from './money.ts';
 export * from './types.ts';

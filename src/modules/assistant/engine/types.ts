@@ -23,6 +23,10 @@ export interface ScoringConfig {
   weight_engagement: number;
 }
 
+/**
+ * The scoring defaults, once: seed 001's column defaults of `ari_scoring_config`, what the API
+ * answers for a workspace that never set its own, and what the engine scores with meanwhile.
+ */
 export const DEFAULT_SCORING: ScoringConfig = {
   hot_threshold: 70,
   warm_threshold: 40,
