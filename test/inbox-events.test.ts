@@ -4,6 +4,7 @@ import { asService } from './support/actors.ts';
 import { describeEachDatabase } from './support/db.ts';
 import { email, testApp } from './support/http.ts';
 import { readSse } from './support/sse.ts';
+import { customerWroteOnWhatsapp } from './support/factories.ts';
 
 type App = ReturnType<typeof testApp>;
 type Owner = Awaited<ReturnType<App['owner']>>;
@@ -34,6 +35,8 @@ describeEachDatabase('inbox events over server-sent events', (db) => {
     expect(contact.status).toBe(201);
     const conv = await t.call('POST', '/api/v1/conversations', { ...who.as, body: { contact_id: contact.body.id, channel: 'whatsapp' } });
     expect(conv.status).toBe(201);
+    // She wrote just now: staff may reply freely.
+    await customerWroteOnWhatsapp(db(), who.workspaceId, contact.body.id, new Date());
     return { contactId: contact.body.id as string, conversationId: conv.body.id as string };
   };
 

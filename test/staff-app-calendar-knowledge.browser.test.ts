@@ -235,6 +235,41 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
     }
   });
 
+  it('reorders the knowledge categories by keyboard and by drag and drop', { timeout: 90_000 }, async () => {
+    const names = async () => ((await app.asOwner('GET', '/api/v1/knowledge/categories')).body.data as { name: string }[]).map((c) => c.name);
+    for (const name of ['Visa', 'Beasiswa', 'Asrama']) {
+      if ((await names()).length >= 3) break;
+      expect((await app.asOwner('POST', '/api/v1/knowledge/categories', { name })).status).toBe(201);
+    }
+    const start = await names();
+    expect(start.length).toBeGreaterThan(2);
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await app.signIn(page);
+      await page.goto(`${app.base}/knowledge`);
+      await page.getByRole('heading', { name: 'Knowledge categories' }).waitFor();
+      const second = start[1]!;
+      await page.getByRole('button', { name: `Move ${second} up` }).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(names).toEqual([second, start[0], ...start.slice(2)]);
+      await page.getByRole('status').filter({ hasText: `${second} moved to position 1 of ${start.length}` }).waitFor();
+      // The focus stays with the moved category (at the top, on its "down").
+      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } } }).document.activeElement.getAttribute('aria-label'))).toBe(`Move ${second} down`);
+      await page.keyboard.press('Enter');
+      await expect.poll(names).toEqual(start);
+      // And by drag and drop: the last category dropped on the first.
+      const items = page.locator('ol.categories > li');
+      await items.last().dragTo(items.first());
+      await expect.poll(names).toEqual([start.at(-1), ...start.slice(0, -1)]);
+      await expect.poll(() => items.locator('strong').allTextContents()).toEqual([start.at(-1), ...start.slice(0, -1)]);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await app.shoot(page, 'assistant-categories');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('fits the assistant screens and the playground on a 390-px phone', { timeout: 60_000 }, async () => {
     const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
     const page = await context.newPage();

@@ -201,6 +201,51 @@ describeWithBrowser('the inbox tools in a real browser', (db, kind) => {
     }
   });
 
+  it('shows the API refusing a free-form WhatsApp reply outside the window, and keeps the text for the template', { timeout: 90_000 }, async () => {
+    // A customer who never wrote on WhatsApp: only a template may reach them.
+    const contact = await app.asOwner('POST', '/api/v1/contacts', { name: 'Wulan Sari', phone: '+6281277700551' });
+    expect(contact.status, JSON.stringify(contact.body)).toBe(201);
+    const thread = await app.asOwner('POST', '/api/v1/conversations', { contact_id: contact.body.id, channel: 'whatsapp' });
+    expect(thread.status, JSON.stringify(thread.body)).toBe(201);
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      // Until the reply is sent the app sees the window open, as it would had the window closed
+      // while the person typed: only the server's refusal can then stop the reply.
+      let replied = false;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith(`/api/v1/conversations/${thread.body.id}/messages`)) replied = true;
+      });
+      await page.route(`**/api/v1/conversations/${thread.body.id}?*`, async (route) => {
+        if (replied || route.request().method() !== 'GET') return route.continue();
+        const answer = await route.fetch();
+        const body = await answer.json();
+        await route.fulfill({ response: answer, json: { ...body, reply_window: { ...body.reply_window, free_form: true } } });
+      });
+      await app.signIn(page);
+      await page.goto(`${app.base}/inbox/${thread.body.id}`);
+      await page.getByRole('heading', { name: 'Conversation with Wulan Sari' }).waitFor();
+      const text = 'Halo Wulan, kami punya jadwal konsultasi besok jam 10.';
+      await page.getByLabel('Your reply to the customer').fill(text);
+      const before = app.fake.sent.length;
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+
+      // The server's own words, and the template offered with the text kept in it.
+      await page.getByRole('alert').filter({ hasText: /WhatsApp only lets a business reply freely within 24 hours .*template "follow_up"/ }).waitFor();
+      await page.getByRole('note').filter({ hasText: 'This customer has never written on WhatsApp' }).waitFor();
+      expect(await page.getByLabel('Text of the template “follow_up” (id)').inputValue()).toBe(text);
+      expect(await page.getByLabel('Your reply to the customer').count()).toBe(0);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await app.shoot(page, 'inbox-window-refused');
+      await app.t.worker.drain();
+      expect(app.fake.sent.length).toBe(before);
+      const stored = await app.asOwner('GET', `/api/v1/conversations/${thread.body.id}`);
+      expect(stored.body.messages).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('moves through conversations with j and k, never while typing, lists the shortcuts with ?, searches, takes over with t and closes with c', { timeout: 90_000 }, async () => {
     const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();

@@ -6,9 +6,11 @@
 // axe-core finds nothing serious, and a 390-px phone does not scroll sideways. The reports
 // screenshots in docs/screenshots are taken here.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { phoneNumberId, waId } from './support/channels.ts';
 import { signHub } from './support/fakes/meta.ts';
+import { email, testApp } from './support/http.ts';
 import { accessibilityProblems, describeWithBrowser, noHorizontalScroll, startStaffApp, type StaffApp } from './browser.ts';
 
 const EAGLE = 'owner@eagle-overseas.demo';
@@ -82,20 +84,7 @@ describeWithBrowser('channels setup and reports in a real browser', (db, kind) =
   });
 
   it('draws the demo funnel, and its CSV has the funnel rows', { timeout: 120_000 }, async () => {
-    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
-    // Debian's Chromium driven by playwright-core raises no download events here, so the file
-    // the page hands the browser is read where it is handed over: the link the app clicks, its
-    // name and the blob behind it, before the app revokes it.
-    await context.addInitScript(() => {
-      type Link = { download: string; href: string };
-      const g = globalThis as unknown as { __downloads: Promise<{ name: string; type: string; text: string }>[]; HTMLAnchorElement: { prototype: { click: () => void } } };
-      g.__downloads = [];
-      const click = g.HTMLAnchorElement.prototype.click;
-      g.HTMLAnchorElement.prototype.click = function (this: Link) {
-        if (this.download) g.__downloads.push(fetch(this.href).then(async (r) => ({ name: this.download, type: r.headers.get('content-type') ?? '', text: await r.text() })));
-        return click.call(this);
-      };
-    });
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', acceptDownloads: true });
     const page = await context.newPage();
     try {
       await app.signIn(page, CASA);
@@ -124,12 +113,11 @@ describeWithBrowser('channels setup and reports in a real browser', (db, kind) =
         .toBe(true);
       expect(await canvas.getAttribute('aria-label')).toBe('Chart: SearchStarted 4 (100 %), ProfessionalViewed 3 (75 %), CheckoutStarted 2 (50 %), BookingConfirmed 1 (25 %)');
 
-      await funnel.getByRole('button', { name: /Download CSV.*Conversion funnel/ }).click();
-      await expect.poll(() => page.evaluate(() => (globalThis as unknown as { __downloads: unknown[] }).__downloads.length)).toBe(1);
-      const [download] = await page.evaluate(() => Promise.all((globalThis as unknown as { __downloads: Promise<{ name: string; type: string; text: string }>[] }).__downloads));
-      expect(download!.name).toMatch(/^funnel-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
-      expect(download!.type).toBe('text/csv;charset=utf-8');
-      expect(download!.text.split('\r\n')).toEqual(['Stage,People,Conversion (%)', 'SearchStarted,4,100', 'ProfessionalViewed,3,75', 'CheckoutStarted,2,50', 'BookingConfirmed,1,25', '']);
+      // The file the browser saved, as a person gets it.
+      const [download] = await Promise.all([page.waitForEvent('download'), funnel.getByRole('button', { name: /Download CSV.*Conversion funnel/ }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^funnel-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+      expect(await download.failure()).toBeNull();
+      expect((await readFile(await download.path(), 'utf8')).split('\r\n')).toEqual(['Stage,People,Conversion (%)', 'SearchStarted,4,100', 'ProfessionalViewed,3,75', 'CheckoutStarted,2,50', 'BookingConfirmed,1,25', '']);
 
       // A range with nothing in it says so, and the CSV cannot be had.
       await page.getByLabel('From').fill('2020-01-01');
@@ -158,6 +146,40 @@ describeWithBrowser('channels setup and reports in a real browser', (db, kind) =
       await page.locator('section[data-report="temperature"] canvas').waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
       await app.shoot(page, 'reports-assistant', true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keeps the reports and the channels and payments setup from a member: not in the navigation, refused at the address', { timeout: 90_000 }, async () => {
+    const member = await testApp(db()).teammate({ cookie: app.ownerCookie, workspace: app.workspaceId }, email('setup-member'), 'member');
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await app.signIn(page, member.email, { password: 'correct horse battery' });
+      const nav = page.getByRole('navigation');
+      // What a member may use is there; the owners' screens are not.
+      await nav.getByRole('link', { name: 'Calendar', exact: true }).waitFor();
+      for (const name of ['Reports', 'Channels', 'Team settings']) expect(await nav.getByRole('link', { name, exact: true }).count(), name).toBe(0);
+
+      await page.goto(`${app.base}/reports`);
+      await page.getByRole('alert').filter({ hasText: 'Reports are for owners and admins.' }).waitFor();
+      expect(await page.locator('section[data-report]').count()).toBe(0);
+      expect(await page.locator('canvas').count()).toBe(0);
+      expect(await accessibilityProblems(page)).toEqual([]);
+
+      await page.goto(`${app.base}/channels`);
+      await page.getByRole('alert').filter({ hasText: 'Channels and payments are set up by owners and admins.' }).waitFor();
+      expect(await page.locator('section[data-channel]').count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Save' }).count()).toBe(0);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      // And the API agrees: a member may not connect a channel.
+      const saving = await page.evaluate(
+        async (ws) =>
+          (await fetch('/api/v1/channels/whatsapp', { method: 'PUT', headers: { 'x-workspace-id': ws, 'content-type': 'application/json' }, body: JSON.stringify({ phone_number_id: '1', access_token: 'x', app_secret: 'y', verify_token: 'z' }) })).status,
+        app.workspaceId,
+      );
+      expect(saving).toBe(403);
     } finally {
       await context.close();
     }

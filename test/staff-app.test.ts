@@ -15,7 +15,7 @@ describe('serving the staff app', () => {
   const app = staffAppRoutes(dist);
 
   it('answers the app paths with index.html, never cached', async () => {
-    for (const path of ['/', '/signin', '/inbox', '/inbox/0b7f0c1e-0000-4000-8000-000000000000', '/settings', '/account', '/invite', '/signup/confirm']) {
+    for (const path of ['/', '/signin', '/inbox', '/inbox/0b7f0c1e-0000-4000-8000-000000000000', '/settings', '/account', '/invite', '/signup/confirm', '/calls', '/calls/0b7f0c1e-0000-4000-8000-000000000000']) {
       const res = await app.request(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-cache');

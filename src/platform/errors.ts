@@ -14,10 +14,61 @@ export type ErrorKind =
   | 'unavailable'
   | 'internal';
 
+/**
+ * The codes platform/ throws itself. A misspelled code fails the typecheck: every code is a
+ * member of `ErrorCode`, the union of this list and each module's (see `ErrorCodes`).
+ */
+export const PLATFORM_ERRORS = [
+  'auth.forbidden',
+  'auth.origin_forbidden',
+  'busy',
+  'config.secret_key_invalid',
+  'config.secret_key_missing',
+  'db.check_violation',
+  'db.conflict_retry',
+  'db.embedded_in_use',
+  'db.embedded_lock_stuck',
+  'db.foreign_key_violation',
+  'db.invalid_value',
+  'db.migration_changed',
+  'db.migration_failed',
+  'db.migration_name',
+  'db.migration_unknown',
+  'db.not_null_violation',
+  'db.permission_denied',
+  'db.unavailable',
+  'db.unique_violation',
+  'db.unreachable',
+  'outbound.target_not_allowed',
+  'rate_limited',
+  'request.too_deep',
+  'request.too_large',
+  'request.unsupported_media_type',
+  'secret.unreadable',
+  'validation.failed',
+  'workspace.invalid_id',
+  'workspace.not_found',
+  'workspace.required',
+] as const;
+export type PlatformErrorCode = (typeof PLATFORM_ERRORS)[number];
+
+/**
+ * Every error code there is, as the keys of this interface. platform/ imports nothing above
+ * it, so each module and app adds its own list here from its `*.errors.ts` by declaration
+ * merging:
+ *
+ *     export const CONTACT_ERRORS = ['contact.not_found', ...] as const;
+ *     declare module '../../platform/errors.ts' {
+ *       interface ErrorCodes extends Record<(typeof CONTACT_ERRORS)[number], true> {}
+ *     }
+ */
+export interface ErrorCodes extends Record<PlatformErrorCode, true> {}
+export type ErrorCode = keyof ErrorCodes;
+
 export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly kind: ErrorKind,
     message: string,
     readonly details?: Record<string, unknown>,

@@ -5,6 +5,7 @@ import { email, testApp } from '../support/http.ts';
 import { recordActivity } from '../../src/apps/turn/store.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { newId } from '../../src/platform/ids.ts';
+import { customerWroteOnWhatsapp } from '../support/factories.ts';
 
 // Sessions expire by real time, so the clock starts at the real now.
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -48,6 +49,7 @@ describeEachDatabase('the inbox for staff: unread, needs a person, search, snooz
         );
       }
     });
+    await customerWroteOnWhatsapp(db(), who.workspaceId, contactId, last);
     return id;
   };
 

@@ -55,3 +55,16 @@ export async function addMember(
 
 export const asUser = <T>(db: Database, userId: string, workspaceId: string, fn: (tx: Tx) => Promise<T>) =>
   withTenant(db, { kind: 'user', userId, workspaceId } satisfies Actor, fn);
+
+/**
+ * The contact wrote on WhatsApp at `at`: their 24-hour customer-service window is open from
+ * then (what the channel worker records for an inbound message), so staff may reply freely.
+ */
+export const customerWroteOnWhatsapp = (db: Database, workspaceId: string, contactId: string, at: Date) =>
+  withServiceRole(db, (tx) =>
+    tx.query(
+      `insert into contact_channel_windows (workspace_id, contact_id, channel, last_inbound_at) values ($1, $2, 'whatsapp', $3)
+       on conflict (workspace_id, contact_id, channel) do update set last_inbound_at = greatest(contact_channel_windows.last_inbound_at, excluded.last_inbound_at)`,
+      [workspaceId, contactId, at],
+    ),
+  );

@@ -11,6 +11,7 @@ import { ContactPage } from './pages/Contact';
 import { ContactsPage } from './pages/Contacts';
 import { useContactsT } from './pages/contacts.i18n';
 import { useCalendarT } from './pages/calendar.i18n';
+import { useCallsT } from './pages/calls.i18n';
 import { useReportsT } from './pages/reports.i18n';
 import { useSetupT } from './pages/setup.i18n';
 
@@ -18,6 +19,7 @@ import { useSetupT } from './pages/setup.i18n';
 // part of the first screen's JavaScript.
 const ReportsPage = lazy(() => import('./pages/Reports'));
 const ChannelsPage = lazy(() => import('./pages/Channels'));
+const CallsPage = lazy(() => import('./pages/Calls'));
 import { InboxPage } from './pages/Inbox';
 import { InvitePage } from './pages/Invite';
 import { SignUpConfirmPage } from './pages/SignUpConfirm';
@@ -173,6 +175,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
   const reportsT = useReportsT();
   const setupT = useSetupT();
   const contactsT = useContactsT();
+  const callsT = useCallsT();
   return (
     <SessionContext.Consumer>
       {(s) => {
@@ -182,6 +185,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
           { to: '/inbox', label: t('nav.inbox') },
           { to: '/contacts', label: contactsT('nav') },
           { to: '/calendar', label: calendarT('title') },
+          { to: '/calls', label: callsT('nav') },
           { to: '/knowledge', label: assistantT('title') },
           ...(canAdmin ? [{ to: '/reports', label: reportsT('nav') }, { to: '/channels', label: setupT('nav') }] : []),
           ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
@@ -248,6 +252,13 @@ function Screen({ path }: { path: string }) {
     return (
       <Suspense fallback={<main id="main" className="page"><Loading /></main>}>
         {path === '/reports' ? <ReportsPage /> : <ChannelsPage />}
+      </Suspense>
+    );
+  }
+  if (path === '/calls' || path.startsWith('/calls/')) {
+    return (
+      <Suspense fallback={<main id="main" className="page"><Loading /></main>}>
+        <CallsPage callId={path.startsWith('/calls/') ? path.slice('/calls/'.length) || null : null} />
       </Suspense>
     );
   }

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { asService, rows } from '../../../test/support/actors.ts';
 import { describeEachDatabase } from '../../../test/support/db.ts';
 import { email, testApp, type CallResult } from '../../../test/support/http.ts';
+import { customerWroteOnWhatsapp } from '../../../test/support/factories.ts';
 import { fixedClock } from '../../platform/clock.ts';
 import { newId } from '../../platform/ids.ts';
 
@@ -328,6 +329,8 @@ describeEachDatabase('the inbox over HTTP', (db) => {
 
     it('queues a staff reply, bumps the conversation and takes it over from the assistant', async () => {
       const id = await thread(w, { contact: rina.id, channel: 'whatsapp', status: 'pending', owner: 'ai', lastMessageAt: '2026-01-01T00:00:00Z', unread: 3 });
+      // Rina wrote on WhatsApp just now: a free-form reply may go.
+      await customerWroteOnWhatsapp(db(), w.workspaceId, rina.id, NOW);
       clock.set(new Date(NOW.getTime() + 5 * 60_000));
       try {
         const res = await t.call('POST', `/api/v1/conversations/${id}/messages`, { ...member.as, body: { body: '  Halo Rina, jadwal konsultasi besok jam 10.  ' } });

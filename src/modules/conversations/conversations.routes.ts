@@ -124,7 +124,10 @@ export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeA
   r.openapi(
     createRoute({
       method: 'post', path: '/conversations/{id}/messages', tags, summary: 'Reply as staff',
-      description: 'The message is queued for the channel to deliver. Replying takes the conversation over from the assistant.',
+      description:
+        'The message is queued for the channel to deliver. Replying takes the conversation over from the assistant. ' +
+        "On WhatsApp a free-form reply can go only within 24 hours of the customer's last message (the thread's reply_window): outside it, " +
+        '409 conversation.whatsapp_window_closed, with `last_customer_message_at`, `closes_at` and the `template` that can go instead (POST /conversations/{id}/template) in its details.',
       middleware: deps.inWorkspace(Rank.member),
       request: { params: IdParams, body: jsonBody(ReplyBody) },
       responses: { 201: json(Message, 'queued'), ...errorResponses },

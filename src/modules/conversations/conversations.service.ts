@@ -277,7 +277,24 @@ export async function handBack(ctx: Ctx, id: string, resumeAssistant: ResumeAssi
  * has it, and marks it read.
  */
 export async function reply(ctx: Ctx, id: string, body: string): Promise<Message> {
-  return staffMessage(ctx, await existing(ctx, id), body, {});
+  const conversation = await existing(ctx, id);
+  if (conversation.channel === 'whatsapp') {
+    // Meta would refuse it anyway; saying so now lets the person send the template instead of
+    // finding a failed message later. The sender keeps the same rule for a reply that waits
+    // in the outbox past the window's end.
+    const window = await whatsappReplyWindow(ctx, conversation.contact_id);
+    if (!window.free_form) {
+      throw new AppError(
+        'conversation.whatsapp_window_closed',
+        'conflict',
+        window.template
+          ? `WhatsApp only lets a business reply freely within 24 hours of the customer's last message; send the approved template "${window.template.name}" instead`
+          : "WhatsApp only lets a business reply freely within 24 hours of the customer's last message, and no approved template is configured (reminder_template in the WhatsApp settings)",
+        { last_customer_message_at: window.last_customer_message_at?.toISOString() ?? null, closes_at: window.closes_at?.toISOString() ?? null, template: window.template },
+      );
+    }
+  }
+  return staffMessage(ctx, conversation, body, {});
 }
 
 /**

@@ -9,6 +9,7 @@ import { startFakeMeta, type FakeMeta } from '../../../test/support/fakes/meta.t
 import { email, testApp } from '../../../test/support/http.ts';
 import { readSse } from '../../../test/support/sse.ts';
 import { channelsApp, waId } from '../../../test/support/channels.ts';
+import { customerWroteOnWhatsapp } from '../../../test/support/factories.ts';
 
 type App = ReturnType<typeof testApp>;
 type Owner = Awaited<ReturnType<App['owner']>>;
@@ -28,6 +29,8 @@ describeEachDatabase('inbox tools: notes with mentions and saved replies', (db) 
     expect(contact.status).toBe(201);
     const conv = await t.call('POST', '/api/v1/conversations', { ...who.as, body: { contact_id: contact.body.id, channel: 'whatsapp' } });
     expect(conv.status).toBe(201);
+    // She wrote just now: staff may reply freely.
+    await customerWroteOnWhatsapp(db(), who.workspaceId, contact.body.id, new Date());
     return conv.body.id as string;
   };
 
@@ -231,11 +234,39 @@ describeEachDatabase('inbox tools on WhatsApp: the 24-hour window, the template,
     expect(after.body.owner).toBe('human');
     expect(after.body.messages.find((m: { id: string }) => m.id === sent.body.id).delivery_status).toBe('sent');
 
-    // A free-form reply now is refused by the sender with the reason the inbox shows.
+    // A free-form reply now is refused by the API itself, saying why and what can go instead;
+    // nothing is stored or queued, and nothing reaches Meta.
+    const messagesBefore = (await t.messages(ws.workspaceId)).length;
     const reply = await t.call('POST', `/api/v1/conversations/${id}/messages`, { ...ws.as, body: { body: 'Are you there?' } });
+    expect(reply.status).toBe(409);
+    expect(reply.body.error).toEqual({
+      code: 'conversation.whatsapp_window_closed',
+      message: expect.stringMatching(/within 24 hours .*template "follow_up"/),
+      details: { last_customer_message_at: new Date(at * 1000).toISOString(), closes_at: new Date(at * 1000 + 24 * 3600_000).toISOString(), template: { name: 'follow_up', language: 'en' } },
+    });
     await t.worker.drain();
-    const failed = (await t.call('GET', `/api/v1/conversations/${id}`, ws.as)).body.messages.find((m: { id: string }) => m.id === reply.body.id);
-    expect(failed).toMatchObject({ delivery_status: 'failed', error: expect.stringMatching(/24-hour customer-service window/) });
+    expect(await t.messages(ws.workspaceId)).toHaveLength(messagesBefore);
+    expect(sentTo(from).slice(before)).toHaveLength(1);
+  });
+
+  it('refuses a free-form reply to a customer who never wrote on WhatsApp, and takes one inside the window', async () => {
+    const contact = await t.call('POST', '/api/v1/contacts', { ...ws.as, body: { name: 'Never wrote', phone: '+6281277700097' } });
+    const wa = await t.call('POST', '/api/v1/conversations', { ...ws.as, body: { contact_id: contact.body.id, channel: 'whatsapp' } });
+    expect(wa.status).toBe(201);
+    const refused = await t.call('POST', `/api/v1/conversations/${wa.body.id}/messages`, { ...ws.as, body: { body: 'Halo!' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'conversation.whatsapp_window_closed', details: { last_customer_message_at: null, closes_at: null, template: { name: 'follow_up', language: 'en' } } });
+    // The template still goes.
+    expect((await t.call('POST', `/api/v1/conversations/${wa.body.id}/template`, { ...ws.as, body: { body: 'Halo from Eagle' } })).status).toBe(201);
+
+    // Inside the window (the customer wrote an hour ago) the same reply goes.
+    const from = waId();
+    await t.post(fake.inbound(ws.phoneNumberId, { from, text: 'Halo', timestamp: Math.floor(Date.now() / 1000) - 3600 }));
+    await t.worker.drain();
+    const open = await t.call('POST', `/api/v1/conversations/${await threadOf(from)}/messages`, { ...ws.as, body: { body: 'Halo, ada yang bisa kami bantu?' } });
+    expect(open.status, JSON.stringify(open.body)).toBe(201);
+    await t.worker.drain();
+    expect(sentTo(from).some((s) => s.body.text?.body === 'Halo, ada yang bisa kami bantu?')).toBe(true);
   });
 
   it('has no template to send on other channels or without one configured', async () => {

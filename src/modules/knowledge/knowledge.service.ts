@@ -20,7 +20,7 @@ import type {
 
 export const workspaceOf = workspaceIdOf;
 
-const notFound = (what: string, label: string) => new AppError(`${what}.not_found`, 'not_found', `no such ${label} in this workspace`);
+const notFound = (what: 'category' | 'entry' | 'faq' | 'destination', label: string) => new AppError(`${what}.not_found` as const, 'not_found', `no such ${label} in this workspace`);
 
 /** The constraint a PostgreSQL error names, when it is the violation of `code`. */
 function violated(e: unknown, code: '23505' | '23503'): string | undefined {

@@ -8,7 +8,8 @@ import * as repo from './tenancy.repo.ts';
 
 const INVITATION_DAYS = 7;
 
-const notFound = (what: string) => new AppError(`${what}.not_found`, 'not_found', `no such ${what.replace('_', ' ')} in this workspace`);
+const notFound = (what: 'workspace' | 'member' | 'invitation' | 'api_key') =>
+  new AppError(`${what}.not_found` as const, 'not_found', `no such ${what.replace('_', ' ')} in this workspace`);
 
 const workspaceOf = workspaceIdOf;
 

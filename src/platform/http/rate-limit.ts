@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { createMiddleware } from 'hono/factory';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { AppError } from '../errors.ts';
+import { AppError, type ErrorCode } from '../errors.ts';
 import type { AppEnv } from './env.ts';
 
 type Ctx = Parameters<Parameters<typeof createMiddleware<AppEnv>>[0]>[0];
@@ -88,7 +88,7 @@ const fallback = new RateLimits();
 /** The application's limiter store (set by createHttpApp). */
 export const limitsOf = (c: Ctx): RateLimits => (c.var as Partial<AppEnv['Variables']>).limits ?? fallback;
 
-export function tooMany(resetAt: number, code = 'rate_limited', message = 'too many requests'): AppError {
+export function tooMany(resetAt: number, code: ErrorCode = 'rate_limited', message = 'too many requests'): AppError {
   const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
   return new AppError(code, 'rate_limited', `${message}; try again in ${retryAfter} s`, { retry_after: retryAfter });
 }

@@ -26,6 +26,8 @@ export const STAFF_APP_PATHS = [
   '/knowledge',
   '/knowledge/*',
   '/calendar',
+  '/calls',
+  '/calls/*',
   '/reports',
   '/channels',
 ];

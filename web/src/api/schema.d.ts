@@ -4934,7 +4934,7 @@ export interface paths {
         put?: never;
         /**
          * Reply as staff
-         * @description The message is queued for the channel to deliver. Replying takes the conversation over from the assistant.
+         * @description The message is queued for the channel to deliver. Replying takes the conversation over from the assistant. On WhatsApp a free-form reply can go only within 24 hours of the customer's last message (the thread's reply_window): outside it, 409 conversation.whatsapp_window_closed, with `last_customer_message_at`, `closes_at` and the `template` that can go instead (POST /conversations/{id}/template) in its details.
          */
         post: {
             parameters: {

@@ -3,6 +3,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { api, ApiError, ok, type Schemas } from '../api/client';
 import type { paths } from '../api/schema';
 import { ErrorNote, Loading } from '../components';
+import { saveFile } from '../download';
 import { formatMoney, formatWhen } from '../format';
 import { useI18n } from '../i18n';
 import { linkProps } from '../router';
@@ -173,14 +174,7 @@ function ExportButton({ filters }: { filters: Filters }) {
         const body = res.error as { error?: { code?: string; message?: string } } | undefined;
         throw new ApiError(res.response.status, body?.error?.code ?? 'export_failed', body?.error?.message ?? res.response.statusText);
       }
-      const url = URL.createObjectURL(new Blob([res.data], { type: 'text/csv' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = 'contacts.csv';
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      saveFile('contacts.csv', res.data);
     },
   });
   return (

@@ -3,7 +3,7 @@
 // assigning, snoozing, the keyboard shortcuts' list and the assistant's figures.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { forwardRef, useEffect, useId, useImperativeHandle, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { api, ok, type Schemas } from '../api/client';
+import { api, ApiError, ok, type Schemas } from '../api/client';
 import { ErrorNote } from '../components';
 import { formatDateTime } from '../format';
 import { useT } from '../i18n';
@@ -210,6 +210,9 @@ export interface ComposerHandle {
  * The reply box and the note box. A reply on WhatsApp outside the 24-hour window cannot go
  * free-form: the box says why and offers the configured template instead.
  */
+/** The API's refusal of a free-form WhatsApp reply outside the 24-hour window. */
+const WINDOW_CLOSED = 'conversation.whatsapp_window_closed';
+
 export const Composer = forwardRef<ComposerHandle, { c: ConversationWithMessages; onDone: () => void }>(function Composer({ c, onDone }, outer) {
   const t = useT();
   const tt = useInboxToolsT();
@@ -251,6 +254,11 @@ export const Composer = forwardRef<ComposerHandle, { c: ConversationWithMessages
     mutationFn: (body: string) => ok(api.POST('/api/v1/conversations/{id}/messages', { params: { path: { id: c.id } }, body: { body } })),
     // The draft stays until the server has the message: a dropped network loses nothing.
     onSuccess: () => setDraft(''),
+    onError: (e, body) => {
+      // The window closed while the person wrote (the server judges by its own clock): the
+      // refetched thread offers the template, and the text moves there rather than vanish.
+      if (e instanceof ApiError && e.code === WINDOW_CLOSED) setTemplateText(body);
+    },
     onSettled: onDone,
   });
   const template = useMutation({
@@ -362,6 +370,11 @@ export const Composer = forwardRef<ComposerHandle, { c: ConversationWithMessages
               ? tt('windowClosed', { last: formatDateTime(rw.last_customer_message_at, format), when: formatDateTime(rw.closes_at, format) })
               : tt('windowNever')}
           </p>
+          {reply.error instanceof ApiError && reply.error.code === WINDOW_CLOSED ? (
+            <div role="alert" className="error">
+              <p>{reply.error.message}</p>
+            </div>
+          ) : null}
           {rw.template ? (
             <>
               <label htmlFor="template-body">{tt('templateLabel', { name: rw.template.name, language: rw.template.language })}</label>

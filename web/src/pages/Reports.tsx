@@ -20,6 +20,7 @@ import {
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { api, ok } from '../api/client';
 import { ErrorNote, Loading } from '../components';
+import { saveFile } from '../download';
 import { formatMoney } from '../format';
 import { atLeast, useSession } from '../session';
 import { useReportsT } from './reports.i18n';
@@ -54,17 +55,6 @@ export function toCsv(header: string[], rows: Cell[][]): string {
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   return [header, ...rows].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';
-}
-
-function download(name: string, csv: string) {
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** One chart on a canvas, redrawn when its configuration changes; described for screen readers. */
@@ -114,7 +104,7 @@ function Report({
           <h2 id={`${id}-title`}>{title}</h2>
           <p className="muted small">{help}</p>
         </div>
-        <button type="button" disabled={!rows || empty} onClick={() => rows && download(`${file}-${range.from}-${range.to}.csv`, toCsv(header, rows))}>
+        <button type="button" disabled={!rows || empty} onClick={() => rows && saveFile(`${file}-${range.from}-${range.to}.csv`, toCsv(header, rows))}>
           {t('csv')}
           <span className="sr-only">: {title}</span>
         </button>

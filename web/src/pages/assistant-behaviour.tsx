@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { api, ok, type Schemas } from '../api/client';
 import { ErrorNote, Loading } from '../components';
 import { formatDateTime } from '../format';
@@ -7,6 +7,7 @@ import { useSession } from '../session';
 import { Check, fieldErrors, Input, SaveError, Section } from './assistant-forms';
 import { useAssistantT } from './assistant.i18n';
 import { lineDiff } from './line-diff';
+import { useReorder } from './reorder';
 
 const submit = (fn: () => void) => (e: FormEvent) => {
   e.preventDefault();
@@ -84,80 +85,43 @@ export function FlowStagesSection({ canEdit }: { canEdit: boolean }) {
   const t = useAssistantT();
   const qc = useQueryClient();
   const stages = useQuery({ queryKey: ['assistant', 'stages'], queryFn: () => ok(api.GET('/api/v1/assistant/flow-stages')) });
-  const [order, setOrder] = useState<Schemas['FlowStage'][] | null>(null);
-  const [announce, setAnnounce] = useState('');
-  const [dragging, setDragging] = useState<string | null>(null);
-  const focusAfter = useRef<string | null>(null);
-  const list = order ?? stages.data?.data ?? [];
-  const reorder = useMutation({
-    mutationFn: (ids: string[]) => ok(api.POST('/api/v1/assistant/flow-stages/reorder', { body: { ids } })),
-    onSettled: async () => {
-      await qc.invalidateQueries({ queryKey: ['assistant', 'stages'] });
-      setOrder(null);
+  const { list, dragProps, moveButtons, status, error } = useReorder(
+    stages.data?.data ?? [],
+    async (ids) => {
+      try {
+        return await ok(api.POST('/api/v1/assistant/flow-stages/reorder', { body: { ids } }));
+      } finally {
+        await qc.invalidateQueries({ queryKey: ['assistant', 'stages'] });
+      }
     },
-  });
+    canEdit,
+  );
   const remove = useMutation({
     mutationFn: (id: string) => ok(api.DELETE('/api/v1/assistant/flow-stages/{id}', { params: { path: { id } } })),
     onSettled: () => qc.invalidateQueries({ queryKey: ['assistant', 'stages'] }),
-  });
-  const move = (from: number, to: number, how: 'up' | 'down' | 'drag') => {
-    if (to < 0 || to >= list.length || from === to) return;
-    const next = [...list];
-    const [item] = next.splice(from, 1);
-    next.splice(to, 0, item!);
-    setOrder(next);
-    setAnnounce(t('movedTo', { name: item!.name, position: to + 1, count: next.length }));
-    if (how !== 'drag') focusAfter.current = `${item!.id}-${how}`;
-    reorder.mutate(next.map((s) => s.id));
-  };
-  useEffect(() => {
-    if (!focusAfter.current) return;
-    const el = document.querySelector<HTMLButtonElement>(`[data-focus-key="${focusAfter.current}"]`);
-    // At the top or bottom the button just pressed is disabled: keep focus on its sibling.
-    if (el && !el.disabled) el.focus();
-    else document.querySelector<HTMLButtonElement>(`[data-focus-key^="${focusAfter.current.split('-').slice(0, -1).join('-')}-"]:not([disabled])`)?.focus();
-    focusAfter.current = null;
   });
   return (
     <Section title={t('stages')}>
       <p className="muted small">{canEdit ? t('stagesHelp') : t('stagesRead')}</p>
       {stages.isPending ? <Loading /> : null}
-      <ErrorNote error={stages.error ?? reorder.error ?? remove.error} />
-      <p className="sr-only" role="status" aria-live="polite">
-        {announce}
-      </p>
+      <ErrorNote error={stages.error ?? error ?? remove.error} />
+      {status}
       <ol className="stages">
-        {list.map((s, i) => (
-          <li
-            key={s.id}
-            className={`stage${dragging === s.id ? ' dragging' : ''}`}
-            draggable={canEdit}
-            onDragStart={(e) => {
-              setDragging(s.id);
-              e.dataTransfer.effectAllowed = 'move';
-              e.dataTransfer.setData('text/plain', s.id);
-            }}
-            onDragEnd={() => setDragging(null)}
-            onDragOver={(e) => {
-              if (dragging) e.preventDefault();
-            }}
-            onDrop={(e) => {
-              e.preventDefault();
-              const from = list.findIndex((x) => x.id === (e.dataTransfer.getData('text/plain') || dragging));
-              setDragging(null);
-              if (from >= 0) move(from, i, 'drag');
-            }}
-          >
-            <StageRow stage={s} index={i} count={list.length} canEdit={canEdit} onMove={(to, how) => move(i, to, how)} onDelete={() => remove.mutate(s.id)} />
-          </li>
-        ))}
+        {list.map((s, i) => {
+          const drag = dragProps(s, i);
+          return (
+            <li key={s.id} {...drag} className={`stage ${drag.className}`.trim()}>
+              <StageRow stage={s} index={i} canEdit={canEdit} moveButtons={moveButtons(s, i)} onDelete={() => remove.mutate(s.id)} />
+            </li>
+          );
+        })}
       </ol>
       {canEdit ? <StageForm /> : null}
     </Section>
   );
 }
 
-function StageRow({ stage: s, index, count, canEdit, onMove, onDelete }: { stage: Schemas['FlowStage']; index: number; count: number; canEdit: boolean; onMove: (to: number, how: 'up' | 'down') => void; onDelete: () => void }) {
+function StageRow({ stage: s, index, canEdit, moveButtons, onDelete }: { stage: Schemas['FlowStage']; index: number; canEdit: boolean; moveButtons: ReactNode; onDelete: () => void }) {
   const t = useAssistantT();
   const [editing, setEditing] = useState(false);
   return (
@@ -177,12 +141,7 @@ function StageRow({ stage: s, index, count, canEdit, onMove, onDelete }: { stage
         </span>
         {canEdit ? (
           <span className="row-actions">
-            <button type="button" data-focus-key={`${s.id}-up`} disabled={index === 0} onClick={() => onMove(index - 1, 'up')} aria-label={t('moveUp', { name: s.name })}>
-              ↑
-            </button>
-            <button type="button" data-focus-key={`${s.id}-down`} disabled={index === count - 1} onClick={() => onMove(index + 1, 'down')} aria-label={t('moveDown', { name: s.name })}>
-              ↓
-            </button>
+            {moveButtons}
             <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)} aria-label={t('editWhat', { what: s.name })}>
               {t('edit')}
             </button>

@@ -6,6 +6,7 @@ import { formatDateTime, formatMoney } from '../format';
 import { useSession } from '../session';
 import { Check, fieldErrors, Input, listOf, SaveError, Section } from './assistant-forms';
 import { useAssistantT } from './assistant.i18n';
+import { useReorder } from './reorder';
 
 type T = ReturnType<typeof useAssistantT>;
 
@@ -14,17 +15,41 @@ function useInvalidate(...keys: string[]) {
   return () => Promise.all(keys.map((k) => qc.invalidateQueries({ queryKey: ['assistant', k] })));
 }
 
-/** A row of a list that opens into its edit form. */
-function EditableRow({ title, meta, canEdit, editForm, onDelete, t }: { title: string; meta?: string; canEdit: boolean; editForm: (close: () => void) => React.ReactNode; onDelete?: () => void; t: T }) {
+/** A row of a list that opens into its edit form; in a reorderable list, dragged and moved too. */
+function EditableRow({
+  title,
+  meta,
+  canEdit,
+  editForm,
+  onDelete,
+  t,
+  drag,
+  moveButtons,
+}: {
+  title: string;
+  meta?: string;
+  canEdit: boolean;
+  editForm: (close: () => void) => React.ReactNode;
+  onDelete?: () => void;
+  t: T;
+  drag?: ReturnType<ReturnType<typeof useReorder>['dragProps']>;
+  moveButtons?: React.ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   return (
-    <li className="line editable">
+    <li {...drag} className={`line editable ${drag?.className ?? ''}`.trim()}>
+      {canEdit && drag ? (
+        <span className="drag-handle" aria-hidden="true">
+          ⠿
+        </span>
+      ) : null}
       <span className="grow">
         <strong>{title}</strong>
         {meta ? <span className="muted small"> · {meta}</span> : null}
       </span>
       {canEdit ? (
         <span className="row-actions">
+          {moveButtons}
           <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} aria-label={t('editWhat', { what: title })}>
             {t('edit')}
           </button>
@@ -51,6 +76,17 @@ export function KnowledgeTab({ canEdit }: { canEdit: boolean }) {
     queryFn: () => ok(api.GET('/api/v1/knowledge/entries', { params: { query: { limit: 200, ...(category ? { category_id: category } : {}) } } })),
   });
   const invalidate = useInvalidate('categories', 'entries');
+  const order = useReorder(
+    categories.data?.data ?? [],
+    async (ids) => {
+      try {
+        return await ok(api.POST('/api/v1/knowledge/categories/reorder', { body: { ids } }));
+      } finally {
+        await invalidate();
+      }
+    },
+    canEdit,
+  );
   const removeCategory = useMutation({ mutationFn: (id: string) => ok(api.DELETE('/api/v1/knowledge/categories/{id}', { params: { path: { id } } })), onSettled: invalidate });
   const removeEntry = useMutation({ mutationFn: (id: string) => ok(api.DELETE('/api/v1/knowledge/entries/{id}', { params: { path: { id } } })), onSettled: invalidate });
   const cats = categories.data?.data ?? [];
@@ -59,12 +95,15 @@ export function KnowledgeTab({ canEdit }: { canEdit: boolean }) {
     <>
       <Section title={t('categories')}>
         {categories.isPending ? <Loading /> : null}
-        <ErrorNote error={categories.error ?? removeCategory.error} />
-        <ul className="plain">
-          {cats.map((c) => (
+        {canEdit && cats.length > 1 ? <p className="muted small">{t('categoriesHelp')}</p> : null}
+        <ErrorNote error={categories.error ?? order.error ?? removeCategory.error} />
+        {order.status}
+        <ol className="plain categories">
+          {order.list.map((c, i) => (
             <EditableRow
               key={c.id}
               t={t}
+              {...(canEdit ? { drag: order.dragProps(c, i), moveButtons: order.moveButtons(c, i) } : {})}
               title={c.name}
               {...(c.description ? { meta: c.description } : {})}
               canEdit={canEdit}
@@ -72,7 +111,7 @@ export function KnowledgeTab({ canEdit }: { canEdit: boolean }) {
               editForm={(close) => <CategoryForm category={c} onDone={close} />}
             />
           ))}
-        </ul>
+        </ol>
         {canEdit ? <CategoryForm /> : null}
       </Section>
       <Section
