@@ -11,6 +11,7 @@ export const CONVERSATIONS_ERRORS = [
   'conversation.no_template',
   'conversation.not_found',
   'conversation.template_not_available',
+  'conversation.whatsapp_window_closed',
   'saved_reply.not_found',
   'saved_reply.personal_needs_person',
   'saved_reply.shortcut_taken',
