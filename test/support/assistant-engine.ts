@@ -1,4 +1,4 @@
-import { ariStages } from '../../src/apps/ari/template.ts';
+import { ariDestinations, ariStages } from '../../src/apps/ari/template.ts';
 import { words } from '../../src/modules/assistant/engine/text.ts';
 import { DEFAULT_SCORING, SlotTakenError, type DestinationOption, type FlowStage, type KnowledgeHit, type Persona, type Slot, type Tools, type TurnConfig } from '../../src/modules/assistant/engine/types.ts';
 
@@ -125,14 +125,7 @@ export function demoConfig(overrides: Partial<TurnConfig> = {}): TurnConfig {
   };
 }
 
-export const demoDestinations: FakeStore['destinations'] = [
-  { country: 'United Kingdom', city: 'Manchester', university_name: 'University of Manchester', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 450_000_000, budget_max: 700_000_000, deadline: '2027-06-30' }, programs: ['Business', 'Computer Science', 'Engineering'], is_promoted: true, priority: 10 },
-  { country: 'United Kingdom', city: 'London', university_name: "King's College London", requirements: { ielts_min: 7.0, gpa_min: 3.3, budget_min: 600_000_000, budget_max: 900_000_000 }, programs: ['Law', 'Medicine', 'Public Policy'], is_promoted: false, priority: 8 },
-  { country: 'Australia', city: 'Melbourne', university_name: 'Monash University', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 500_000_000, budget_max: 800_000_000 }, programs: ['Accounting', 'Nursing', 'IT'], is_promoted: true, priority: 9 },
-  { country: 'Japan', city: 'Tokyo', university_name: 'Waseda University', requirements: { ielts_min: 6.0, gpa_min: 3.0, budget_min: 250_000_000, budget_max: 400_000_000 }, programs: ['International Liberal Studies', 'Economics'], is_promoted: false, priority: 6 },
-  { country: 'United States', city: 'Boston', university_name: 'Northeastern University', requirements: { ielts_min: 6.5, gpa_min: 3.2, budget_min: 900_000_000, budget_max: 1_300_000_000 }, programs: ['Data Science', 'Business Analytics'], is_promoted: false, priority: 5 },
-  { country: 'Canada', city: 'Toronto', university_name: 'University of Toronto', requirements: { ielts_min: 6.5, gpa_min: 3.3, budget_min: 700_000_000, budget_max: 1_000_000_000 }, programs: ['Computer Science', 'Life Sciences'], is_promoted: false, priority: 7 },
-];
+export const demoDestinations: FakeStore['destinations'] = ariDestinations;
 
 /** The demo's knowledge entries, one FAQ, and the destinations as the search returns them. */
 export const demoDocs: FakeDoc[] = [

@@ -7,6 +7,16 @@ import { newId } from '../../platform/ids.ts';
  * knowledge categories with starter entries, starter destinations, and a weekday
  * consultation schedule: everything a conversation needs from the first message.
  */
+/** Universities the consultancy often places students in, with their usual requirements (IDR budgets). */
+export const ariDestinations = [
+  { country: 'United Kingdom', city: 'Manchester', university_name: 'University of Manchester', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 450_000_000, budget_max: 700_000_000, deadline: '2027-06-30' }, programs: ['Business', 'Computer Science', 'Engineering'], is_promoted: true, priority: 10 },
+  { country: 'United Kingdom', city: 'London', university_name: "King's College London", requirements: { ielts_min: 7.0, gpa_min: 3.3, budget_min: 600_000_000, budget_max: 900_000_000 }, programs: ['Law', 'Medicine', 'Public Policy'], is_promoted: false, priority: 8 },
+  { country: 'Australia', city: 'Melbourne', university_name: 'Monash University', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 500_000_000, budget_max: 800_000_000 }, programs: ['Accounting', 'Nursing', 'IT'], is_promoted: true, priority: 9 },
+  { country: 'Japan', city: 'Tokyo', university_name: 'Waseda University', requirements: { ielts_min: 6.0, gpa_min: 3.0, budget_min: 250_000_000, budget_max: 400_000_000 }, programs: ['International Liberal Studies', 'Economics'], is_promoted: false, priority: 6 },
+  { country: 'United States', city: 'Boston', university_name: 'Northeastern University', requirements: { ielts_min: 6.5, gpa_min: 3.2, budget_min: 900_000_000, budget_max: 1_300_000_000 }, programs: ['Data Science', 'Business Analytics'], is_promoted: false, priority: 5 },
+  { country: 'Canada', city: 'Toronto', university_name: 'University of Toronto', requirements: { ielts_min: 6.5, gpa_min: 3.3, budget_min: 700_000_000, budget_max: 1_000_000_000 }, programs: ['Computer Science', 'Life Sciences'], is_promoted: false, priority: 7 },
+];
+
 export const ariStages = [
   { name: 'greeting', goal: 'Menyapa lead dan menanyakan nama', exit: 'Lead membalas sapaan' },
   { name: 'qualifying', goal: 'Mengumpulkan negara tujuan, level bahasa Inggris, budget, timeline, program dan status dokumen, satu pertanyaan per pesan', exit: 'Semua data wajib terkumpul atau skor >= 40' },
@@ -65,14 +75,7 @@ export async function applyAriTemplate(ctx: Ctx, workspaceId: string): Promise<v
   // their usual requirements (IDR budgets), and general knowledge the assistant can answer from.
   await db
     .insertInto('ari_destinations')
-    .values([
-      { country: 'United Kingdom', city: 'Manchester', university_name: 'University of Manchester', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 450_000_000, budget_max: 700_000_000, deadline: '2027-06-30' }, programs: ['Business', 'Computer Science', 'Engineering'], is_promoted: true, priority: 10 },
-      { country: 'United Kingdom', city: 'London', university_name: "King's College London", requirements: { ielts_min: 7.0, gpa_min: 3.3, budget_min: 600_000_000, budget_max: 900_000_000 }, programs: ['Law', 'Medicine', 'Public Policy'], is_promoted: false, priority: 8 },
-      { country: 'Australia', city: 'Melbourne', university_name: 'Monash University', requirements: { ielts_min: 6.5, gpa_min: 3.0, budget_min: 500_000_000, budget_max: 800_000_000 }, programs: ['Accounting', 'Nursing', 'IT'], is_promoted: true, priority: 9 },
-      { country: 'Japan', city: 'Tokyo', university_name: 'Waseda University', requirements: { ielts_min: 6.0, gpa_min: 3.0, budget_min: 250_000_000, budget_max: 400_000_000 }, programs: ['International Liberal Studies', 'Economics'], is_promoted: false, priority: 6 },
-      { country: 'United States', city: 'Boston', university_name: 'Northeastern University', requirements: { ielts_min: 6.5, gpa_min: 3.2, budget_min: 900_000_000, budget_max: 1_300_000_000 }, programs: ['Data Science', 'Business Analytics'], is_promoted: false, priority: 5 },
-      { country: 'Canada', city: 'Toronto', university_name: 'University of Toronto', requirements: { ielts_min: 6.5, gpa_min: 3.3, budget_min: 700_000_000, budget_max: 1_000_000_000 }, programs: ['Computer Science', 'Life Sciences'], is_promoted: false, priority: 7 },
-    ].map((d) => ({ workspace_id: workspaceId, id: newId(), ...d, requirements: JSON.stringify(d.requirements) })))
+    .values(ariDestinations.map((d) => ({ workspace_id: workspaceId, id: newId(), ...d, requirements: JSON.stringify(d.requirements) })))
     .execute();
 
   await addKnowledgeEntries(ctx, workspaceId, [
