@@ -38,17 +38,9 @@ const moduleOf = (p: string) => (p.startsWith('src/modules/') ? p.split('/')[2] 
 const COMPOSITION_ROOT = readdirSync(SRC).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
 
 // Known breaches of "one public face per module", each with why it is allowed and when it goes.
-// Keep this list short and remove an entry as soon as its cause is gone: the last test below
-// fails on an entry that nothing needs any more.
-const SECOND_FACES: { from: RegExp; to: string; why: string }[] = [
-  {
-    // The turn and the receptionist's and Amara's engines still live in apps/ and call ARI's
-    // engine directly (issue 13, deliverable 2 moves them into modules/assistant).
-    from: /^src\/apps\//,
-    to: 'src/modules/assistant/engine/index.ts',
-    why: 'apps/ use the assistant engine until the turn and the engines move into modules/assistant',
-  },
-];
+// Keep this list short (today it is empty) and remove an entry as soon as its cause is gone:
+// the last test below fails on an entry that nothing needs any more.
+const SECOND_FACES: { from: RegExp; to: string; why: string }[] = [];
 
 it('keeps platform/ free of anything above it', () => {
   const bad = edges.filter((e) => layer(e.from) === 'platform' && layer(e.to) !== 'platform');

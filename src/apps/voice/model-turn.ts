@@ -1,4 +1,4 @@
-import type { Language } from '../../modules/assistant/engine/index.ts';
+import type { Language } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
 import type { Channel, ModelArm } from '../turn/run.ts';

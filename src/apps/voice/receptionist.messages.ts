@@ -1,4 +1,4 @@
-import type { Language } from '../../modules/assistant/engine/index.ts';
+import type { Language } from '../../modules/assistant/index.ts';
 import { formatMoney, fromMinor } from '../../platform/money.ts';
 
 /**

@@ -8,7 +8,7 @@ import {
   wantsHuman,
   type Language,
   type Slot,
-} from '../../modules/assistant/engine/index.ts';
+} from '../../modules/assistant/index.ts';
 import type { PricedService, Service } from '../../modules/catalog/index.ts';
 import { formatPrice, replyText, type Phrase } from './receptionist.messages.ts';
 

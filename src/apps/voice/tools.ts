@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import { pickAnswer, type Language } from '../../modules/assistant/engine/index.ts';
+import { pickAnswer, type Language } from '../../modules/assistant/index.ts';
 import { quote, searchServices, serviceAreaCovers, type Service } from '../../modules/catalog/index.ts';
 import { recordFaqUse, searchKnowledge } from '../../modules/knowledge/index.ts';
 import { createBooking, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { personaLanguage, type State } from '../../modules/assistant/engine/index.ts';
+import { personaLanguage, type State } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { activePrompt, runAssistantTurn, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome, type TurnScope } from '../turn/run.ts';
 import { decideReception, type ReceptionistContext, type ReceptionistResult, type ReceptionistState } from './receptionist.ts';
