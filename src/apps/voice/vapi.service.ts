@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findChannelByAccount, type ChannelAccount } from '../../modules/channels/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
-import { personaLanguage } from '../../modules/assistant/engine/index.ts';
+import { personaLanguage } from '../../modules/assistant/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
