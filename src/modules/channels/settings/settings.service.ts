@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
-import type { Database, Tx } from '../../platform/db/database.ts';
-import { withServiceRole } from '../../platform/db/tenant.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
-import { findIntegration, listIntegrations, NO_WEBHOOK, saveIntegration, webhookStatuses, type IntegrationRow, type WebhookStatus } from '../../platform/db/integrations.ts';
+import { workspaceIdOf, type Ctx } from '../../../platform/context.ts';
+import type { Database, Tx } from '../../../platform/db/database.ts';
+import { withServiceRole } from '../../../platform/db/tenant.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { SecretBox } from '../../../platform/secrets.ts';
+import { findIntegration, listIntegrations, NO_WEBHOOK, saveIntegration, webhookStatuses, type IntegrationRow, type WebhookStatus } from '../../../platform/db/integrations.ts';
 import type { OwnershipProof } from './ownership.ts';
 import * as repo from './settings.repo.ts';
 import {

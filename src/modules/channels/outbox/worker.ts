@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../platform/clock.ts';
-import type { Ctx } from '../../platform/context.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { withServiceRole, withTenant, type Actor } from '../../platform/db/tenant.ts';
-import { pollingLoop } from '../../platform/backoff.ts';
-import type { Logger } from '../../platform/log.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
-import { contactSummaries } from '../contacts/index.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Ctx } from '../../../platform/context.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { withServiceRole, withTenant, type Actor } from '../../../platform/db/tenant.ts';
+import { pollingLoop } from '../../../platform/backoff.ts';
+import type { Logger } from '../../../platform/log.ts';
+import type { SecretBox } from '../../../platform/secrets.ts';
+import { contactSummaries } from '../../contacts/index.ts';
 import * as repo from './delivery.repo.ts';
 import { overtakenByPerson, TAKEN_OVER, type ChannelSender, type OutboundMessage, type SendResult } from './sender.ts';
-import { findChannelOfWorkspace } from './settings.service.ts';
+import { findChannelOfWorkspace } from '../settings/settings.service.ts';
 
 /**
  * The assistant's turn for an inbound message (apps/answer.ts's answerInbound, wired by the

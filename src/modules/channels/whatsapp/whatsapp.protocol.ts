@@ -2,7 +2,7 @@
 // X-Hub-Signature-256, readable text for non-text messages, and the send request.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
-import { cleanId, unstorablePath, type Rejection } from './edge.ts';
+import { cleanId, unstorablePath, type Rejection } from '../inbound/edge.ts';
 
 /** `sha256=<hex HMAC-SHA256(app secret, raw body)>`, checked in constant time over the exact bytes received. */
 export function isValidHubSignature(rawBody: string | Buffer, header: string | undefined, appSecret: string): boolean {

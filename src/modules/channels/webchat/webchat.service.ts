@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../platform/clock.ts';
-import type { Ctx } from '../../platform/context.ts';
-import type { Database, Tx } from '../../platform/db/database.ts';
-import { assume, claimsFor, withServiceRole, withTenant, type Actor } from '../../platform/db/tenant.ts';
-import { AppError } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
-import type { Logger } from '../../platform/log.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
-import { findWorkspaceBySlug } from '../tenancy/index.ts';
-import { findChannelOfWorkspace } from './settings.service.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Ctx } from '../../../platform/context.ts';
+import type { Database, Tx } from '../../../platform/db/database.ts';
+import { assume, claimsFor, withServiceRole, withTenant, type Actor } from '../../../platform/db/tenant.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { newId } from '../../../platform/ids.ts';
+import type { Logger } from '../../../platform/log.ts';
+import type { SecretBox } from '../../../platform/secrets.ts';
+import { findWorkspaceBySlug } from '../../tenancy/index.ts';
+import { findChannelOfWorkspace } from '../settings/settings.service.ts';
 import * as repo from './webchat.repo.ts';
 import type { ChatMessage, ChatSessionCreate, ChatSessionCreated, ChatSent } from './webchat.schema.ts';
 

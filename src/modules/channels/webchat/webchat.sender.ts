@@ -1,4 +1,4 @@
-import type { ChannelSender, SendResult } from './sender.ts';
+import type { ChannelSender, SendResult } from '../outbox/sender.ts';
 
 /**
  * Web chat has no provider to call: a queued message (a staff reply, a notice) waits for the

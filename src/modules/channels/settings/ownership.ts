@@ -3,11 +3,11 @@
 // served: any tenant could take another business's number or assistant and receive its
 // customers. The base URLs are the operator's (configuration), never a tenant's, and only the
 // ids, which the settings schema restricts to their providers' shapes, reach the paths.
-import { AppError } from '../../platform/errors.ts';
-import { isOutboundRefused, outboundFetch, outboundLog, type OutboundFetch } from '../../platform/http/outbound.ts';
+import { AppError } from '../../../platform/errors.ts';
+import { isOutboundRefused, outboundFetch, outboundLog, type OutboundFetch } from '../../../platform/http/outbound.ts';
 import type { ChannelProvider, ChannelSecrets, StoredChannelSettings } from './settings.schema.ts';
-import { DEFAULT_TWILIO_API_URL } from './twilio.sender.ts';
-import { DEFAULT_GRAPH_URL } from './whatsapp.sender.ts';
+import { DEFAULT_TWILIO_API_URL } from '../twilio/twilio.sender.ts';
+import { DEFAULT_GRAPH_URL } from '../whatsapp/whatsapp.sender.ts';
 
 export const DEFAULT_VAPI_API_URL = 'https://api.vapi.ai';
 

@@ -1,5 +1,5 @@
-import { Rank, type RouteDeps } from '../../platform/http/env.ts';
-import { createRoute, createRouter, errorResponses, json, jsonBody, type z } from '../../platform/http/router.ts';
+import { Rank, type RouteDeps } from '../../../platform/http/env.ts';
+import { createRoute, createRouter, errorResponses, json, jsonBody, type z } from '../../../platform/http/router.ts';
 import {
   ChannelList,
   ChannelSettings,

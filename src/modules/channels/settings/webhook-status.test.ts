@@ -4,15 +4,15 @@
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEachDatabase } from '../../../test/support/db.ts';
-import { signHub, startFakeMeta, type FakeMeta } from '../../../test/support/fakes/meta.ts';
-import { startFakeMidtrans, type FakeMidtrans } from '../../../test/support/fakes/midtrans.ts';
-import { startFakeTwilio, twilioSid, type FakeTwilio } from '../../../test/support/fakes/twilio.ts';
-import { startFakeVapi, type FakeVapi } from '../../../test/support/fakes/vapi.ts';
-import { email } from '../../../test/support/http.ts';
-import { fixedClock } from '../../platform/clock.ts';
-import { bookConsultation, connectMidtrans, paymentsApp } from '../../../test/support/payments.ts';
-import { channelsApp, waId } from '../../../test/support/channels.ts';
+import { describeEachDatabase } from '../../../../test/support/db.ts';
+import { signHub, startFakeMeta, type FakeMeta } from '../../../../test/support/fakes/meta.ts';
+import { startFakeMidtrans, type FakeMidtrans } from '../../../../test/support/fakes/midtrans.ts';
+import { startFakeTwilio, twilioSid, type FakeTwilio } from '../../../../test/support/fakes/twilio.ts';
+import { startFakeVapi, type FakeVapi } from '../../../../test/support/fakes/vapi.ts';
+import { email } from '../../../../test/support/http.ts';
+import { fixedClock } from '../../../platform/clock.ts';
+import { bookConsultation, connectMidtrans, paymentsApp } from '../../../../test/support/payments.ts';
+import { channelsApp, waId } from '../../../../test/support/channels.ts';
 
 let meta: FakeMeta;
 let tw: FakeTwilio;

@@ -1,15 +1,15 @@
-import type { Clock } from '../../platform/clock.ts';
-import type { Database } from '../../platform/db/database.ts';
-import { withServiceRole, withTenant, type Actor } from '../../platform/db/tenant.ts';
-import { pollingLoop } from '../../platform/backoff.ts';
-import type { Logger } from '../../platform/log.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
-import { findChannelOfWorkspace } from './settings.service.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { withServiceRole, withTenant, type Actor } from '../../../platform/db/tenant.ts';
+import { pollingLoop } from '../../../platform/backoff.ts';
+import type { Logger } from '../../../platform/log.ts';
+import type { SecretBox } from '../../../platform/secrets.ts';
+import { findChannelOfWorkspace } from '../settings/settings.service.ts';
 import * as repo from './sms.repo.ts';
 import { sendSms, type SmsSendOutcome } from './twilio.protocol.ts';
 import { twilioCallbackUrl, STATUS_PATH } from './twilio.webhook.ts';
-import { overtakenByPerson, TAKEN_OVER } from './sender.ts';
-import { backoff, type ChannelWorker } from './worker.ts';
+import { overtakenByPerson, TAKEN_OVER } from '../outbox/sender.ts';
+import { backoff, type ChannelWorker } from '../outbox/worker.ts';
 
 export interface SmsWorkerOptions {
   db: Database;

@@ -1,17 +1,17 @@
 import { z } from '@hono/zod-openapi';
-import type { Clock } from '../../platform/clock.ts';
-import type { Database, Tx } from '../../platform/db/database.ts';
-import { recordWebhookRefused, recordWebhookVerified } from '../../platform/db/integrations.ts';
-import { assume, claimsFor, withTenant } from '../../platform/db/tenant.ts';
-import { AppError } from '../../platform/errors.ts';
-import type { Logger } from '../../platform/log.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
-import { normalizePhone } from '../contacts/index.ts';
-import * as repo from './delivery.repo.ts';
-import { E164, recordRejection } from './edge.ts';
-import { findChannelByAccountIn, workspacesWithVerifyToken } from './settings.service.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Database, Tx } from '../../../platform/db/database.ts';
+import { recordWebhookRefused, recordWebhookVerified } from '../../../platform/db/integrations.ts';
+import { assume, claimsFor, withTenant } from '../../../platform/db/tenant.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { Logger } from '../../../platform/log.ts';
+import type { SecretBox } from '../../../platform/secrets.ts';
+import { normalizePhone } from '../../contacts/index.ts';
+import * as repo from '../outbox/delivery.repo.ts';
+import { E164, recordRejection } from '../inbound/edge.ts';
+import { findChannelByAccountIn, workspacesWithVerifyToken } from '../settings/settings.service.ts';
 import { DELIVERY_STATUSES, Envelope, eventsByPhone, isValidHubSignature, readableBody, type PhoneEvents } from './whatsapp.protocol.ts';
-import { wakeChannelWorkers } from './worker.ts';
+import { wakeChannelWorkers } from '../outbox/worker.ts';
 
 export interface WhatsAppWebhookDeps {
   db: Database;

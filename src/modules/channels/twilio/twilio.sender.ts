@@ -1,5 +1,5 @@
-import type { ChannelSender, OutboundMessage, SendResult } from './sender.ts';
-import type { ChannelAccount } from './settings.service.ts';
+import type { ChannelSender, OutboundMessage, SendResult } from '../outbox/sender.ts';
+import type { ChannelAccount } from '../settings/settings.service.ts';
 import { sendSms } from './twilio.protocol.ts';
 import { STATUS_PATH, twilioCallbackUrl } from './twilio.webhook.ts';
 

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { WebhookStatus } from '../../platform/http/router.ts';
+import { WebhookStatus } from '../../../platform/http/router.ts';
 
 export const CHANNEL_PROVIDERS = ['whatsapp', 'twilio', 'vapi', 'webchat'] as const;
 export type ChannelProvider = (typeof CHANNEL_PROVIDERS)[number];

@@ -1,5 +1,5 @@
-import type { RouteDeps } from '../../platform/http/env.ts';
-import { createRoute, createRouter, errorResponses, z } from '../../platform/http/router.ts';
+import type { RouteDeps } from '../../../platform/http/env.ts';
+import { createRoute, createRouter, errorResponses, z } from '../../../platform/http/router.ts';
 import { EMPTY_TWIML } from './twilio.protocol.ts';
 import { receiveSms, receiveSmsStatus, SMS_PATH, STATUS_PATH, type TwilioRequest } from './twilio.webhook.ts';
 

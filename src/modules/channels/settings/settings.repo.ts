@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.ts';
+import type { Tx } from '../../../platform/db/database.ts';
 import type { ChannelProvider } from './settings.schema.ts';
 
 /** The ids among `ids` that another workspace has connected (see app.channel_accounts_taken). */

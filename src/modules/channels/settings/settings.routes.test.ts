@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, one } from '../../../test/support/actors.ts';
-import { describeEachDatabase } from '../../../test/support/db.ts';
-import { startFakeMeta, type FakeMeta } from '../../../test/support/fakes/meta.ts';
-import { startFakeVapi, type FakeVapi } from '../../../test/support/fakes/vapi.ts';
-import { email, testApp } from '../../../test/support/http.ts';
-import { findChannelByAccount } from './index.ts';
-import { createSecretBox } from '../../platform/secrets.ts';
-import { withTenant } from '../../platform/db/tenant.ts';
+import { asService, one } from '../../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../../test/support/db.ts';
+import { startFakeMeta, type FakeMeta } from '../../../../test/support/fakes/meta.ts';
+import { startFakeVapi, type FakeVapi } from '../../../../test/support/fakes/vapi.ts';
+import { email, testApp } from '../../../../test/support/http.ts';
+import { findChannelByAccount } from '../index.ts';
+import { createSecretBox } from '../../../platform/secrets.ts';
+import { withTenant } from '../../../platform/db/tenant.ts';
 import { saveChannelSettings } from './settings.service.ts';
-import { silentLogger } from '../../platform/log.ts';
-import { systemClock } from '../../platform/clock.ts';
+import { silentLogger } from '../../../platform/log.ts';
+import { systemClock } from '../../../platform/clock.ts';
 
 const whatsapp = { phone_number_id: '106540352242922', display_phone_number: '+62 811 0000 001', access_token: 'EAAG-access-token-1', app_secret: 'app-secret-1234', verify_token: 'verify-me-please' };
 

@@ -1,5 +1,5 @@
-import type { RouteDeps } from '../../platform/http/env.ts';
-import { createRoute, createRouter, errorResponses, json, z } from '../../platform/http/router.ts';
+import type { RouteDeps } from '../../../platform/http/env.ts';
+import { createRoute, createRouter, errorResponses, json, z } from '../../../platform/http/router.ts';
 import { receiveWhatsAppWebhook, verifySubscription, WhatsAppReceipt } from './whatsapp.webhook.ts';
 
 const PATH = '/webhooks/whatsapp';

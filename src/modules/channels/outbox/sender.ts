@@ -1,5 +1,5 @@
-import type { ChannelAccount } from './settings.service.ts';
-import type { ChannelProvider } from './settings.schema.ts';
+import type { ChannelAccount } from '../settings/settings.service.ts';
+import type { ChannelProvider } from '../settings/settings.schema.ts';
 
 /** One queued outgoing message, as the outbox worker hands it to a channel's sender. */
 export interface OutboundMessage {

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isOutboundRefused, outboundFetch } from '../../platform/http/outbound.ts';
+import { isOutboundRefused, outboundFetch } from '../../../platform/http/outbound.ts';
 
 /**
  * Twilio's side of the wire (reference/integrations.md §3): the X-Twilio-Signature scheme,

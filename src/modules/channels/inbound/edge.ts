@@ -2,11 +2,11 @@
 // PostgreSQL can hold (text and jsonb refuse NUL, jsonb refuses a lone surrogate) and a sender
 // that fits the E.164 check the contacts table enforces. Checked per message, so that one bad
 // message in a provider's batch is refused alone (channel_rejections) and the rest are stored.
-import type { Tx } from '../../platform/db/database.ts';
-import { newId } from '../../platform/ids.ts';
+import type { Tx } from '../../../platform/db/database.ts';
+import { newId } from '../../../platform/ids.ts';
 
 /** E.164: a country code that does not start with 0 and at most 15 digits in all (the contacts module's one definition). */
-export { E164 } from '../contacts/index.ts';
+export { E164 } from '../../contacts/index.ts';
 
 // A NUL, a high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { AppError } from '../../platform/errors.ts';
-import type { AppVariables, RouteDeps } from '../../platform/http/env.ts';
-import { rateLimit, clientAddress } from '../../platform/http/rate-limit.ts';
-import { createRoute, errorResponses, json, jsonBody, validationError } from '../../platform/http/router.ts';
+import { AppError } from '../../../platform/errors.ts';
+import type { AppVariables, RouteDeps } from '../../../platform/http/env.ts';
+import { rateLimit, clientAddress } from '../../../platform/http/rate-limit.ts';
+import { createRoute, errorResponses, json, jsonBody, validationError } from '../../../platform/http/router.ts';
 import { ChatMessageCreate, ChatMessages, ChatPollQuery, ChatSent, ChatSessionCreate, ChatSessionCreated, SlugParams } from './webchat.schema.ts';
 import { findSite, normalizeOrigin, pollMessages, sendMessage, startSession, type AnswerWebchat, type WebchatSite, webchatNotFound } from './webchat.service.ts';
 

@@ -2,8 +2,8 @@
 // the delivery columns of messages (provider_message_id, delivery_status, error), which the
 // channels own: the inbox module writes a message as queued, the channels deliver it.
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.ts';
-import { newId } from '../../platform/ids.ts';
+import type { Tx } from '../../../platform/db/database.ts';
+import { newId } from '../../../platform/ids.ts';
 
 // Inbound ------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.ts';
+import type { Tx } from '../../../platform/db/database.ts';
 
 /**
  * Web chat's queries: the visitor's guest session (seed 003's guest_sessions, which also

@@ -1,6 +1,6 @@
-import { isOutboundRefused, outboundFetch } from '../../platform/http/outbound.ts';
-import type { ChannelAccount } from './settings.service.ts';
-import type { ChannelSender, OutboundMessage, SendResult } from './sender.ts';
+import { isOutboundRefused, outboundFetch } from '../../../platform/http/outbound.ts';
+import type { ChannelAccount } from '../settings/settings.service.ts';
+import type { ChannelSender, OutboundMessage, SendResult } from '../outbox/sender.ts';
 import { TEXT_LIMIT, WINDOW_CLOSED_ERROR } from './whatsapp.protocol.ts';
 import { whatsappWindowOpen } from './window.ts';
 

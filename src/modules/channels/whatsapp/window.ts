@@ -1,6 +1,6 @@
-import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
-import { findIntegration } from '../../platform/db/integrations.ts';
-import { StoredWhatsAppSettings } from './settings.schema.ts';
+import { workspaceIdOf, type Ctx } from '../../../platform/context.ts';
+import { findIntegration } from '../../../platform/db/integrations.ts';
+import { StoredWhatsAppSettings } from '../settings/settings.schema.ts';
 import { WINDOW_MS } from './whatsapp.protocol.ts';
 
 /**
