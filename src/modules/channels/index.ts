@@ -22,3 +22,5 @@ export { webchatRoutes } from './webchat/webchat.routes.ts';
 export { webchatSender } from './webchat/webchat.sender.ts';
 export { whatsappReplyWindow, type ReplyWindow } from './whatsapp/window.ts';
 export { recordRejection } from './inbound/edge.ts';
+export { vapiWebhookRoutes } from './vapi/vapi.routes.ts';
+export type { CallAssistant, Caller, CallTool } from './vapi/vapi.service.ts';

@@ -1,6 +1,6 @@
-import type { RouteDeps } from '../../platform/http/env.ts';
-import { createRoute, createRouter, errorResponses, json, z } from '../../platform/http/router.ts';
-import { presentedSecret, receiveVapiMessage } from './vapi.service.ts';
+import type { RouteDeps } from '../../../platform/http/env.ts';
+import { createRoute, createRouter, errorResponses, json, z } from '../../../platform/http/router.ts';
+import { presentedSecret, receiveVapiMessage, type CallAssistant } from './vapi.service.ts';
 
 const Stored = z
   .object({
@@ -13,8 +13,8 @@ const ToolResults = z
   .object({ results: z.array(z.object({ toolCallId: z.string(), name: z.string(), result: z.string().openapi({ description: "the tool's JSON answer, as a string" }) })) })
   .openapi('VapiToolResults');
 
-/** The voice agent's server URL: call reports and tool calls from Vapi. */
-export function vapiWebhookRoutes(deps: RouteDeps) {
+/** The voice agent's server URL: call reports and tool calls from Vapi, answered with the workspace's assistant (`assistant`, given by the entry point). */
+export function vapiWebhookRoutes(deps: RouteDeps & { assistant: CallAssistant }) {
   const r = createRouter();
   r.openapi(
     createRoute({
@@ -26,7 +26,7 @@ export function vapiWebhookRoutes(deps: RouteDeps) {
         '(check_services, check_service_area, get_availability, create_booking) as {"results": [{toolCallId, name, result}]}. Other types are ignored.',
       responses: { 200: json(z.union([Stored, ToolResults]), 'received'), ...errorResponses },
     }),
-    async (c) => c.json(await receiveVapiMessage({ db: deps.db, secrets: deps.secrets, clock: deps.clock, log: c.var.log }, await c.req.text(), presentedSecret({ get: (n) => c.req.header(n) })), 200),
+    async (c) => c.json(await receiveVapiMessage({ db: deps.db, secrets: deps.secrets, clock: deps.clock, log: c.var.log, assistant: deps.assistant }, await c.req.text(), presentedSecret({ get: (n) => c.req.header(n) })), 200),
   );
   return r;
 }

@@ -1,21 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { findChannelByAccount, type ChannelAccount } from '../../modules/channels/index.ts';
-import { normalizePhone } from '../../modules/contacts/index.ts';
-import { getWorkspace } from '../../modules/tenancy/index.ts';
-import { personaLanguage } from '../../modules/assistant/engine/index.ts';
-import type { Clock } from '../../platform/clock.ts';
-import type { Ctx } from '../../platform/context.ts';
-import type { Database, Tx } from '../../platform/db/database.ts';
-import { recordWebhookRefused, recordWebhookVerified } from '../../platform/db/integrations.ts';
-import { withTenant } from '../../platform/db/tenant.ts';
-import { AppError, isAppError } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
-import type { Logger } from '../../platform/log.ts';
-import type { SecretBox } from '../../platform/secrets.ts';
-import { inSavepoint } from '../../platform/db/savepoint.ts';
-import { findOrCreateContact } from '../turn/store.ts';
-import { BookingArgs, bookFromDetails, receptionistTools, runTool, type ReceptionScope } from './tools.ts';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Ctx } from '../../../platform/context.ts';
+import type { Database, Tx } from '../../../platform/db/database.ts';
+import { recordWebhookRefused, recordWebhookVerified } from '../../../platform/db/integrations.ts';
+import { withTenant } from '../../../platform/db/tenant.ts';
+import { AppError, isAppError } from '../../../platform/errors.ts';
+import { newId } from '../../../platform/ids.ts';
+import type { Logger } from '../../../platform/log.ts';
+import type { SecretBox } from '../../../platform/secrets.ts';
+import { inSavepoint } from '../../../platform/db/savepoint.ts';
+import { findChannelByAccount, type ChannelAccount } from '../settings/settings.service.ts';
 
 /**
  * Vapi's server messages (reference/integrations.md section 4): end-of-call reports become
@@ -84,11 +79,41 @@ export type VapiResult =
   | { result: 'stored' | 'duplicate' | 'ignored'; call_id?: string | undefined; booking_id?: string | null | undefined }
   | { results: { toolCallId: string; name: string; result: string }[] };
 
+/** Who is calling, as the workspace's contacts know them: the number in E.164 and their contact. */
+export interface Caller {
+  phone?: string | undefined;
+  contactId?: string | undefined;
+}
+
+/** A tool the voice agent may call by name: `run` validates the arguments and answers, or throws an AppError the agent is told. */
+export interface CallTool {
+  name: string;
+  run(args: unknown): Promise<unknown>;
+}
+
+/**
+ * What a call needs from the workspace's assistant (the receptionist): given by the entry
+ * point, as `answer` is to the other channels, since a module does not reach into apps/. All
+ * of it runs in the message's tenant transaction (ctx.tx).
+ */
+export interface CallAssistant {
+  /** The caller of a number as the call reports it (local numbers read in the workspace's country), their contact found or made; {} when it is no phone number. */
+  caller(ctx: Ctx, number: string): Promise<Caller>;
+  /** The tools the voice agent may call during the call. */
+  tools(ctx: Ctx, caller: Caller): Promise<CallTool[]>;
+  /**
+   * The booking a finished call captured in its structured data (with the caller's name),
+   * made now: its id, why it was not made, or null when the call captured none.
+   */
+  book(ctx: Ctx, caller: Caller, details: Record<string, unknown>): Promise<{ booking_id: string } | { not_made: string } | null>;
+}
+
 export interface VapiDeps {
   db: Database;
   secrets: SecretBox;
   clock: Clock;
   log: Logger;
+  assistant: CallAssistant;
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -143,9 +168,9 @@ export async function receiveVapiMessage(deps: VapiDeps, rawBody: string, secret
   return withTenant(deps.db, actor, async (tx) => {
     await recordWebhookVerified(tx, workspaceId, VAPI, deps.clock.now());
     const ctx: Ctx = { tx, actor, clock: deps.clock, log };
-    if (message.type === 'tool-calls') return answerToolCalls(ctx, call, body);
-    if (started) return storeCallStarted(ctx, call);
-    return storeEndOfCallReport(ctx, call, message);
+    if (message.type === 'tool-calls') return answerToolCalls(ctx, deps.assistant, call, body);
+    if (started) return storeCallStarted(ctx, deps.assistant, call);
+    return storeEndOfCallReport(ctx, deps.assistant, call, message);
   });
 }
 
@@ -187,25 +212,14 @@ function durationSeconds(start: string | null | undefined, end: string | null | 
   return reported && reported > 0 ? Math.round(reported) : 0;
 }
 
-async function scopeFor(ctx: Ctx, phone: string | undefined, contactId: string | undefined): Promise<ReceptionScope> {
-  const workspace = await getWorkspace(ctx);
-  return { phone, contactId, source: 'voice', language: personaLanguage(workspace.locale) };
-}
-
-async function callerContact(ctx: Ctx, ws: string, number: string | null | undefined): Promise<{ phone?: string; contactId?: string }> {
-  if (!number) return {};
-  const workspace = await getWorkspace(ctx);
-  const phone = normalizePhone(number) ?? normalizePhone(number, workspace.country);
-  if (!phone) return {};
-  return { phone, contactId: await findOrCreateContact(ctx.tx, ws, phone, 'voice') };
-}
+const callerOf = (ctx: Ctx, assistant: CallAssistant, number: string | null | undefined): Promise<Caller> => (number ? assistant.caller(ctx, number) : Promise.resolve({}));
 
 /**
  * The end-of-call report as a calls row: number, duration, status, transcript, recording,
  * cost, sentiment; the caller's contact found or made; the booking the structured data
  * captured made through the scheduling engine (unless a tool call booked it during the call).
  */
-async function storeEndOfCallReport(ctx: Ctx, call: z.infer<typeof Call>, raw: unknown): Promise<VapiResult> {
+async function storeEndOfCallReport(ctx: Ctx, assistant: CallAssistant, call: z.infer<typeof Call>, raw: unknown): Promise<VapiResult> {
   const ws = (ctx.actor as { workspaceId: string }).workspaceId;
   const parsed = Report.safeParse(raw);
   if (!parsed.success) throw malformed('the end-of-call report has fields of the wrong type');
@@ -217,7 +231,8 @@ async function storeEndOfCallReport(ctx: Ctx, call: z.infer<typeof Call>, raw: u
   }
   const data = report.analysis?.structuredData ?? {};
   const number = call.customer?.number ?? report.customer?.number;
-  const { phone, contactId } = await callerContact(ctx, ws, number);
+  const caller = await callerOf(ctx, assistant, number);
+  const { phone, contactId } = caller;
   const name = (typeof data.name === 'string' && data.name.trim()) || call.customer?.name || report.customer?.name || null;
   const cost = report.cost ?? call.cost ?? 0;
   const columns = {
@@ -237,16 +252,10 @@ async function storeEndOfCallReport(ctx: Ctx, call: z.infer<typeof Call>, raw: u
   const existing = await ctx.tx.db.selectFrom('calls').select(['id', 'booking_id']).where('workspace_id', '=', ws).where('provider_call_id', '=', call.id).forUpdate().executeTakeFirst();
   let bookingId = existing?.booking_id ?? null;
   let notes = columns.notes;
-  const captured = data.service !== undefined && data.pickup_time !== undefined && data.booking_confirmed !== false;
-  if (!bookingId && captured) {
-    const args = BookingArgs.safeParse({ ...data, name: name ?? undefined });
-    if (!args.success || !(phone ?? args.data.phone)) {
-      notes = [notes, `Booking not made: the call's details were incomplete (${args.success ? 'no caller number' : args.error.issues.map((i) => i.path.join('.')).join(', ')}).`].filter(Boolean).join('\n');
-    } else {
-      const booked = await bookFromDetails(ctx, await scopeFor(ctx, phone, contactId), args.data);
-      if ('error' in booked) notes = [notes, `Booking not made: ${booked.error.message}.`].filter(Boolean).join('\n');
-      else bookingId = booked.booking_id;
-    }
+  if (!bookingId) {
+    const booked = await assistant.book(ctx, caller, { ...data, name: name ?? undefined });
+    if (booked && 'not_made' in booked) notes = [notes, `Booking not made: ${booked.not_made}.`].filter(Boolean).join('\n');
+    else if (booked) bookingId = booked.booking_id;
   }
   const values = { ...columns, notes, booking_id: bookingId };
   const row = existing
@@ -282,13 +291,14 @@ function argumentsOf(tc: z.infer<typeof ToolCall>): unknown {
  * transaction. Each answer is kept under call.id:tool-calls:toolCallId, so a retried request
  * gets the first answer and never books twice. A booking made here is linked to the call.
  */
-async function answerToolCalls(ctx: Ctx, call: z.infer<typeof Call>, raw: unknown): Promise<VapiResult> {
+async function answerToolCalls(ctx: Ctx, assistant: CallAssistant, call: z.infer<typeof Call>, raw: unknown): Promise<VapiResult> {
   const ws = (ctx.actor as { workspaceId: string }).workspaceId;
   const list = ToolCalls.safeParse((raw as { message: unknown }).message);
   if (!list.success) throw malformed('tool-calls carry toolCallList: [{id, name, parameters}]');
   const calls = list.data.toolCallList ?? list.data.toolCalls ?? [];
-  const { phone, contactId } = await callerContact(ctx, ws, call.customer?.number);
-  const tools = receptionistTools(ctx, await scopeFor(ctx, phone, contactId));
+  const caller = await callerOf(ctx, assistant, call.customer?.number);
+  const { phone, contactId } = caller;
+  const tools = await assistant.tools(ctx, caller);
   const now = ctx.clock.now();
   const results: { toolCallId: string; name: string; result: string }[] = [];
   for (const tc of calls) {
@@ -305,7 +315,7 @@ async function answerToolCalls(ctx: Ctx, call: z.infer<typeof Call>, raw: unknow
       output = { error: { code: 'tool.unknown', message: `no tool called "${name}"; use one of ${tools.map((t) => t.name).join(', ')}` } };
     } else {
       try {
-        output = await inSavepoint(ctx, 'vapi_tool', () => runTool(tool, argumentsOf(tc)));
+        output = await inSavepoint(ctx, 'vapi_tool', () => tool.run(argumentsOf(tc)));
       } catch (e) {
         if (!isAppError(e)) throw e;
         output = { error: { code: e.code, message: e.message } };
@@ -321,11 +331,11 @@ async function answerToolCalls(ctx: Ctx, call: z.infer<typeof Call>, raw: unknow
 }
 
 /** A call that started (seed 004's call.started): its row, in progress until the end-of-call report. */
-async function storeCallStarted(ctx: Ctx, call: z.infer<typeof Call>): Promise<VapiResult> {
+async function storeCallStarted(ctx: Ctx, assistant: CallAssistant, call: z.infer<typeof Call>): Promise<VapiResult> {
   const ws = (ctx.actor as { workspaceId: string }).workspaceId;
   const now = ctx.clock.now();
   if (!(await recordEvent(ctx.tx, ws, `${call.id}:status-update:in-progress`, { call_id: call.id }, now))) return { result: 'duplicate', call_id: call.id };
-  const { phone, contactId } = await callerContact(ctx, ws, call.customer?.number);
+  const { phone, contactId } = await callerOf(ctx, assistant, call.customer?.number);
   await ctx.tx.db
     .insertInto('calls')
     .values({ id: newId(), workspace_id: ws, provider_call_id: call.id, phone_number: phone ?? call.customer?.number ?? 'unknown', customer_name: call.customer?.name ?? null, status: 'in-progress', call_type: call.type === 'outboundPhoneCall' ? 'outbound' : 'inbound', contact_id: contactId ?? null, created_at: now })

@@ -1,11 +1,12 @@
+// Vapi's webhook (modules/channels/vapi) with the receptionist the composition root gives it
+// (apps/voice/vapi.ts): call reports, tool calls and the bookings they make, through the whole app.
 import { Temporal } from 'temporal-polyfill';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, one, rows } from '../../../test/support/actors.ts';
-import { describeEachDatabase } from '../../../test/support/db.ts';
-import { startFakeVapi, type FakeVapi } from '../../../test/support/fakes/vapi.ts';
-import { email, testApp } from '../../../test/support/http.ts';
-import { fixedClock } from '../../platform/clock.ts';
-import { callSentiment, callStatus } from './vapi.service.ts';
+import { asService, one, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { startFakeVapi, type FakeVapi } from '../support/fakes/vapi.ts';
+import { email, testApp } from '../support/http.ts';
+import { fixedClock } from '../../src/platform/clock.ts';
 
 const ZONE = 'America/Toronto';
 const SECRET = 'vapi-secret-laundry';
@@ -16,18 +17,6 @@ function nextMondayMorning(): Date {
   const monday = today.toPlainDate().add({ days: 8 - today.dayOfWeek });
   return new Date(monday.toZonedDateTime({ timeZone: ZONE, plainTime: '08:00' }).epochMilliseconds);
 }
-
-it("maps Vapi's ended reasons to call statuses and its analysis to a sentiment", () => {
-  expect(['customer-ended-call', 'assistant-ended-call', 'hangup', 'exceeded-max-duration'].map(callStatus)).toEqual(['completed', 'completed', 'completed', 'completed']);
-  expect(callStatus('customer-did-not-answer')).toBe('no-answer');
-  expect(callStatus('customer-busy')).toBe('busy');
-  expect(callStatus('pipeline-error-openai-llm-failed')).toBe('failed');
-  expect(callStatus(undefined)).toBe('failed');
-  expect(callSentiment({ structuredData: { sentiment: 'negative' }, successEvaluation: 'true' })).toBe('negative');
-  expect(callSentiment({ successEvaluation: 'true' })).toBe('positive');
-  expect(callSentiment({ successEvaluation: false })).toBe('negative');
-  expect(callSentiment(null)).toBe('neutral');
-});
 
 let vapi: FakeVapi;
 beforeAll(async () => {
