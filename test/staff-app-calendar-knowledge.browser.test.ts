@@ -27,10 +27,10 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await page.getByRole('button', { name: 'Week', exact: true }).click();
       await page.getByRole('button', { name: 'Next week' }).click();
       // The first free slot of next week (every weekday has some in the demo).
-      const slot = page.locator('.cal-free button.slot').first();
+      const slot = page.locator('button.cal-slot').first();
       await slot.waitFor();
       const slotStart = (await slot.getAttribute('data-start'))!;
-      const offered = () => page.locator(`.cal-free button.slot[data-start="${slotStart}"]`).count();
+      const offered = () => page.locator(`button.cal-slot[data-start="${slotStart}"]`).count();
       expect(await offered()).toBe(1);
       await slot.click();
 
@@ -47,8 +47,9 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await form.getByLabel('Service', { exact: true }).fill('Consultation visit');
       await form.getByRole('button', { name: 'Book', exact: true }).click();
 
-      // The booking shows on its day, and its slot is no longer offered.
-      await page.locator('.cal-item', { hasText: name }).waitFor();
+      // The booking shows at its time on its day, and its slot is no longer offered.
+      const block = page.locator('.cal-block', { hasText: name });
+      await block.waitFor();
       await expect.poll(offered).toBe(0);
       const day = start.slice(0, 10);
       const after = await app.asOwner('GET', `/api/v1/availability?from=${day}&to=${day}`);
@@ -58,7 +59,8 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       expect((booked.body.data as { customer_name: string }[]).map((b) => b.customer_name)).toContain(name);
 
       // Move it to another free slot of that day: the old one is offered again.
-      const item = page.locator('.cal-item', { hasText: name });
+      await block.getByRole('button').click();
+      const item = page.getByRole('complementary', { name: 'Booking details' }).locator('.cal-item', { hasText: name });
       await item.getByRole('button', { name: 'Reschedule' }).click();
       const move = item.getByRole('form', { name: 'Move to another slot' });
       const target = move.getByLabel('Time', { exact: true });
@@ -68,7 +70,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
       await move.getByRole('button', { name: 'Move here' }).click();
       await expect.poll(offered).toBe(1);
       const [toStart] = to.split('|') as [string];
-      await expect.poll(() => page.locator(`.cal-free button.slot[data-start="${toStart}"]`).count()).toBe(0);
+      await expect.poll(() => page.locator(`button.cal-slot[data-start="${toStart}"]`).count()).toBe(0);
       const moved = await app.asOwner('GET', `/api/v1/bookings?from=${encodeURIComponent(toStart)}&to=${encodeURIComponent(new Date(Date.parse(toStart) + 60_000).toISOString())}`);
       expect((moved.body.data as { customer_name: string }[]).map((b) => b.customer_name)).toContain(name);
 
@@ -82,7 +84,7 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
 
       // This week holds the demo's paid consultation: its payment shows beside it.
       await page.getByRole('button', { name: 'Today' }).click();
-      await page.locator('.cal-item.appointment .badge.pay-paid', { hasText: /Paid/ }).waitFor();
+      await page.locator('.cal-block.appointment .badge.pay-paid', { hasText: /Paid/ }).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
       await app.shoot(page, 'calendar', true);
     } finally {
@@ -90,14 +92,14 @@ describeWithBrowser('the calendar, the knowledge screens and the playground in a
     }
   });
 
-  it('shows the calendar as a day list on a 390-px phone', { timeout: 60_000 }, async () => {
+  it('shows the calendar as the hourly grid of one day on a 390-px phone', { timeout: 60_000 }, async () => {
     const context = await app.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'en-US' });
     const page = await context.newPage();
     try {
       await app.signIn(page);
       await page.goto(`${app.base}/calendar`);
       await page.getByRole('heading', { name: 'Calendar', level: 1 }).waitFor();
-      await page.locator('.cal-day').waitFor();
+      await page.locator('.cal-grid .cal-column').waitFor();
       await page.getByRole('button', { name: 'Next day' }).click();
       await page.locator('.cal-column').first().waitFor();
       expect(await noHorizontalScroll(page)).toBe(true);

@@ -1,6 +1,6 @@
 import { ariDestinations, ariStages } from '../../src/apps/ari/template.ts';
-import { words } from '../../src/modules/assistant/engine/text.ts';
-import { DEFAULT_SCORING, SlotTakenError, type DestinationOption, type FlowStage, type KnowledgeHit, type Persona, type Slot, type Tools, type TurnConfig } from '../../src/modules/assistant/engine/types.ts';
+import { words } from '../../src/modules/assistant/engines/ari/text.ts';
+import { DEFAULT_SCORING, SlotTakenError, type DestinationOption, type FlowStage, type KnowledgeHit, type Persona, type Slot, type Tools, type TurnConfig } from '../../src/modules/assistant/engines/ari/types.ts';
 
 /**
  * In-memory tools for tests, benchmarks and demos of the engine without a database. The

@@ -1,4 +1,4 @@
-import { resumeAfterHandoff, type State } from '../../modules/assistant/engine/index.ts';
+import { resumeAfterHandoff, type State } from '../../modules/assistant/index.ts';
 import type { ResumeAssistant } from '../../modules/conversations/index.ts';
 import { workspaceIdOf } from '../../platform/context.ts';
 

@@ -1,4 +1,4 @@
-import { normalizeContext, personaLanguage, scoreLead, STATES, type ScoreBreakdown } from '../../modules/assistant/engine/index.ts';
+import { normalizeContext, personaLanguage, scoreLead, STATES, type ScoreBreakdown } from '../../modules/assistant/index.ts';
 import { getContact } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';

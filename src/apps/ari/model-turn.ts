@@ -9,7 +9,7 @@ import {
   type Persona,
   type Tools,
   type TurnResult,
-} from '../../modules/assistant/engine/index.ts';
+} from '../../modules/assistant/index.ts';
 import type { ModelTool } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';

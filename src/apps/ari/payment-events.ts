@@ -1,4 +1,4 @@
-import { applyPaymentEvent, leadStatusFor, type PaymentEvent, type Temperature } from '../../modules/assistant/engine/index.ts';
+import { applyPaymentEvent, leadStatusFor, type PaymentEvent, type Temperature } from '../../modules/assistant/index.ts';
 import { queueNotice } from '../../modules/conversations/index.ts';
 import type { PaymentListener } from '../../modules/payments/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';

@@ -1,4 +1,4 @@
-import { STATES } from '../../modules/assistant/engine/index.ts';
+import { STATES } from '../../modules/assistant/index.ts';
 import type { EnvironmentModel } from '../../modules/assistant/index.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, z } from '../../platform/http/router.ts';

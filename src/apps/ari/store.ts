@@ -6,7 +6,7 @@ import {
   type DestinationRequirements,
   type FlowStage,
   type ScoringConfig,
-} from '../../modules/assistant/engine/index.ts';
+} from '../../modules/assistant/index.ts';
 
 // What only ARI's consultancy flow reads: its scoring, its flow stages and its destinations.
 

@@ -1,4 +1,4 @@
-import type { Language, Slot, Tools } from '../../modules/assistant/engine/index.ts';
+import type { Language, Slot, Tools } from '../../modules/assistant/index.ts';
 import { recordFaqUse, searchKnowledge } from '../../modules/knowledge/index.ts';
 import { createAppointment, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
 import type { Ctx } from '../../platform/context.ts';

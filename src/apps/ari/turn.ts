@@ -6,7 +6,7 @@ import {
   type Language,
   type State,
   type TurnResult,
-} from '../../modules/assistant/engine/index.ts';
+} from '../../modules/assistant/index.ts';
 import { consultationCharge } from '../../modules/payments/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { activePrompt, runAssistantTurn, MAX_MESSAGE_CHARS, type Channel, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome, type TurnScope } from '../turn/run.ts';

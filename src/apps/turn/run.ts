@@ -5,7 +5,7 @@ import { phasedTenant } from '../../platform/db/phased.ts';
 import type { Actor } from '../../platform/db/tenant.ts';
 import { busy, KeyedSequence, type Gate } from '../../platform/fairness.ts';
 import type { Logger } from '../../platform/log.ts';
-import { technicalErrorMessage, type Language, type State, type Temperature } from '../../modules/assistant/engine/index.ts';
+import { technicalErrorMessage, type Language, type State, type Temperature } from '../../modules/assistant/index.ts';
 import { findActiveSystemPrompt, loadModelSetup, RULE_ENGINE_ARM, stickyArm, type Arm, type EnvironmentModel } from '../../modules/assistant/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';

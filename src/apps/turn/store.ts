@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/database.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Persona } from '../../modules/assistant/engine/index.ts';
+import type { Persona } from '../../modules/assistant/index.ts';
 
 /**
  * The store the apps give the assistant (DESIGN.md: the engine knows no tables): what every

@@ -1,4 +1,4 @@
-import { personaLanguage } from '../../modules/assistant/engine/index.ts';
+import { personaLanguage } from '../../modules/assistant/index.ts';
 import type { CallAssistant, Caller } from '../../modules/channels/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';

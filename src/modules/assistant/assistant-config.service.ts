@@ -3,7 +3,7 @@ import { AppError } from '../../platform/errors.ts';
 import { toPage } from '../../platform/http/router.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './assistant-config.repo.ts';
-import { DEFAULT_SCORING } from './engine/index.ts';
+import { DEFAULT_SCORING } from './engines/ari/index.ts';
 import {
   AssistantConfigPut,
   type AssistantConfigInput,

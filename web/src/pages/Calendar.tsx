@@ -2,8 +2,8 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { api, ok, type Schemas } from '../api/client';
 import { ErrorNote, Field, Loading } from '../components';
-import { formatMoney } from '../format';
 import { atLeast, useSession } from '../session';
+import { CalendarGrid, itemKey, timeOf, useItemView, type Item, type MoveTarget } from './calendar-grid';
 import { addDays, instantOf, localDate, mondayOf } from './calendar-time';
 import { useCalendarT } from './calendar.i18n';
 import './calendar.css';
@@ -14,11 +14,6 @@ type Slot = Schemas['Slot'];
 type Member = Schemas['Member'];
 /** '' every consultant, 'pool' the workspace-wide pool (consultant_id null), else a member's id. */
 type Who = string;
-
-/** One line on the calendar: a consultation (ari_appointments) or a service booking. */
-type Item =
-  | { kind: 'appointment'; id: string; start: string; minutes: number; consultantId: string | null; status: string; row: Appointment }
-  | { kind: 'booking'; id: string; start: string; minutes: number; consultantId: string | null; status: string; row: Booking };
 
 // Where each status may go, as the API allows it (APPOINTMENT_MOVES, BOOKING_MOVES); the API still decides.
 const APPOINTMENT_MOVES: Record<string, readonly Appointment['status'][]> = {
@@ -42,6 +37,18 @@ export function CalendarPage() {
   const [anchor, setAnchor] = useState(() => localDate(new Date(), tz));
   const [who, setWho] = useState<Who>('');
   const [booking, setBooking] = useState<Slot | null | undefined>(undefined);
+  const [selected, setSelected] = useState<string | null>(null);
+  const refresh = useRefreshCalendar();
+  // A drag on the grid: the API moves the item or says why not; the grid shows the truth either way.
+  const move = useMutation({
+    mutationFn: ({ item, to }: { item: Item; to: MoveTarget }): Promise<unknown> => {
+      const body = { start: to.start, ...(to.consultantId ? { consultant_id: to.consultantId } : {}) };
+      return item.kind === 'appointment'
+        ? ok(api.POST('/api/v1/appointments/{id}/reschedule', { params: { path: { id: item.id } }, body }))
+        : ok(api.POST('/api/v1/bookings/{id}/reschedule', { params: { path: { id: item.id } }, body }));
+    },
+    onSettled: refresh,
+  });
 
   const first = view === 'week' ? mondayOf(anchor) : anchor;
   const days = view === 'week' ? Array.from({ length: 7 }, (_, i) => addDays(first, i)) : [anchor];
@@ -85,6 +92,9 @@ export function CalendarPage() {
   };
   const dayTitle = (d: string) =>
     new Intl.DateTimeFormat(format.locale, { weekday: 'long', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${d}T12:00:00Z`));
+  const shortDayTitle = (d: string) =>
+    new Intl.DateTimeFormat(format.locale, { weekday: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${d}T12:00:00Z`));
+  const selectedItem = items.find((i) => itemKey(i) === selected) ?? null;
   const step = view === 'week' ? 7 : 1;
   const canBook = atLeast(role, 'member');
   const loading = appointments.isPending || bookings.isPending;
@@ -142,49 +152,48 @@ export function CalendarPage() {
 
       <ErrorNote error={appointments.error ?? bookings.error ?? availability.error} />
       {loading ? <Loading /> : null}
-      <div className={view === 'week' ? 'cal-week' : 'cal-day'}>
-        {days.map((d) => {
-          const today = items.filter((i) => localDate(i.start, tz) === d);
-          const open = slots.filter((s) => localDate(s.start, tz) === d);
-          const headingId = `day-${d}`;
-          return (
-            <section key={d} className="cal-column" aria-labelledby={headingId}>
-              <h2 id={headingId} className="cal-day-title">
-                {dayTitle(d)}
-              </h2>
-              {today.length === 0 && !loading ? <p className="muted small">{t('nothing')}</p> : null}
-              <ul className="plain cal-items">
-                {today.map((i) => (
-                  <CalendarItem key={`${i.kind}-${i.id}`} item={i} memberName={memberName} canChange={canBook} />
-                ))}
-              </ul>
-              <h3 className="cal-free-title">{t('free', { count: open.length })}</h3>
-              <ul className="plain cal-free" aria-label={t('freeOn', { day: dayTitle(d) })}>
-                {open.map((s) => (
-                  <li key={`${s.start}-${s.consultant_id ?? 'pool'}`}>
-                    {canBook ? (
-                      <button type="button" className="slot" onClick={() => setBooking(s)} data-start={s.start}>
-                        <span className="sr-only">{t('bookAt')} </span>
-                        {timeOf(s.start, format)}
-                        <span className="muted small"> · {memberName(s.consultant_id)}</span>
-                        {s.seats_left > 1 ? <span className="muted small"> · {t('seats', { count: s.seats_left })}</span> : null}
-                      </button>
-                    ) : (
-                      <span className="slot">{timeOf(s.start, format)}</span>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            </section>
-          );
-        })}
+      {move.error ? (
+        <div className="cal-move-error">
+          <ErrorNote error={move.error} />
+          <button type="button" onClick={() => move.reset()}>
+            {t('dismiss')}
+          </button>
+        </div>
+      ) : null}
+      {move.isPending ? (
+        <p role="status" className="muted small">
+          {t('moving')}
+        </p>
+      ) : null}
+      <div className={`cal-layout${selectedItem ? ' with-panel' : ''}`}>
+        <CalendarGrid
+          days={days}
+          items={items}
+          slots={slots}
+          selected={selected}
+          canBook={canBook}
+          dayTitle={view === 'week' ? shortDayTitle : dayTitle}
+          memberName={memberName}
+          onSelect={(i) => setSelected((s) => (s === itemKey(i) ? null : itemKey(i)))}
+          onBook={(s) => setBooking(s)}
+          onMove={(item, to) => move.mutate({ item, to })}
+        />
+        {selectedItem ? (
+          <aside className="card cal-panel" aria-label={t('details')}>
+            <ul className="plain">
+              <CalendarItem key={selected} item={selectedItem} memberName={memberName} canChange={canBook} />
+            </ul>
+            <button type="button" onClick={() => setSelected(null)}>
+              {t('close')}
+            </button>
+          </aside>
+        ) : null}
       </div>
+      {!loading && items.length === 0 ? <p className="muted">{t('nothing')}</p> : null}
       {atLeast(role, 'admin') ? <AvailabilityEditor members={members.data?.data ?? []} memberName={memberName} /> : null}
     </main>
   );
 }
-
-const timeOf = (iso: string, f: { locale: string; timeZone: string }) => new Intl.DateTimeFormat(f.locale, { timeStyle: 'short', timeZone: f.timeZone }).format(new Date(iso));
 
 function useRefreshCalendar() {
   const qc = useQueryClient();
@@ -196,18 +205,7 @@ function CalendarItem({ item, memberName, canChange }: { item: Item; memberName:
   const { format } = useSession();
   const refresh = useRefreshCalendar();
   const [moving, setMoving] = useState(false);
-  const contact = useQuery({
-    queryKey: ['contact', item.kind === 'appointment' ? item.row.contact_id : ''],
-    queryFn: () => ok(api.GET('/api/v1/contacts/{id}', { params: { path: { id: (item.row as Appointment).contact_id } } })),
-    enabled: item.kind === 'appointment',
-    staleTime: 60_000,
-  });
-  const paymentId = item.kind === 'appointment' ? item.row.payment_id : null;
-  const payment = useQuery({
-    queryKey: ['calendar', 'payment', paymentId],
-    queryFn: () => ok(api.GET('/api/v1/payments/{id}', { params: { path: { id: paymentId! } } })),
-    enabled: paymentId !== null,
-  });
+  const { name, what, pay } = useItemView(item);
   const status = useMutation({
     mutationFn: (next: string): Promise<unknown> =>
       item.kind === 'appointment'
@@ -215,9 +213,6 @@ function CalendarItem({ item, memberName, canChange }: { item: Item; memberName:
         : ok(api.POST('/api/v1/bookings/{id}/status', { params: { path: { id: item.id } }, body: { status: next as BookingStatus } })),
     onSettled: refresh,
   });
-  const name = item.kind === 'booking' ? item.row.customer_name : (contact.data?.name ?? contact.data?.phone ?? '…');
-  const what = item.kind === 'booking' ? (item.row.title ?? item.row.service_type) : t('consultation');
-  const pay = paymentState(item, payment.data, format, t);
   const next = (item.kind === 'appointment' ? APPOINTMENT_MOVES : BOOKING_MOVES)[item.status] ?? [];
   const final = next.length === 0;
   const titleId = useId();
@@ -250,20 +245,6 @@ function CalendarItem({ item, memberName, canChange }: { item: Item; memberName:
       {moving ? <Reschedule item={item} onDone={() => setMoving(false)} memberName={memberName} /> : null}
     </li>
   );
-}
-
-function paymentState(item: Item, payment: Schemas['Payment'] | undefined, format: Parameters<typeof formatMoney>[1], t: ReturnType<typeof useCalendarT>) {
-  if (item.kind === 'booking') {
-    const b = item.row;
-    if (!b.payment_status && !b.payment_amount) return null;
-    const state = b.payment_status ?? 'pending';
-    const amount = b.payment_amount ? formatMoney(b.payment_amount, { ...format, currency: b.payment_currency ?? format.currency }) : '';
-    return { state, label: t(`pay.${state}` as never, { amount }) };
-  }
-  if (!item.row.payment_id) return null;
-  if (!payment) return { state: 'pending', label: t('pay.loading') };
-  const state = payment.status === 'success' ? 'paid' : ['failure', 'expired', 'cancelled', 'deny'].includes(payment.status) ? 'failed' : payment.status === 'refunded' ? 'refunded' : 'pending';
-  return { state, label: t(`pay.${state}` as never, { amount: formatMoney(payment.amount, { ...format, currency: payment.currency }) }) };
 }
 
 /** The open slots of one local date, for booking or moving into. */

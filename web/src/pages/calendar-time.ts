@@ -52,3 +52,12 @@ export function dayOfWeek(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
 }
+
+/** Minutes since the local midnight of the zone (0 to 1439). */
+export function minuteOfDay(at: Date | string, timeZone: string): number {
+  const p = partsOf(new Date(at).getTime(), timeZone);
+  return p.h * 60 + p.min;
+}
+
+/** 'HH:MM' of a minute of the day. */
+export const clockOf = (minute: number) => `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;

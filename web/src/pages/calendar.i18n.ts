@@ -1,6 +1,10 @@
 import { screenStrings } from './strings';
 
 const en = {
+  dismiss: 'Dismiss',
+  moving: 'Moving…',
+  details: 'Booking details',
+  bookedCount: 'booked: {count}',
   title: 'Calendar',
   zone: 'Times in {zone}',
   toolbar: 'Calendar view',
@@ -20,7 +24,6 @@ const en = {
   new: 'New booking',
   nothing: 'Nothing booked.',
   free: 'Free slots ({count})',
-  freeOn: 'Free slots on {day}',
   bookAt: 'Book',
   seats: 'seats: {count}',
   consultation: 'Consultation',
@@ -93,6 +96,10 @@ const en = {
 };
 
 const id: Record<keyof typeof en, string> = {
+  dismiss: 'Tutup pesan',
+  moving: 'Memindahkan…',
+  details: 'Detail janji',
+  bookedCount: 'terpesan: {count}',
   title: 'Kalender',
   zone: 'Waktu dalam {zone}',
   toolbar: 'Tampilan kalender',
@@ -112,7 +119,6 @@ const id: Record<keyof typeof en, string> = {
   new: 'Booking baru',
   nothing: 'Belum ada booking.',
   free: 'Slot kosong ({count})',
-  freeOn: 'Slot kosong pada {day}',
   bookAt: 'Booking',
   seats: '{count} kursi',
   consultation: 'Konsultasi',
@@ -185,6 +191,10 @@ const id: Record<keyof typeof en, string> = {
 };
 
 const es: Record<keyof typeof en, string> = {
+  dismiss: 'Descartar',
+  moving: 'Moviendo…',
+  details: 'Detalles de la cita',
+  bookedCount: 'reservadas: {count}',
   title: 'Calendario',
   zone: 'Horas en {zone}',
   toolbar: 'Vista del calendario',
@@ -204,7 +214,6 @@ const es: Record<keyof typeof en, string> = {
   new: 'Nueva reserva',
   nothing: 'Nada reservado.',
   free: 'Horarios libres ({count})',
-  freeOn: 'Horarios libres el {day}',
   bookAt: 'Reservar',
   seats: 'cupos: {count}',
   consultation: 'Consulta',

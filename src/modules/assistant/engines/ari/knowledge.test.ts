@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { coverage, destinationQuestion, destinationsReply, eligibility, KNOWLEDGE_MIN_SCORE, pickAnswer, rankDestinations } from './knowledge.ts';
 import { normalizeContext } from './engine.ts';
 import { parseConfirm, parseSlotChoice, refusesAll } from './slots.ts';
-import { demoDestinations, demoSlots } from '../../../../test/support/assistant-engine.ts';
+import { demoDestinations, demoSlots } from '../../../../../test/support/assistant-engine.ts';
 import type { Context, KnowledgeHit } from './types.ts';
 
 const now = new Date('2026-04-06T02:00:00Z');

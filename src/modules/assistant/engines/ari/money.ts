@@ -1,4 +1,4 @@
-import { formatMoney, fromMinor } from '../../../platform/money.ts';
+import { formatMoney, fromMinor } from '../../../../platform/money.ts';
 import { localeOf } from './language.ts';
 import type { Language } from './types.ts';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyPaymentEvent, decideTurn } from './engine.ts';
-import { demoConfig, demoDestinations, demoDocs, demoSlots, fakeTools } from '../../../../test/support/assistant-engine.ts';
+import { demoConfig, demoDestinations, demoDocs, demoSlots, fakeTools } from '../../../../../test/support/assistant-engine.ts';
 import { canTransition, IllegalTransitionError, isSilent, RESUME_FALLBACK, resumeAfterHandoff, transition, TRANSITIONS } from './transitions.ts';
 import { STATES, type State } from './types.ts';
 

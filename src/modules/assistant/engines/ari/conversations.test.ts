@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyPaymentEvent, decideTurn } from './engine.ts';
-import { demoConfig, demoDestinations, demoDocs, demoSlots, fakeTools, type FakeStore, type FakeTools } from '../../../../test/support/assistant-engine.ts';
+import { demoConfig, demoDestinations, demoDocs, demoSlots, fakeTools, type FakeStore, type FakeTools } from '../../../../../test/support/assistant-engine.ts';
 import type { Context, State, TurnConfig, TurnResult } from './types.ts';
 
 /** Monday 6 April 2026, 09:00 in Jakarta (pagi). */
