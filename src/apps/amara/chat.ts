@@ -19,9 +19,8 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { builtInTurn, type Intent } from './engine.ts';
-import { localeOf, type Locale } from './language.ts';
-import { amaraTools, ToolBox, type AmaraState, type ToolRun, type ToolSession } from './tools.ts';
+import { decideAmaraTurn, localeOf, type AmaraIntent, type AmaraState, type Locale } from '../../modules/assistant/index.ts';
+import { amaraTools, ToolBox, type ToolRun, type ToolSession } from './tools.ts';
 
 /**
  * One chat turn of Amara for a signed-in end user, in three short transactions so that the
@@ -326,7 +325,7 @@ interface TurnScope {
 
 interface EngineResult {
   text: string;
-  intent: Intent | 'model';
+  intent: AmaraIntent | 'model';
   model: string;
   usage: { input_tokens: number | null; output_tokens: number | null; total_tokens: number | null };
   extracted?: unknown;
@@ -362,7 +361,7 @@ async function runTurn(deps: ChatDeps, ctx: Ctx, scope: TurnScope): Promise<Chat
   const today = Temporal.Instant.fromEpochMilliseconds(ctx.clock.now().getTime()).toZonedDateTimeISO(workspace.timeZone).toPlainDate().toString();
 
   const builtIn = async (fallback?: EngineResult['fallback']): Promise<EngineResult> => {
-    const outcome = await builtInTurn({ text: scope.text, locale, today, country: workspace.country, state, knownPhone: session.customer.phone !== null }, (name, args) => toolbox.call(name, args));
+    const outcome = await decideAmaraTurn({ text: scope.text, locale, today, country: workspace.country, state, knownPhone: session.customer.phone !== null }, (name, args) => toolbox.call(name, args));
     const faq = outcome.answeredFrom?.source === 'faq' ? outcome.answeredFrom.id : undefined;
     if (faq) await session.asAssistant((a) => recordFaqUse(a, faq));
     return { text: outcome.text, intent: outcome.intent, model: BUILT_IN_MODEL, usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, extracted: outcome.extracted, ...(fallback ? { fallback } : {}) };
@@ -485,7 +484,7 @@ function modelTools(toolbox: ToolBox): ModelTool[] {
 }
 
 /** What a model's turn amounted to, named like the built-in engine's intents. */
-function intentOf(runs: ToolRun[]): Intent | 'model' {
+function intentOf(runs: ToolRun[]): AmaraIntent | 'model' {
   const last = [...runs].reverse().find((r) => r.ok);
   switch (last?.name) {
     case 'confirmBooking':

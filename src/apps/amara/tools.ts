@@ -1,14 +1,25 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import { getService, quote, searchServices, type PricedService } from '../../modules/catalog/index.ts';
+import { getService, quote, searchServices } from '../../modules/catalog/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { searchKnowledge } from '../../modules/knowledge/index.ts';
 import { createBooking, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
-import { isExplicitConfirmation, normalize, type Locale } from './language.ts';
 import { fromMinor } from '../../platform/money.ts';
-import { priceText } from './replies.ts';
+import {
+  choiceOf,
+  isExplicitConfirmation,
+  MAX_HOURS,
+  normalize,
+  priceText,
+  type AmaraDraft,
+  type AmaraSlot,
+  type AmaraState,
+  type AmaraToolResult,
+  type Locale,
+  type ServiceChoice,
+} from '../../modules/assistant/index.ts';
 
 /**
  * Amara's tools, one list for both engines: the built-in engine calls them by name, and a
@@ -17,39 +28,6 @@ import { priceText } from './replies.ts';
  * the catalogue, the calendar or the knowledge base directly. Failures come back as results
  * ({ ok: false, error }), which the engine or the model reads and answers from.
  */
-
-export type ServiceChoice = PricedService;
-
-export interface OfferedSlot {
-  /** The instant, ISO 8601 UTC. */
-  start: string;
-  /** Local date and time in the workspace's zone. */
-  date: string;
-  time: string;
-}
-
-/** A booking the user has not confirmed yet: only in the conversation, never in bookings. */
-export interface Draft {
-  service: ServiceChoice;
-  start: string;
-  date: string;
-  time: string;
-  hours: number;
-  total_minor: number;
-  currency: string;
-  customer_phone: string;
-}
-
-/** The conversation's working memory, kept in amara_conversations.context. */
-export interface AmaraState {
-  /** What the user asked for so far, before it is complete enough to draft. */
-  request?: { service?: ServiceChoice; date?: string; time?: string; hours?: number; phone?: string };
-  /** The numbered slots last shown, so that 'la 2' means something. */
-  offered?: OfferedSlot[];
-  draft?: Draft;
-  /** Bookings confirmed in this conversation. */
-  booked?: { booking_id: string; start: string; service: string; hours: number; total_minor: number; currency: string }[];
-}
 
 export interface ToolSession {
   /** Runs `fn` as the workspace's assistant, in the same transaction; a failure undoes only what `fn` did. */
@@ -63,8 +41,6 @@ export interface ToolSession {
   userText: string;
 }
 
-export type ToolResult = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
-
 export interface AmaraTool {
   name: string;
   description: string;
@@ -72,7 +48,7 @@ export interface AmaraTool {
   schema: z.ZodType;
   /** JSON schema of the arguments. */
   parameters: Record<string, unknown>;
-  run(args: unknown): Promise<ToolResult>;
+  run(args: unknown): Promise<AmaraToolResult>;
 }
 
 /** One call as stored on amara_messages.tool_calls. */
@@ -86,13 +62,13 @@ export interface ToolRun {
   ms: number;
 }
 
-const fail = (code: string, message: string): ToolResult => ({ ok: false, error: { code, message } });
+const fail = (code: string, message: string): AmaraToolResult => ({ ok: false, error: { code, message } });
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('a local date, YYYY-MM-DD, in the workspace time zone');
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).describe('a local start time, HH:MM (24 h)');
 
 /** A tool from a zod schema: the schema is both the model's contract and the run's validation. */
-function tool<S extends z.ZodType>(name: string, description: string, schema: S, run: (args: z.infer<S>) => Promise<ToolResult>): AmaraTool {
+function tool<S extends z.ZodType>(name: string, description: string, schema: S, run: (args: z.infer<S>) => Promise<AmaraToolResult>): AmaraTool {
   const { $schema: _drop, ...parameters } = z.toJSONSchema(schema) as Record<string, unknown>;
   return {
     name,
@@ -117,19 +93,13 @@ const localOf = (at: Date, timeZone: string) => {
 
 const startOfDay = (date: string, timeZone: string): Date => new Date(Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds);
 
-/** The service as a request or draft keeps it: what pricing needs, nothing more. */
-export const choiceOf = (s: ServiceChoice): ServiceChoice => ({
-  id: s.id, name: s.name, unit_name: s.unit_name, base_price_minor: s.base_price_minor, unit_price_minor: s.unit_price_minor, currency: s.currency,
-});
-
-export const MAX_HOURS = 8;
 const MAX_OFFERED = 6;
 
 export function amaraTools(session: ToolSession): AmaraTool[] {
   const { state, workspace } = session;
   const money = (minor: number, currency: string) => priceText(minor, currency, session.locale, workspace.country);
 
-  async function freeSlots(ctx: Ctx, from: Date, to: Date): Promise<OfferedSlot[]> {
+  async function freeSlots(ctx: Ctx, from: Date, to: Date): Promise<AmaraSlot[]> {
     const profile = await loadProfile(ctx);
     const slots = await slotsBetween(ctx, profile, { from, to });
     const seen = new Set<string>();
@@ -281,10 +251,10 @@ export class ToolBox {
     this.byName = new Map(tools.map((t) => [t.name, t]));
   }
 
-  async call(name: string, args: unknown, id = `call_${this.runs.length + 1}`): Promise<ToolResult> {
+  async call(name: string, args: unknown, id = `call_${this.runs.length + 1}`): Promise<AmaraToolResult> {
     const started = performance.now();
     const t = this.byName.get(name);
-    let outcome: ToolResult;
+    let outcome: AmaraToolResult;
     try {
       outcome = t ? await t.run(args) : fail('tool.unknown', `no tool named ${name}`);
     } catch (e) {

@@ -1,9 +1,8 @@
-import type { Language } from '../../modules/assistant/index.ts';
+import type { Language, ReceptionistResult } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
 import type { Channel, ModelArm } from '../turn/run.ts';
 import type { DraftWording } from '../turn/speak.ts';
-import type { ReceptionistResult } from './receptionist.ts';
 import type { ReceptionistTool } from './tools.ts';
 
 /**

@@ -1,15 +1,24 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import { pickAnswer, type Language } from '../../modules/assistant/index.ts';
+import {
+  decimalAmount,
+  extractService,
+  foldAccents,
+  formatPrice,
+  pickAnswer,
+  type BookingDraft,
+  type BookResult,
+  type Language,
+  type OfferedService,
+  type OfferedSlot,
+  type ReceptionistTools,
+} from '../../modules/assistant/index.ts';
 import { quote, searchServices, serviceAreaCovers, type Service } from '../../modules/catalog/index.ts';
 import { recordFaqUse, searchKnowledge } from '../../modules/knowledge/index.ts';
 import { createBooking, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
-import type { BookingDraft, BookResult, OfferedService, OfferedSlot, ReceptionistTools } from './receptionist.ts';
-import { extractService, fold } from './receptionist.ts';
-import { decimalAmount, formatPrice } from './receptionist.messages.ts';
 
 /** How far ahead pickups are offered. */
 const HORIZON_DAYS = 14;
@@ -200,7 +209,7 @@ export function pickupInstant(text: string, timeZone: string): Date | undefined 
  */
 export async function bookFromDetails(ctx: Ctx, scope: ReceptionScope, args: BookingArgs): Promise<{ booking_id: string; total: string; total_minor: number; currency: string } | { error: { code: string; message: string } }> {
   const services = await offeredServices(ctx);
-  const service = extractService(args.service, services, false) ?? services.find((s) => fold(s.name) === fold(args.service));
+  const service = extractService(args.service, services, false) ?? services.find((s) => foldAccents(s.name) === foldAccents(args.service));
   if (!service) return refusal('service.not_found', `no service called "${args.service}"; offer one of: ${services.map((s) => s.name).join(', ')}`);
   const area = await serviceAreaCovers(ctx, args.postal_code);
   if (!area.covered) return refusal('service_area.not_covered', `postal code ${area.postal_code} is outside the service area`);

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import { personaLanguage, type State } from '../../modules/assistant/index.ts';
+import { decideReception, personaLanguage, type ReceptionistContext, type ReceptionistResult, type ReceptionistState, type State } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { activePrompt, runAssistantTurn, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome, type TurnScope } from '../turn/run.ts';
-import { decideReception, type ReceptionistContext, type ReceptionistResult, type ReceptionistState } from './receptionist.ts';
 import { receptionWording } from './model-turn.ts';
 import { offeredServices, receptionistTools, receptionTools } from './tools.ts';
 

@@ -56,3 +56,36 @@ export {
   type Tools,
   type TurnResult,
 } from './engines/ari/index.ts';
+// The receptionist's built-in engine (engines/receptionist/).
+export {
+  decideReception,
+  extractService,
+  foldAccents,
+  decimalAmount,
+  formatPrice,
+  type BookingDraft,
+  type BookResult,
+  type OfferedService,
+  type OfferedSlot,
+  type ReceptionistContext,
+  type ReceptionistResult,
+  type ReceptionistState,
+  type ReceptionistTools,
+} from './engines/receptionist/index.ts';
+// Amara's built-in engine (engines/amara/).
+export {
+  decideAmaraTurn,
+  choiceOf,
+  MAX_HOURS,
+  isExplicitConfirmation,
+  localeOf,
+  normalize,
+  priceText,
+  type AmaraIntent,
+  type AmaraDraft,
+  type AmaraSlot,
+  type AmaraState,
+  type AmaraToolResult,
+  type Locale,
+  type ServiceChoice,
+} from './engines/amara/index.ts';

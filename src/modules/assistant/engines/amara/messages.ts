@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
-import { formatMoney, fromMinor } from '../../platform/money.ts';
+import { formatMoney, fromMinor } from '../../../../platform/money.ts';
 import type { Locale } from './language.ts';
-import { dayName, monthName } from '../../modules/scheduling/index.ts';
+import { dayName, monthName } from '../../../scheduling/index.ts';
 
 /** What Amara says, in the conversation's language: two or three sentences, prices in the workspace's currency. */
 

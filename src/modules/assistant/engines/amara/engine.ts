@@ -1,6 +1,6 @@
 import { normalize, understand, type Locale, type Understood } from './language.ts';
-import { priceText, reply, type DraftLine, type ServiceLine, type SlotLine } from './replies.ts';
-import { choiceOf, MAX_HOURS, type AmaraState, type Draft, type OfferedSlot, type ServiceChoice, type ToolResult } from './tools.ts';
+import { priceText, reply, type DraftLine, type ServiceLine, type SlotLine } from './messages.ts';
+import { choiceOf, MAX_HOURS, type AmaraState, type AmaraDraft, type AmaraSlot, type ServiceChoice, type AmaraToolResult } from './state.ts';
 
 /**
  * The built-in Amara engine: deterministic, offline, in Spanish, English and Indonesian. It
@@ -9,7 +9,7 @@ import { choiceOf, MAX_HOURS, type AmaraState, type Draft, type OfferedSlot, typ
  * search → availability → hours → phone → draft → explicit confirmation → booking.
  */
 
-export type Intent =
+export type AmaraIntent =
   | 'ask_service'
   | 'answer'
   | 'availability'
@@ -23,7 +23,7 @@ export type Intent =
   | 'booking_failed'
   | 'cancelled';
 
-export interface TurnInput {
+export interface AmaraTurnInput {
   text: string;
   locale: Locale;
   /** The workspace's local date, YYYY-MM-DD. */
@@ -35,16 +35,16 @@ export interface TurnInput {
   knownPhone: boolean;
 }
 
-export interface TurnOutcome {
+export interface AmaraDecision {
   text: string;
-  intent: Intent;
+  intent: AmaraIntent;
   /** What was read from the message, for the record and for tests. */
   extracted: Understood;
   /** The knowledge the answer came from, so that an FAQ's use is counted. */
   answeredFrom?: { source: string; id: string };
 }
 
-type CallTool = (name: string, args: unknown) => Promise<ToolResult>;
+type CallTool = (name: string, args: unknown) => Promise<AmaraToolResult>;
 
 interface FoundService extends ServiceChoice {
   rate: string;
@@ -54,14 +54,14 @@ interface Found {
   knowledge: { source: string; id: string; title: string; snippet: string; score: number }[];
 }
 
-const resultOf = <T>(r: ToolResult): T | undefined => (r.ok ? (r.result as T) : undefined);
+const resultOf = <T>(r: AmaraToolResult): T | undefined => (r.ok ? (r.result as T) : undefined);
 
-export async function builtInTurn(input: TurnInput, call: CallTool): Promise<TurnOutcome> {
+export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Promise<AmaraDecision> {
   const { locale, state } = input;
   const u = understand(input.text, input.today);
-  const done = (intent: Intent, text: string): TurnOutcome => ({ text, intent, extracted: u });
+  const done = (intent: AmaraIntent, text: string): AmaraDecision => ({ text, intent, extracted: u });
   const money = (minor: number, currency: string) => priceText(minor, currency, locale, input.country);
-  const draftLine = (d: Draft): DraftLine => ({
+  const draftLine = (d: AmaraDraft): DraftLine => ({
     service: d.service.name,
     date: d.date,
     time: d.time,
@@ -69,9 +69,9 @@ export async function builtInTurn(input: TurnInput, call: CallTool): Promise<Tur
     rate: money(d.service.unit_price_minor, d.service.currency),
     total: money(d.total_minor, d.currency),
   });
-  const slotLines = (slots: OfferedSlot[]): SlotLine[] => slots.map((s) => ({ date: s.date, time: s.time }));
+  const slotLines = (slots: AmaraSlot[]): SlotLine[] => slots.map((s) => ({ date: s.date, time: s.time }));
   const availability = async (date: string | undefined) =>
-    resultOf<{ slots: OfferedSlot[] }>(await call('checkAvailability', date ? { date, days: 1 } : {}))?.slots ?? [];
+    resultOf<{ slots: AmaraSlot[] }>(await call('checkAvailability', date ? { date, days: 1 } : {}))?.slots ?? [];
   const fieldsGiven = u.date !== undefined || u.time !== undefined || u.hours !== undefined || u.choice !== undefined || u.phone !== undefined;
 
   // A draft waits for a yes or a no; new details reopen it as a request.

@@ -11,8 +11,8 @@ import {
   type ReceptionistContext,
   type ReceptionistState,
   type ReceptionistTools,
-} from './receptionist.ts';
-import { decimalAmount, formatPrice } from './receptionist.messages.ts';
+} from './engine.ts';
+import { decimalAmount, formatPrice } from './messages.ts';
 
 const SERVICES: OfferedService[] = [
   { id: 'regular', name: 'Regular Wash & Fold', unit_name: 'load', base_price_minor: 1500, unit_price_minor: 800, currency: 'CAD', turnaround: '48 h', keywords: ['regular', 'standard'] },

@@ -1,5 +1,5 @@
-import type { Language } from '../../modules/assistant/index.ts';
-import { formatMoney, fromMinor } from '../../platform/money.ts';
+import type { Language } from '../ari/index.ts';
+import { formatMoney, fromMinor } from '../../../../platform/money.ts';
 
 /**
  * What the receptionist says, in English and Spanish (Indonesian falls back to English: the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isExplicitConfirmation, localeOf, understand } from './language.ts';
-import { priceText } from './replies.ts';
+import { priceText } from './messages.ts';
 
 // Sunday 22 November 2026: "el sábado" is the 28th, tomorrow the 23rd.
 const TODAY = '2026-11-22';

@@ -8,9 +8,8 @@ import {
   wantsHuman,
   type Language,
   type Slot,
-} from '../../modules/assistant/index.ts';
-import type { PricedService, Service } from '../../modules/catalog/index.ts';
-import { formatPrice, replyText, type Phrase } from './receptionist.messages.ts';
+} from '../ari/index.ts';
+import { formatPrice, replyText, type Phrase } from './messages.ts';
 
 /**
  * The built-in receptionist (seed 004's laundry SMS agent, without a model): a deterministic
@@ -30,7 +29,17 @@ export type ReceptionistState = 'greeting' | 'qualifying' | 'scheduling' | 'book
 export type Step = 'postal_code' | 'service' | 'units' | 'address' | 'name' | 'time' | 'confirm' | 'out_of_area' | 'done';
 
 /** A service as the receptionist offers it: the catalogue's row, priced in minor units. */
-export type OfferedService = PricedService & Pick<Service, 'turnaround' | 'keywords'>;
+export interface OfferedService {
+  id: string;
+  name: string;
+  /** What is counted: 'load', 'hour'. */
+  unit_name: string;
+  base_price_minor: number;
+  unit_price_minor: number;
+  currency: string;
+  turnaround: string | null;
+  keywords: string[];
+}
 
 export interface OfferedSlot {
   start: string;
@@ -125,7 +134,7 @@ const SMS_CHARS = 160;
 // Extraction ---------------------------------------------------------------------------------------
 
 /** Lower case without accents. */
-export function fold(text: string): string {
+export function foldAccents(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
@@ -157,7 +166,7 @@ export function unitWords(unitName: string): string[] {
 
 /** The number of units: "3 loads", "two bags", "tres cargas"; a bare number ("3", "three") when it was asked. */
 export function extractUnits(message: string, unitName: string, asked: boolean): number | undefined {
-  const f = fold(message);
+  const f = foldAccents(message);
   const unit = unitWords(unitName).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const m = new RegExp(`(?<![\\p{L}\\p{N}])(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})\\s*(?:${unit})(?![\\p{L}])`, 'u').exec(f);
   const token = m?.[1] ?? (asked ? /^\s*(?:just\s+|solo\s+)?(\d{1,3}|[a-z]+)\s*[.!]?\s*(?:please|por favor)?\s*$/.exec(f)?.[1] : undefined);
@@ -197,8 +206,8 @@ export function extractAddress(message: string, asked: boolean): string | undefi
  * nothing or more than one service matches.
  */
 export function extractService(message: string, services: OfferedService[], asked: boolean): OfferedService | undefined {
-  const f = fold(message);
-  const has = (phrase: string) => new RegExp(`(?<![\\p{L}\\p{N}])${fold(phrase).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(f);
+  const f = foldAccents(message);
+  const has = (phrase: string) => new RegExp(`(?<![\\p{L}\\p{N}])${foldAccents(phrase).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(f);
   const matching = services.filter((s) => has(s.name) || has(s.name.split(/\s+/)[0]!) || s.keywords.some(has));
   if (matching.length === 1) return matching[0];
   if (asked && matching.length === 0) {
@@ -216,7 +225,7 @@ const SERVICE_MARKERS: Record<'en' | 'es', Set<string>> = {
 
 /** The language of a service request ("necesito recoger ropa"), when one language's words win. */
 export function serviceLanguage(message: string): Language | undefined {
-  const ws = fold(message).match(/\p{L}+/gu) ?? [];
+  const ws = foldAccents(message).match(/\p{L}+/gu) ?? [];
   const en = ws.filter((w) => SERVICE_MARKERS.en.has(w)).length;
   const es = ws.filter((w) => SERVICE_MARKERS.es.has(w)).length;
   return en > es ? 'en' : es > en ? 'es' : undefined;

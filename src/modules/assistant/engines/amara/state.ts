@@ -1,0 +1,57 @@
+/**
+ * What Amara's engine keeps between messages and what its tools answer: the same shapes for
+ * the built-in engine and a model, which call the same tools.
+ */
+
+/** A service as a request or a draft keeps it: the catalogue's row, what pricing needs. */
+export interface ServiceChoice {
+  id: string;
+  name: string;
+  /** What is counted: 'hour'. */
+  unit_name: string;
+  base_price_minor: number;
+  unit_price_minor: number;
+  currency: string;
+}
+
+export interface AmaraSlot {
+  /** The instant, ISO 8601 UTC. */
+  start: string;
+  /** Local date and time in the workspace's zone. */
+  date: string;
+  time: string;
+}
+
+/** A booking the user has not confirmed yet: only in the conversation, never in bookings. */
+export interface AmaraDraft {
+  service: ServiceChoice;
+  start: string;
+  date: string;
+  time: string;
+  hours: number;
+  total_minor: number;
+  currency: string;
+  customer_phone: string;
+}
+
+/** The conversation's working memory, kept in amara_conversations.context. */
+export interface AmaraState {
+  /** What the user asked for so far, before it is complete enough to draft. */
+  request?: { service?: ServiceChoice; date?: string; time?: string; hours?: number; phone?: string };
+  /** The numbered slots last shown, so that 'la 2' means something. */
+  offered?: AmaraSlot[];
+  draft?: AmaraDraft;
+  /** Bookings confirmed in this conversation. */
+  booked?: { booking_id: string; start: string; service: string; hours: number; total_minor: number; currency: string }[];
+}
+
+/** What a tool answers: a result, or an error the engine or the model reads and answers from. */
+export type AmaraToolResult = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+/** The service as a request or draft keeps it: what pricing needs, nothing more. */
+export const choiceOf = (s: ServiceChoice): ServiceChoice => ({
+  id: s.id, name: s.name, unit_name: s.unit_name, base_price_minor: s.base_price_minor, unit_price_minor: s.unit_price_minor, currency: s.currency,
+});
+
+/** The longest booking Amara takes, in hours. */
+export const MAX_HOURS = 8;
