@@ -259,10 +259,10 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
     why: 'model arms and channel settings read and write their integration rows past platform/db/integrations.ts',
   },
   {
-    from: /\/(?:delivery|sms|webchat)\.repo\.ts$|\/vapi\.service\.ts$/,
-    tables: ['contacts', 'guest_sessions', 'messages', 'sms_messages', 'webhook_events'],
+    from: /\/(?:delivery|sms|webchat)\.repo\.ts$/,
+    tables: ['contacts', 'guest_sessions', 'messages', 'sms_messages'],
     access: 'write',
-    why: "channels record delivery statuses, web chat's visitors and Vapi's callers themselves; conversations', contacts' and scheduling's functions replace them",
+    why: "channels record delivery statuses and web chat's visitors themselves; conversations', contacts' and scheduling's functions replace them",
   },
   {
     from: /\/(?:delivery|sms|webchat)\.repo\.ts$/,
