@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findChannelByAccount, type ChannelAccount } from '../../modules/channels/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
-import { personaLanguage } from '../../modules/assistant/index.ts';
+import { personaLanguage, findOrCreateContact } from '../../modules/assistant/index.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
@@ -14,7 +14,6 @@ import { newId } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
-import { findOrCreateContact } from '../turn/store.ts';
 import { BookingArgs, bookFromDetails, receptionistTools, runTool, type ReceptionScope } from './tools.ts';
 
 /**
