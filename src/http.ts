@@ -6,11 +6,11 @@ import { amaraRoutes } from './apps/amara/routes.ts';
 import { ariRoutes } from './apps/ari/routes.ts';
 import { templates } from './apps/templates.ts';
 import { answerInbound } from './apps/answer.ts';
-import { vapiWebhookRoutes } from './apps/voice/vapi.routes.ts';
+import { receptionistOnCalls } from './apps/voice/vapi.ts';
 import { callsRoutes } from './apps/voice/calls.ts';
 import { leadRoutes } from './apps/ari/lead.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
-import { channelSettingsRoutes, twilioWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls } from './modules/channels/index.ts';
+import { channelSettingsRoutes, twilioWebhookRoutes, vapiWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls } from './modules/channels/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { assistantRoutes, assistantReplyFacts, type EnvironmentModel } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
@@ -139,7 +139,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', channelSettingsRoutes({ ...deps, providers: options.providers }));
       app.route('/', whatsappWebhookRoutes(deps));
       app.route('/', twilioWebhookRoutes(deps));
-      app.route('/', vapiWebhookRoutes(deps));
+      app.route('/', vapiWebhookRoutes({ ...deps, assistant: receptionistOnCalls }));
       // A web chat visitor without a place among the workspace's turns still gets the built-in engine's answer.
       app.route('/', webchatRoutes({ ...deps, answer: (scope, input) => answerInbound(scope, input, { ...turnOptions, places: { gate: fairness.turns, onBusy: 'built_in' } }) }));
       app.route('/api/v1', schedulingRoutes({ ...deps, notify, guestCheckout: options.guestCheckout }));

@@ -70,6 +70,20 @@ describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
     }
   });
 
+  it("shows each demo lead's one score everywhere, and a paid consultation in total_spent", async () => {
+    const list = await app.asOwner('GET', '/api/v1/contacts?limit=50');
+    const leads = (list.body.data as { id: string; name: string; lead_score: number | null; total_spent: string }[]).filter((c) => c.lead_score !== null);
+    expect(leads.length).toBeGreaterThan(2);
+    for (const c of leads) {
+      const lead = (await app.asOwner('GET', `/api/v1/contacts/${c.id}/lead`)).body as { lead_score: number; breakdown: { total: number } | null; breakdown_source: string | null };
+      if (!lead.breakdown) continue;
+      // The contacts table, the assistant's record and the breakdown its insight shows agree.
+      expect([c.name, lead.lead_score, lead.breakdown.total], c.name).toEqual([c.name, c.lead_score, c.lead_score]);
+    }
+    // Budi paid for his consultation (demo gateway, 500,000 IDR): the contact says so.
+    expect(leads.find((c) => c.name === 'Budi Santoso')).toMatchObject({ total_spent: '500000.00' });
+  });
+
   it('shows a contact page with the whole timeline and what the assistant learnt, and the lead panel in the inbox', { timeout: 120_000 }, async () => {
     const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
     const page = await context.newPage();

@@ -16,8 +16,6 @@ export const APP_ERRORS = [
   'call.not_found',
   'contact.not_found',
   'feedback.not_a_reply',
-  'webhook.malformed',
-  'webhook.unauthenticated',
 ] as const;
 export type AppsErrorCode = (typeof APP_ERRORS)[number];
 

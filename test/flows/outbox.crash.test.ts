@@ -21,7 +21,7 @@ import { withServiceRole, withTenant } from '../../src/platform/db/tenant.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { silentLogger } from '../../src/platform/log.ts';
 import { createSecretBox, parseSecretKey } from '../../src/platform/secrets.ts';
-import { saveChannelSettings } from '../../src/modules/channels/settings.service.ts';
+import { saveChannelSettings } from '../../src/modules/channels/settings/settings.service.ts';
 import { phoneNumberId } from '../support/channels.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -11,11 +11,11 @@ import { fixedClock, systemClock } from '../../src/platform/clock.ts';
 import { withServiceRole, withTenant } from '../../src/platform/db/tenant.ts';
 import { silentLogger } from '../../src/platform/log.ts';
 import { createSecretBox } from '../../src/platform/secrets.ts';
-import { saveChannelSettings } from '../../src/modules/channels/settings.service.ts';
-import { createSmsWorker } from '../../src/modules/channels/sms.worker.ts';
-import { isValidTwilioSignature, twilioSignature } from '../../src/modules/channels/twilio.protocol.ts';
-import { twilioSmsSender } from '../../src/modules/channels/twilio.sender.ts';
-import { createChannelWorker } from '../../src/modules/channels/worker.ts';
+import { saveChannelSettings } from '../../src/modules/channels/settings/settings.service.ts';
+import { createSmsWorker } from '../../src/modules/channels/twilio/sms.worker.ts';
+import { isValidTwilioSignature, twilioSignature } from '../../src/modules/channels/twilio/twilio.protocol.ts';
+import { twilioSmsSender } from '../../src/modules/channels/twilio/twilio.sender.ts';
+import { createChannelWorker } from '../../src/modules/channels/outbox/worker.ts';
 
 const PUBLIC = 'https://desk.example.com';
 const SMS_URL = `${PUBLIC}/webhooks/twilio/sms`;

@@ -7,7 +7,7 @@ import { systemClock } from '../../src/platform/clock.ts';
 import { withServiceRole, withTenant } from '../../src/platform/db/tenant.ts';
 import { silentLogger } from '../../src/platform/log.ts';
 import { createSecretBox } from '../../src/platform/secrets.ts';
-import { saveChannelSettings } from '../../src/modules/channels/settings.service.ts';
+import { saveChannelSettings } from '../../src/modules/channels/settings/settings.service.ts';
 
 const SHOP = 'https://shop.example';
 const box = createSecretBox(randomBytes(32));

@@ -12,9 +12,9 @@ import { fixedClock, systemClock } from '../../src/platform/clock.ts';
 import { withTenant } from '../../src/platform/db/tenant.ts';
 import { silentLogger } from '../../src/platform/log.ts';
 import { channelsApp, waId } from '../support/channels.ts';
-import { backoff, createChannelWorker } from '../../src/modules/channels/worker.ts';
-import { hubSignature, isValidHubSignature, readableBody } from '../../src/modules/channels/whatsapp.protocol.ts';
-import { whatsappSender } from '../../src/modules/channels/whatsapp.sender.ts';
+import { backoff, createChannelWorker } from '../../src/modules/channels/outbox/worker.ts';
+import { hubSignature, isValidHubSignature, readableBody } from '../../src/modules/channels/whatsapp/whatsapp.protocol.ts';
+import { whatsappSender } from '../../src/modules/channels/whatsapp/whatsapp.sender.ts';
 
 describe('X-Hub-Signature-256', () => {
   it("matches the reference's test vector", () => {

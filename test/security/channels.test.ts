@@ -10,7 +10,7 @@ import { signHub, startFakeMeta, type FakeMeta } from '../support/fakes/meta.ts'
 import { startFakeTwilio, twilioSid, type FakeTwilio } from '../support/fakes/twilio.ts';
 import { startFakeVapi, type FakeVapi } from '../support/fakes/vapi.ts';
 import { channelsApp, waId } from '../support/channels.ts';
-import { unstorablePath } from '../../src/modules/channels/edge.ts';
+import { unstorablePath } from '../../src/modules/channels/inbound/edge.ts';
 
 let meta: FakeMeta;
 let tw: FakeTwilio;

@@ -11,7 +11,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db.ts';
 import { testApp } from '../support/http.ts';
 import { jobDefinitions } from '../../src/jobs.ts';
-import { saveChannelSettings } from '../../src/modules/channels/settings.service.ts';
+import { saveChannelSettings } from '../../src/modules/channels/settings/settings.service.ts';
 import { expectCall, pattern, workspace, type App, type Body, type Who } from '../support/scheduling.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';

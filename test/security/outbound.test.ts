@@ -14,7 +14,7 @@ import { email } from '../support/http.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { allowOutboundHosts, configureOutbound } from '../../src/platform/http/outbound.ts';
 import { whatsappSender } from '../../src/modules/channels/index.ts';
-import { sendSms } from '../../src/modules/channels/twilio.protocol.ts';
+import { sendSms } from '../../src/modules/channels/twilio/twilio.protocol.ts';
 import { bookConsultation, connectMidtrans, paymentsApp, uniqueKey, type Owner, type PaymentsApp } from '../support/payments.ts';
 
 type Body = Record<string, any>;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/db.ts';
 import { email, testApp } from '../support/http.ts';
 import { createServerApp } from '../../src/http.ts';
-import { saveChannelSettings } from '../../src/modules/channels/settings.service.ts';
+import { saveChannelSettings } from '../../src/modules/channels/settings/settings.service.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { withTenant } from '../../src/platform/db/tenant.ts';

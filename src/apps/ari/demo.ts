@@ -1,6 +1,8 @@
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
+import { leadStatusFor, normalizeContext, personaLanguage, scoreLead } from '../../modules/assistant/index.ts';
 import { DEMO_PAYMENTS } from '../../modules/payments/index.ts';
+import { loadScoring } from './store.ts';
 import { addKnowledgeEntries } from './template.ts';
 
 const DAY = 86_400_000;
@@ -24,17 +26,27 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
   ]);
 
   const leads = [
-    { name: 'Budi Santoso', phone: '+6281234567001', email: 'budi.santoso@example.id', state: 'booking', score: 82, temp: 'hot', status: 'hot_lead', ctx: { name: 'Budi Santoso', destination: 'United Kingdom', english_level: 'IELTS 7.0', budget: 'Rp 600 juta', timeline: '2027', program: 'Computer Science', documents: { passport: true, cv: true, english_test: true, transcript: true } } },
-    { name: 'Siti Rahmawati', phone: '+6281234567002', email: 'siti.r@example.id', state: 'qualifying', score: 48, temp: 'warm', status: 'prospect', ctx: { name: 'Siti Rahmawati', destination: 'Australia', english_level: 'intermediate', budget: 'Rp 400 juta' } },
-    { name: 'Andi Wijaya', phone: '+6281234567003', email: null, state: 'handoff', score: 22, temp: 'cold', status: 'cold_lead', ctx: { name: 'Andi Wijaya', destination: 'Japan', timeline: 'nanti dulu' } },
-    { name: 'Dewi Lestari', phone: '+6281234567004', email: 'dewi@example.id', state: 'greeting', score: 5, temp: null, status: 'new', ctx: {} },
+    { name: 'Budi Santoso', phone: '+6281234567001', email: 'budi.santoso@example.id', state: 'booking', scored: true, ctx: { name: 'Budi Santoso', destination: 'United Kingdom', english_level: 'IELTS 7.0', budget: 'Rp 600 juta', timeline: '2027', program: 'Computer Science', documents: { passport: true, cv: true, english_test: true, transcript: true } } },
+    { name: 'Siti Rahmawati', phone: '+6281234567002', email: 'siti.r@example.id', state: 'qualifying', scored: true, ctx: { name: 'Siti Rahmawati', destination: 'Australia', english_level: 'intermediate', budget: 'Rp 400 juta' } },
+    { name: 'Andi Wijaya', phone: '+6281234567003', email: null, state: 'handoff', scored: true, ctx: { name: 'Andi Wijaya', destination: 'Japan', timeline: 'nanti dulu' } },
+    { name: 'Dewi Lestari', phone: '+6281234567004', email: 'dewi@example.id', state: 'greeting', scored: false, ctx: {} },
   ] as const;
+  // Each lead's score is the one the engine gives what it collected, under the workspace's
+  // config, with its breakdown and reasons in the context as a turn leaves them: the inbox,
+  // the contact and the lead's insight then show one number. A greeting is not scored yet.
+  const workspace = await db.selectFrom('workspaces').select(['locale', 'time_zone', 'currency']).where('id', '=', workspaceId).executeTakeFirstOrThrow();
+  const scoring = await loadScoring(ctx.tx, workspaceId);
+  const scoreOpts = { now: ctx.clock.now(), timeZone: workspace.time_zone, currency: workspace.currency, language: personaLanguage(workspace.locale) };
 
   for (const [i, lead] of leads.entries()) {
+    const scored = scoreLead(normalizeContext(lead.ctx, scoreOpts), scoring, scoreOpts);
+    const temperature = lead.scored ? scored.temperature : null;
+    const status = temperature ? leadStatusFor(temperature) : 'new';
+    const context = lead.scored ? { ...lead.ctx, reasons: scored.reasons, score_breakdown: scored.breakdown } : lead.ctx;
     const contactId = newId();
     const conversationId = newId();
     const ariId = newId();
-    await db.insertInto('contacts').values({ ...ws, id: contactId, name: lead.name, phone: lead.phone, email: lead.email, lead_score: lead.score, lead_temperature: lead.temp, lead_status: lead.status, source: 'whatsapp', locale: 'id', tags: i === 0 ? ['1on1'] : [], last_contact: at(-i * DAY) }).execute();
+    await db.insertInto('contacts').values({ ...ws, id: contactId, name: lead.name, phone: lead.phone, email: lead.email, lead_score: scored.score, lead_temperature: temperature, lead_status: status, source: 'whatsapp', locale: 'id', tags: i === 0 ? ['1on1'] : [], last_contact: at(-i * DAY) }).execute();
     await db.insertInto('conversations').values({ ...ws, id: conversationId, contact_id: contactId, channel: 'whatsapp', owner: lead.state === 'handoff' ? 'human' : 'ai', status: 'open', last_message_at: at(-i * DAY), last_inbound_at: at(-i * DAY) }).execute();
     const exchange = [
       { direction: 'inbound', sender_kind: 'contact', body: i === 0 ? 'Halo, saya mau kuliah S2 di UK' : 'Halo kak, mau tanya soal kuliah di luar negeri' },
@@ -43,7 +55,7 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
     // The assistant's reply names its turn (metadata.ari_message_id), as the turn writes it: the inbox shows its model, tokens and latency.
     const ariMessageIds = exchange.map(() => newId());
     await db.insertInto('messages').values(exchange.map((m, j) => ({ ...ws, id: newId(), conversation_id: conversationId, channel: 'whatsapp', direction: m.direction, sender_kind: m.sender_kind, body: m.body, delivery_status: m.direction === 'inbound' ? 'received' : 'read', provider_message_id: `wamid.DEMO${i}${j}`, metadata: JSON.stringify(m.sender_kind === 'assistant' ? { ari_message_id: ariMessageIds[j] } : {}), created_at: at(-i * DAY + j * 60_000) }))).execute();
-    await db.insertInto('ari_conversations').values({ ...ws, id: ariId, contact_id: contactId, conversation_id: conversationId, state: lead.state, lead_score: lead.score, lead_temperature: lead.temp, context: JSON.stringify(lead.ctx), ai_model: i % 2 === 0 ? 'grok' : 'sea-lion', last_ai_message_at: at(-i * DAY + 60_000), ...(lead.state === 'handoff' ? { handoff_at: at(-i * DAY + 120_000), handoff_reason: 'cold_lead_follow_up_30_days' } : {}) }).execute();
+    await db.insertInto('ari_conversations').values({ ...ws, id: ariId, contact_id: contactId, conversation_id: conversationId, state: lead.state, lead_score: scored.score, lead_temperature: temperature, context: JSON.stringify(context), ai_model: i % 2 === 0 ? 'grok' : 'sea-lion', last_ai_message_at: at(-i * DAY + 60_000), ...(lead.state === 'handoff' ? { handoff_at: at(-i * DAY + 120_000), handoff_reason: 'cold_lead_follow_up_30_days' } : {}) }).execute();
     await db.insertInto('ari_messages').values(exchange.map((m, j) => ({ ...ws, id: ariMessageIds[j]!, ari_conversation_id: ariId, role: m.sender_kind === 'contact' ? 'user' : 'assistant', content: m.body, ...(m.sender_kind === 'assistant' ? { ai_model: i % 2 === 0 ? 'grok' : 'sea-lion', tokens_used: 96 + i * 7, response_time_ms: 850 + i * 120 } : {}), created_at: at(-i * DAY + j * 60_000) }))).execute();
     // The owner's private note on the lead the assistant handed off, for the consultant.
     if (lead.state === 'handoff' && ctx.actor.kind === 'user') {

@@ -18,10 +18,10 @@ export function listServices(tx: Tx, ws: string, filter: { active?: boolean | un
  * keywords (full-text, in the workspace's language, so 'loads' finds 'load'), or a keyword
  * or the name contained in the text ('a regular wash please' finds Regular).
  */
-export async function searchServices(tx: Tx, ws: string, q: string, limit: number): Promise<ServiceRow[]> {
+export async function searchServices(tx: Tx, ws: string, locale: string, q: string, limit: number): Promise<ServiceRow[]> {
   const { rows } = await sql<ServiceRow>`
     with cfg as (
-      select app.text_search_config(w.locale) as c from public.workspaces w where w.id = ${ws}
+      select app.text_search_config(${locale}) as c
     ), query as (
       -- Any word may match: plainto_tsquery joins words with &, this makes them alternatives.
       select nullif(replace(plainto_tsquery((select c from cfg), ${q})::text, ' & ', ' | '), '')::tsquery as tq
@@ -69,10 +69,6 @@ export function insertService(tx: Tx, ws: string, id: string, input: ServiceCrea
 
 export function updateService(tx: Tx, ws: string, id: string, patch: ServicePatchInput): Promise<ServiceRow | undefined> {
   return tx.db.updateTable('services').set(patch).where('workspace_id', '=', ws).where('id', '=', id).returning(serviceColumns).executeTakeFirst();
-}
-
-export function workspaceCurrency(tx: Tx, ws: string): Promise<string | undefined> {
-  return tx.db.selectFrom('workspaces').select('currency').where('id', '=', ws).executeTakeFirst().then((r) => r?.currency);
 }
 
 export function listAreas(tx: Tx, ws: string): Promise<ServiceAreaRow[]> {

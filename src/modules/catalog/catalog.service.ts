@@ -2,6 +2,7 @@ import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './catalog.repo.ts';
+import { getWorkspace } from '../tenancy/index.ts';
 import {
   normalisePostalCode,
   type ServiceAreaRow,
@@ -51,7 +52,7 @@ export async function searchServices(ctx: Ctx, input: { q?: string | undefined; 
   const ws = workspaceIdOf(ctx);
   const limit = Math.min(Math.max(input.limit ?? 10, 1), 200);
   const q = input.q?.trim();
-  return q ? repo.searchServices(ctx.tx, ws, q, limit) : repo.listServices(ctx.tx, ws, { active: true, limit });
+  return q ? repo.searchServices(ctx.tx, ws, (await getWorkspace(ctx)).locale, q, limit) : repo.listServices(ctx.tx, ws, { active: true, limit });
 }
 
 export function listServices(ctx: Ctx, filter: { active?: boolean | undefined; limit: number; q?: string | undefined }): Promise<ServiceRow[]> {
@@ -78,7 +79,7 @@ export async function bookableService(ctx: Ctx, by: { id?: string | undefined; n
 
 export async function createService(ctx: Ctx, input: ServiceCreateInput): Promise<ServiceRow> {
   const ws = workspaceIdOf(ctx);
-  const currency = input.currency ?? (await repo.workspaceCurrency(ctx.tx, ws)) ?? 'USD';
+  const currency = input.currency ?? (await getWorkspace(ctx)).currency;
   try {
     return await repo.insertService(ctx.tx, ws, newId(), { ...input, currency });
   } catch (e) {

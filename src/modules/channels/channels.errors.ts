@@ -17,6 +17,7 @@ export const CHANNELS_ERRORS = [
   'webhook.malformed',
   'webhook.signature_invalid',
   'webhook.signature_missing',
+  'webhook.unauthenticated',
 ] as const;
 export type ChannelsErrorCode = (typeof CHANNELS_ERRORS)[number];
 

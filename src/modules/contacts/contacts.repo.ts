@@ -1,5 +1,6 @@
 import { sql, type Insertable, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { Tx } from '../../platform/db/database.ts';
+import { newId } from '../../platform/ids.ts';
 import type { Contacts } from '../../platform/db/schema.ts';
 import type { Contact, ContactSort, ContactSummary } from './contacts.schema.ts';
 
@@ -60,6 +61,70 @@ export async function findContact(tx: Tx, ws: string, id: string): Promise<Conta
 export async function findContactIdByPhone(tx: Tx, ws: string, phone: string): Promise<string | undefined> {
   const row = await tx.db.selectFrom('contacts').select('id').where('workspace_id', '=', ws).where('phone', '=', phone).executeTakeFirst();
   return row?.id;
+}
+
+/**
+ * The contact with this E.164 phone, created (with `source`) when the workspace has none: a
+ * first message from a new number. Conflict-tolerant, so two first messages at once make one.
+ */
+export async function findOrCreateContactByPhone(tx: Tx, ws: string, phone: string, source: string): Promise<string> {
+  const created = await tx.db
+    .insertInto('contacts')
+    .values({ id: newId(), workspace_id: ws, phone, source })
+    .onConflict((oc) => oc.columns(['workspace_id', 'phone']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return created?.id ?? (await findContactIdByPhone(tx, ws, phone))!;
+}
+
+export async function contactExists(tx: Tx, ws: string, id: string): Promise<boolean> {
+  return (await tx.db.selectFrom('contacts').select('id').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst()) !== undefined;
+}
+
+/** What the assistant learnt about a lead, for the contact record. */
+export interface LeadSync {
+  lead_score: number;
+  lead_temperature: string;
+  lead_status: string;
+  /** Fill the contact's name and email from the conversation where it has none. */
+  name?: string | undefined;
+  email?: string | undefined;
+  /** Added to the contact's tags (once each). */
+  tags?: string[];
+  /** Appended to the contact's notes. */
+  note?: string | undefined;
+  now: Date;
+}
+
+/** The assistant's judgement on the contact record; a customer stays a customer, and what staff typed is kept. */
+export async function syncLead(tx: Tx, ws: string, id: string, s: LeadSync): Promise<void> {
+  const tags = s.tags ?? [];
+  await tx.db
+    .updateTable('contacts')
+    .set({
+      lead_score: s.lead_score,
+      lead_temperature: s.lead_temperature,
+      lead_status: sql<string>`case when lead_status = 'customer' then lead_status else ${s.lead_status} end`,
+      name: sql<string | null>`coalesce(name, ${s.name ?? null}::text)`,
+      email: sql<string | null>`coalesce(email, ${s.email ?? null}::text)`,
+      tags: sql<string[]>`tags || array(select t from unnest(${tags}::text[]) as t where t <> all (tags))`,
+      notes: s.note ? sql<string>`case when coalesce(notes, '') = '' then ${s.note}::text else notes || E'\n\n' || ${s.note}::text end` : sql<string | null>`notes`,
+      // Never back: the database's totals triggers move it forward too (0018).
+      last_contact: sql<Date>`greatest(last_contact, ${s.now}::timestamptz)`,
+    })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The contact was heard from (or answered) at `now`; never moves back. */
+export async function touchContact(tx: Tx, ws: string, id: string, now: Date): Promise<void> {
+  await tx.db
+    .updateTable('contacts')
+    .set({ last_contact: sql<Date>`greatest(last_contact, ${now}::timestamptz)` })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function updateContact(tx: Tx, ws: string, id: string, patch: Updateable<Contacts>): Promise<Contact | undefined> {

@@ -3,3 +3,4 @@ export { markRead as markConversationRead, queueNotice } from './conversations.s
 export type { AssistantReplies, ResumeAssistant } from './conversations.service.ts';
 export { inboxEventsRoutes } from './events.routes.ts';
 export { InboxEvents, type InboxEvent } from './inbox-events.ts';
+export { findEarlierReply, lockOwner, openThread, queueReply, recordInbound, recordInboundActivity, type InboxThread, type ThreadChannel } from './threads.repo.ts';

@@ -103,6 +103,42 @@ describeEachDatabase('Midtrans notifications', (db) => {
     expect(b).toEqual({ status: 'confirmed', payment_status: 'paid' });
   });
 
+  it("counts every paid payment in the contact's total_spent once: consultations, bookings, less refunds", async () => {
+    const spent = (contactId: string) => asService(db(), async (tx) => (await one<{ total_spent: string }>(tx, 'select total_spent::text from contacts where id = $1', [contactId])).total_spent);
+    const settle = async (orderId: string) => {
+      fake.setStatus(orderId, 'settlement');
+      expect((await notify(fake.notification(orderId))).body).toEqual({ result: 'applied' });
+    };
+    const c = await bookConsultation(db(), o);
+    const first = await pay(o, { appointment_id: c.appointmentId });
+    expect(await spent(c.contactId)).toBe('0.00');
+    await settle(first.order_id);
+    expect(await spent(c.contactId)).toBe('500000.00');
+    // A repeated settlement does not count twice.
+    expect((await notify(fake.notification(first.order_id))).body).toEqual({ result: 'duplicate' });
+    expect(await spent(c.contactId)).toBe('500000.00');
+
+    // A booking of the same contact: counted once, at its own amount, or at the payment's when it had none.
+    const priced = await bookService(db(), o, { contactId: c.contactId });
+    await settle((await pay(o, { booking_id: priced })).order_id);
+    expect(await spent(c.contactId)).toBe('650000.00');
+    const unpriced = await bookService(db(), o, { contactId: c.contactId, amount: null });
+    await settle((await pay(o, { booking_id: unpriced, amount: 75000 })).order_id);
+    expect(await spent(c.contactId)).toBe('725000.00');
+    expect(await asService(db(), (tx) => one(tx, 'select payment_amount::text, payment_currency, payment_status from bookings where id = $1', [unpriced]))).toEqual({ payment_amount: '75000.00', payment_currency: 'IDR', payment_status: 'paid' });
+
+    // A refund of part of the consultation takes off what went back.
+    const refund = await t.call('POST', `/api/v1/payments/${first.id}/refund`, { ...o.as, body: { amount: 200000, reason: 'shorter session' } });
+    expect(refund.status).toBe(200);
+    expect(await spent(c.contactId)).toBe('525000.00');
+    // A failed payment adds nothing.
+    const other = await bookConsultation(db(), o);
+    const failed = await pay(o, { appointment_id: other.appointmentId });
+    fake.setStatus(failed.order_id, 'deny');
+    await notify(fake.notification(failed.order_id));
+    expect(await spent(other.contactId)).toBe('0.00');
+  });
+
   it('answers a repeated notification with 200 and changes nothing', async () => {
     const c = await bookConsultation(db(), o);
     const p = await pay(o, { appointment_id: c.appointmentId });

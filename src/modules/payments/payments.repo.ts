@@ -100,61 +100,14 @@ export async function dueToExpire(tx: Tx, now: Date): Promise<{ workspace_id: st
     .execute();
 }
 
-/** Records a provider event; false when it was recorded before (a redelivery). */
-export async function hasWebhookEvent(tx: Tx, ws: string, provider: string, eventKey: string): Promise<boolean> {
-  const row = await tx.db
-    .selectFrom('webhook_events')
-    .select('event_key')
-    .where('workspace_id', '=', ws)
-    .where('provider', '=', provider)
-    .where('event_key', '=', eventKey)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export async function recordWebhookEvent(tx: Tx, ws: string, provider: string, eventKey: string, payload: unknown, at: Date): Promise<boolean> {
-  const row = await tx.db
-    .insertInto('webhook_events')
-    .values({ workspace_id: ws, provider, event_key: eventKey, payload: JSON.stringify(payload), received_at: at })
-    .onConflict((oc) => oc.doNothing())
-    .returning('event_key')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 // What a payment is for ----------------------------------------------------------------------
-// Read-only lookups of the appointment or booking being paid and its payer, in the payment's
-// own transaction. They read scheduling's and contacts' rows directly: the effects of a
-// payment on them are written by the database (0012's ari_payments_effects), not from here.
+// The appointment or booking being paid and its payer come from scheduling and contacts; the
+// effects of a payment on them are written by the database (0012's ari_payments_effects).
 
 export interface Payer {
   name: string | null;
   email: string | null;
   phone: string | null;
-}
-
-export async function findAppointmentToPay(tx: Tx, ws: string, appointmentId: string): Promise<({ ari_conversation_id: string } & Payer) | undefined> {
-  return tx.db
-    .selectFrom('ari_appointments as a')
-    .innerJoin('ari_conversations as ac', (j) => j.onRef('ac.workspace_id', '=', 'a.workspace_id').onRef('ac.id', '=', 'a.ari_conversation_id'))
-    .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 'ac.workspace_id').onRef('c.id', '=', 'ac.contact_id'))
-    .select(['a.ari_conversation_id', 'c.name', 'c.email', 'c.phone'])
-    .where('a.workspace_id', '=', ws)
-    .where('a.id', '=', appointmentId)
-    .executeTakeFirst();
-}
-
-export async function findBookingToPay(
-  tx: Tx,
-  ws: string,
-  bookingId: string,
-): Promise<({ contact_id: string | null; service_type: string; payment_amount: string | null; payment_currency: string | null } & Payer) | undefined> {
-  return tx.db
-    .selectFrom('bookings')
-    .select(['contact_id', 'service_type', 'payment_amount', 'payment_currency', 'customer_name as name', 'customer_email as email', 'customer_phone as phone'])
-    .where('workspace_id', '=', ws)
-    .where('id', '=', bookingId)
-    .executeTakeFirst();
 }
 
 /** The contact's assistant record, created when it has none (app.ensure_ari_conversation). */

@@ -11,6 +11,8 @@ import type { Payment, PaymentCreate, PaymentListQuery, RefundInput } from './pa
 import { demoPaymentUrl, findDemoGateway } from './demo.settings.ts';
 import { findMidtransAccount, midtransAccount, midtransNotConfigured, workspaceOf } from './settings.service.ts';
 import { nextStatus, outcomeOf, type PaymentStatus } from './status.ts';
+import { getContact } from '../contacts/index.ts';
+import { getAppointment, getBooking } from '../scheduling/index.ts';
 
 const notFound = () => new AppError('payment.not_found', 'not_found', 'no such payment in this workspace');
 
@@ -44,23 +46,20 @@ interface Subject {
 /** What is being paid for: its assistant conversation, who pays, and the default price. */
 async function subjectOf(ctx: Ctx, ws: string, input: PaymentCreate, consultationPrice: number): Promise<Subject> {
   if (input.appointment_id) {
-    const a = await repo.findAppointmentToPay(ctx.tx, ws, input.appointment_id);
-    if (!a) throw new AppError('appointment.not_found', 'not_found', 'no such appointment in this workspace');
-    const { ari_conversation_id, ...payer } = a;
-    return { target: { appointmentId: input.appointment_id }, ariConversationId: ari_conversation_id, payer, amount: consultationPrice, itemName: 'Consultation' };
+    const a = await getAppointment(ctx, input.appointment_id);
+    const { name, email, phone } = await getContact(ctx, a.contact_id);
+    return { target: { appointmentId: a.id }, ariConversationId: a.ari_conversation_id, payer: { name, email, phone }, amount: consultationPrice, itemName: 'Consultation' };
   }
-  const b = await repo.findBookingToPay(ctx.tx, ws, input.booking_id!);
-  if (!b) throw new AppError('booking.not_found', 'not_found', 'no such booking in this workspace');
+  const b = await getBooking(ctx, input.booking_id!);
   if (!b.contact_id) {
     throw new AppError('payment.booking_without_contact', 'conflict', 'the booking has no contact; link it to a contact before taking payment');
   }
-  const { contact_id, service_type, payment_amount, payment_currency, ...payer } = b;
   return {
-    target: { bookingId: input.booking_id! },
-    ariConversationId: await repo.ensureAriConversation(ctx.tx, contact_id),
-    payer,
-    amount: wholeRupiah(payment_amount, payment_currency),
-    itemName: service_type,
+    target: { bookingId: b.id },
+    ariConversationId: await repo.ensureAriConversation(ctx.tx, b.contact_id),
+    payer: { name: b.customer_name, email: b.customer_email, phone: b.customer_phone },
+    amount: wholeRupiah(b.payment_amount, b.payment_currency),
+    itemName: b.service_type,
   };
 }
 

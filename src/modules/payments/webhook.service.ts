@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { recordWebhookRefused, recordWebhookVerified } from '../../platform/db/integrations.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
+import { findWebhookEvent, recordWebhookEvent } from '../../platform/db/webhook-events.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
@@ -91,7 +92,7 @@ export async function receiveMidtransNotification(deps: WebhookDeps, rawBody: st
     }
     const payment = await repo.findPayment(tx, target.workspaceId, target.paymentId);
     if (!payment || payment.order_id !== n.order_id) throw unknownOrder();
-    const duplicate = await repo.hasWebhookEvent(tx, target.workspaceId, MIDTRANS, eventKey(n));
+    const duplicate = (await findWebhookEvent(tx, target.workspaceId, MIDTRANS, eventKey(n))) !== undefined;
     return { n, endpoint: account.endpoint, duplicate, changes: !duplicate && effectOf(payment, n).changes };
   }).catch(async (e: unknown) => {
     if (refusal) await withTenant(deps.db, actor, (tx) => recordWebhookRefused(tx, target.workspaceId, MIDTRANS, refusal!, deps.clock.now()));
@@ -127,7 +128,7 @@ export async function receiveMidtransNotification(deps: WebhookDeps, rawBody: st
     const payment = await repo.findPayment(tx, target.workspaceId, target.paymentId, { lock: true });
     if (!payment || payment.order_id !== n.order_id) throw unknownOrder();
     const { signature_key: _signature, ...payload } = n;
-    const fresh = await repo.recordWebhookEvent(tx, target.workspaceId, MIDTRANS, eventKey(n), payload, deps.clock.now());
+    const fresh = await recordWebhookEvent(tx, target.workspaceId, MIDTRANS, eventKey(n), payload, deps.clock.now());
     if (!fresh) {
       log.info({ transaction_status: n.transaction_status }, 'midtrans notification repeated; already applied');
       return { result: 'duplicate' as const };

@@ -1,0 +1,308 @@
+// Queries for the channels' own tables (channel_inbox, outbox, contact_channel_windows) and for
+// the delivery columns of messages (provider_message_id, delivery_status, error), which the
+// channels own: the inbox module writes a message as queued, the channels deliver it.
+import { sql } from 'kysely';
+import type { Tx } from '../../../platform/db/database.ts';
+import { newId } from '../../../platform/ids.ts';
+
+// Inbound ------------------------------------------------------------------------------------
+
+export interface InboundRow {
+  workspace_id: string;
+  id: string;
+  channel: 'whatsapp' | 'sms' | 'webchat';
+  provider_message_id: string;
+  sender: string;
+  sender_name: string | null;
+  body: string;
+  content_type: string;
+  sent_at: Date;
+  attempts: number;
+}
+
+/** False when the provider's message id is stored already (a redelivery). */
+export async function storeInbound(
+  tx: Tx,
+  ws: string,
+  m: Omit<InboundRow, 'workspace_id' | 'id' | 'attempts'> & { payload: unknown },
+): Promise<boolean> {
+  const row = await tx.db
+    .insertInto('channel_inbox')
+    .values({ ...m, workspace_id: ws, id: newId(), payload: JSON.stringify(m.payload) })
+    .onConflict((oc) => oc.columns(['workspace_id', 'channel', 'provider_message_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+const INBOUND_COLUMNS = ['workspace_id', 'id', 'channel', 'provider_message_id', 'sender', 'sender_name', 'body', 'content_type', 'sent_at', 'attempts'] as const;
+
+/** Service role: inbound messages due for their turn, oldest first. */
+export async function dueInbound(tx: Tx, now: Date, limit: number): Promise<InboundRow[]> {
+  const rows = await tx.db
+    .selectFrom('channel_inbox')
+    .select(INBOUND_COLUMNS)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    // Messages stored together keep the order the customer sent them in (ids are time-ordered).
+    .orderBy('next_attempt_at')
+    .orderBy('sent_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows as InboundRow[];
+}
+
+/**
+ * Claims one pending inbound message that is due at `now` for its turn until `leaseUntil` (no
+ * other worker takes it before then, nor while this transaction is open); false when another
+ * worker has it or it is done.
+ */
+export async function claimInbound(tx: Tx, ws: string, id: string, now: Date, leaseUntil: Date): Promise<boolean> {
+  const row = await tx.db
+    .updateTable('channel_inbox')
+    .set({ next_attempt_at: leaseUntil })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where(({ eb, selectFrom }) =>
+      eb(
+        'id',
+        'in',
+        selectFrom('channel_inbox as c')
+          .select('c.id')
+          .where('c.workspace_id', '=', ws)
+          .where('c.id', '=', id)
+          .where('c.status', '=', 'pending')
+          .forUpdate()
+          .skipLocked(),
+      ),
+    )
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function finishInbound(tx: Tx, ws: string, id: string, now: Date): Promise<void> {
+  await tx.db
+    .updateTable('channel_inbox')
+    .set({ status: 'done', processed_at: now, attempts: sql<number>`attempts + 1`, last_error: null })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function retryInbound(tx: Tx, ws: string, id: string, u: { error: string; nextAttemptAt: Date | null }): Promise<void> {
+  await tx.db
+    .updateTable('channel_inbox')
+    .set({
+      attempts: sql<number>`attempts + 1`,
+      last_error: u.error.slice(0, 1000),
+      ...(u.nextAttemptAt ? { next_attempt_at: u.nextAttemptAt } : { status: 'failed' }),
+    })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .execute();
+}
+
+/** The turn stored the message as text; keep what kind it really was. */
+export async function markInboundKind(tx: Tx, ws: string, channel: string, providerMessageId: string, contentType: string): Promise<void> {
+  await tx.db
+    .updateTable('messages')
+    .set({ content_type: contentType })
+    .where('workspace_id', '=', ws)
+    .where('channel', '=', channel)
+    .where('provider_message_id', '=', providerMessageId)
+    .where('direction', '=', 'inbound')
+    .execute();
+}
+
+/** Opens or refreshes the contact's customer-service window; never moves it back. */
+export async function touchWindow(tx: Tx, ws: string, contactId: string, channel: string, at: Date): Promise<void> {
+  await tx.db
+    .insertInto('contact_channel_windows')
+    .values({ workspace_id: ws, contact_id: contactId, channel, last_inbound_at: at })
+    .onConflict((oc) =>
+      oc.columns(['workspace_id', 'contact_id', 'channel']).doUpdateSet({
+        last_inbound_at: sql<Date>`greatest(contact_channel_windows.last_inbound_at, excluded.last_inbound_at)`,
+      }),
+    )
+    .execute();
+}
+
+// Outbox -------------------------------------------------------------------------------------
+
+export interface Claimed {
+  workspace_id: string;
+  message_id: string;
+  channel: string;
+  attempts: number;
+}
+
+/**
+ * Service role: claims due rows (committed with the caller's transaction) so no other worker
+ * sends them: pending rows whose time has come, and, when `unknownBefore` is given, rows whose
+ * claim expired before it without the provider ever reporting them (see the outbox in 0016).
+ */
+export async function claimOutbox(tx: Tx, o: { now: Date; leaseMs: number; unknownBefore: Date | null; channels: string[]; limit: number }): Promise<Claimed[]> {
+  if (o.channels.length === 0) return [];
+  const { rows } = await tx.query<Claimed>(
+    `update public.outbox o
+        set status = 'sending', attempts = o.attempts + 1, claimed_until = $1::timestamptz + $2 * interval '1 millisecond'
+       from (select workspace_id, message_id from public.outbox
+              where channel = any($3::text[])
+                and ((status = 'pending' and next_attempt_at <= $1)
+                  or (status = 'sending' and claimed_until <= $4::timestamptz))
+              order by next_attempt_at
+              limit $5
+                for update skip locked) due
+      where o.workspace_id = due.workspace_id and o.message_id = due.message_id
+      returning o.workspace_id, o.message_id, o.channel, o.attempts`,
+    [o.now, o.leaseMs, o.channels, o.unknownBefore, o.limit],
+  );
+  return rows;
+}
+
+export interface OutgoingMessage {
+  id: string;
+  conversation_id: string;
+  contact_id: string;
+  channel: string;
+  body: string;
+  sender_kind: string;
+  delivery_status: string;
+  provider_message_id: string | null;
+  metadata: Record<string, unknown>;
+  last_inbound_at: Date | null;
+  /** Who answers the thread now: 'human' once a person took it over. */
+  owner: string;
+}
+
+export async function outgoingMessage(tx: Tx, ws: string, messageId: string): Promise<OutgoingMessage | undefined> {
+  const row = await tx.db
+    .selectFrom('messages as m')
+    .innerJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.conversation_id'))
+    .leftJoin('contact_channel_windows as w', (j) =>
+      j.onRef('w.workspace_id', '=', 'm.workspace_id').onRef('w.contact_id', '=', 'c.contact_id').onRef('w.channel', '=', 'm.channel'),
+    )
+    .select(['m.id', 'm.conversation_id', 'c.contact_id', 'm.channel', 'm.body', 'm.sender_kind', 'm.delivery_status', 'm.provider_message_id', 'm.metadata', 'w.last_inbound_at', 'c.owner'])
+    .where('m.workspace_id', '=', ws)
+    .where('m.id', '=', messageId)
+    .executeTakeFirst();
+  return row as OutgoingMessage | undefined;
+}
+
+/** The provider took the message. A status callback may have said so first: then nothing changes. */
+export async function recordSent(tx: Tx, ws: string, messageId: string, providerMessageId: string, deliveryStatus: 'sent' | 'delivered', now: Date): Promise<void> {
+  await tx.db
+    .updateTable('outbox')
+    .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: now, claimed_until: null, last_error: null })
+    .where('workspace_id', '=', ws)
+    .where('message_id', '=', messageId)
+    .where('status', 'in', ['sending', 'pending'])
+    .execute();
+  await tx.db
+    .updateTable('messages')
+    .set({ provider_message_id: sql<string>`coalesce(provider_message_id, ${providerMessageId})`, delivery_status: deliveryStatus })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', messageId)
+    .execute();
+}
+
+/** Another try later, or failed for good when `nextAttemptAt` is null. */
+export async function recordAttemptFailed(tx: Tx, ws: string, messageId: string, reason: string, nextAttemptAt: Date | null): Promise<void> {
+  const updated = await tx.db
+    .updateTable('outbox')
+    .set({
+      last_error: reason.slice(0, 1000),
+      claimed_until: null,
+      ...(nextAttemptAt ? { status: 'pending', next_attempt_at: nextAttemptAt } : { status: 'failed' }),
+    })
+    .where('workspace_id', '=', ws)
+    .where('message_id', '=', messageId)
+    .where('status', '=', 'sending')
+    .returning('message_id')
+    .executeTakeFirst();
+  if (updated && !nextAttemptAt) {
+    await tx.db
+      .updateTable('messages')
+      .set({ delivery_status: 'failed', error: reason.slice(0, 1000) })
+      .where('workspace_id', '=', ws)
+      .where('id', '=', messageId)
+      .where('delivery_status', '=', 'queued')
+      .execute();
+  }
+}
+
+/** The send may have happened: the claim ends now, and the reconcile window starts. */
+export async function recordOutcomeUnknown(tx: Tx, ws: string, messageId: string, reason: string, now: Date): Promise<void> {
+  await tx.db
+    .updateTable('outbox')
+    .set({ last_error: reason.slice(0, 1000), claimed_until: now })
+    .where('workspace_id', '=', ws)
+    .where('message_id', '=', messageId)
+    .where('status', '=', 'sending')
+    .execute();
+}
+
+/** A queued message that is no longer queued (sent by a reconciled callback, or failed): the outbox row follows it. */
+export async function settleOutbox(tx: Tx, ws: string, messageId: string, status: 'sent' | 'failed'): Promise<void> {
+  await tx.db
+    .updateTable('outbox')
+    .set({ status, claimed_until: null })
+    .where('workspace_id', '=', ws)
+    .where('message_id', '=', messageId)
+    .where('status', 'in', ['sending', 'pending'])
+    .execute();
+}
+
+// Status callbacks -----------------------------------------------------------------------------
+
+/** An outgoing message by the provider's id, or by our id echoed back (WhatsApp's biz_opaque_callback_data). */
+export async function findOutbound(tx: Tx, ws: string, channel: string, providerMessageId: string, ourId: string | undefined) {
+  return tx.db
+    .selectFrom('messages')
+    .select(['id', 'provider_message_id'])
+    .where('workspace_id', '=', ws)
+    .where('channel', '=', channel)
+    .where('direction', '=', 'outbound')
+    .where((eb) => (ourId ? eb.or([eb('provider_message_id', '=', providerMessageId), eb('id', '=', ourId)]) : eb('provider_message_id', '=', providerMessageId)))
+    .orderBy(sql`provider_message_id = ${providerMessageId}`, 'desc')
+    .executeTakeFirst();
+}
+
+/**
+ * Applies a delivery status. The database keeps it forward-only (0016): a late or repeated
+ * report changes nothing. The error is kept only when the message does become failed.
+ */
+export async function applyDeliveryStatus(tx: Tx, ws: string, messageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error: string | null): Promise<void> {
+  await tx.db
+    .updateTable('messages')
+    .set({
+      delivery_status: status,
+      ...(status === 'failed' ? { error: sql<string>`case when delivery_status in ('queued', 'sent') then ${error} else error end` } : {}),
+    })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', messageId)
+    .execute();
+}
+
+/** Our message, reported by the provider before we recorded its id: the report says the send happened. */
+export async function adoptProviderId(tx: Tx, ws: string, messageId: string, providerMessageId: string, now: Date): Promise<void> {
+  await tx.db
+    .updateTable('messages')
+    .set({ provider_message_id: providerMessageId })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', messageId)
+    .where('provider_message_id', 'is', null)
+    .execute();
+  await tx.db
+    .updateTable('outbox')
+    .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: now, claimed_until: null })
+    .where('workspace_id', '=', ws)
+    .where('message_id', '=', messageId)
+    .where('status', 'in', ['sending', 'pending'])
+    .execute();
+}

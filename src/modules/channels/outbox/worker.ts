@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../../platform/clock.ts';
+import type { Ctx } from '../../../platform/context.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { withServiceRole, withTenant, type Actor } from '../../../platform/db/tenant.ts';
+import { pollingLoop } from '../../../platform/backoff.ts';
+import type { Logger } from '../../../platform/log.ts';
+import type { SecretBox } from '../../../platform/secrets.ts';
+import { contactSummaries } from '../../contacts/index.ts';
+import * as repo from './delivery.repo.ts';
+import { overtakenByPerson, TAKEN_OVER, type ChannelSender, type OutboundMessage, type SendResult } from './sender.ts';
+import { findChannelOfWorkspace } from '../settings/settings.service.ts';
+
+/**
+ * The assistant's turn for an inbound message (apps/answer.ts's answerInbound, wired by the
+ * entry point). It opens its own short transactions as this actor, so no connection is held
+ * while a model writes; the worker's claim runs first in the first of them and its bookkeeping
+ * last in the one that records the reply. Null when the claim failed.
+ */
+export type AnswerInbound = (
+  scope: { db: Database; actor: Actor; clock: Clock; log: Logger },
+  input: { phone: string; channel: 'whatsapp' | 'sms' | 'webchat'; message: string; providerMessageId: string },
+  hooks: { claim(ctx: Ctx): Promise<boolean>; recorded(ctx: Ctx, outcome: { contact_id: string }): Promise<void> },
+) => Promise<{ contact_id: string } | null>;
+
+export interface ChannelWorkerOptions {
+  db: Database;
+  secrets: SecretBox;
+  clock: Clock;
+  log: Logger;
+  answer: AnswerInbound;
+  senders: ChannelSender<any>[];
+  /** How often to look for work when nobody wakes the worker (other processes, staff replies). */
+  pollMs?: number;
+  /** How long a claimed send may take before its outcome counts as unknown. */
+  leaseMs?: number;
+  /**
+   * How long after a claim expired to wait for the provider's status callback before the
+   * message may be sent again (see docs/architecture.md, "Channels").
+   */
+  reconcileMs?: number;
+  /** Sends in flight at once. */
+  concurrency?: number;
+  /**
+   * Assistant turns at once. PGlite runs one transaction at a time, so parallel turns there
+   * only queue up in front of the webhooks' short transactions: one by default.
+   */
+  turnConcurrency?: number;
+  maxAttempts?: number;
+  /** The first retry's delay; each later one doubles, up to an hour. */
+  backoffMs?: number;
+  /** The longest wait between passes while they fail (the database lost): WORKER_BACKOFF_MAX_SECONDS. */
+  maxBackoffMs?: number | undefined;
+}
+
+export interface ChannelWorker {
+  start(): void;
+  /** Stops claiming; resolves once the work in hand is recorded. */
+  stop(): Promise<void>;
+  /** Runs turns and sends until nothing is due (tests, benchmarks). */
+  drain(): Promise<{ turns: number; sends: number }>;
+}
+
+// Webhooks in this process wake the worker at once instead of waiting for its next poll.
+const listeners = new Set<() => void>();
+export function wakeChannelWorkers(): void {
+  for (const wake of listeners) wake();
+}
+
+const MAX_BACKOFF_MS = 3_600_000;
+export const backoff = (attempt: number, baseMs: number) => Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
+
+const laneOf = (key: string, lanes: number) => createHash('sha1').update(key).digest().readUInt32BE(0) % lanes;
+
+const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * The channels' worker: runs the assistant's turn for stored inbound messages, and delivers
+ * the outbox through each channel's sender with retries and exponential backoff. All of its
+ * state is in the database, so a restart picks up where it stopped.
+ */
+export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
+  const pollMs = o.pollMs ?? 1000;
+  const leaseMs = o.leaseMs ?? 60_000;
+  const reconcileMs = o.reconcileMs ?? 15 * 60_000;
+  const concurrency = o.concurrency ?? 8;
+  const turnLanes = o.turnConcurrency ?? (o.db.kind === 'pglite' ? 1 : concurrency);
+  const maxAttempts = o.maxAttempts ?? 8;
+  const backoffMs = o.backoffMs ?? 2000;
+  const byChannel = new Map(o.senders.map((s) => [s.channel, s]));
+  const channels = [...byChannel.keys()];
+  const system = (workspaceId: string): Actor => ({ kind: 'system', workspaceId });
+  const startedAt = o.clock.now().getTime();
+
+  /**
+   * One inbound message's turn. The message is claimed for a lease in the turn's first
+   * transaction (another worker skips it while that transaction is open and until the lease
+   * ends) and marked done in the turn's last one, so a turn the built-in engine answers is one
+   * transaction, and one a model words holds no connection while it writes. A turn that was
+   * cut off between its transactions is run again after its lease: the message is stored once
+   * per provider id, so the retry finds it and does not store or answer it twice.
+   */
+  async function runTurn(row: repo.InboundRow): Promise<boolean> {
+    const ws = row.workspace_id;
+    const id = row.id;
+    const log = o.log.child({ workspace_id: ws, inbound_id: id });
+    try {
+      let settled = false;
+      const outcome = await o.answer(
+        { db: o.db, actor: system(ws), clock: o.clock, log },
+        { phone: row.sender, channel: row.channel, message: row.body, providerMessageId: row.provider_message_id },
+        {
+          claim: ({ tx, clock }) => {
+            const now = clock.now();
+            return repo.claimInbound(tx, ws, id, now, new Date(now.getTime() + leaseMs));
+          },
+          recorded: async ({ tx, clock }, outcome) => {
+            if (row.content_type !== 'text') await repo.markInboundKind(tx, ws, row.channel, row.provider_message_id, row.content_type);
+            await repo.touchWindow(tx, ws, outcome.contact_id, row.channel, row.sent_at);
+            await repo.finishInbound(tx, ws, id, clock.now());
+            settled = true;
+          },
+        },
+      );
+      // An answer that ignored the hooks would leave the message pending, to be answered again.
+      if (outcome !== null && !settled) throw new Error('the assistant answered without running the worker hooks (claim, recorded)');
+      return outcome !== null;
+    } catch (e) {
+      // Count the attempt and try again later (what the turn committed is found again, not redone).
+      const attempts = await withTenant(o.db, system(ws), async (tx) => {
+        const row = await tx.db.selectFrom('channel_inbox').select('attempts').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
+        const attempt = (row?.attempts ?? 0) + 1;
+        await repo.retryInbound(tx, ws, id, { error: reasonOf(e), nextAttemptAt: attempt >= maxAttempts ? null : new Date(o.clock.now().getTime() + backoff(attempt, backoffMs)) });
+        return attempt;
+      });
+      log.error({ err: e, attempts }, 'an inbound message could not be answered; it will be retried');
+      return true;
+    }
+  }
+
+  // Set once the lanes exist: a committed turn may have queued a reply to send.
+  let replyQueued = () => {};
+
+  async function turns(): Promise<number> {
+    const due = await withServiceRole(o.db, (tx) => repo.dueInbound(tx, o.clock.now(), turnLanes * 4));
+    let done = 0;
+    // One sender's messages go through one lane, in order: the assistant answers them as written.
+    const lanes = new Map<number, typeof due>();
+    for (const row of due) {
+      const lane = laneOf(`${row.workspace_id}:${row.sender}`, turnLanes);
+      lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+    }
+    await Promise.all(
+      [...lanes.values()].map(async (rows) => {
+        for (const row of rows) {
+          if (await runTurn(row)) {
+            done++;
+            replyQueued();
+          }
+        }
+      }),
+    );
+    return done;
+  }
+
+  async function deliver(claim: repo.Claimed): Promise<void> {
+    const ws = claim.workspace_id;
+    const log = o.log.child({ workspace_id: ws, message_id: claim.message_id, attempt: claim.attempts });
+    const sender = byChannel.get(claim.channel)!;
+    const prepared = await withTenant(o.db, system(ws), async (tx) => {
+      const m = await repo.outgoingMessage(tx, ws, claim.message_id);
+      if (!m) return undefined;
+      if (m.delivery_status !== 'queued') {
+        // A status callback reported it (or staff gave up on it) while it waited.
+        await repo.settleOutbox(tx, ws, m.id, m.delivery_status === 'failed' ? 'failed' : 'sent');
+        return undefined;
+      }
+      if (overtakenByPerson({ byAssistant: m.sender_kind === 'assistant', owner: m.owner, metadata: m.metadata })) {
+        await repo.recordAttemptFailed(tx, ws, m.id, TAKEN_OVER, null);
+        return undefined;
+      }
+      const ctx: Ctx = { tx, actor: system(ws), clock: o.clock, log };
+      const contact = (await contactSummaries(ctx, [m.contact_id])).get(m.contact_id);
+      const account = await findChannelOfWorkspace(tx, o.secrets, ws, sender.provider);
+      return { m, contact, account };
+    });
+    if (!prepared) return;
+    const { m, contact, account } = prepared;
+    const message: OutboundMessage = {
+      workspaceId: ws,
+      messageId: m.id,
+      channel: m.channel,
+      conversationId: m.conversation_id,
+      contactId: m.contact_id,
+      to: { phone: contact?.phone ?? null, email: null },
+      body: m.body,
+      senderKind: m.sender_kind,
+      metadata: m.metadata ?? {},
+      attempt: claim.attempts,
+      lastInboundAt: m.last_inbound_at,
+      now: o.clock.now(),
+    };
+    let result: SendResult;
+    try {
+      result = await sender.send(message, account);
+    } catch (e) {
+      result = { outcome: 'retry', reason: reasonOf(e) };
+    }
+    await withTenant(o.db, system(ws), async (tx) => {
+      const now = o.clock.now();
+      if (result.outcome === 'sent') {
+        await repo.recordSent(tx, ws, m.id, result.providerMessageId, result.deliveryStatus ?? 'sent', now);
+      } else if (result.outcome === 'unknown') {
+        await repo.recordOutcomeUnknown(tx, ws, m.id, result.reason, now);
+      } else if (result.outcome === 'retry' && claim.attempts < maxAttempts) {
+        await repo.recordAttemptFailed(tx, ws, m.id, result.reason, new Date(now.getTime() + backoff(claim.attempts, backoffMs)));
+      } else {
+        await repo.recordAttemptFailed(tx, ws, m.id, result.reason, null);
+      }
+    });
+    if (result.outcome === 'sent') log.debug({ provider_message_id: result.providerMessageId }, 'message sent');
+    else log.warn({ reason: result.reason, outcome: result.outcome }, 'message not sent');
+  }
+
+  async function sends(): Promise<number> {
+    const now = o.clock.now();
+    // A send whose outcome is unknown waits reconcileMs for the provider's callback, counted from
+    // when its claim expired and from when this worker started: callbacks the provider held
+    // while the server was down arrive after it is back, not before.
+    const unknownBefore = now.getTime() - startedAt >= reconcileMs ? new Date(now.getTime() - reconcileMs) : null;
+    const claimed = await withServiceRole(o.db, (tx) => repo.claimOutbox(tx, { now, leaseMs, unknownBefore, channels, limit: concurrency }));
+    await Promise.all(
+      claimed.map((c) =>
+        deliver(c).catch((e) => o.log.error({ err: e, message_id: c.message_id }, 'recording a send failed; the claim expires and the callback reconciles it')),
+      ),
+    );
+    return claimed.length;
+  }
+
+  let running = false;
+
+  /** A loop that works while there is work, then sleeps until woken or the poll interval; backs off while passes fail. */
+  const lane = (name: string, work: () => Promise<number>) => pollingLoop({ name: `channel worker ${name}`, work, pollMs, maxBackoffMs: o.maxBackoffMs, log: o.log });
+  // Turns and sends run side by side: a burst of inbound messages does not hold back the replies.
+  const sendLane = lane('sends', sends);
+  const turnLane = lane('turns', turns);
+  replyQueued = () => sendLane.wake();
+  const wake = () => {
+    turnLane.wake();
+    sendLane.wake();
+  };
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      listeners.add(wake);
+      turnLane.start();
+      sendLane.start();
+    },
+    async stop() {
+      running = false;
+      listeners.delete(wake);
+      await Promise.all([turnLane.stop(), sendLane.stop()]);
+    },
+    async drain() {
+      const total = { turns: 0, sends: 0 };
+      for (;;) {
+        const t = await turns();
+        const s = await sends();
+        total.turns += t;
+        total.sends += s;
+        if (t === 0 && s === 0) return total;
+      }
+    },
+  };
+}

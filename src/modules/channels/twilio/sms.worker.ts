@@ -1,0 +1,147 @@
+import type { Clock } from '../../../platform/clock.ts';
+import type { Database } from '../../../platform/db/database.ts';
+import { withServiceRole, withTenant, type Actor } from '../../../platform/db/tenant.ts';
+import { pollingLoop } from '../../../platform/backoff.ts';
+import type { Logger } from '../../../platform/log.ts';
+import type { SecretBox } from '../../../platform/secrets.ts';
+import { findChannelOfWorkspace } from '../settings/settings.service.ts';
+import * as repo from './sms.repo.ts';
+import { sendSms, type SmsSendOutcome } from './twilio.protocol.ts';
+import { twilioCallbackUrl, STATUS_PATH } from './twilio.webhook.ts';
+import { overtakenByPerson, TAKEN_OVER } from '../outbox/sender.ts';
+import { backoff, type ChannelWorker } from '../outbox/worker.ts';
+
+export interface SmsWorkerOptions {
+  db: Database;
+  secrets: SecretBox;
+  clock: Clock;
+  log: Logger;
+  /** TWILIO_API_URL. */
+  apiUrl: string;
+  pollMs?: number;
+  /** How long a claimed send may take before its outcome counts as unknown. */
+  leaseMs?: number;
+  /** How long after a lease ran out to wait for a status callback naming the message before sending it again. */
+  reconcileMs?: number;
+  concurrency?: number;
+  maxAttempts?: number;
+  /** The first retry's delay; each later one doubles, up to an hour. */
+  backoffMs?: number;
+  /** The longest wait between passes while they fail (the database lost): WORKER_BACKOFF_MAX_SECONDS. */
+  maxBackoffMs?: number | undefined;
+}
+
+export interface SmsWorker {
+  start(): void;
+  /** Stops claiming; resolves once the sends in hand are recorded. */
+  stop(): Promise<void>;
+  /** Sends until nothing is due (tests). */
+  drain(): Promise<number>;
+}
+
+/**
+ * Sends the text messages queued in sms_messages through Twilio's REST API, with retries and
+ * exponential backoff, outside any transaction, and records each SM sid. Its state is all in
+ * the database, so a restart picks up where it stopped.
+ */
+export function createSmsWorker(o: SmsWorkerOptions): SmsWorker {
+  const pollMs = o.pollMs ?? 1000;
+  const leaseMs = o.leaseMs ?? 60_000;
+  const reconcileMs = o.reconcileMs ?? 15 * 60_000;
+  const concurrency = o.concurrency ?? 8;
+  const maxAttempts = o.maxAttempts ?? 8;
+  const backoffMs = o.backoffMs ?? 2000;
+  const system = (workspaceId: string): Actor => ({ kind: 'system', workspaceId });
+
+  async function deliver(claim: repo.ClaimedSms): Promise<void> {
+    const ws = claim.workspace_id;
+    const log = o.log.child({ workspace_id: ws, sms_id: claim.id, attempt: claim.attempts });
+    const prepared = await withTenant(o.db, system(ws), async (tx) => {
+      const sms = await repo.outgoingSms(tx, ws, claim.id);
+      if (!sms || sms.status !== 'sending' || sms.provider_message_id) return undefined;
+      // The assistant's texts carry the turn that wrote them.
+      if (overtakenByPerson({ byAssistant: typeof sms.metadata.ari_message_id === 'string', owner: sms.owner, metadata: sms.metadata })) {
+        await repo.recordSmsAttemptFailed(tx, ws, sms.id, { reason: TAKEN_OVER, errorCode: null, retryAt: null });
+        return undefined;
+      }
+      return { sms, account: await findChannelOfWorkspace(tx, o.secrets, ws, 'twilio') };
+    });
+    if (!prepared) return;
+    const { sms, account } = prepared;
+    let result: SmsSendOutcome;
+    if (!account?.secrets.auth_token) result = { outcome: 'failed', reason: 'Twilio is not set up in this workspace', errorCode: null };
+    else if (!sms.phone_number) result = { outcome: 'failed', reason: 'the contact has no phone number', errorCode: null };
+    else {
+      const s = account.settings;
+      // The number the customer wrote to answers them; a Messaging Service picks its own.
+      const from = s.messaging_service_sid ? { messagingServiceSid: s.messaging_service_sid } : { number: sms.business_number ?? s.phone_numbers[0]! };
+      result = await sendSms(
+        { baseUrl: o.apiUrl, accountSid: s.account_sid, authToken: account.secrets.auth_token },
+        { to: sms.phone_number, from, body: sms.message_body, statusCallback: `${twilioCallbackUrl(s.webhook_url, STATUS_PATH)}?sms=${sms.id}` },
+      );
+    }
+    await withTenant(o.db, system(ws), async (tx) => {
+      const now = o.clock.now();
+      if (result.outcome === 'sent') await repo.recordSmsSent(tx, ws, sms.id, { sid: result.sid, numSegments: result.numSegments, now });
+      // Twilio may have it: the claim runs out and the status callback (which names our id) or,
+      // failing that, a resend after reconcileMs settles it.
+      else if (result.outcome === 'unknown') await repo.recordSmsOutcomeUnknown(tx, ws, sms.id, result.reason);
+      else {
+        const retryAt = result.outcome === 'retry' && claim.attempts < maxAttempts ? new Date(now.getTime() + backoff(claim.attempts, backoffMs)) : null;
+        await repo.recordSmsAttemptFailed(tx, ws, sms.id, { reason: result.reason, errorCode: result.outcome === 'failed' ? result.errorCode : null, retryAt });
+      }
+    });
+    if (result.outcome === 'sent') log.debug({ sid: result.sid }, 'sms sent');
+    else log.warn({ reason: result.reason, outcome: result.outcome }, 'sms not sent');
+  }
+
+  async function pass(): Promise<number> {
+    const claimed = await withServiceRole(o.db, (tx) => repo.claimDueSms(tx, { now: o.clock.now(), leaseMs, reconcileMs, limit: concurrency }));
+    await Promise.all(
+      claimed.map((c) => deliver(c).catch((e) => o.log.error({ err: e, sms_id: c.id }, 'recording an sms send failed; the claim expires and the status callback reconciles it'))),
+    );
+    return claimed.length;
+  }
+
+  // Polls for due texts; backs off while passes fail (the database lost).
+  const loop = pollingLoop({ name: 'sms worker', work: pass, pollMs, maxBackoffMs: o.maxBackoffMs, log: o.log });
+
+  return {
+    start: () => loop.start(),
+    stop: () => loop.stop(),
+    async drain() {
+      let total = 0;
+      for (;;) {
+        const n = await pass();
+        total += n;
+        if (n === 0) return total;
+      }
+    },
+  };
+}
+
+/**
+ * The channel worker and the SMS worker run and stop together: the channel worker's turns
+ * queue the SMS replies this one sends. `drain` runs both until neither has work.
+ */
+export function withSmsDelivery(channels: ChannelWorker, sms: SmsWorker): ChannelWorker {
+  return {
+    start() {
+      channels.start();
+      sms.start();
+    },
+    async stop() {
+      await Promise.all([channels.stop(), sms.stop()]);
+    },
+    async drain() {
+      const total = { turns: 0, sends: 0 };
+      for (;;) {
+        const done = await channels.drain();
+        const texts = await sms.drain();
+        total.turns += done.turns;
+        total.sends += done.sends + texts;
+        if (done.turns === 0 && done.sends === 0 && texts === 0) return total;
+      }
+    },
+  };
+}
