@@ -50,7 +50,7 @@ function Members() {
       <ErrorNote error={members.error ?? changeRole.error ?? remove.error} />
       {members.data ? (
         <div className="table-wrap">
-          <table>
+          <table className="members-table">
             <thead>
               <tr>
                 <th scope="col">{t('lead.name')}</th>
