@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { withServiceRole, withTenant } from '../platform/db/tenant.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, type FieldIssue } from '../platform/errors.ts';
 import { silentLogger } from '../platform/log.ts';
 
 export interface AvailabilityCommandDeps {
@@ -93,9 +93,9 @@ function humanReadable(listed: Listed): string {
 function asCommandError(e: unknown, workspace: string): unknown {
   if (!(e instanceof AppError)) return e;
   if (e.code === 'workspace.not_found') return noWorkspace(workspace);
-  const issues = e.details?.issues as { path: string; message: string }[] | undefined;
+  const issues = e.details?.issues as FieldIssue[] | undefined;
   if (e.code === 'validation.failed' && issues) {
-    return new AppError(e.code, e.kind, issues.map((i) => `--${i.path.replace(/^query\./, '')}: ${i.message}`).join('; '), e.details);
+    return new AppError(e.code, e.kind, issues.map((i) => `--${i.field}: ${i.message}`).join('; '), e.details);
   }
   return e;
 }

@@ -79,3 +79,19 @@ export class AppError extends Error {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/**
+ * What a service found wrong with one field of its input. The service names the field as its
+ * input calls it; the HTTP edge adds where it came from (`body.phone`, `query.cursor`), and the
+ * command line shows it as the option it was given as.
+ */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export function invalidInput(...issues: FieldIssue[]): AppError {
+  return new AppError('validation.failed', 'invalid', 'the request is not valid', { issues });
+}
+
+export const invalidField = (field: string, message: string): AppError => invalidInput({ field, message });

@@ -1,4 +1,4 @@
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { rateLimit } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, z } from '../../platform/http/router.ts';
@@ -29,9 +29,6 @@ import {
   type DayRange,
 } from './analytics.service.ts';
 
-const invalidField = (path: string, message: string) =>
-  new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
-
 /** The days a report covered, as resolved (defaults filled in), beside its rows. */
 const rangeFields = {
   from: z.string().openapi({ description: 'first day, YYYY-MM-DD', example: '2026-01-01' }),
@@ -59,7 +56,7 @@ export function analyticsRoutes(deps: RouteDeps) {
     async (c) => {
       const body = c.req.valid('json');
       if (c.var.principal.kind === 'anonymous' && body.session_id === undefined) {
-        throw invalidField('body.session_id', 'required for anonymous callers');
+        throw invalidField('session_id', 'required for anonymous callers');
       }
       const event = await recordEvent(c.var.ctx, { eventType: body.event_type, sessionId: body.session_id, properties: body.properties });
       return c.json(event, 202);

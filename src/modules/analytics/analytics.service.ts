@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getWorkspace } from '../tenancy/index.ts';
 import * as repo from './analytics.repo.ts';
@@ -73,7 +73,7 @@ export async function dailyAnalytics(ctx: Ctx, range: { from?: string | undefine
     to = Temporal.Instant.fromEpochMilliseconds(ctx.clock.now().getTime()).toZonedDateTimeISO(time_zone).toPlainDate().toString();
   }
   const from = range.from ?? Temporal.PlainDate.from(to).subtract({ days: DEFAULT_DAILY_DAYS - 1 }).toString();
-  if (from > to) throw new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path: 'query.from', message: 'must not be after to' }] });
+  if (from > to) throw invalidField('from', 'must not be after to');
   return repo.dailyAnalytics(ctx.tx, ws, from, to);
 }
 
@@ -89,7 +89,6 @@ export interface DayRange {
   end: Date;
 }
 
-const invalid = (path: string, message: string) => new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
 
 const dayStart = (day: string, timeZone: string) => new Date(Temporal.PlainDate.from(day).toZonedDateTime({ timeZone }).epochMilliseconds);
 
@@ -98,9 +97,9 @@ export async function dayRange(ctx: Ctx, q: { from?: string | undefined; to?: st
   const { time_zone: timeZone } = await getWorkspace(ctx);
   const to = q.to ?? Temporal.Instant.fromEpochMilliseconds(ctx.clock.now().getTime()).toZonedDateTimeISO(timeZone).toPlainDate().toString();
   const from = q.from ?? Temporal.PlainDate.from(to).subtract({ days: DEFAULT_DAILY_DAYS - 1 }).toString();
-  if (from > to) throw invalid('query.from', 'must not be after to');
+  if (from > to) throw invalidField('from', 'must not be after to');
   const days = Temporal.PlainDate.from(from).until(Temporal.PlainDate.from(to)).days + 1;
-  if (days > MAX_REPORT_DAYS) throw invalid('query.from', `at most ${MAX_REPORT_DAYS} days from to`);
+  if (days > MAX_REPORT_DAYS) throw invalidField('from', `at most ${MAX_REPORT_DAYS} days from to`);
   return { from, to, timeZone, start: dayStart(from, timeZone), end: dayStart(Temporal.PlainDate.from(to).add({ days: 1 }).toString(), timeZone) };
 }
 
@@ -117,7 +116,7 @@ export async function instantRange(ctx: Ctx, q: { from?: string | undefined; to?
     v === undefined ? undefined : isDay(v) ? new Date(dayStart(end ? Temporal.PlainDate.from(v).add({ days: 1 }).toString() : v, timeZone).getTime() - (end ? 1 : 0)) : new Date(v);
   const to = at(q.to, true) ?? ctx.clock.now();
   const from = at(q.from, false) ?? new Date(to.getTime() - DEFAULT_DAILY_DAYS * 86_400_000);
-  if (from.getTime() >= to.getTime()) throw invalid('query.from', 'must be before to');
+  if (from.getTime() >= to.getTime()) throw invalidField('from', 'must be before to');
   return { from, to };
 }
 

@@ -112,12 +112,12 @@ function readCsv(text: string): { header: string[]; records: { values: string[];
   } catch (e) {
     const err = e as { message?: string; lines?: number };
     throw new AppError('contact.csv_invalid', 'invalid', `the file is not readable as CSV${err.lines ? ` (line ${err.lines})` : ''}: ${err.message ?? 'parse error'}`, {
-      issues: [{ path: 'body.csv', message: err.message ?? 'not CSV' }],
+      issues: [{ field: 'csv', message: err.message ?? 'not CSV' }],
       ...(err.lines ? { line: err.lines } : {}),
     });
   }
   if (rows.length === 0) {
-    throw new AppError('contact.csv_empty', 'invalid', 'the file has no header row', { issues: [{ path: 'body.csv', message: 'empty' }] });
+    throw new AppError('contact.csv_empty', 'invalid', 'the file has no header row', { issues: [{ field: 'csv', message: 'empty' }] });
   }
   const [head, ...body] = rows;
   return { header: head!.record, records: body.map((r) => ({ values: r.record, line: r.info.lines })) };
@@ -160,7 +160,7 @@ export async function importContacts(ctx: Ctx, body: ImportBody): Promise<Import
   });
   if (![...fieldAt.values()].some((f) => f === 'name' || f === 'phone' || f === 'email')) {
     throw new AppError('contact.csv_no_columns', 'invalid', 'the header names no name, phone or email column', {
-      issues: [{ path: 'body.csv', message: `found ${header.map((h) => `"${h}"`).join(', ')}; expected name, phone or email` }],
+      issues: [{ field: 'csv', message: `found ${header.map((h) => `"${h}"`).join(', ')}; expected name, phone or email` }],
     });
   }
 

@@ -2,7 +2,7 @@ import type { Updateable } from 'kysely';
 import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import type { Contacts } from '../../platform/db/schema.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './contacts.repo.ts';
 import type { Contact, ContactCreate, ContactFilterQuery, ContactListQuery, ContactPatch, ContactSort, ContactSummary } from './contacts.schema.ts';
@@ -28,9 +28,7 @@ async function toE164(ctx: Ctx, ws: string, input: string): Promise<string | nul
 async function storedPhone(ctx: Ctx, ws: string, input: string): Promise<string> {
   const phone = await toE164(ctx, ws, input);
   if (!phone) {
-    throw new AppError('validation.failed', 'invalid', 'the request is not valid', {
-      issues: [{ path: 'body.phone', message: 'not a phone number; write it with its country code, like +62 812 3456 7001' }],
-    });
+    throw invalidField('phone', 'not a phone number; write it with its country code, like +62 812 3456 7001');
   }
   return phone;
 }
@@ -104,10 +102,7 @@ async function searchFragments(ctx: Ctx, ws: string, q: string | undefined): Pro
   return [...fragments];
 }
 
-const badCursor = () =>
-  new AppError('validation.failed', 'invalid', 'the request is not valid', {
-    issues: [{ path: 'query.cursor', message: 'not a cursor this list gave (ask again without it)' }],
-  });
+const badCursor = () => invalidField('cursor', 'not a cursor this list gave (ask again without it)');
 
 /** A page's cursor: the last row's sort keys and id, opaque to the caller. */
 const encodeCursor = (keys: string[], id: string) => Buffer.from(JSON.stringify([...keys, id])).toString('base64url');
@@ -173,7 +168,7 @@ export async function allContacts(ctx: Ctx, query: ContactFilterQuery, max: numb
 export async function mergeContacts(ctx: Ctx, keepId: string, mergeId: string): Promise<Contact> {
   if (keepId === mergeId) {
     throw new AppError('contact.merge_into_itself', 'invalid', 'a contact cannot be merged into itself', {
-      issues: [{ path: 'body.merge_id', message: 'is the contact being merged into' }],
+      issues: [{ field: 'merge_id', message: 'is the contact being merged into' }],
     });
   }
   try {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from '@hono/zod-openapi';
 import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { PageQuery } from '../../platform/http/router.ts';
 import { getContact } from './contacts.service.ts';
 
@@ -59,10 +59,7 @@ export type TimelineItem = z.infer<typeof TimelineItem>;
 
 export const TimelinePage = z.object({ data: z.array(TimelineItem), next_cursor: z.string().nullable() }).openapi('TimelinePage');
 
-const badCursor = () =>
-  new AppError('validation.failed', 'invalid', 'the request is not valid', {
-    issues: [{ path: 'query.cursor', message: 'not a cursor this timeline gave (ask again without it)' }],
-  });
+const badCursor = () => invalidField('cursor', 'not a cursor this timeline gave (ask again without it)');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

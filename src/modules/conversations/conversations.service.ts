@@ -2,7 +2,7 @@ import type { Updateable } from 'kysely';
 import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
 import type { Conversations } from '../../platform/db/schema.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { whatsappReplyWindow } from '../channels/index.ts';
 import { contactSummaries, taggedContactIds } from '../contacts/index.ts';
@@ -22,9 +22,6 @@ export type AssistantReplies = (ctx: Ctx, ariMessageIds: string[]) => Promise<Ma
 const userOf = (ctx: Ctx): string | undefined => (ctx.actor.kind === 'user' ? ctx.actor.userId : undefined);
 
 const notFound = () => new AppError('conversation.not_found', 'not_found', 'no such conversation in this workspace');
-
-const invalid = (path: string, message: string) =>
-  new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
 
 const alreadyOpen = (conversationId?: string) =>
   new AppError('conversation.already_open', 'conflict', 'this contact already has an unresolved conversation on this channel', {
@@ -121,7 +118,7 @@ function decodeCursor(cursor: string): InboxPosition {
     const atValid = at === null || (typeof at === 'string' && ISO_MICROS.test(at) && !Number.isNaN(Date.parse(at)));
     if (atValid && typeof id === 'string' && UUID.test(id)) return { at: at as string | null, id };
   }
-  throw invalid('query.cursor', 'not a cursor this list gave out');
+  throw invalidField('cursor', 'not a cursor this list gave out');
 }
 
 export async function listConversations(ctx: Ctx, query: ConversationListQuery) {
@@ -130,7 +127,7 @@ export async function listConversations(ctx: Ctx, query: ConversationListQuery) 
   if (query.assignee === 'none') assignee = null;
   if (query.assignee === 'me') {
     assignee = userOf(ctx);
-    if (!assignee) throw invalid('query.assignee', '"me" needs a signed-in person, not an API key');
+    if (!assignee) throw invalidField('assignee', '"me" needs a signed-in person, not an API key');
   }
   const rows = await repo.listConversations(ctx.tx, ws, {
     status: query.status,
@@ -169,7 +166,7 @@ export async function getConversation(
   let beforeAt: Date | undefined;
   if (options.before) {
     beforeAt = await repo.messageTime(ctx.tx, ws, id, options.before);
-    if (!beforeAt) throw invalid('query.before', 'not a message of this conversation');
+    if (!beforeAt) throw invalidField('before', 'not a message of this conversation');
   }
   const rows = await repo.latestMessages(ctx.tx, ws, id, options.limit, options.before);
   const more = rows.length > options.limit;
@@ -217,9 +214,9 @@ export async function setStatus(ctx: Ctx, id: string, input: StatusBody): Promis
   const snoozedUntil = input.snoozed_until !== undefined ? new Date(input.snoozed_until) : undefined;
   if (input.status === 'snoozed') {
     // Without a time it sleeps until the customer writes again (the turn wakes it).
-    if (snoozedUntil && snoozedUntil <= ctx.clock.now()) throw invalid('body.snoozed_until', 'must be in the future');
+    if (snoozedUntil && snoozedUntil <= ctx.clock.now()) throw invalidField('snoozed_until', 'must be in the future');
   } else if (snoozedUntil) {
-    throw invalid('body.snoozed_until', 'only for status snoozed');
+    throw invalidField('snoozed_until', 'only for status snoozed');
   }
   const current = await existing(ctx, id);
   if (current.status === 'resolved' && input.status !== 'resolved') {

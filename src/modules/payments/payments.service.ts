@@ -1,6 +1,6 @@
 import type { Ctx } from '../../platform/context.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { toPage } from '../../platform/http/router.ts';
 import { newId } from '../../platform/ids.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
@@ -15,9 +15,6 @@ import { getContact } from '../contacts/index.ts';
 import { getAppointment, getBooking } from '../scheduling/index.ts';
 
 const notFound = () => new AppError('payment.not_found', 'not_found', 'no such payment in this workspace');
-
-const invalid = (path: string, message: string) =>
-  new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
 
 /** Midtrans reads times as Jakarta time, "2026-03-02 09:00:00 +0700". */
 function jakartaTime(d: Date): string {
@@ -127,7 +124,7 @@ export async function createPayment(ctx: Ctx, secrets: SecretBox, input: Payment
   const gateway = await gatewayOf(ctx, secrets);
   const subject = await subjectOf(ctx, ws, input, gateway.consultationPrice);
   const amount = input.amount ?? subject.amount;
-  if (amount === undefined) throw invalid('body.amount', "required: the booking has no IDR payment_amount");
+  if (amount === undefined) throw invalidField('amount', "required: the booking has no IDR payment_amount");
 
   const now = new Date(Math.floor(ctx.clock.now().getTime() / 1000) * 1000);
   const live = await repo.findLivePayment(ctx.tx, ws, subject.target, now);
@@ -313,7 +310,7 @@ export async function refundPayment(ctx: Ctx, id: string, input: RefundInput): P
     throw new AppError('payment.not_refundable', 'conflict', `only a successful payment can be refunded; this one is ${payment.status}`, { status: payment.status });
   }
   const amount = input.amount ?? payment.amount;
-  if (amount > payment.amount) throw invalid('body.amount', `at most the payment's amount, ${payment.amount}`);
+  if (amount > payment.amount) throw invalidField('amount', `at most the payment's amount, ${payment.amount}`);
   const previous = payment.gateway_response ?? {};
   const refunds = Array.isArray(previous.refunds) ? previous.refunds : [];
   const refund = {

@@ -1,6 +1,6 @@
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/database.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { assertOutboundTarget } from '../../platform/http/outbound.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
 import { findDemoGateway } from './demo.settings.ts';
@@ -58,9 +58,7 @@ export async function putMidtransSettings(ctx: Ctx, secrets: SecretBox, input: M
   const existing = await findIntegration(ctx.tx, ws, MIDTRANS);
   const previous = existing?.secrets ? StoredMidtransSettings.safeParse(existing.settings).data : undefined;
   if (!server_key && !previous) {
-    throw new AppError('validation.failed', 'invalid', 'the request is not valid', {
-      issues: [{ path: 'body.server_key', message: 'required: no server key is stored yet' }],
-    });
+    throw invalidField('server_key', 'required: no server key is stored yet');
   }
   const settings: StoredMidtransSettings = {
     ...rest,

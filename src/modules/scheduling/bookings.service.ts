@@ -1,7 +1,7 @@
 import type { Updateable } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Bookings } from '../../platform/db/schema.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { toPage } from '../../platform/http/router.ts';
 import { newId } from '../../platform/ids.ts';
 import { normalizePhone } from '../contacts/index.ts';
@@ -10,7 +10,7 @@ import { seedDateTime } from './local-time.ts';
 import { bookingConfirmation, type Notify } from './notifications.ts';
 import * as repo from './scheduling.repo.ts';
 import type { Booking, BookingCreate, BookingPatch, BookingQuery, BookingStatus, Reschedule } from './scheduling.schema.ts';
-import { forceNeedsAdmin, invalid, loadProfile, schedulingError, takeSlot, workspaceOf, type Profile } from './scheduling.service.ts';
+import { forceNeedsAdmin, loadProfile, schedulingError, takeSlot, workspaceOf, type Profile } from './scheduling.service.ts';
 
 /** Service bookings (seed 004, and seed 003's guest checkout): the same slots and seats as appointments. */
 
@@ -28,9 +28,9 @@ export const BOOKING_MOVES: Record<BookingStatus, readonly BookingStatus[]> = {
 const notFound = () => new AppError('booking.not_found', 'not_found', 'no such booking in this workspace');
 
 /** A phone as E.164 in the workspace's country, or 400 on `path`. */
-export function customerPhone(input: string, profile: Profile, path: string): string {
+export function customerPhone(input: string, profile: Profile, field: string): string {
   const phone = normalizePhone(input, profile.country);
-  if (!phone) throw invalid(path, 'not a phone number; write it with its country code, like +1 416 555 0101');
+  if (!phone) throw invalidField(field, 'not a phone number; write it with its country code, like +1 416 555 0101');
   return phone;
 }
 
@@ -38,7 +38,7 @@ export async function createBooking(ctx: Ctx, input: BookingCreate, options: Wri
   if (input.force && !options.canForce) throw forceNeedsAdmin();
   const ws = workspaceOf(ctx);
   const profile = await loadProfile(ctx);
-  const phone = customerPhone(input.customer_phone, profile, 'body.customer_phone');
+  const phone = customerPhone(input.customer_phone, profile, 'customer_phone');
   const at = new Date(input.start);
   const consultantId = input.consultant_id ?? null;
   let booking: Booking;
@@ -102,7 +102,7 @@ export async function updateBooking(ctx: Ctx, id: string, patch: BookingPatch): 
   const current = await getBooking(ctx, id);
   if (Object.keys(patch).length === 0) return current;
   const columns: Updateable<Bookings> = { ...patch };
-  if (patch.customer_phone !== undefined) columns.customer_phone = customerPhone(patch.customer_phone, await loadProfile(ctx), 'body.customer_phone');
+  if (patch.customer_phone !== undefined) columns.customer_phone = customerPhone(patch.customer_phone, await loadProfile(ctx), 'customer_phone');
   let row: Booking | undefined;
   try {
     row = await repo.updateBooking(ctx.tx, workspaceOf(ctx), id, columns);

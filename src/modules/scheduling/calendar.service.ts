@@ -1,5 +1,5 @@
 import type { Ctx } from '../../platform/context.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidInput } from '../../platform/errors.ts';
 import { toPage } from '../../platform/http/router.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './scheduling.repo.ts';
@@ -21,7 +21,7 @@ const closedNotFound = () => new AppError('closed_date.not_found', 'not_found', 
 
 function checkPattern(p: { start_time: string; end_time: string; duration_minutes: number }) {
   const issues = patternIssues(p);
-  if (issues.length) throw new AppError('validation.failed', 'invalid', 'the request is not valid', { issues });
+  if (issues.length) throw invalidInput(...issues);
 }
 
 export async function createPattern(ctx: Ctx, input: ConsultantSlotCreate): Promise<ConsultantSlot> {

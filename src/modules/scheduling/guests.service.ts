@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Ctx } from '../../platform/context.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { fromMinor } from '../../platform/money.ts';
 import { bookableService, quote } from '../catalog/index.ts';
@@ -9,7 +9,7 @@ import { customerPhone } from './bookings.service.ts';
 import { seedDateTime } from './local-time.ts';
 import * as repo from './scheduling.repo.ts';
 import type { Booking, GuestBookingCreate, GuestSessionCreate } from './scheduling.schema.ts';
-import { invalid, loadProfile, schedulingError, takeSlot, workspaceOf } from './scheduling.service.ts';
+import { loadProfile, schedulingError, takeSlot, workspaceOf } from './scheduling.service.ts';
 
 /** Seed 003's guest checkout: a visitor books without an account and may convert later. */
 
@@ -90,29 +90,29 @@ export async function createGuestBooking(
 
   // The service prices and times the booking.
   if (input.service_id === undefined && input.service_type === undefined) {
-    throw invalid('body.service_id', "required: name one of the workspace's services by service_id or service_type");
+    throw invalidField('service_id', "required: name one of the workspace's services by service_id or service_type");
   }
   const service = await bookableService(ctx, { id: input.service_id, name: input.service_type });
   const units = input.units ?? (service.unit_name === 'load' ? input.number_of_loads : undefined) ?? 1;
   const price = quote(service, units);
   const amount = fromMinor(price.total_minor, price.currency);
-  if (amount > MAX_AMOUNT) throw invalid('body.units', 'too many units: the price would not fit a booking');
+  if (amount > MAX_AMOUNT) throw invalidField('units', 'too many units: the price would not fit a booking');
   const paymentAmount = amount.toFixed(2);
   // An hourly service lasts its hours; anything else (a visit, a pickup) its own duration.
   const minutes = service.unit_name === 'hour' ? units * 60 : service.duration_minutes;
   if (input.payment_amount !== undefined && Number(input.payment_amount) !== Number(paymentAmount)) {
-    throw invalid('body.payment_amount', `set by the service: ${paymentAmount} ${price.currency} for ${units} ${service.unit_name}(s); leave it out`);
+    throw invalidField('payment_amount', `set by the service: ${paymentAmount} ${price.currency} for ${units} ${service.unit_name}(s); leave it out`);
   }
   if (input.payment_currency !== undefined && input.payment_currency !== price.currency) {
-    throw invalid('body.payment_currency', `set by the service: ${price.currency}; leave it out`);
+    throw invalidField('payment_currency', `set by the service: ${price.currency}; leave it out`);
   }
   if (input.duration_minutes !== undefined && input.duration_minutes !== minutes) {
-    throw invalid('body.duration_minutes', `set by the service: ${minutes}; leave it out`);
+    throw invalidField('duration_minutes', `set by the service: ${minutes}; leave it out`);
   }
 
   const given = input.customer_phone ?? session.phone;
-  if (!given) throw invalid('body.customer_phone', 'required: the guest session has no phone');
-  const phone = customerPhone(given, profile, 'body.customer_phone');
+  if (!given) throw invalidField('customer_phone', 'required: the guest session has no phone');
+  const phone = customerPhone(given, profile, 'customer_phone');
   // A web chat visitor may have given no email: their session records it as ''.
   const email = input.customer_email ?? (session.email.trim() === '' ? null : session.email);
   const name = input.customer_name ?? session.full_name;

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { PageQuery } from '../../platform/http/router.ts';
+import type { FieldIssue } from '../../platform/errors.ts';
 import { timeZoneSchema } from '../tenancy/index.ts';
 
 /** Bookings last at most a day: the seat guard looks back one day for overlaps. */
@@ -62,10 +63,10 @@ const patternFields = {
 };
 
 /** The rules a whole pattern obeys, reported on the field that breaks them. */
-export function patternIssues(p: { start_time: string; end_time: string; duration_minutes: number }): { path: string; message: string }[] {
-  if (toMinutes(p.end_time) <= toMinutes(p.start_time)) return [{ path: 'body.end_time', message: 'must be after start_time' }];
+export function patternIssues(p: { start_time: string; end_time: string; duration_minutes: number }): FieldIssue[] {
+  if (toMinutes(p.end_time) <= toMinutes(p.start_time)) return [{ field: 'end_time', message: 'must be after start_time' }];
   if (toMinutes(p.start_time) + p.duration_minutes > toMinutes(p.end_time)) {
-    return [{ path: 'body.duration_minutes', message: 'longer than the time between start_time and end_time: the pattern would offer no slot' }];
+    return [{ field: 'duration_minutes', message: 'longer than the time between start_time and end_time: the pattern would offer no slot' }];
   }
   return [];
 }

@@ -1,15 +1,12 @@
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, invalidField } from '../../platform/errors.ts';
 import { computeAvailability, type HeldSeats, type Slot } from './availability.ts';
 import { localIso, nextDay, startOfLocalDay } from './local-time.ts';
 import * as repo from './scheduling.repo.ts';
 import { MAX_RANGE_DAYS, SchedulingSettings, type AvailabilityQuery } from './scheduling.schema.ts';
 
 export const workspaceOf = workspaceIdOf;
-
-export const invalid = (path: string, message: string) =>
-  new AppError('validation.failed', 'invalid', 'the request is not valid', { issues: [{ path, message }] });
 
 export const forceNeedsAdmin = () =>
   new AppError('auth.forbidden', 'forbidden', 'only admins may book outside the offered slots (force)', { required: 'admin' });
@@ -54,7 +51,7 @@ export function schedulingError(e: unknown, slot?: { at: Date; consultantId: str
     case 'bookings_consultant_member':
     case 'consultant_slots_consultant_member':
     case 'closed_dates_consultant_member_fkey':
-      return invalid('body.consultant_id', 'is not a member of this workspace');
+      return invalidField('consultant_id', 'is not a member of this workspace');
     case 'consultant_slots_pattern_key':
       return new AppError('consultant_slot.duplicate', 'conflict', 'a pattern for this consultant, day and start time already exists', { fields: ['consultant_id', 'day_of_week', 'start_time'] });
     case 'closed_dates_date_consultant_key':
@@ -85,9 +82,9 @@ export function resolveRange(from: string, to: string, timeZone: string): { from
   const isDate = (s: string) => s.length === 10;
   const start = isDate(from) ? startOfLocalDay(from, timeZone) : new Date(from);
   const end = isDate(to) ? startOfLocalDay(nextDay(to), timeZone) : new Date(to);
-  if (end <= start) throw invalid('query.to', 'must be after from');
+  if (end <= start) throw invalidField('to', 'must be after from');
   // An hour of slack: a range of whole local days may gain one at a daylight-saving change.
-  if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * DAY_MS + 3_600_000) throw invalid('query.to', `at most ${MAX_RANGE_DAYS} days after from`);
+  if (end.getTime() - start.getTime() > MAX_RANGE_DAYS * DAY_MS + 3_600_000) throw invalidField('to', `at most ${MAX_RANGE_DAYS} days after from`);
   return { from: start, to: end };
 }
 

@@ -9,7 +9,7 @@ import { version } from '../version.ts';
 import { renderDocs } from './docs.ts';
 import type { AppEnv, HttpDeps, Principal } from './env.ts';
 import { DB_RETRY_AFTER_SECONDS } from '../db/errors.ts';
-import { retryAfterOf, toHttpError } from './errors.ts';
+import { locateIssues, retryAfterOf, toHttpError } from './errors.ts';
 import { peerAddress, RateLimits, TrustedProxies } from './rate-limit.ts';
 import { jsonTooDeep, originAllowed, originOf, STATE_CHANGING } from './request-guards.ts';
 import { createRouter, fixNullableRefs, type Router } from './router.ts';
@@ -184,8 +184,9 @@ export function createHttpApp(options: HttpOptions) {
       const code = e.status === 400 ? 'request.malformed' : `http_${e.status}`;
       return c.json({ error: { code, message: e.message || 'bad request' } }, e.status);
     }
-    const { status, body, expected } = toHttpError(e);
+    const { status, expected, ...answer } = toHttpError(e);
     if (!expected) (c.var.log ?? log).error({ err: e, path: c.req.path, method: c.req.method }, 'unhandled error');
+    const body = locateIssues(answer.body, { method: c.req.method, query: new Set(Object.keys(c.req.queries())) });
     const retryAfter = retryAfterOf(body);
     if (retryAfter) c.header('Retry-After', retryAfter);
     return c.json(body, status);

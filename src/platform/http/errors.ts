@@ -36,3 +36,20 @@ export function toHttpError(e: unknown): { status: ContentfulStatusCode; body: E
   if (app.details) body.error.details = app.details;
   return { status: STATUS[app.kind], body, expected: app.kind !== 'internal' };
 }
+
+/**
+ * A service's issues name fields (`{ field: 'phone' }`); the API answers with paths that say
+ * where each came from. A field the URL's query carries, or any field of a request without a
+ * body, is `query.`; the rest came in the body. Issues with a path already (zod's) stay.
+ */
+export function locateIssues(body: ErrorBody, request: { method: string; query: ReadonlySet<string> }): ErrorBody {
+  const issues = body.error.details?.issues;
+  if (!Array.isArray(issues)) return body;
+  const bodiless = request.method === 'GET' || request.method === 'HEAD' || request.method === 'DELETE';
+  const located = issues.map((i: { field?: unknown; path?: unknown; message?: unknown }) => {
+    if (typeof i.field !== 'string' || i.path !== undefined) return i;
+    const { field, ...rest } = i;
+    return { path: `${bodiless || request.query.has(field) ? 'query' : 'body'}.${field}`, ...rest };
+  });
+  return { error: { ...body.error, details: { ...body.error.details, issues: located } } };
+}
