@@ -91,31 +91,29 @@ export function findWebinarAnywhere(tx: Tx, id: string) {
 
 // Registrations ----------------------------------------------------------------------------
 
-const registrationColumns = ['r.id', 'r.webinar_id', 'r.contact_id', 'c.name', 'c.phone', 'c.email', 'r.registered_at', 'r.attended'] as const;
+const registrationColumns = ['id', 'webinar_id', 'contact_id', 'registered_at', 'attended'] as const;
 
 export function listRegistrations(tx: Tx, ws: string, webinarId: string, page: PageArgs) {
   let q = tx.db
-    .selectFrom('webinar_registrations as r')
-    .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 'r.workspace_id').onRef('c.id', '=', 'r.contact_id'))
+    .selectFrom('webinar_registrations')
     .select(registrationColumns)
-    .where('r.workspace_id', '=', ws)
-    .where('r.webinar_id', '=', webinarId)
-    .orderBy('r.id', 'desc')
+    .where('workspace_id', '=', ws)
+    .where('webinar_id', '=', webinarId)
+    .orderBy('id', 'desc')
     .limit(page.limit + 1);
-  if (page.cursor) q = q.where('r.id', '<', page.cursor);
+  if (page.cursor) q = q.where('id', '<', page.cursor);
   return q.execute();
 }
 
-export async function setAttended(tx: Tx, ws: string, webinarId: string, id: string, attended: boolean) {
-  const res = await tx.db.updateTable('webinar_registrations').set({ attended }).where('workspace_id', '=', ws).where('webinar_id', '=', webinarId).where('id', '=', id).executeTakeFirst();
-  if (res.numUpdatedRows === 0n) return undefined;
+export function setAttended(tx: Tx, ws: string, webinarId: string, id: string, attended: boolean) {
   return tx.db
-    .selectFrom('webinar_registrations as r')
-    .innerJoin('contacts as c', (j) => j.onRef('c.workspace_id', '=', 'r.workspace_id').onRef('c.id', '=', 'r.contact_id'))
-    .select(registrationColumns)
-    .where('r.workspace_id', '=', ws)
-    .where('r.id', '=', id)
-    .executeTakeFirstOrThrow();
+    .updateTable('webinar_registrations')
+    .set({ attended })
+    .where('workspace_id', '=', ws)
+    .where('webinar_id', '=', webinarId)
+    .where('id', '=', id)
+    .returning(registrationColumns)
+    .executeTakeFirst();
 }
 
 export async function isRegistered(tx: Tx, ws: string, webinarId: string, contactId: string): Promise<boolean> {
@@ -131,35 +129,4 @@ export function insertRegistration(tx: Tx, ws: string, id: string, webinarId: st
     .onConflict((oc) => oc.columns(['workspace_id', 'webinar_id', 'contact_id']).doNothing())
     .returning('id')
     .executeTakeFirst();
-}
-
-export function workspaceCountry(tx: Tx, ws: string) {
-  return tx.db.selectFrom('workspaces').select('country').where('id', '=', ws).executeTakeFirstOrThrow();
-}
-
-/**
- * The contact with this phone, made a webinar lead when new (seed-products: score 50, tag
- * webinar-lead, source webinar_registration); an existing one keeps what it has, gaining only
- * a name or email it lacked and the tag.
- */
-export async function findOrCreateWebinarLead(tx: Tx, ws: string, id: string, who: { phone: string; name: string; email: string | null; now: Date }) {
-  const created = await tx.db
-    .insertInto('contacts')
-    .values({ id, workspace_id: ws, phone: who.phone, name: who.name, email: who.email, source: 'webinar_registration', tags: ['webinar-lead'], lead_score: 50, last_contact: who.now })
-    .onConflict((oc) => oc.columns(['workspace_id', 'phone']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (created) return created.id;
-  const existing = await tx.db
-    .updateTable('contacts')
-    .set({
-      name: sql`coalesce(name, ${who.name})`,
-      email: sql`coalesce(email, ${who.email})`,
-      tags: sql`case when 'webinar-lead' = any(tags) then tags else array_append(tags, 'webinar-lead') end`,
-    })
-    .where('workspace_id', '=', ws)
-    .where('phone', '=', who.phone)
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return existing.id;
 }

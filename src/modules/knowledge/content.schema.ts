@@ -107,9 +107,8 @@ export const WebinarRegistration = z
     id: z.uuid(),
     webinar_id: z.uuid(),
     contact_id: z.uuid(),
-    name: z.string().nullable(),
-    phone: z.string().nullable(),
-    email: z.string().nullable(),
+    name: z.string().nullable().openapi({ description: "the contact's" }),
+    phone: z.string().nullable().openapi({ description: "the contact's" }),
     registered_at: z.date(),
     attended: z.boolean(),
   })

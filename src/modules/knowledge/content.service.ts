@@ -8,7 +8,9 @@ import { AppError } from '../../platform/errors.ts';
 import { toPage } from '../../platform/http/router.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { normalizePhone } from '../contacts/index.ts';
+import { contactSummaries, findOrCreateLead, normalizePhone } from '../contacts/index.ts';
+import { workspaceCountry } from '../tenancy/index.ts';
+import type { Logger } from '../../platform/log.ts';
 import * as repo from './content.repo.ts';
 import { ARTICLE_STATUSES, WEBINAR_STATUSES, type ArticleCreate, type ArticleFilters, type ArticlePatch, type PublicRegistrationCreate, type WebinarCreate, type WebinarFilters, type WebinarPatch } from './content.schema.ts';
 import type { PageArgs } from './knowledge.repo.ts';
@@ -113,15 +115,24 @@ export async function deleteWebinar(ctx: Ctx, id: string) {
   if (!(await repo.deleteWebinar(ctx.tx, workspaceOf(ctx), id))) throw webinarNotFound();
 }
 
+type RegistrationRow = Awaited<ReturnType<typeof repo.listRegistrations>>[number];
+
+/** Each registration with its contact's name and phone (the contacts module's summaries). */
+async function withContacts(ctx: Ctx, rows: RegistrationRow[]) {
+  const who = await contactSummaries(ctx, rows.map((r) => r.contact_id));
+  return rows.map((r) => ({ ...r, name: who.get(r.contact_id)?.name ?? null, phone: who.get(r.contact_id)?.phone ?? null }));
+}
+
 export async function listRegistrations(ctx: Ctx, webinarId: string, page: PageArgs) {
   await getWebinar(ctx, webinarId);
-  return toPage(await repo.listRegistrations(ctx.tx, workspaceOf(ctx), webinarId, page), page.limit);
+  const { data, next_cursor } = toPage(await repo.listRegistrations(ctx.tx, workspaceOf(ctx), webinarId, page), page.limit);
+  return { data: await withContacts(ctx, data), next_cursor };
 }
 
 export async function markAttendance(ctx: Ctx, webinarId: string, id: string, attended: boolean) {
   const row = await repo.setAttended(ctx.tx, workspaceOf(ctx), webinarId, id, attended);
   if (!row) throw new AppError('webinar_registration.not_found', 'not_found', 'no such registration for this webinar');
-  return row;
+  return (await withContacts(ctx, [row]))[0]!;
 }
 
 // The public form --------------------------------------------------------------------------
@@ -129,7 +140,11 @@ export async function markAttendance(ctx: Ctx, webinarId: string, id: string, at
 export interface PublicDeps {
   db: Database;
   clock: Clock;
+  log: Logger;
 }
+
+/** The workspace's own system actor, for what the public form does in it. */
+const systemCtx = (deps: PublicDeps, tx: Ctx['tx'], workspaceId: string): Ctx => ({ tx, actor: { kind: 'system', workspaceId }, clock: deps.clock, log: deps.log });
 
 /**
  * The webinar's workspace, found by the webinar's id. The visitor names nothing else, so this
@@ -177,17 +192,18 @@ export async function registerForWebinar(deps: PublicDeps, webinarId: string, in
   if (input.website) throw new AppError('webinar.registration_refused', 'invalid', 'this registration cannot be accepted', { field: 'website' });
   const ws = await workspaceOfWebinar(deps.db, webinarId);
   return withTenant(deps.db, { kind: 'system', workspaceId: ws }, async (tx) => {
+    const ctx = systemCtx(deps, tx, ws);
     const now = deps.clock.now();
     const w = await repo.findWebinar(tx, ws, webinarId, true);
     if (!w || w.status !== 'published') throw publicNotFound();
     const result = (already: boolean) => ({ webinar_id: w.id, title: w.title, scheduled_at: w.scheduled_at, already_registered: already });
-    const { country } = await repo.workspaceCountry(tx, ws);
-    const phone = normalizePhone(input.phone, country);
+    const phone = normalizePhone(input.phone, await workspaceCountry(ctx));
     if (!phone) throw new AppError('webinar.invalid_phone', 'invalid', 'that is not a phone number we can reach', { field: 'phone' });
     if (w.scheduled_at.getTime() <= now.getTime()) {
       throw new AppError('webinar.closed', 'conflict', 'this webinar has already started; registration is closed', { scheduled_at: w.scheduled_at.toISOString() });
     }
-    const contactId = await repo.findOrCreateWebinarLead(tx, ws, newId(), { phone, name: input.name, email: input.email ?? null, now });
+    // seed-products.md: a new contact from the form is a webinar lead with a starting score of 50.
+    const contactId = await findOrCreateLead(tx, ws, { phone, name: input.name, email: input.email ?? null, source: 'webinar_registration', tag: 'webinar-lead', score: 50, now });
     // Checked after the contact is known: someone already registered is never told it is full.
     if (await repo.isRegistered(tx, ws, w.id, contactId)) return result(true);
     if (seatsLeft(w) === 0) throw new AppError('webinar.full', 'conflict', 'this webinar is full', { max_registrations: w.max_registrations });

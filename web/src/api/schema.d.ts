@@ -21731,9 +21731,10 @@ export interface components {
             webinar_id: string;
             /** Format: uuid */
             contact_id: string;
+            /** @description the contact's */
             name: string | null;
+            /** @description the contact's */
             phone: string | null;
-            email: string | null;
             /** Format: date-time */
             registered_at: string;
             attended: boolean;
