@@ -1,7 +1,7 @@
 /**
  * What a conversation turn costs: many scripted customers talk to the demo workspace's
  * assistant at once with the built-in engine, each turn exactly as a channel or `frontdesk
- * chat` runs it (runTurn in one tenant transaction: the contact, the inbox thread, the
+ * chat` runs it (runAriTurn in one tenant transaction: the contact, the inbox thread, the
  * assistant's record, the engine with its knowledge and calendar tools, the reply queued).
  * Each customer is an Indonesian hot lead: six qualifying answers, the slot list, a choice
  * and a question answered from knowledge (nobody books, so the calendar never runs out).
@@ -25,7 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { Temporal } from 'temporal-polyfill';
 import { seedDemo } from '../src/apps/demo.ts';
-import { runTurn } from '../src/apps/ari/turn.ts';
+import { runAriTurn } from '../src/apps/ari/turn.ts';
 import { fixedClock } from '../src/platform/clock.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { withTenant } from '../src/platform/db/tenant.ts';
@@ -83,7 +83,7 @@ async function converse(database: string, db: Database): Promise<Row> {
     const phone = `+62813${String(customer++).padStart(8, '0')}`;
     for (const [i, message] of SCRIPT.entries()) {
       const t0 = performance.now();
-      const r = await withTenant(db, actor, (tx) => runTurn({ tx, actor, clock, log }, { phone, channel: 'whatsapp', message }, { secrets }));
+      const r = await withTenant(db, actor, (tx) => runAriTurn({ tx, actor, clock, log }, { phone, channel: 'whatsapp', message }, { secrets }));
       latencies?.push(performance.now() - t0);
       if (r.state !== EXPECTED[i] || r.reply === null) throw new Error(`${database}: turn ${i + 1} of ${phone} ended in ${r.state} (expected ${EXPECTED[i]}): ${r.reply}`);
     }

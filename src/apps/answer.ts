@@ -2,7 +2,19 @@ import { getWorkspace } from '../modules/tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../platform/context.ts';
 import { withTenant } from '../platform/db/tenant.ts';
 import { ariApp } from './ari/turn.ts';
-import { previewAssistantTurns, runAssistantTurn, type Channel, type Decision, type PreviewTurn, type TurnApp, type TurnHooks, type TurnInput, type TurnOptions, type TurnOutcome, type TurnScope } from './turn/run.ts';
+import {
+  previewAssistantTurns,
+  runAssistantTurn,
+  type Channel,
+  type Decision,
+  type PreviewTurn,
+  type TurnApp,
+  type TurnHooks,
+  type TurnInput,
+  type TurnOptions,
+  type TurnOutcome,
+  type TurnScope,
+} from '../modules/assistant/index.ts';
 import { receptionistApp } from './voice/turn.ts';
 
 export type { PreviewTurn, TurnHooks, TurnInput, TurnOptions, TurnOutcome, TurnScope };

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { asService } from '../support/actors.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { email, testApp } from '../support/http.ts';
-import { recordActivity } from '../../src/apps/turn/store.ts';
+import { recordActivity } from '../../src/modules/assistant/turn/turn.repo.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { customerWroteOnWhatsapp } from '../support/factories.ts';

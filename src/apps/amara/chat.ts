@@ -7,8 +7,13 @@ import {
   loadModelSetup,
   modelClient,
   ModelError,
+  decideAmaraTurn,
+  localeOf,
   type EnvironmentModel,
   type ModelTool,
+  type AmaraIntent,
+  type AmaraState,
+  type Locale,
 } from '../../modules/assistant/index.ts';
 import { recordFaqUse } from '../../modules/knowledge/index.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -19,7 +24,6 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { decideAmaraTurn, localeOf, type AmaraIntent, type AmaraState, type Locale } from '../../modules/assistant/index.ts';
 import { amaraTools, ToolBox, type ToolRun, type ToolSession } from './tools.ts';
 
 /**
@@ -294,7 +298,7 @@ export async function answerChat(deps: ChatDeps, user: EndUser, input: ChatInput
   let reply: ChatReply;
   try {
     reply = await withTenant(deps.db, actor, (tx) =>
-      runTurn(deps, { tx, actor, clock: deps.clock, log: deps.log }, { user, workspace, conversationId, userMessageId, assistantMessageId, text: input.message }),
+      answerChatMessage(deps, { tx, actor, clock: deps.clock, log: deps.log }, { user, workspace, conversationId, userMessageId, assistantMessageId, text: input.message }),
     );
   } catch (e) {
     const err = e instanceof AppError ? e : new AppError('amara.turn_failed', 'internal', 'Amara could not answer this message');
@@ -314,7 +318,8 @@ async function emitStored(reply: ChatReply, emit: Emit): Promise<void> {
   await emit({ event: 'done', data: reply });
 }
 
-interface TurnScope {
+/** The user's message being answered, in its stored conversation. */
+interface ChatMessageScope {
   user: EndUser;
   workspace: AmaraWorkspace;
   conversationId: string;
@@ -332,7 +337,8 @@ interface EngineResult {
   fallback?: { reason: string; message: string };
 }
 
-async function runTurn(deps: ChatDeps, ctx: Ctx, scope: TurnScope): Promise<ChatReply> {
+/** Amara's answer to one stored chat message, by the built-in engine or the user's model arm, in the caller's transaction. */
+async function answerChatMessage(deps: ChatDeps, ctx: Ctx, scope: ChatMessageScope): Promise<ChatReply> {
   const started = performance.now();
   const { user, workspace } = scope;
   const ws = user.workspaceId;

@@ -13,12 +13,10 @@ import {
   MAX_HOURS,
   normalize,
   priceText,
-  type AmaraDraft,
   type AmaraSlot,
   type AmaraState,
   type AmaraToolResult,
   type Locale,
-  type ServiceChoice,
 } from '../../modules/assistant/index.ts';
 
 /**

@@ -11,7 +11,7 @@ import { loadConfig } from '../../platform/config.ts';
 import { silentLogger } from '../../platform/log.ts';
 import { createSecretBox } from '../../platform/secrets.ts';
 import { withTenant } from '../../platform/db/tenant.ts';
-import { runTurn } from './turn.ts';
+import { runAriTurn } from './turn.ts';
 import { bindingContent } from './model-turn.ts';
 
 type Body = Record<string, any>;
@@ -169,7 +169,7 @@ describeEachDatabase('model mode', (db, kind) => {
 
   it('answers with the engine without calling the model when the stored key cannot be opened (no secret key given)', async () => {
     const actor = { kind: 'system' as const, workspaceId: owner.workspace };
-    const r = await withTenant(db(), actor, (tx) => runTurn({ tx, actor, clock, log: silentLogger() }, { phone: phone(), channel: 'whatsapp', message: 'Halo' }));
+    const r = await withTenant(db(), actor, (tx) => runAriTurn({ tx, actor, clock, log: silentLogger() }, { phone: phone(), channel: 'whatsapp', message: 'Halo' }));
     expect(r.reply).toMatch(GREETING);
     expect(fake.requests).toHaveLength(0);
     expect(await lastReply(r.contact_id)).toMatchObject({ ai_model: 'rule-engine', arm: 'grok', metadata: { fallback: { reason: 'key_unavailable' } } });

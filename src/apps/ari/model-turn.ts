@@ -9,12 +9,13 @@ import {
   type Persona,
   type Tools,
   type TurnResult,
+  type Channel,
+  type ModelArm,
+  type DraftWording,
+  type ModelTool,
 } from '../../modules/assistant/index.ts';
-import type { ModelTool } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
-import type { Channel, ModelArm } from '../turn/run.ts';
-import type { DraftWording } from '../turn/speak.ts';
 
 /**
  * Model mode for one turn. The built-in engine has already decided everything that changes

@@ -1,10 +1,17 @@
-import { applyPaymentEvent, leadStatusFor, type PaymentEvent, type Temperature } from '../../modules/assistant/index.ts';
+import {
+  applyPaymentEvent,
+  leadStatusFor,
+  RULE_ENGINE,
+  insertAriMessage,
+  loadAssistantSettings,
+  syncContact,
+  type PaymentEvent,
+  type Temperature,
+} from '../../modules/assistant/index.ts';
 import { queueNotice } from '../../modules/conversations/index.ts';
 import type { PaymentListener } from '../../modules/payments/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf } from '../../platform/context.ts';
-import { RULE_ENGINE } from '../turn/run.ts';
-import { insertAriMessage, loadAssistantSettings, syncContact } from '../turn/store.ts';
 
 const EVENTS: Partial<Record<string, PaymentEvent>> = { success: 'paid', failed: 'failed', expired: 'expired' };
 

@@ -1,11 +1,9 @@
-import { STATES } from '../../modules/assistant/index.ts';
-import type { EnvironmentModel } from '../../modules/assistant/index.ts';
+import { STATES, CHANNELS, MAX_MESSAGE_CHARS, type TurnOptions, type EnvironmentModel } from '../../modules/assistant/index.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, z } from '../../platform/http/router.ts';
 import { answerInbound, previewInbound, type PreviewTurn } from '../answer.ts';
 import { Faq } from '../../modules/knowledge/index.ts';
 import { AnswerUnanswered, answerUnanswered } from '../unanswered.ts';
-import { CHANNELS, MAX_MESSAGE_CHARS, type TurnOptions } from '../turn/run.ts';
 
 const NoNul = /^[^\u0000]*$/;
 

@@ -3,14 +3,25 @@ import {
   detectLanguage,
   isSilent,
   personaLanguage,
+  activePrompt,
+  runAssistantTurn,
+  MAX_MESSAGE_CHARS,
+  syncContact,
+  updateAriConversation,
   type Language,
   type State,
   type TurnResult,
+  type Channel,
+  type Decision,
+  type Turn,
+  type TurnApp,
+  type TurnInput,
+  type TurnOptions,
+  type TurnOutcome,
+  type TurnScope,
 } from '../../modules/assistant/index.ts';
 import { consultationCharge } from '../../modules/payments/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { activePrompt, runAssistantTurn, MAX_MESSAGE_CHARS, type Channel, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome, type TurnScope } from '../turn/run.ts';
-import * as shared from '../turn/store.ts';
 import { wordingOf } from './model-turn.ts';
 import { loadScoring, loadStages } from './store.ts';
 import { ariTools, type ToolScope } from './tools.ts';
@@ -105,7 +116,7 @@ export const ariApp: TurnApp<AriDecision> = {
 
   async keep(turn, { result }, now) {
     const { ctx, ws } = turn;
-    await shared.updateAriConversation(ctx.tx, ws, turn.record.id, {
+    await updateAriConversation(ctx.tx, ws, turn.record.id, {
       state: result.state,
       lead_score: result.lead_score,
       lead_temperature: result.lead_temperature,
@@ -114,7 +125,7 @@ export const ariApp: TurnApp<AriDecision> = {
       now,
       handoffReason: result.handoff?.reason,
     });
-    await shared.syncContact(ctx.tx, ws, turn.contactId, {
+    await syncContact(ctx.tx, ws, turn.contactId, {
       lead_score: result.lead_score,
       lead_temperature: result.lead_temperature,
       lead_status: result.lead_status,
@@ -128,7 +139,7 @@ export const ariApp: TurnApp<AriDecision> = {
 };
 
 /** One customer message through ARI's consultancy flow (see runAssistantTurn for the guarantees). */
-export function runTurn(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
+export function runAriTurn(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
   return runAssistantTurn(target, input, options, ariApp);
 }
 

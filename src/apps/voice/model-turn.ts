@@ -1,8 +1,6 @@
-import type { Language, ReceptionistResult } from '../../modules/assistant/index.ts';
+import { type Language, type ReceptionistResult, type Channel, type ModelArm, type DraftWording } from '../../modules/assistant/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
-import type { Channel, ModelArm } from '../turn/run.ts';
-import type { DraftWording } from '../turn/speak.ts';
 import type { ReceptionistTool } from './tools.ts';
 
 /**

@@ -1,7 +1,16 @@
 import { sql } from 'kysely';
-import { decideReception, personaLanguage, type ReceptionistContext, type ReceptionistResult, type ReceptionistState, type State } from '../../modules/assistant/index.ts';
-import type { Ctx } from '../../platform/context.ts';
-import { activePrompt, runAssistantTurn, type Decision, type Turn, type TurnApp, type TurnInput, type TurnOptions, type TurnOutcome, type TurnScope } from '../turn/run.ts';
+import {
+  decideReception,
+  personaLanguage,
+  activePrompt,
+  type ReceptionistContext,
+  type ReceptionistResult,
+  type ReceptionistState,
+  type State,
+  type Decision,
+  type Turn,
+  type TurnApp,
+} from '../../modules/assistant/index.ts';
 import { receptionWording } from './model-turn.ts';
 import { offeredServices, receptionistTools, receptionTools } from './tools.ts';
 
@@ -129,8 +138,3 @@ export const receptionistApp: TurnApp<ReceptionDecision> = {
     }
   },
 };
-
-/** One customer message through the receptionist (see runAssistantTurn for the guarantees). */
-export function runReceptionistTurn(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions = {}): Promise<TurnOutcome> {
-  return runAssistantTurn(target, input, options, receptionistApp);
-}

@@ -1,9 +1,8 @@
-import { personaLanguage } from '../../modules/assistant/index.ts';
+import { findOrCreateContact, personaLanguage } from '../../modules/assistant/index.ts';
 import type { CallAssistant, Caller } from '../../modules/channels/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
-import { findOrCreateContact } from '../turn/store.ts';
 import { BookingArgs, bookFromDetails, receptionistTools, runTool, type ReceptionScope } from './tools.ts';
 
 async function scopeFor(ctx: Ctx, caller: Caller): Promise<ReceptionScope> {

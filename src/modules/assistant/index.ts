@@ -89,3 +89,26 @@ export {
   type Locale,
   type ServiceChoice,
 } from './engines/amara/index.ts';
+// The one assistant turn (turn/): every app's answer to a customer message, the app injected.
+export {
+  runAssistantTurn,
+  previewAssistantTurns,
+  activePrompt,
+  CHANNELS,
+  MAX_MESSAGE_CHARS,
+  RULE_ENGINE,
+  type Channel,
+  type Decision,
+  type ModelArm,
+  type PreviewTurn,
+  type Turn,
+  type TurnApp,
+  type TurnHooks,
+  type TurnInput,
+  type TurnOptions,
+  type TurnOutcome,
+  type TurnScope,
+} from './turn/turn.ts';
+export type { DraftWording } from './turn/wording.ts';
+// What apps keep of a turn's decision, and what they read of the assistant's record.
+export { assistantReplyFacts, findOrCreateContact, insertAriMessage, loadAssistantSettings, syncContact, updateAriConversation } from './turn/turn.repo.ts';

@@ -144,6 +144,11 @@ export async function syncLead(tx: Tx, ws: string, id: string, s: LeadSync): Pro
     .execute();
 }
 
+/** A name learnt on a channel (a caller said it) fills the contact's when it has none; it never overwrites one. */
+export async function fillContactName(tx: Tx, ws: string, id: string, name: string): Promise<void> {
+  await tx.db.updateTable('contacts').set({ name }).where('workspace_id', '=', ws).where('id', '=', id).where('name', 'is', null).execute();
+}
+
 /** The contact was heard from (or answered) at `now`; never moves back. */
 export async function touchContact(tx: Tx, ws: string, id: string, now: Date): Promise<void> {
   await tx.db

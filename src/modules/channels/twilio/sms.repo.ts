@@ -100,20 +100,6 @@ export async function recordSmsAttemptFailed(tx: Tx, ws: string, id: string, f: 
 // Status callbacks -----------------------------------------------------------------------------
 
 /**
- * Records one provider event once (webhook_events, 0012): false when it was recorded before,
- * so a repeated callback changes nothing.
- */
-export async function recordEventOnce(tx: Tx, ws: string, provider: string, key: string, payload: unknown, now: Date): Promise<boolean> {
-  const row = await tx.db
-    .insertInto('webhook_events')
-    .values({ workspace_id: ws, provider, event_key: key, payload: JSON.stringify(payload), received_at: now })
-    .onConflict((oc) => oc.columns(['workspace_id', 'provider', 'event_key']).doNothing())
-    .returning('event_key')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/**
  * The outbound message a callback is about: by its SM sid, or (when the worker stopped before
  * recording the sid) by our id from the callback URL, which then adopts the sid.
  */

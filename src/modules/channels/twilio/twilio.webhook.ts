@@ -3,6 +3,7 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Database, Tx } from '../../../platform/db/database.ts';
 import { recordWebhookRefused, recordWebhookVerified } from '../../../platform/db/integrations.ts';
 import { withTenant } from '../../../platform/db/tenant.ts';
+import { recordWebhookEvent } from '../../../platform/db/webhook-events.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
@@ -194,7 +195,7 @@ export async function receiveSmsStatus(deps: TwilioWebhookDeps, req: TwilioReque
   const query = new URLSearchParams(req.search);
   const log = deps.log.child({ workspace_id: ws, message_sid: r.MessageSid, status: r.MessageStatus });
   return withTenant(deps.db, { kind: 'system', workspaceId: ws }, async (tx) => {
-    const fresh = await sms.recordEventOnce(tx, ws, 'twilio', `${r.MessageSid}:${r.MessageStatus}`, flat(params), deps.clock.now());
+    const fresh = await recordWebhookEvent(tx, ws, 'twilio', `${r.MessageSid}:${r.MessageStatus}`, flat(params), deps.clock.now());
     if (!fresh) return { result: 'duplicate' as const };
     const status = STATUS[r.MessageStatus];
     const id = await sms.findSmsForCallback(tx, ws, r.MessageSid, uuidOrUndefined(query.get('sms')));

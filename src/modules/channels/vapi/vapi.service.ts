@@ -5,6 +5,8 @@ import type { Ctx } from '../../../platform/context.ts';
 import type { Database, Tx } from '../../../platform/db/database.ts';
 import { recordWebhookRefused, recordWebhookVerified } from '../../../platform/db/integrations.ts';
 import { withTenant } from '../../../platform/db/tenant.ts';
+import { findWebhookEvent, recordWebhookEvent } from '../../../platform/db/webhook-events.ts';
+import { fillContactName } from '../../contacts/index.ts';
 import { AppError, isAppError } from '../../../platform/errors.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { Logger } from '../../../platform/log.ts';
@@ -174,15 +176,7 @@ export async function receiveVapiMessage(deps: VapiDeps, rawBody: string, secret
   });
 }
 
-async function recordEvent(tx: Tx, ws: string, key: string, payload: unknown, at: Date): Promise<boolean> {
-  const row = await tx.db
-    .insertInto('webhook_events')
-    .values({ workspace_id: ws, provider: VAPI, event_key: key, payload: JSON.stringify(payload), received_at: at })
-    .onConflict((oc) => oc.doNothing())
-    .returning('event_key')
-    .executeTakeFirst();
-  return row !== undefined;
-}
+const recordEvent = (tx: Tx, ws: string, key: string, payload: unknown, at: Date) => recordWebhookEvent(tx, ws, VAPI, key, payload, at);
 
 /** seed 004's call statuses from Vapi's endedReason. */
 export function callStatus(endedReason: string | null | undefined): 'completed' | 'failed' | 'no-answer' | 'busy' {
@@ -263,15 +257,7 @@ async function storeEndOfCallReport(ctx: Ctx, assistant: CallAssistant, call: z.
     : await ctx.tx.db.insertInto('calls').values({ id: newId(), workspace_id: ws, provider_call_id: call.id, created_at: now, ...values }).returning('id').executeTakeFirstOrThrow();
   // The calls row moves total_calls and last_contact (0018's trigger); the caller's name is
   // only filled in, never overwritten.
-  if (contactId && name) {
-    await ctx.tx.db
-      .updateTable('contacts')
-      .set({ name })
-      .where('workspace_id', '=', ws)
-      .where('id', '=', contactId)
-      .where('name', 'is', null)
-      .execute();
-  }
+  if (contactId && name) await fillContactName(ctx.tx, ws, contactId, name);
   ctx.log.info({ call_row_id: row.id, booking_id: bookingId, status: values.status }, 'vapi call stored');
   return { result: 'stored', call_id: call.id, booking_id: bookingId };
 }
@@ -304,7 +290,7 @@ async function answerToolCalls(ctx: Ctx, assistant: CallAssistant, call: z.infer
   for (const tc of calls) {
     const name = tc.name ?? tc.function?.name ?? '';
     const key = `${call.id}:tool-calls:${tc.id}`;
-    const earlier = await ctx.tx.db.selectFrom('webhook_events').select('payload').where('workspace_id', '=', ws).where('provider', '=', VAPI).where('event_key', '=', key).executeTakeFirst();
+    const earlier = await findWebhookEvent(ctx.tx, ws, VAPI, key);
     if (earlier) {
       results.push({ toolCallId: tc.id, name, result: String((earlier.payload as { result?: unknown }).result ?? '') });
       continue;

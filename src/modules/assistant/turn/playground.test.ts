@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/support/actors.ts';
-import { describeEachDatabase } from '../../../test/support/db.ts';
-import { startFakeMeta, type FakeMeta } from '../../../test/support/fakes/meta.ts';
-import { startFakeOpenAI } from '../../../test/support/fakes/openai.ts';
-import { email, testApp } from '../../../test/support/http.ts';
-import { channelsApp } from '../../../test/support/channels.ts';
-import type { Database } from '../../platform/db/database.ts';
+import { asService, rows } from '../../../../test/support/actors.ts';
+import { describeEachDatabase } from '../../../../test/support/db.ts';
+import { startFakeMeta, type FakeMeta } from '../../../../test/support/fakes/meta.ts';
+import { startFakeOpenAI } from '../../../../test/support/fakes/openai.ts';
+import { email, testApp } from '../../../../test/support/http.ts';
+import { channelsApp } from '../../../../test/support/channels.ts';
+import type { Database } from '../../../platform/db/database.ts';
 
 /** Every row a turn could leave behind, per table, in one workspace. */
 async function footprint(db: Database, workspaceId: string) {

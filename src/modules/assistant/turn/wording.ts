@@ -1,6 +1,7 @@
-import { completeWithTools, modelClient, ModelError, RULE_ENGINE_ARM, type ModelTool, type ModelToolCall } from '../../modules/assistant/index.ts';
-import type { Ctx } from '../../platform/context.ts';
-import type { ModelArm, SpokenReply } from './run.ts';
+import { RULE_ENGINE_ARM } from '../model/arms.ts';
+import { completeWithTools, modelClient, ModelError, type ModelTool, type ModelToolCall } from '../model/complete.ts';
+import type { Ctx } from '../../../platform/context.ts';
+import type { ModelArm, SpokenReply } from './turn.ts';
 
 /** Why the engine's reply was sent instead of the model's (ari_messages.metadata.fallback.reason). */
 export type FallbackReason = ModelError['reason'] | 'dropped_content' | 'reply_too_long' | 'key_unavailable';

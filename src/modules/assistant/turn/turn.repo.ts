@@ -1,16 +1,16 @@
 import { sql } from 'kysely';
-import type { Tx } from '../../platform/db/database.ts';
-import { newId } from '../../platform/ids.ts';
-import type { Persona } from '../../modules/assistant/index.ts';
+import type { Tx } from '../../../platform/db/database.ts';
+import { newId } from '../../../platform/ids.ts';
+import type { Persona } from '../engines/ari/index.ts';
 
 /**
- * The store the apps give the assistant (DESIGN.md: the engine knows no tables): what every
- * turn reads and writes, over contacts, the inbox (messages, or sms_messages for texts) and
- * the assistant's record (ari_conversations, ari_messages, ari_config). It queries those
- * tables itself rather than through the contacts and conversations modules, because a turn
- * needs row locks and conflict-tolerant inserts those modules' services do not offer; the
- * rules they keep (one open thread per channel, forward-only statuses, the outbox) are in the
- * database, so they hold here too.
+ * The turn's store (DESIGN.md: the engines know no tables): what every turn reads and writes,
+ * over contacts, the inbox (messages, or sms_messages for texts) and the assistant's record
+ * (ari_conversations, ari_messages, ari_config). It queries the contacts' and the inbox's
+ * tables itself rather than through those modules, because a turn needs row locks and
+ * conflict-tolerant inserts their services do not offer yet (issue 13's first deliverable
+ * gives each table one writer); the rules they keep (one open thread per channel,
+ * forward-only statuses, the outbox) are in the database, so they hold here too.
  */
 
 export type Channel = 'whatsapp' | 'sms' | 'webchat' | 'voice';
