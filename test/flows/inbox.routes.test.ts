@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { asService } from '../support/actors.ts';
 import { describeEachDatabase } from '../support/db.ts';
 import { email, testApp } from '../support/http.ts';
-import { recordActivity } from '../../src/modules/assistant/turn/turn.repo.ts';
+import { recordInboundActivity } from '../../src/modules/conversations/index.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { newId } from '../../src/platform/ids.ts';
 import { customerWroteOnWhatsapp } from '../support/factories.ts';
@@ -91,7 +91,7 @@ describeEachDatabase('the inbox for staff: unread, needs a person, search, snooz
          values ($1, $2, $3, 'whatsapp', 'inbound', 'contact', 'halo lagi', $4)`,
         [newId(), w.workspaceId, id, later],
       );
-      await recordActivity(tx, w.workspaceId, id, later, false);
+      await recordInboundActivity(tx, w.workspaceId, id, later, false);
     });
     const again = await t.call('GET', `/api/v1/conversations/${id}`, w.as);
     expect(again.body.unread_count).toBe(1);
@@ -147,7 +147,7 @@ describeEachDatabase('the inbox for staff: unread, needs a person, search, snooz
     expect(ids(laterOpen.body)).not.toContain(untilReply);
 
     // The customer writes: the turn wakes it.
-    await asService(db(), (tx) => recordActivity(tx, w.workspaceId, untilReply, NOW, false));
+    await asService(db(), (tx) => recordInboundActivity(tx, w.workspaceId, untilReply, NOW, false));
     expect(ids((await list(w.as, 'status=open&limit=200')).body)).toContain(untilReply);
   });
 

@@ -4,10 +4,10 @@ import {
   RULE_ENGINE,
   insertAriMessage,
   loadAssistantSettings,
-  syncContact,
   type PaymentEvent,
   type Temperature,
 } from '../../modules/assistant/index.ts';
+import { syncLead } from '../../modules/contacts/index.ts';
 import { queueNotice } from '../../modules/conversations/index.ts';
 import type { PaymentListener } from '../../modules/payments/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
@@ -78,7 +78,7 @@ export const tellCustomerAboutPayment: PaymentListener = async (ctx, { payment, 
   if (result.handoff) {
     await ctx.tx.db.updateTable('conversations').set({ owner: 'human' }).where('workspace_id', '=', ws).where('id', '=', queued.conversationId).execute();
     const temperature = (record.lead_temperature ?? 'cold') as Temperature;
-    await syncContact(ctx.tx, ws, record.contact_id, {
+    await syncLead(ctx.tx, ws, record.contact_id, {
       lead_score: record.lead_score,
       lead_temperature: temperature,
       lead_status: leadStatusFor(temperature),

@@ -6,7 +6,6 @@ import {
   activePrompt,
   runAssistantTurn,
   MAX_MESSAGE_CHARS,
-  syncContact,
   updateAriConversation,
   type Language,
   type State,
@@ -20,6 +19,7 @@ import {
   type TurnOutcome,
   type TurnScope,
 } from '../../modules/assistant/index.ts';
+import { syncLead } from '../../modules/contacts/index.ts';
 import { consultationCharge } from '../../modules/payments/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { wordingOf } from './model-turn.ts';
@@ -125,7 +125,7 @@ export const ariApp: TurnApp<AriDecision> = {
       now,
       handoffReason: result.handoff?.reason,
     });
-    await syncContact(ctx.tx, ws, turn.contactId, {
+    await syncLead(ctx.tx, ws, turn.contactId, {
       lead_score: result.lead_score,
       lead_temperature: result.lead_temperature,
       lead_status: result.lead_status,

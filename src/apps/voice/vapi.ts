@@ -1,6 +1,6 @@
-import { findOrCreateContact, personaLanguage } from '../../modules/assistant/index.ts';
+import { personaLanguage } from '../../modules/assistant/index.ts';
 import type { CallAssistant, Caller } from '../../modules/channels/index.ts';
-import { normalizePhone } from '../../modules/contacts/index.ts';
+import { findOrCreateContactByPhone, normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { BookingArgs, bookFromDetails, receptionistTools, runTool, type ReceptionScope } from './tools.ts';
@@ -20,7 +20,7 @@ export const receptionistOnCalls: CallAssistant = {
     const workspace = await getWorkspace(ctx);
     const phone = normalizePhone(number) ?? normalizePhone(number, workspace.country);
     if (!phone) return {};
-    return { phone, contactId: await findOrCreateContact(ctx.tx, workspaceIdOf(ctx), phone, 'voice') };
+    return { phone, contactId: await findOrCreateContactByPhone(ctx.tx, workspaceIdOf(ctx), phone, 'voice') };
   },
 
   async tools(ctx, caller) {

@@ -111,4 +111,4 @@ export {
 } from './turn/turn.ts';
 export type { DraftWording } from './turn/wording.ts';
 // What apps keep of a turn's decision, and what they read of the assistant's record.
-export { assistantReplyFacts, findOrCreateContact, insertAriMessage, loadAssistantSettings, syncContact, updateAriConversation } from './turn/turn.repo.ts';
+export { assistantReplyFacts, insertAriMessage, loadAssistantSettings, updateAriConversation } from './turn/turn.repo.ts';

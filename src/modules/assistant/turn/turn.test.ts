@@ -7,9 +7,9 @@ import { fixedClock } from '../../../platform/clock.ts';
 import { isAppError } from '../../../platform/errors.ts';
 import { withTenant } from '../../../platform/db/tenant.ts';
 import { silentLogger } from '../../../platform/log.ts';
+import { syncLead } from '../../contacts/index.ts';
 import {
   runAssistantTurn,
-  syncContact,
   technicalErrorMessage,
   updateAriConversation,
   type Decision,
@@ -49,7 +49,7 @@ function echoApp(): EchoApp {
       histories.push(turn.history);
       if (turn.input.message === 'fail') {
         // A write the failure must undo: the savepoint around the decision rolls it back.
-        await syncContact(turn.ctx.tx, turn.ws, turn.contactId, { lead_score: 99, lead_temperature: 'hot', lead_status: 'hot_lead', name: 'Ghost', now: turn.ctx.clock.now() });
+        await syncLead(turn.ctx.tx, turn.ws, turn.contactId, { lead_score: 99, lead_temperature: 'hot', lead_status: 'hot_lead', name: 'Ghost', now: turn.ctx.clock.now() });
         throw new Error('the app broke');
       }
       if (turn.input.message === 'a person, please') {

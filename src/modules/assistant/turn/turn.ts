@@ -9,16 +9,18 @@ import { findActiveSystemPrompt } from '../assistant-config.service.ts';
 import { loadModelSetup, type EnvironmentModel } from '../assistant-models.service.ts';
 import { technicalErrorMessage, type Language, type State, type Temperature } from '../engines/ari/index.ts';
 import { RULE_ENGINE_ARM, stickyArm, type Arm } from '../model/arms.ts';
-import { normalizePhone } from '../../contacts/index.ts';
+import { contactExists, findOrCreateContactByPhone, normalizePhone, touchContact } from '../../contacts/index.ts';
+import { findEarlierReply, lockOwner, openThread, queueReply, recordInbound, recordInboundActivity, type InboxThread, type ThreadChannel } from '../../conversations/index.ts';
 import { getWorkspace } from '../../tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { wordDraft, type DraftWording } from './wording.ts';
 import * as store from './turn.repo.ts';
-import type { AriConversation, AssistantSettings, Channel, InboxThread } from './turn.repo.ts';
+import type { AriConversation, AssistantSettings } from './turn.repo.ts';
 
-export type { Channel };
+/** The channels a turn answers on: the inbox's. */
+export type Channel = ThreadChannel;
 export const CHANNELS = ['whatsapp', 'sms', 'webchat', 'voice'] as const satisfies readonly Channel[];
 
 /** The built-in engine, as ari_messages.ai_model records it. */
@@ -165,7 +167,7 @@ export async function activePrompt(turn: Turn): Promise<{ text: string; version:
 
 async function resolveContact(ctx: Ctx, ws: string, input: TurnInput, country: string, phoneExample: string): Promise<{ contactId: string; phone?: string }> {
   if (input.contactId !== undefined) {
-    if (!(await store.contactExists(ctx.tx, ws, input.contactId))) throw new AppError('contact.not_found', 'not_found', 'no such contact in this workspace');
+    if (!(await contactExists(ctx.tx, ws, input.contactId))) throw new AppError('contact.not_found', 'not_found', 'no such contact in this workspace');
     return { contactId: input.contactId };
   }
   // Local numbers ('0812...') are read in the workspace's country, so they match '+62812...'.
@@ -175,7 +177,7 @@ async function resolveContact(ctx: Ctx, ws: string, input: TurnInput, country: s
       issues: [{ path: 'body.phone', message: `not a phone number; write it with its country code, like ${phoneExample}` }],
     });
   }
-  return { contactId: await store.findOrCreateContact(ctx.tx, ws, phone, input.channel), phone };
+  return { contactId: await findOrCreateContactByPhone(ctx.tx, ws, phone, input.channel), phone };
 }
 
 /** A turn whose message is stored and whose reply is decided, not yet recorded. */
@@ -218,15 +220,15 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
   const now = ctx.clock.now();
   const workspace = await getWorkspace(ctx);
   const { contactId, phone } = await resolveContact(ctx, ws, input, workspace.country, app.phoneExample);
-  const thread = await store.findOrOpenConversation(tx, ws, contactId, input.channel);
+  const thread = await openThread(tx, ws, contactId, input.channel);
   const record = await store.lockAriConversation(tx, ws, contactId, thread.id);
   const state = app.stateOf(record.state);
   const about = { record, state, contactId, thread };
 
-  const inboundId = await store.insertInbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: input.message, providerMessageId: input.providerMessageId, now });
+  const inboundId = await recordInbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: input.message, providerMessageId: input.providerMessageId, now });
   if (inboundId === undefined) {
     // A redelivery: answer as the first delivery was answered, and record nothing again.
-    return { done: outcomeOf(about, await store.findEarlierReply(tx, ws, input.channel, input.providerMessageId!), { withPerson: thread.owner === 'human' }) };
+    return { done: outcomeOf(about, await findEarlierReply(tx, ws, input.channel, input.providerMessageId!), { withPerson: thread.owner === 'human' }) };
   }
   const questionId = await store.insertAriMessage(tx, ws, { ariConversationId: record.id, role: 'user', content: input.message, metadata: { message_id: inboundId, channel: input.channel }, now });
 
@@ -234,8 +236,8 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
   if (!settings.enabled || thread.owner === 'human' || app.silentIn(state)) {
     // Once handed off, the person is the one to answer, on whichever thread the customer writes.
     const toPerson = state === 'handoff' && thread.owner !== 'human';
-    await store.recordActivity(tx, ws, thread.id, now, toPerson);
-    await store.touchContact(tx, ws, contactId, now);
+    await recordInboundActivity(tx, ws, thread.id, now, toPerson);
+    await touchContact(tx, ws, contactId, now);
     return { done: outcomeOf(about, null, { withPerson: toPerson || thread.owner === 'human' }) };
   }
 
@@ -288,11 +290,11 @@ async function finishTurn<D extends Decision>(ctx: Ctx, app: TurnApp<D>, o: Open
   const about = { record, state: turn.state, contactId, thread };
   const latencyMs = Math.round(performance.now() - o.started);
 
-  const owner = await store.lockOwner(tx, ws, thread.id);
+  const owner = await lockOwner(tx, ws, thread.id);
   if (owner === 'human') {
     if (o.inSavepoint) await tx.query(`rollback to savepoint ${savepointOf(app)}`);
-    await store.recordActivity(tx, ws, thread.id, now, false);
-    await store.touchContact(tx, ws, contactId, now);
+    await recordInboundActivity(tx, ws, thread.id, now, false);
+    await touchContact(tx, ws, contactId, now);
     return outcomeOf(about, null, { withPerson: true, ...(o.inSavepoint || !decision ? {} : { state: decision.state, decision }) });
   }
   if (o.inSavepoint) {
@@ -319,12 +321,12 @@ async function finishTurn<D extends Decision>(ctx: Ctx, app: TurnApp<D>, o: Open
   if (decision && o.inSavepoint) await app.keep(turn, decision, now);
   if (reply !== null) {
     const handoff = decision?.handoff != null;
-    await store.insertOutbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: reply, inReplyTo: o.inboundId, ariMessageId: ariMessageId!, handoff, now });
+    await queueReply(tx, ws, { conversationId: thread.id, channel: input.channel, body: reply, inReplyTo: o.inboundId, ariMessageId: ariMessageId!, handoff, now });
     if (decision) await app.afterReply?.(turn, decision, ariMessageId!);
   }
   const handedOver = decision?.handoff != null;
-  await store.recordActivity(tx, ws, thread.id, now, handedOver);
-  await store.touchContact(tx, ws, contactId, now);
+  await recordInboundActivity(tx, ws, thread.id, now, handedOver);
+  await touchContact(tx, ws, contactId, now);
   return decision ? outcomeOf(about, reply, { state: decision.state, decision, withPerson: handedOver }) : outcomeOf(about, reply, { withPerson: false });
 }
 
