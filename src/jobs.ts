@@ -9,6 +9,7 @@ import {
   withSmsDelivery,
   type ChannelSender,
   type ChannelWorker,
+  type DeliveryOptions,
 } from './modules/channels/index.ts';
 import type { EnvironmentModel } from './modules/assistant/index.ts';
 import { aiComparisonJobs } from './apps/ari/comparison.ts';
@@ -70,6 +71,14 @@ export function channelWorker(
   config: ChannelWorkerConfig = {},
   extra: { senders?: ChannelSender<any>[]; pollMs?: number; backoffMs?: number; maxBackoffMs?: number } = {},
 ): ChannelWorker {
+  // The outbox's worker and the SMS worker claim, retry and back off alike.
+  const delivery: DeliveryOptions = {
+    ...(config.OUTBOX_LEASE_SECONDS !== undefined ? { leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 } : {}),
+    ...(config.OUTBOX_RECONCILE_SECONDS !== undefined ? { reconcileMs: config.OUTBOX_RECONCILE_SECONDS * 1000 } : {}),
+    ...(extra.pollMs !== undefined ? { pollMs: extra.pollMs } : {}),
+    ...(extra.backoffMs !== undefined ? { backoffMs: extra.backoffMs } : {}),
+    maxBackoffMs: extra.maxBackoffMs ?? (config.WORKER_BACKOFF_MAX_SECONDS !== undefined ? config.WORKER_BACKOFF_MAX_SECONDS * 1000 : undefined),
+  };
   const channels = createChannelWorker({
     db,
     clock,
@@ -77,11 +86,7 @@ export function channelWorker(
     secrets,
     answer: (scope, input, hooks) => answerInbound(scope, input, { secrets, llm, timeoutMaxMs }, hooks),
     senders: [whatsappSender({ graphUrl: config.WHATSAPP_GRAPH_URL }), twilioSmsSender({ apiUrl: config.TWILIO_API_URL }), webchatSender(), ...(extra.senders ?? [])],
-    ...(config.OUTBOX_LEASE_SECONDS !== undefined ? { leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 } : {}),
-    ...(config.OUTBOX_RECONCILE_SECONDS !== undefined ? { reconcileMs: config.OUTBOX_RECONCILE_SECONDS * 1000 } : {}),
-    ...(extra.pollMs !== undefined ? { pollMs: extra.pollMs } : {}),
-    ...(extra.backoffMs !== undefined ? { backoffMs: extra.backoffMs } : {}),
-    maxBackoffMs: extra.maxBackoffMs ?? (config.WORKER_BACKOFF_MAX_SECONDS !== undefined ? config.WORKER_BACKOFF_MAX_SECONDS * 1000 : undefined),
+    ...delivery,
   });
   // The assistant's SMS replies are kept in sms_messages, which the SMS worker delivers.
   const texts = createSmsWorker({
@@ -90,11 +95,7 @@ export function channelWorker(
     log: log.child({ worker: 'sms' }),
     secrets,
     apiUrl: config.TWILIO_API_URL ?? DEFAULT_TWILIO_API_URL,
-    ...(config.OUTBOX_LEASE_SECONDS !== undefined ? { leaseMs: config.OUTBOX_LEASE_SECONDS * 1000 } : {}),
-    ...(config.OUTBOX_RECONCILE_SECONDS !== undefined ? { reconcileMs: config.OUTBOX_RECONCILE_SECONDS * 1000 } : {}),
-    ...(extra.pollMs !== undefined ? { pollMs: extra.pollMs } : {}),
-    ...(extra.backoffMs !== undefined ? { backoffMs: extra.backoffMs } : {}),
-    maxBackoffMs: extra.maxBackoffMs ?? (config.WORKER_BACKOFF_MAX_SECONDS !== undefined ? config.WORKER_BACKOFF_MAX_SECONDS * 1000 : undefined),
+    ...delivery,
   });
   return withSmsDelivery(channels, texts);
 }

@@ -259,13 +259,13 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
     why: 'model arms and channel settings read and write their integration rows past platform/db/integrations.ts',
   },
   {
-    from: /\/(?:delivery|sms|webchat)\.repo\.ts$/,
-    tables: ['contacts', 'guest_sessions', 'messages', 'sms_messages'],
+    from: /\/(?:delivery|sms)\.repo\.ts$/,
+    tables: ['messages', 'sms_messages'],
     access: 'write',
-    why: "channels record delivery statuses and web chat's visitors themselves; conversations', contacts' and scheduling's functions replace them",
+    why: "the senders record delivery statuses themselves; the conversations module's delivery functions replace them",
   },
   {
-    from: /\/(?:delivery|sms|webchat)\.repo\.ts$/,
+    from: /\/(?:delivery|sms)\.repo\.ts$/,
     tables: ['conversations'],
     access: 'read',
     why: 'the senders read the thread a message belongs to; the conversations module will hand it over with the message',

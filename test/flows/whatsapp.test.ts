@@ -12,7 +12,7 @@ import { fixedClock, systemClock } from '../../src/platform/clock.ts';
 import { withTenant } from '../../src/platform/db/tenant.ts';
 import { silentLogger } from '../../src/platform/log.ts';
 import { channelsApp, waId } from '../support/channels.ts';
-import { backoff, createChannelWorker } from '../../src/modules/channels/outbox/worker.ts';
+import { createChannelWorker } from '../../src/modules/channels/outbox/worker.ts';
 import { hubSignature, isValidHubSignature, readableBody } from '../../src/modules/channels/whatsapp/whatsapp.protocol.ts';
 import { whatsappSender } from '../../src/modules/channels/whatsapp/whatsapp.sender.ts';
 
@@ -44,11 +44,6 @@ describe('X-Hub-Signature-256', () => {
     expect(m('reaction', { reaction: { message_id: 'w', emoji: '👍' } })).toBe('[Reaction 👍]');
     expect(m('ephemeral', {})).toBe('[Unsupported message: ephemeral]');
     expect(m('text', {})).toBe('');
-  });
-
-  it('backs off exponentially, capped at an hour', () => {
-    expect([1, 2, 3, 4].map((a) => backoff(a, 2000))).toEqual([2000, 4000, 8000, 16000]);
-    expect(backoff(30, 2000)).toBe(3_600_000);
   });
 });
 

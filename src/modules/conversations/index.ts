@@ -3,4 +3,17 @@ export { markRead as markConversationRead, queueNotice } from './conversations.s
 export type { AssistantReplies, ResumeAssistant } from './conversations.service.ts';
 export { inboxEventsRoutes } from './events.routes.ts';
 export { InboxEvents, type InboxEvent } from './inbox-events.ts';
-export { findEarlierReply, lockOwner, openThread, queueReply, recordInbound, recordInboundActivity, type InboxThread, type ThreadChannel } from './threads.repo.ts';
+export {
+  findEarlierReply,
+  lockOwner,
+  markShown,
+  messageAndReply,
+  messagesAfter,
+  openThread,
+  queueReply,
+  recordInbound,
+  recordInboundActivity,
+  type ChatMessageRow,
+  type InboxThread,
+  type ThreadChannel,
+} from './threads.repo.ts';

@@ -116,20 +116,7 @@ export async function findEarlierReply(tx: Tx, ws: string, channel: ThreadChanne
       .executeTakeFirst();
     return row?.message_body ?? null;
   }
-  const row = await tx.db
-    .selectFrom('messages as inbound')
-    .innerJoin('messages as reply', (j) =>
-      j
-        .onRef('reply.workspace_id', '=', 'inbound.workspace_id')
-        .onRef('reply.conversation_id', '=', 'inbound.conversation_id')
-        .on(sql<boolean>`reply.metadata->>'in_reply_to' = inbound.id::text`),
-    )
-    .select('reply.body')
-    .where('inbound.workspace_id', '=', ws)
-    .where('inbound.channel', '=', channel)
-    .where('inbound.provider_message_id', '=', providerMessageId)
-    .executeTakeFirst();
-  return row?.body ?? null;
+  return (await messageAndReply(tx, ws, channel, providerMessageId))?.reply?.body ?? null;
 }
 
 /**
@@ -195,5 +182,80 @@ export async function recordInboundActivity(tx: Tx, ws: string, conversationId: 
     })
     .where('workspace_id', '=', ws)
     .where('id', '=', conversationId)
+    .execute();
+}
+
+// What a channel shows the customer -----------------------------------------------------------
+
+export interface ChatMessageRow {
+  id: string;
+  direction: string;
+  sender_kind: string;
+  body: string;
+  created_at: Date;
+}
+
+const MESSAGE_COLUMNS = ['m.id', 'm.direction', 'm.sender_kind', 'm.body', 'm.created_at'] as const;
+
+/** The inbound message recorded under a provider's message id on `channel`, and the reply to it if one was queued. */
+export async function messageAndReply(
+  tx: Tx,
+  ws: string,
+  channel: ThreadChannel,
+  providerMessageId: string,
+): Promise<{ message: ChatMessageRow; reply: ChatMessageRow | undefined } | undefined> {
+  const message = await tx.db
+    .selectFrom('messages as m')
+    .select([...MESSAGE_COLUMNS, 'm.conversation_id'])
+    .where('m.workspace_id', '=', ws)
+    .where('m.channel', '=', channel)
+    .where('m.provider_message_id', '=', providerMessageId)
+    .executeTakeFirst();
+  if (!message) return undefined;
+  const reply = await tx.db
+    .selectFrom('messages as m')
+    .select(MESSAGE_COLUMNS)
+    .where('m.workspace_id', '=', ws)
+    .where('m.conversation_id', '=', message.conversation_id)
+    .where(sql<boolean>`m.metadata->>'in_reply_to' = ${message.id}::text`)
+    .executeTakeFirst();
+  const { conversation_id: _thread, ...inbound } = message;
+  return { message: inbound, reply };
+}
+
+/**
+ * The contact's messages on `channel` after `after` (a message id; ids are UUIDv7, so later
+ * ones sort after), oldest first. Outbound messages not yet shown are included whatever their
+ * id: a staff reply can commit after a later message was already polled.
+ */
+export async function messagesAfter(tx: Tx, ws: string, contactId: string, channel: ThreadChannel, after: string | undefined, limit: number): Promise<ChatMessageRow[]> {
+  return tx.db
+    .selectFrom('messages as m')
+    .innerJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.conversation_id'))
+    .select(MESSAGE_COLUMNS)
+    .where('m.workspace_id', '=', ws)
+    .where('c.contact_id', '=', contactId)
+    .where('m.channel', '=', channel)
+    .where((eb) =>
+      after === undefined
+        ? eb.val(true)
+        : eb.or([eb('m.id', '>', after), eb.and([eb('m.direction', '=', 'outbound'), eb('m.delivery_status', 'in', ['queued', 'sent'])])]),
+    )
+    .orderBy('m.id')
+    .limit(limit)
+    .execute();
+}
+
+/** Outbound messages on `channel` the customer has now been shown (web chat delivers by showing). */
+export async function markShown(tx: Tx, ws: string, channel: ThreadChannel, ids: string[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.db
+    .updateTable('messages')
+    .set({ delivery_status: 'delivered', updated_at: now })
+    .where('workspace_id', '=', ws)
+    .where('id', 'in', ids)
+    .where('channel', '=', channel)
+    .where('direction', '=', 'outbound')
+    .where('delivery_status', 'in', ['queued', 'sent'])
     .execute();
 }

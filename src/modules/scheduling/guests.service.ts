@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Ctx } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/database.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -19,24 +20,40 @@ export async function createGuestSession(ctx: Ctx, input: GuestSessionCreate): P
   const ws = workspaceOf(ctx);
   await requireGuestCheckout(ctx);
   // 32 random bytes as lowercase hex, as the product makes them (the table checks the format).
-  const token = randomBytes(32).toString('hex');
-  const id = newId();
-  const expiresAt = new Date(ctx.clock.now().getTime() + SESSION_HOURS * 3_600_000);
   try {
-    await repo.insertGuestSession(ctx.tx, {
-      id,
-      workspace_id: ws,
-      session_token: token,
-      email: input.email,
-      full_name: input.full_name,
-      phone: input.phone ?? null,
-      expires_at: expiresAt,
-    });
+    const s = await openGuestSession(ctx.tx, ws, { email: input.email, fullName: input.full_name, phone: input.phone ?? null, now: ctx.clock.now() });
+    return { id: s.id, token: s.token, expires_at: s.expiresAt };
   } catch (e) {
     if (fromDatabaseError(e)?.code === 'db.foreign_key_violation') throw new AppError('workspace.not_found', 'not_found', 'no such workspace');
     throw fromDatabaseError(e) ?? e;
   }
-  return { id, token, expires_at: expiresAt };
+}
+
+/**
+ * A guest session (seed 003's guest_sessions): its token is the visitor's credential for 24
+ * hours, for guest checkout and web chat alike, so one token books and chats.
+ */
+export async function openGuestSession(
+  tx: Tx,
+  ws: string,
+  s: { email: string; fullName: string; phone?: string | null; metadata?: Record<string, unknown>; now: Date },
+): Promise<{ id: string; token: string; expiresAt: Date }> {
+  // 32 random bytes as lowercase hex, as the product makes them (the table checks the format).
+  const token = randomBytes(32).toString('hex');
+  const id = newId();
+  const expiresAt = new Date(s.now.getTime() + SESSION_HOURS * 3_600_000);
+  await repo.insertGuestSession(tx, {
+    id,
+    workspace_id: ws,
+    session_token: token,
+    email: s.email,
+    full_name: s.fullName,
+    phone: s.phone ?? null,
+    metadata: JSON.stringify(s.metadata ?? {}),
+    expires_at: expiresAt,
+    created_at: s.now,
+  });
+  return { id, token, expiresAt };
 }
 
 /** How long a guest's unpaid booking holds its seat, and how many such holds may be live. */

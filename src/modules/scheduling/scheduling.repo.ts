@@ -222,6 +222,14 @@ export async function insertGuestSession(tx: Tx, values: Insertable<GuestSession
   await tx.db.insertInto('guest_sessions').values(values).execute();
 }
 
+/**
+ * The session of a guest token, as the anon actor holding it may read it: seed 003's policy
+ * shows a guest only the session whose token they hold, in the claimed workspace.
+ */
+export async function findGuestSessionByToken(tx: Tx, token: string) {
+  return tx.db.selectFrom('guest_sessions').select(['id', 'expires_at', 'metadata']).where('session_token', '=', token).executeTakeFirst();
+}
+
 /** The live session of the guest token in the caller's claims (0011), as the guest may read it. */
 export async function currentGuestSession(tx: Tx) {
   return tx.db

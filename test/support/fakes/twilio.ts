@@ -123,6 +123,11 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       res.end(String(e));
     });
   });
+  // The client (undici) closes idle connections itself; a server that also closes them after
+  // its keep-alive timeout races a send that reuses one: with the test process busy (PGlite
+  // runs in it), the request goes out on a socket the server has just closed, and the reset
+  // reads as a send whose outcome is unknown, not resent for the reconcile window.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // The operator's switch, for exactly this fake: every other local port stays refused.
   allowOutboundHosts(`127.0.0.1:${(server.address() as AddressInfo).port}`);

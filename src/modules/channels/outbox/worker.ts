@@ -8,6 +8,7 @@ import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { contactSummaries } from '../../contacts/index.ts';
 import * as repo from './delivery.repo.ts';
+import { claimLoop, deliverySettings, retryAt, type DeliveryOptions } from './loop.ts';
 import { overtakenByPerson, TAKEN_OVER, type ChannelSender, type OutboundMessage, type SendResult } from './sender.ts';
 import { findChannelOfWorkspace } from '../settings/settings.service.ts';
 
@@ -23,34 +24,18 @@ export type AnswerInbound = (
   hooks: { claim(ctx: Ctx): Promise<boolean>; recorded(ctx: Ctx, outcome: { contact_id: string }): Promise<void> },
 ) => Promise<{ contact_id: string } | null>;
 
-export interface ChannelWorkerOptions {
+export interface ChannelWorkerOptions extends DeliveryOptions {
   db: Database;
   secrets: SecretBox;
   clock: Clock;
   log: Logger;
   answer: AnswerInbound;
   senders: ChannelSender<any>[];
-  /** How often to look for work when nobody wakes the worker (other processes, staff replies). */
-  pollMs?: number;
-  /** How long a claimed send may take before its outcome counts as unknown. */
-  leaseMs?: number;
-  /**
-   * How long after a claim expired to wait for the provider's status callback before the
-   * message may be sent again (see docs/architecture.md, "Channels").
-   */
-  reconcileMs?: number;
-  /** Sends in flight at once. */
-  concurrency?: number;
   /**
    * Assistant turns at once. PGlite runs one transaction at a time, so parallel turns there
    * only queue up in front of the webhooks' short transactions: one by default.
    */
   turnConcurrency?: number;
-  maxAttempts?: number;
-  /** The first retry's delay; each later one doubles, up to an hour. */
-  backoffMs?: number;
-  /** The longest wait between passes while they fail (the database lost): WORKER_BACKOFF_MAX_SECONDS. */
-  maxBackoffMs?: number | undefined;
 }
 
 export interface ChannelWorker {
@@ -67,9 +52,6 @@ export function wakeChannelWorkers(): void {
   for (const wake of listeners) wake();
 }
 
-const MAX_BACKOFF_MS = 3_600_000;
-export const backoff = (attempt: number, baseMs: number) => Math.min(MAX_BACKOFF_MS, baseMs * 2 ** Math.max(0, attempt - 1));
-
 const laneOf = (key: string, lanes: number) => createHash('sha1').update(key).digest().readUInt32BE(0) % lanes;
 
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -80,13 +62,9 @@ const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * state is in the database, so a restart picks up where it stopped.
  */
 export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
-  const pollMs = o.pollMs ?? 1000;
-  const leaseMs = o.leaseMs ?? 60_000;
-  const reconcileMs = o.reconcileMs ?? 15 * 60_000;
-  const concurrency = o.concurrency ?? 8;
+  const settings = deliverySettings(o);
+  const { pollMs, leaseMs, reconcileMs, concurrency } = settings;
   const turnLanes = o.turnConcurrency ?? (o.db.kind === 'pglite' ? 1 : concurrency);
-  const maxAttempts = o.maxAttempts ?? 8;
-  const backoffMs = o.backoffMs ?? 2000;
   const byChannel = new Map(o.senders.map((s) => [s.channel, s]));
   const channels = [...byChannel.keys()];
   const system = (workspaceId: string): Actor => ({ kind: 'system', workspaceId });
@@ -130,7 +108,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
       const attempts = await withTenant(o.db, system(ws), async (tx) => {
         const row = await tx.db.selectFrom('channel_inbox').select('attempts').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
         const attempt = (row?.attempts ?? 0) + 1;
-        await repo.retryInbound(tx, ws, id, { error: reasonOf(e), nextAttemptAt: attempt >= maxAttempts ? null : new Date(o.clock.now().getTime() + backoff(attempt, backoffMs)) });
+        await repo.retryInbound(tx, ws, id, { error: reasonOf(e), nextAttemptAt: retryAt(o.clock.now(), attempt, settings) });
         return attempt;
       });
       log.error({ err: e, attempts }, 'an inbound message could not be answered; it will be retried');
@@ -212,38 +190,35 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
         await repo.recordSent(tx, ws, m.id, result.providerMessageId, result.deliveryStatus ?? 'sent', now);
       } else if (result.outcome === 'unknown') {
         await repo.recordOutcomeUnknown(tx, ws, m.id, result.reason, now);
-      } else if (result.outcome === 'retry' && claim.attempts < maxAttempts) {
-        await repo.recordAttemptFailed(tx, ws, m.id, result.reason, new Date(now.getTime() + backoff(claim.attempts, backoffMs)));
       } else {
-        await repo.recordAttemptFailed(tx, ws, m.id, result.reason, null);
+        await repo.recordAttemptFailed(tx, ws, m.id, result.reason, result.outcome === 'retry' ? retryAt(now, claim.attempts, settings) : null);
       }
     });
     if (result.outcome === 'sent') log.debug({ provider_message_id: result.providerMessageId }, 'message sent');
     else log.warn({ reason: result.reason, outcome: result.outcome }, 'message not sent');
   }
 
-  async function sends(): Promise<number> {
-    const now = o.clock.now();
-    // A send whose outcome is unknown waits reconcileMs for the provider's callback, counted from
-    // when its claim expired and from when this worker started: callbacks the provider held
-    // while the server was down arrive after it is back, not before.
-    const unknownBefore = now.getTime() - startedAt >= reconcileMs ? new Date(now.getTime() - reconcileMs) : null;
-    const claimed = await withServiceRole(o.db, (tx) => repo.claimOutbox(tx, { now, leaseMs, unknownBefore, channels, limit: concurrency }));
-    await Promise.all(
-      claimed.map((c) =>
-        deliver(c).catch((e) => o.log.error({ err: e, message_id: c.message_id }, 'recording a send failed; the claim expires and the callback reconciles it')),
-      ),
-    );
-    return claimed.length;
-  }
+  // Turns and sends run side by side: a burst of inbound messages does not hold back the replies.
+  const sendLane = claimLoop({
+    name: 'channel worker sends',
+    log: o.log,
+    pollMs,
+    maxBackoffMs: settings.maxBackoffMs,
+    claim: () => {
+      const now = o.clock.now();
+      // A send whose outcome is unknown waits reconcileMs for the provider's callback, counted from
+      // when its claim expired and from when this worker started: callbacks the provider held
+      // while the server was down arrive after it is back, not before.
+      const unknownBefore = now.getTime() - startedAt >= reconcileMs ? new Date(now.getTime() - reconcileMs) : null;
+      return withServiceRole(o.db, (tx) => repo.claimOutbox(tx, { now, leaseMs, unknownBefore, channels, limit: concurrency }));
+    },
+    work: deliver,
+    failed: (c, e) => o.log.error({ err: e, message_id: c.message_id }, 'recording a send failed; the claim expires and the callback reconciles it'),
+  });
+  // Works while there is work, then sleeps until woken or the poll interval; backs off while passes fail.
+  const turnLane = pollingLoop({ name: 'channel worker turns', work: turns, pollMs, maxBackoffMs: settings.maxBackoffMs, log: o.log });
 
   let running = false;
-
-  /** A loop that works while there is work, then sleeps until woken or the poll interval; backs off while passes fail. */
-  const lane = (name: string, work: () => Promise<number>) => pollingLoop({ name: `channel worker ${name}`, work, pollMs, maxBackoffMs: o.maxBackoffMs, log: o.log });
-  // Turns and sends run side by side: a burst of inbound messages does not hold back the replies.
-  const sendLane = lane('sends', sends);
-  const turnLane = lane('turns', turns);
   replyQueued = () => sendLane.wake();
   const wake = () => {
     turnLane.wake();
@@ -267,7 +242,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
       const total = { turns: 0, sends: 0 };
       for (;;) {
         const t = await turns();
-        const s = await sends();
+        const s = await sendLane.pass();
         total.turns += t;
         total.sends += s;
         if (t === 0 && s === 0) return total;

@@ -1,7 +1,6 @@
 import type { Clock } from '../../../platform/clock.ts';
 import type { Database } from '../../../platform/db/database.ts';
 import { withServiceRole, withTenant, type Actor } from '../../../platform/db/tenant.ts';
-import { pollingLoop } from '../../../platform/backoff.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { findChannelOfWorkspace } from '../settings/settings.service.ts';
@@ -9,26 +8,16 @@ import * as repo from './sms.repo.ts';
 import { sendSms, type SmsSendOutcome } from './twilio.protocol.ts';
 import { twilioCallbackUrl, STATUS_PATH } from './twilio.webhook.ts';
 import { overtakenByPerson, TAKEN_OVER } from '../outbox/sender.ts';
-import { backoff, type ChannelWorker } from '../outbox/worker.ts';
+import { claimLoop, deliverySettings, retryAt, type DeliveryOptions } from '../outbox/loop.ts';
+import type { ChannelWorker } from '../outbox/worker.ts';
 
-export interface SmsWorkerOptions {
+export interface SmsWorkerOptions extends DeliveryOptions {
   db: Database;
   secrets: SecretBox;
   clock: Clock;
   log: Logger;
   /** TWILIO_API_URL. */
   apiUrl: string;
-  pollMs?: number;
-  /** How long a claimed send may take before its outcome counts as unknown. */
-  leaseMs?: number;
-  /** How long after a lease ran out to wait for a status callback naming the message before sending it again. */
-  reconcileMs?: number;
-  concurrency?: number;
-  maxAttempts?: number;
-  /** The first retry's delay; each later one doubles, up to an hour. */
-  backoffMs?: number;
-  /** The longest wait between passes while they fail (the database lost): WORKER_BACKOFF_MAX_SECONDS. */
-  maxBackoffMs?: number | undefined;
 }
 
 export interface SmsWorker {
@@ -45,12 +34,8 @@ export interface SmsWorker {
  * the database, so a restart picks up where it stopped.
  */
 export function createSmsWorker(o: SmsWorkerOptions): SmsWorker {
-  const pollMs = o.pollMs ?? 1000;
-  const leaseMs = o.leaseMs ?? 60_000;
-  const reconcileMs = o.reconcileMs ?? 15 * 60_000;
-  const concurrency = o.concurrency ?? 8;
-  const maxAttempts = o.maxAttempts ?? 8;
-  const backoffMs = o.backoffMs ?? 2000;
+  const settings = deliverySettings(o);
+  const { leaseMs, reconcileMs, concurrency } = settings;
   const system = (workspaceId: string): Actor => ({ kind: 'system', workspaceId });
 
   async function deliver(claim: repo.ClaimedSms): Promise<void> {
@@ -87,37 +72,25 @@ export function createSmsWorker(o: SmsWorkerOptions): SmsWorker {
       // failing that, a resend after reconcileMs settles it.
       else if (result.outcome === 'unknown') await repo.recordSmsOutcomeUnknown(tx, ws, sms.id, result.reason);
       else {
-        const retryAt = result.outcome === 'retry' && claim.attempts < maxAttempts ? new Date(now.getTime() + backoff(claim.attempts, backoffMs)) : null;
-        await repo.recordSmsAttemptFailed(tx, ws, sms.id, { reason: result.reason, errorCode: result.outcome === 'failed' ? result.errorCode : null, retryAt });
+        const retry = result.outcome === 'retry' ? retryAt(now, claim.attempts, settings) : null;
+        await repo.recordSmsAttemptFailed(tx, ws, sms.id, { reason: result.reason, errorCode: result.outcome === 'failed' ? result.errorCode : null, retryAt: retry });
       }
     });
     if (result.outcome === 'sent') log.debug({ sid: result.sid }, 'sms sent');
     else log.warn({ reason: result.reason, outcome: result.outcome }, 'sms not sent');
   }
 
-  async function pass(): Promise<number> {
-    const claimed = await withServiceRole(o.db, (tx) => repo.claimDueSms(tx, { now: o.clock.now(), leaseMs, reconcileMs, limit: concurrency }));
-    await Promise.all(
-      claimed.map((c) => deliver(c).catch((e) => o.log.error({ err: e, sms_id: c.id }, 'recording an sms send failed; the claim expires and the status callback reconciles it'))),
-    );
-    return claimed.length;
-  }
+  const loop = claimLoop({
+    name: 'sms worker',
+    log: o.log,
+    pollMs: settings.pollMs,
+    maxBackoffMs: settings.maxBackoffMs,
+    claim: () => withServiceRole(o.db, (tx) => repo.claimDueSms(tx, { now: o.clock.now(), leaseMs, reconcileMs, limit: concurrency })),
+    work: deliver,
+    failed: (c, e) => o.log.error({ err: e, sms_id: c.id }, 'recording an sms send failed; the claim expires and the status callback reconciles it'),
+  });
 
-  // Polls for due texts; backs off while passes fail (the database lost).
-  const loop = pollingLoop({ name: 'sms worker', work: pass, pollMs, maxBackoffMs: o.maxBackoffMs, log: o.log });
-
-  return {
-    start: () => loop.start(),
-    stop: () => loop.stop(),
-    async drain() {
-      let total = 0;
-      for (;;) {
-        const n = await pass();
-        total += n;
-        if (n === 0) return total;
-      }
-    },
-  };
+  return { start: loop.start, stop: loop.stop, drain: loop.drain };
 }
 
 /**

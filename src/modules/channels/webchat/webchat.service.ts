@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Ctx } from '../../../platform/context.ts';
 import type { Database, Tx } from '../../../platform/db/database.ts';
@@ -9,11 +8,12 @@ import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { findWorkspaceBySlug } from '../../tenancy/index.ts';
 import { findChannelOfWorkspace } from '../settings/settings.service.ts';
-import * as repo from './webchat.repo.ts';
+import { findGuestSessionByToken, openGuestSession } from '../../scheduling/index.ts';
+import { insertContact } from '../../contacts/index.ts';
+import { markShown, messageAndReply, messagesAfter, type ChatMessageRow } from '../../conversations/index.ts';
 import type { ChatMessage, ChatSessionCreate, ChatSessionCreated, ChatSent } from './webchat.schema.ts';
 
 /** How long a chat session (and its token) lives, as seed 003's guest sessions do. */
-const SESSION_HOURS = 24;
 /** Messages a poll returns at most; the widget asks again from the last one. */
 const POLL_LIMIT = 100;
 
@@ -82,27 +82,32 @@ const systemCtx = (deps: Pick<WebchatDeps, 'clock' | 'log'>, tx: Tx, workspaceId
 export async function startSession(deps: Omit<WebchatDeps, 'answer'>, site: WebchatSite, origin: string, input: ChatSessionCreate): Promise<ChatSessionCreated> {
   const now = deps.clock.now();
   // 32 random bytes as lowercase hex: the format guest_sessions checks.
-  const token = randomBytes(32).toString('hex');
-  const id = newId();
   const contactId = newId();
-  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3_600_000);
-  await withTenant(deps.db, { kind: 'system', workspaceId: site.workspaceId }, async (tx) => {
-    await repo.insertContact(tx, { id: contactId, workspaceId: site.workspaceId, name: input.name ?? null, email: input.email ?? null, locale: input.locale ?? null, now });
+  const session = await withTenant(deps.db, { kind: 'system', workspaceId: site.workspaceId }, async (tx) => {
+    const ws = site.workspaceId;
+    await insertContact(tx, { id: contactId, workspace_id: ws, name: input.name ?? null, email: input.email ?? null, locale: input.locale ?? null, source: 'webchat', last_contact: now, created_at: now, updated_at: now });
     // guest_sessions wants a name and an email; a visitor who gave none is recorded as such.
-    await repo.insertSession(tx, {
-      id,
-      workspaceId: site.workspaceId,
-      token,
-      email: input.email ?? '',
-      fullName: input.name ?? 'Web chat visitor',
-      contactId,
-      origin,
-      expiresAt,
-      now,
-    });
+    return openGuestSession(tx, ws, { email: input.email ?? '', fullName: input.name ?? 'Web chat visitor', metadata: { channel: 'webchat', contact_id: contactId, origin }, now });
   });
-  deps.log.info({ workspace_id: site.workspaceId, guest_session_id: id }, 'web chat session started');
-  return { token, session_id: id, contact_id: contactId, expires_at: expiresAt };
+  deps.log.info({ workspace_id: site.workspaceId, guest_session_id: session.id }, 'web chat session started');
+  return { token: session.token, session_id: session.id, contact_id: contactId, expires_at: session.expiresAt };
+}
+
+interface VisitorSession {
+  id: string;
+  contactId: string;
+  expiresAt: Date;
+}
+
+/**
+ * The session of the guest token in the transaction's claims, read as the anon actor holding
+ * it, so another workspace's token finds nothing; the contact it speaks for is in its metadata.
+ */
+async function sessionOfClaimedToken(tx: Tx, token: string): Promise<{ id: string; contactId: string | null; expiresAt: Date } | undefined> {
+  const row = await findGuestSessionByToken(tx, token);
+  if (!row) return undefined;
+  const contactId = (row.metadata as { contact_id?: unknown } | null)?.contact_id;
+  return { id: row.id, contactId: typeof contactId === 'string' ? contactId : null, expiresAt: row.expires_at };
 }
 
 const invalidToken = () =>
@@ -113,10 +118,10 @@ const invalidToken = () =>
  * anonymous guest (the database shows a guest only their own session), then the transaction
  * acts for the workspace, as the assistant and the inbox need.
  */
-async function asVisitor<T>(deps: Pick<WebchatDeps, 'db' | 'clock' | 'log'>, site: WebchatSite, token: string, fn: (ctx: Ctx, session: repo.WebchatSession & { contactId: string }) => Promise<T>): Promise<T> {
+async function asVisitor<T>(deps: Pick<WebchatDeps, 'db' | 'clock' | 'log'>, site: WebchatSite, token: string, fn: (ctx: Ctx, session: VisitorSession) => Promise<T>): Promise<T> {
   const guest: Actor = { kind: 'anon', workspaceId: site.workspaceId, guestToken: token };
   return withTenant(deps.db, guest, async (tx) => {
-    const session = await repo.sessionOfClaimedToken(tx, token);
+    const session = await sessionOfClaimedToken(tx, token);
     if (!session || session.expiresAt <= deps.clock.now() || !session.contactId) throw invalidToken();
     const system: Actor = { kind: 'system', workspaceId: site.workspaceId };
     await assume(tx, 'authenticated', claimsFor(system));
@@ -124,7 +129,7 @@ async function asVisitor<T>(deps: Pick<WebchatDeps, 'db' | 'clock' | 'log'>, sit
   });
 }
 
-const toMessage = (m: repo.ChatMessageRow): ChatMessage => ({
+const toMessage = (m: ChatMessageRow): ChatMessage => ({
   id: m.id,
   from: m.direction === 'inbound' ? 'visitor' : m.sender_kind === 'agent' ? 'staff' : m.sender_kind === 'system' ? 'business' : 'assistant',
   body: m.body,
@@ -139,7 +144,7 @@ export async function sendMessage(deps: WebchatDeps, site: WebchatSite, token: s
   const ws = site.workspaceId;
   const guest: Actor = { kind: 'anon', workspaceId: ws, guestToken: token };
   const session = await withTenant(deps.db, guest, async (tx) => {
-    const found = await repo.sessionOfClaimedToken(tx, token);
+    const found = await sessionOfClaimedToken(tx, token);
     if (!found || found.expiresAt <= deps.clock.now() || !found.contactId) throw invalidToken();
     return { ...found, contactId: found.contactId };
   });
@@ -149,10 +154,10 @@ export async function sendMessage(deps: WebchatDeps, site: WebchatSite, token: s
   // The turn runs in transactions of its own, none of them open while a model writes.
   const outcome = await deps.answer({ db: deps.db, actor: system, clock: deps.clock, log: deps.log }, { contactId: session.contactId, channel: 'webchat', message: input.body, providerMessageId: key });
   return withTenant(deps.db, system, async (tx) => {
-    const stored = await repo.messageAndReply(tx, ws, key);
+    const stored = await messageAndReply(tx, ws, 'webchat', key);
     if (!stored) throw new Error('the web chat message was not stored by the turn');
     // The reply reaches the visitor in this response.
-    if (stored.reply) await repo.markDelivered(tx, ws, [stored.reply.id], deps.clock.now());
+    if (stored.reply) await markShown(tx, ws, 'webchat', [stored.reply.id], deps.clock.now());
     return { message: toMessage(stored.message), reply: stored.reply ? toMessage(stored.reply) : null, conversation_id: outcome.conversation_id };
   });
 }
@@ -160,8 +165,8 @@ export async function sendMessage(deps: WebchatDeps, site: WebchatSite, token: s
 /** What the visitor has not seen yet: staff replies, notices and later messages. */
 export async function pollMessages(deps: Omit<WebchatDeps, 'answer'>, site: WebchatSite, token: string, after: string | undefined): Promise<{ messages: ChatMessage[] }> {
   return asVisitor(deps, site, token, async (ctx, session) => {
-    const rows = await repo.messagesAfter(ctx.tx, site.workspaceId, session.contactId, after, POLL_LIMIT);
-    await repo.markDelivered(ctx.tx, site.workspaceId, rows.filter((m) => m.direction === 'outbound').map((m) => m.id), ctx.clock.now());
+    const rows = await messagesAfter(ctx.tx, site.workspaceId, session.contactId, 'webchat', after, POLL_LIMIT);
+    await markShown(ctx.tx, site.workspaceId, 'webchat', rows.filter((m) => m.direction === 'outbound').map((m) => m.id), ctx.clock.now());
     return { messages: rows.map(toMessage) };
   });
 }
