@@ -35,8 +35,8 @@ export type SendResult =
   | { outcome: 'failed'; reason: string };
 
 /**
- * What each channel plugs into the outbox worker (src/main.ts registers them): WhatsApp here,
- * SMS through Twilio and web chat in their own files. `send` must not throw for provider
+ * What each channel plugs into the outbox worker (src/jobs.ts lists them): WhatsApp, SMS
+ * through Twilio and web chat, each in its own folder. `send` must not throw for provider
  * answers; a thrown error counts as retryable. The worker calls it outside any transaction.
  */
 export interface ChannelSender<P extends ChannelProvider = ChannelProvider> {
