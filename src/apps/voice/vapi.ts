@@ -1,6 +1,7 @@
 import { personaLanguage } from '../../modules/assistant/index.ts';
+import { findOrCreateContactByPhone } from '../../modules/contacts/index.ts';
 import type { CallAssistant, Caller } from '../../modules/channels/index.ts';
-import { findOrCreateContactByPhone, normalizePhone } from '../../modules/contacts/index.ts';
+import { normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { BookingArgs, bookFromDetails, receptionistTools, runTool, type ReceptionScope } from './tools.ts';

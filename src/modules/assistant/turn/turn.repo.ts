@@ -1,14 +1,18 @@
+import { sql } from 'kysely';
 import type { Tx } from '../../../platform/db/database.ts';
 import { newId } from '../../../platform/ids.ts';
 import type { Persona } from '../engines/ari/index.ts';
+import { existingPhones, insertContact } from '../../contacts/index.ts';
+import type { ThreadChannel } from '../../conversations/index.ts';
 
 /**
- * The turn's store (DESIGN.md: the engines know no tables): the assistant's own record
- * (ari_conversations, ari_messages, ari_config). The contact and the inbox (messages, or
- * sms_messages for texts) are written through their owners, the contacts and conversations
- * modules; only the playground's stand-in contact is made here, in a transaction that is
- * rolled back.
+ * The turn's own store (DESIGN.md: the engines know no tables): the assistant's record
+ * (ari_conversations, ari_messages, ari_config). Contacts and the inbox are written through
+ * their modules' functions (contacts' findOrCreateContactByPhone, syncLead; conversations'
+ * openThread, recordInbound, queueReply), which take the turn's transaction.
  */
+
+export type Channel = ThreadChannel;
 
 // The assistant's record ---------------------------------------------------------------------
 
@@ -173,17 +177,12 @@ export async function setAriModel(tx: Tx, ws: string, ariConversationId: string,
  * (which is rolled back): a number from the range kept for fiction (+1 415 555 01xx) that no
  * contact of the workspace has, or none.
  */
-export async function insertPlaygroundContact(tx: Tx, ws: string, channel: string): Promise<{ id: string; phone: string | null }> {
-  const taken = new Set(
-    (await tx.db.selectFrom('contacts').select('phone').where('workspace_id', '=', ws).where('phone', 'like', '+141555501%').execute()).map((r) => r.phone),
-  );
-  let phone: string | null = null;
-  for (let i = 0; i < 100 && phone === null; i++) {
-    const candidate = `+141555501${String(i).padStart(2, '0')}`;
-    if (!taken.has(candidate)) phone = candidate;
-  }
+export async function insertPlaygroundContact(tx: Tx, ws: string, channel: Channel): Promise<{ id: string; phone: string | null }> {
+  const candidates = Array.from({ length: 100 }, (_, i) => `+141555501${String(i).padStart(2, '0')}`);
+  const taken = new Set(await existingPhones(tx, ws, candidates));
+  const phone = candidates.find((c) => !taken.has(c)) ?? null;
   const id = newId();
-  await tx.db.insertInto('contacts').values({ id, workspace_id: ws, phone, name: null, source: channel }).execute();
+  await insertContact(tx, { id, workspace_id: ws, phone, name: null, source: channel });
   return { id, phone };
 }
 

@@ -9,18 +9,18 @@ import { findActiveSystemPrompt } from '../assistant-config.service.ts';
 import { loadModelSetup, type EnvironmentModel } from '../assistant-models.service.ts';
 import { technicalErrorMessage, type Language, type State, type Temperature } from '../engines/ari/index.ts';
 import { RULE_ENGINE_ARM, stickyArm, type Arm } from '../model/arms.ts';
-import { contactExists, findOrCreateContactByPhone, normalizePhone, touchContact } from '../../contacts/index.ts';
-import { findEarlierReply, lockOwner, openThread, queueReply, recordInbound, recordInboundActivity, type InboxThread, type ThreadChannel } from '../../conversations/index.ts';
+import { normalizePhone } from '../../contacts/index.ts';
 import { getWorkspace } from '../../tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { wordDraft, type DraftWording } from './wording.ts';
 import * as store from './turn.repo.ts';
-import type { AriConversation, AssistantSettings } from './turn.repo.ts';
+import type { AriConversation, AssistantSettings, Channel } from './turn.repo.ts';
+import { contactExists, findOrCreateContactByPhone, touchContact } from '../../contacts/index.ts';
+import { findEarlierReply, lockOwner, openThread, queueReply, recordInbound, recordInboundActivity, type InboxThread } from '../../conversations/index.ts';
 
-/** The channels a turn answers on: the inbox's. */
-export type Channel = ThreadChannel;
+export type { Channel };
 export const CHANNELS = ['whatsapp', 'sms', 'webchat', 'voice'] as const satisfies readonly Channel[];
 
 /** The built-in engine, as ari_messages.ai_model records it. */
