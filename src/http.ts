@@ -15,7 +15,7 @@ import { catalogRoutes } from './modules/catalog/index.ts';
 import { assistantRoutes, assistantReplyFacts, type EnvironmentModel } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
 import { conversationsRoutes, inboxEventsRoutes, InboxEvents } from './modules/conversations/index.ts';
-import { knowledgeRoutes } from './modules/knowledge/index.ts';
+import { contentRoutes, knowledgeRoutes } from './modules/knowledge/index.ts';
 import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
 import { schedulingRoutes, type GuestCheckoutLimits } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
@@ -128,6 +128,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant, assistantReplies: (ctx, ids) => assistantReplyFacts(ctx.tx, workspaceIdOf(ctx), ids) }));
       app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));
+      app.route('/api/v1', contentRoutes(deps));
       app.route('/api/v1', catalogRoutes(deps));
       app.route('/api/v1', assistantRoutes({ ...deps, llm: options.llm }));
       app.route('/api/v1', ariRoutes({ ...deps, llm: options.llm, turnOptions: { ...turnOptions, places: { gate: fairness.turns, onBusy: 'reject' } } }));

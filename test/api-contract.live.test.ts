@@ -203,6 +203,27 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('DELETE', '/api/v1/destinations/{id}', { ...w, params: { id: dest.body.id }, expect: 204 });
   });
 
+  it('articles, webinars and the public registration form', async () => {
+    const w = as.eagle;
+    const articles = await api('GET', '/api/v1/articles', { ...w, expect: 200 });
+    await api('GET', '/api/v1/articles/{id}', { ...w, params: { id: articles.body.data[0].id }, expect: 200 });
+    const article = await api('POST', '/api/v1/articles', { ...w, body: { title: 'Contract', slug: 'contract-article' }, expect: 201 });
+    await api('PATCH', '/api/v1/articles/{id}', { ...w, params: { id: article.body.id }, body: { status: 'published' }, expect: 200 });
+    await api('DELETE', '/api/v1/articles/{id}', { ...w, params: { id: article.body.id }, expect: 204 });
+
+    const webinars = await api('GET', '/api/v1/webinars', { ...w, query: 'upcoming=true', expect: 200 });
+    const demo = webinars.body.data[0].id as string;
+    await api('GET', '/api/v1/webinars/{id}', { ...w, params: { id: demo }, expect: 200 });
+    await api('GET', '/api/v1/public/webinars/{id}', { params: { id: demo }, headers: { 'x-test-client': 'contract-public' }, expect: 200 });
+    await api('POST', '/api/v1/public/webinars/{id}/registrations', { params: { id: demo }, headers: { 'x-test-client': 'contract-public' }, body: { name: 'Contract Visitor', phone: '0812 7777 0001' }, expect: 201 });
+    await api('POST', '/api/v1/public/webinars/{id}/registrations', { params: { id: demo }, headers: { 'x-test-client': 'contract-public' }, body: { name: 'Contract Visitor', phone: '0812 7777 0001' }, expect: 200 });
+    const regs = await api('GET', '/api/v1/webinars/{id}/registrations', { ...w, params: { id: demo }, expect: 200 });
+    await api('PATCH', '/api/v1/webinars/{id}/registrations/{registration_id}', { ...w, params: { id: demo, registration_id: regs.body.data[0].id }, body: { attended: true }, expect: 200 });
+    const webinar = await api('POST', '/api/v1/webinars', { ...w, body: { title: 'Contract', slug: 'contract-webinar', scheduled_at: new Date(Date.now() + 86_400_000).toISOString() }, expect: 201 });
+    await api('PATCH', '/api/v1/webinars/{id}', { ...w, params: { id: webinar.body.id }, body: { max_registrations: 10 }, expect: 200 });
+    await api('DELETE', '/api/v1/webinars/{id}', { ...w, params: { id: webinar.body.id }, expect: 204 });
+  });
+
   it('the catalogue and service areas', async () => {
     const w = as.laundry;
     const services = await api('GET', '/api/v1/services', { ...w, expect: 200 });

@@ -77,6 +77,33 @@ export async function findOrCreateContactByPhone(tx: Tx, ws: string, phone: stri
   return created?.id ?? (await findContactIdByPhone(tx, ws, phone))!;
 }
 
+/**
+ * The contact with this E.164 phone, made with what a sign-up form gave (name, email, source,
+ * a tag, a starting score) when the workspace has none; an existing one keeps what it has,
+ * gaining only a name or email it lacked, and the tag. Conflict-tolerant like the above.
+ */
+export async function findOrCreateLead(tx: Tx, ws: string, lead: { phone: string; name: string; email: string | null; source: string; tag: string; score: number; now: Date }): Promise<string> {
+  const created = await tx.db
+    .insertInto('contacts')
+    .values({ id: newId(), workspace_id: ws, phone: lead.phone, name: lead.name, email: lead.email, source: lead.source, tags: [lead.tag], lead_score: lead.score, last_contact: lead.now })
+    .onConflict((oc) => oc.columns(['workspace_id', 'phone']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (created) return created.id;
+  const existing = await tx.db
+    .updateTable('contacts')
+    .set({
+      name: sql`coalesce(name, ${lead.name}::text)`,
+      email: sql`coalesce(email, ${lead.email}::text)`,
+      tags: sql`case when ${lead.tag}::text = any(tags) then tags else array_append(tags, ${lead.tag}::text) end`,
+    })
+    .where('workspace_id', '=', ws)
+    .where('phone', '=', lead.phone)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return existing.id;
+}
+
 export async function contactExists(tx: Tx, ws: string, id: string): Promise<boolean> {
   return (await tx.db.selectFrom('contacts').select('id').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst()) !== undefined;
 }

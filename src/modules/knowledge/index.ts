@@ -4,3 +4,4 @@ export { recordFaqUse } from './knowledge.service.ts';
 export type { SearchHit as KnowledgeHit } from './knowledge.schema.ts';
 export { createFaq } from './knowledge.service.ts';
 export { Faq, FaqCreate } from './knowledge.schema.ts';
+export { contentRoutes } from './content.routes.ts';

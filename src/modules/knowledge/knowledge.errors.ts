@@ -4,6 +4,8 @@
  * changing one changes the API (docs/api.md lists them).
  */
 export const KNOWLEDGE_ERRORS = [
+  'article.not_found',
+  'article.slug_taken',
   'category.name_taken',
   'category.not_found',
   'category.reorder_incomplete',
@@ -12,6 +14,14 @@ export const KNOWLEDGE_ERRORS = [
   'entry.category_not_found',
   'entry.not_found',
   'faq.not_found',
+  'webinar.capacity_below_registrations',
+  'webinar.closed',
+  'webinar.full',
+  'webinar.invalid_phone',
+  'webinar.not_found',
+  'webinar.registration_refused',
+  'webinar.slug_taken',
+  'webinar_registration.not_found',
 ] as const;
 export type KnowledgeErrorCode = (typeof KNOWLEDGE_ERRORS)[number];
 
