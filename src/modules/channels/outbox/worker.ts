@@ -78,7 +78,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
    * cut off between its transactions is run again after its lease: the message is stored once
    * per provider id, so the retry finds it and does not store or answer it twice.
    */
-  async function runTurn(row: repo.InboundRow): Promise<boolean> {
+  async function answerStoredMessage(row: repo.InboundRow): Promise<boolean> {
     const ws = row.workspace_id;
     const id = row.id;
     const log = o.log.child({ workspace_id: ws, inbound_id: id });
@@ -131,7 +131,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
     await Promise.all(
       [...lanes.values()].map(async (rows) => {
         for (const row of rows) {
-          if (await runTurn(row)) {
+          if (await answerStoredMessage(row)) {
             done++;
             replyQueued();
           }
