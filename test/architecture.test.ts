@@ -247,12 +247,6 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
     why: "Amara's booking tool inserts its booking itself; scheduling's createBooking replaces it",
   },
   {
-    from: /\/(?:assistant-models|settings)\.repo\.ts$/,
-    tables: ['integrations'],
-    access: 'write',
-    why: 'model arms and channel settings read and write their integration rows past platform/db/integrations.ts',
-  },
-  {
     from: /\/(?:delivery|sms)\.repo\.ts$/,
     tables: ['messages', 'sms_messages'],
     access: 'write',

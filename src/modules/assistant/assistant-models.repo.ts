@@ -4,35 +4,10 @@ import { newId } from '../../platform/ids.ts';
 
 /**
  * The workspace's model settings are an integrations row (0012) of provider "llm": plain
- * settings plus the sealed API keys. The table is shared with payments and channels; this
- * module reads and writes only its own provider's row.
+ * settings plus the sealed API keys, read and written through platform/db/integrations.ts
+ * like payments' and channels' rows.
  */
 export const LLM_PROVIDER = 'llm';
-
-export interface LlmRow {
-  settings: unknown;
-  secrets: string | null;
-  updated_at: Date;
-}
-
-export async function findLlmSettings(tx: Tx, ws: string): Promise<LlmRow | undefined> {
-  return tx.db
-    .selectFrom('integrations')
-    .select(['settings', 'secrets', 'updated_at'])
-    .where('workspace_id', '=', ws)
-    .where('provider', '=', LLM_PROVIDER)
-    .executeTakeFirst();
-}
-
-export async function saveLlmSettings(tx: Tx, ws: string, values: { settings: object; secrets: string | null }): Promise<LlmRow> {
-  const columns = { settings: JSON.stringify(values.settings), secrets: values.secrets };
-  return tx.db
-    .insertInto('integrations')
-    .values({ id: newId(), workspace_id: ws, provider: LLM_PROVIDER, ...columns })
-    .onConflict((oc) => oc.columns(['workspace_id', 'provider']).doUpdateSet(columns))
-    .returning(['settings', 'secrets', 'updated_at'])
-    .executeTakeFirstOrThrow();
-}
 
 export async function findAriMessageRole(tx: Tx, ws: string, id: string): Promise<string | undefined> {
   const row = await tx.db.selectFrom('ari_messages').select('role').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();

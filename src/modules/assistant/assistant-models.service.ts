@@ -1,4 +1,5 @@
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
+import { findIntegration, saveIntegration } from '../../platform/db/integrations.ts';
 import { AppError } from '../../platform/errors.ts';
 import { DEFAULT_FAIRNESS } from '../../platform/fairness.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
@@ -61,7 +62,7 @@ export async function loadModelSetup(ctx: Ctx, o: { secrets?: SecretBox | undefi
 }
 
 async function storedModelSetup(ctx: Ctx, o: { secrets?: SecretBox | undefined; environment?: EnvironmentModel | undefined }): Promise<ModelSetup> {
-  const row = await repo.findLlmSettings(ctx.tx, workspaceIdOf(ctx));
+  const row = await findIntegration(ctx.tx, workspaceIdOf(ctx), repo.LLM_PROVIDER);
   if (!row) return o.environment ? { source: 'environment', arms: [environmentArm(o.environment)], timeoutMs: o.environment.timeoutMs } : builtIn();
   const settings = StoredModelSettings.parse(row.settings);
   const keys = openKeys(row.secrets, o.secrets, ctx);
@@ -94,7 +95,7 @@ function present(setup: ModelSetup, hasKey: (arm: Arm) => boolean, updatedAt: Da
 
 /** The arms as staff see them: never a key, only whether one is stored. */
 export async function getAssistantModels(ctx: Ctx, environment: EnvironmentModel | undefined) {
-  const row = await repo.findLlmSettings(ctx.tx, workspaceIdOf(ctx));
+  const row = await findIntegration(ctx.tx, workspaceIdOf(ctx), repo.LLM_PROVIDER);
   // What the workspace chose; turns use at most LLM_TIMEOUT_MAX_MS of it.
   const setup = await storedModelSetup(ctx, { environment });
   if (!row) return present(setup, (a) => a.kind === 'model' && a.apiKey !== undefined, null);
@@ -106,7 +107,7 @@ export async function getAssistantModels(ctx: Ctx, environment: EnvironmentModel
 export async function putAssistantModels(ctx: Ctx, secrets: SecretBox, input: AssistantModelsInput, environment: EnvironmentModel | undefined) {
   input.arms.forEach((a, i) => a.base_url !== undefined && assertOutboundTarget(a.base_url, `arms.${i}.base_url`));
   const ws = workspaceIdOf(ctx);
-  const existing = await repo.findLlmSettings(ctx.tx, ws);
+  const existing = await findIntegration(ctx.tx, ws, repo.LLM_PROVIDER);
   const previousKeys = existing?.secrets ? (JSON.parse(secrets.open(existing.secrets)) as { api_keys?: ApiKeys }).api_keys ?? {} : {};
   const keys: ApiKeys = {};
   for (const arm of input.arms) {
@@ -118,7 +119,7 @@ export async function putAssistantModels(ctx: Ctx, secrets: SecretBox, input: As
     timeout_ms: input.timeout_ms,
   };
   const sealed = Object.keys(keys).length ? secrets.seal(JSON.stringify({ api_keys: keys })) : null;
-  await repo.saveLlmSettings(ctx.tx, ws, { settings, secrets: sealed });
+  await saveIntegration(ctx.tx, ws, repo.LLM_PROVIDER, { settings, secrets: sealed, provider_account_id: null });
   return getAssistantModels(ctx, environment);
 }
 

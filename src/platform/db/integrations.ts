@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Tx } from './database.ts';
 import { newId } from '../ids.ts';
 
@@ -34,6 +35,17 @@ export async function listIntegrations(tx: Tx, ws: string, providers: readonly s
     .orderBy('provider')
     .execute();
   return rows as IntegrationRow[];
+}
+
+/** Service role only: the workspaces whose `provider` settings hold `value` under `key` (a webhook names no workspace). */
+export async function workspacesWithSetting(tx: Tx, provider: string, key: string, value: string): Promise<string[]> {
+  const rows = await tx.db
+    .selectFrom('integrations')
+    .select('workspace_id')
+    .where('provider', '=', provider)
+    .where(sql<string>`settings->>${key}`, '=', value)
+    .execute();
+  return rows.map((r) => r.workspace_id);
 }
 
 export async function saveIntegration(

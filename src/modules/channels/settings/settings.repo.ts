@@ -33,13 +33,3 @@ export async function workspaceOfAccount(tx: Tx, provider: ChannelProvider, acco
   return row?.workspace_id;
 }
 
-/** Service role only: the workspaces whose WhatsApp verify token hashes to this. */
-export async function workspacesWithVerifyToken(tx: Tx, tokenSha256: string): Promise<string[]> {
-  const rows = await tx.db
-    .selectFrom('integrations')
-    .select('workspace_id')
-    .where('provider', '=', 'whatsapp')
-    .where(sql<string>`settings->>'verify_token_sha256'`, '=', tokenSha256)
-    .execute();
-  return rows.map((r) => r.workspace_id);
-}

@@ -4,7 +4,7 @@ import type { Database, Tx } from '../../../platform/db/database.ts';
 import { withServiceRole } from '../../../platform/db/tenant.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
-import { findIntegration, listIntegrations, NO_WEBHOOK, saveIntegration, webhookStatuses, type IntegrationRow, type WebhookStatus } from '../../../platform/db/integrations.ts';
+import { findIntegration, listIntegrations, NO_WEBHOOK, saveIntegration, webhookStatuses, workspacesWithSetting, type IntegrationRow, type WebhookStatus } from '../../../platform/db/integrations.ts';
 import type { OwnershipProof } from './ownership.ts';
 import * as repo from './settings.repo.ts';
 import {
@@ -239,5 +239,5 @@ export async function findChannelByAccountIn<P extends ChannelProvider>(tx: Tx, 
 
 /** Meta's verification GET carries only the verify token: the workspaces whose token it is. */
 export async function workspacesWithVerifyToken(db: Database, token: string): Promise<string[]> {
-  return withServiceRole(db, (tx) => repo.workspacesWithVerifyToken(tx, sha256Hex(token)));
+  return withServiceRole(db, (tx) => workspacesWithSetting(tx, 'whatsapp', 'verify_token_sha256', sha256Hex(token)));
 }
