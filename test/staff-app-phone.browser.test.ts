@@ -47,6 +47,7 @@ describeWithBrowser('every screen on a 390-px phone', (db, kind) => {
       `/contacts/${budi.id}`,
       '/calendar',
       '/calls',
+      '/content',
       ...['', '/faqs', '/destinations', '/services', '/behaviour', '/scoring', '/prompts', '/models', '/unanswered'].map((t) => `/knowledge${t}`),
       '/reports',
       '/channels',

@@ -26,6 +26,7 @@ export const STAFF_APP_PATHS = [
   '/knowledge',
   '/knowledge/*',
   '/calendar',
+  '/content',
   '/calls',
   '/calls/*',
   '/reports',
