@@ -228,6 +228,14 @@ describeEachDatabase('guest checkout cannot hoard a calendar', (db) => {
     expect(booked.body).toMatchObject({ customer_email: null, customer_name: 'Web chat visitor', customer_phone: '+573105550199', guest_session_id: chat.body.session_id });
   });
 
+  it('refuses a guest session whose phone cannot be a phone, at the session (issue 11: phone shape at the edge)', async () => {
+    for (const phone of ['12', 'call me', '+57 300 555 0102 ext 5', '1234567890123456']) {
+      const bad = await session(t, 'phone-shape', { phone });
+      expect([phone, bad.status, bad.body.error?.code, bad.body.error?.details?.issues?.[0]?.path]).toEqual([phone, 400, 'validation.failed', 'body.phone']);
+    }
+    for (const phone of ['300 555 0102', '+57 (300) 555-0102']) expect((await session(t, 'phone-shape', { phone })).status).toBe(201);
+  });
+
   it('answers workspace.not_found, not the setting, for a workspace that does not exist', async () => {
     const res = await t.call('POST', '/api/v1/guest-sessions', { workspace: '0190f0f0-0000-7000-8000-000000000000', body: { email: 'a@b.co', full_name: 'A' } });
     expect(res.body.error.code).toBe('workspace.not_found');

@@ -202,6 +202,14 @@ const Money = z
   .openapi({ example: '32.00' });
 const Currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO currency code like "CAD"');
 const Phone = z.string().trim().min(1).max(40).openapi({ description: "any common format; read in the workspace's country, stored as E.164", example: '+1 416 555 0101' });
+/**
+ * A phone refused at the edge when it cannot be one in any country: 7 to 15 digits with the
+ * usual punctuation. Where no workspace profile can be read yet (a guest opening a session),
+ * this is the check; the number is read in the workspace's country when it is used.
+ */
+const PhoneShape = Phone.refine((p) => /^\+?[0-9 ().\-/]+$/.test(p) && /^(?:\D*\d){7,15}\D*$/.test(p), {
+  message: 'not a phone number; write it with its country code, like +1 416 555 0101',
+});
 const Email = z.string().trim().toLowerCase().pipe(z.email().max(254));
 
 export const Booking = z
@@ -297,7 +305,7 @@ export const BookingStatusBody = z.strictObject({ status: z.enum(BOOKING_STATUSE
 // Guest checkout (seed 003) ------------------------------------------------------------------------
 
 export const GuestSessionCreate = z
-  .strictObject({ email: Email, full_name: z.string().trim().min(1).max(200), phone: Phone.optional() })
+  .strictObject({ email: Email, full_name: z.string().trim().min(1).max(200), phone: PhoneShape.optional() })
   .openapi('GuestSessionCreate');
 export type GuestSessionCreate = z.infer<typeof GuestSessionCreate>;
 
