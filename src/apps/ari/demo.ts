@@ -19,6 +19,12 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
     .set({ community_link: 'https://chat.whatsapp.com/eagle-community' })
     .where('workspace_id', '=', workspaceId)
     .execute();
+  // Each consultation the assistant books meets in its own room.
+  await db
+    .updateTable('workspaces')
+    .set({ settings: JSON.stringify({ scheduling: { meeting_link_pattern: 'https://meet.jit.si/eagle-overseas-{room}' } }) })
+    .where('id', '=', workspaceId)
+    .execute();
 
   await addKnowledgeEntries(ctx, workspaceId, [
     { category: 'Layanan', title: 'Biaya konsultasi 1-on-1', content: 'Konsultasi 1-on-1 selama 60 menit dengan konsultan senior: Rp 500.000, dibayar lewat QRIS, GoPay, OVO, transfer bank atau kartu. Link pembayaran berlaku 24 jam.' },
