@@ -16631,7 +16631,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's whatsapp channel
-         * @description The secrets (access_token, app_secret and verify_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
+         * @description The secrets (access_token, app_secret and verify_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token, then the verification GET from Meta on the webhook URL with this verify token binds the number: phone_number_status; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -16755,7 +16755,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's twilio channel
-         * @description The secrets (auth_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
+         * @description The secrets (auth_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token, then the verification GET from Meta on the webhook URL with this verify token binds the number: phone_number_status; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -16879,7 +16879,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's vapi channel
-         * @description The secrets (secret and api_key) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
+         * @description The secrets (secret and api_key) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token, then the verification GET from Meta on the webhook URL with this verify token binds the number: phone_number_status; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -17003,7 +17003,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's webchat channel
-         * @description Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
+         * @description Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token, then the verification GET from Meta on the webhook URL with this verify token binds the number: phone_number_status; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -22899,6 +22899,11 @@ export interface components {
             has_access_token: boolean;
             has_app_secret: boolean;
             has_verify_token: boolean;
+            /**
+             * @description pending_verification until Meta's verification GET arrives on webhook_url with this workspace's verify token (set the callback URL and verify token in the Meta app's WhatsApp configuration); until then the number's deliveries are not accepted for this workspace. Stays pending if another workspace verified the number first.
+             * @enum {string}
+             */
+            phone_number_status: "pending_verification" | "verified";
             /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
             webhook: components["schemas"]["WebhookStatus"] | null;
