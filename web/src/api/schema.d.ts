@@ -17487,8 +17487,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Vapi server messages: end-of-call reports and tool calls
-         * @description Vapi's {"message": {...}} body, read raw. The workspace is the one whose Vapi settings list the call's assistantId or phoneNumberId; its secret must come in X-Vapi-Secret, else 401. An end-of-call-report is stored in calls once (a repeat answers "duplicate"), with its contact and the booking its structured data captured; tool-calls are answered with the receptionist's tools (check_services, check_service_area, get_availability, create_booking) as {"results": [{toolCallId, name, result}]}. Other types are ignored.
+         * Vapi server messages: assistant requests, end-of-call reports and tool calls
+         * @description Vapi's {"message": {...}} body, read raw. The workspace is the one whose Vapi settings list the call's assistantId or phoneNumberId; the message must carry the signature of the workspace's HMAC credential when one is set (hmac_secret: the signature header over "{timestamp}.{body}" by default, the timestamp within 5 minutes), else its secret in X-Vapi-Secret; otherwise 401. An assistant-request is answered with the workspace's assistant (its voice prompt, first message, voice, model and tools), so a phone number needs no assistant of its own on Vapi. An end-of-call-report is stored in calls once (a repeat answers "duplicate"), with its contact and the booking its structured data captured; tool-calls are answered with the receptionist's tools (check_services, check_service_area, get_availability, create_booking) as {"results": [{toolCallId, name, result}]}. Other types are ignored.
          */
         post: {
             parameters: {
@@ -17505,7 +17505,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["VapiReceived"] | components["schemas"]["VapiToolResults"];
+                        "application/json": components["schemas"]["VapiReceived"] | components["schemas"]["VapiToolResults"] | components["schemas"]["VapiAssistantAnswer"];
                     };
                 };
                 /** @description invalid input: details.issues lists every bad field */
@@ -22942,6 +22942,9 @@ export interface components {
             phone_number_ids: string[];
             has_secret: boolean;
             has_api_key: boolean;
+            has_hmac_secret: boolean;
+            hmac: components["schemas"]["VapiHmacPlan"];
+            call_assistant: components["schemas"]["VapiCallAssistant"];
             /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
             webhook: components["schemas"]["WebhookStatus"] | null;
@@ -22949,6 +22952,40 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        VapiHmacPlan: {
+            /**
+             * @default sha256
+             * @enum {string}
+             */
+            algorithm: "sha256" | "sha512" | "sha1";
+            /** @default x-signature */
+            signature_header: string;
+            /** @default x-timestamp */
+            timestamp_header: string;
+            /** @default true */
+            include_timestamp: boolean;
+            /** @default  */
+            signature_prefix: string;
+        };
+        VapiCallAssistant: {
+            /** @default null */
+            first_message: string | null;
+            /** @default null */
+            voice: {
+                provider: string;
+                voice_id: string;
+            } | null;
+            /**
+             * @default {
+             *       "provider": "openai",
+             *       "model": "gpt-4o-mini"
+             *     }
+             */
+            model: {
+                provider: string;
+                model: string;
+            };
         };
         WebchatSettings: {
             /**
@@ -22992,6 +23029,9 @@ export interface components {
             phone_number_ids: string[];
             secret?: string;
             api_key?: string;
+            hmac_secret?: string | null;
+            hmac?: components["schemas"]["VapiHmacPlan"];
+            call_assistant?: components["schemas"]["VapiCallAssistant"];
         };
         WebchatSettingsInput: {
             allowed_origins: string[];
@@ -23016,6 +23056,58 @@ export interface components {
                 /** @description the tool's JSON answer, as a string */
                 result: string;
             }[];
+        };
+        VapiAssistantAnswer: {
+            /** @description a transient assistant (Vapi's CreateAssistantDTO): the workspace's prompt, first message, voice, model and tools */
+            assistant: {
+                name: string;
+                firstMessage: string;
+                /** @enum {string} */
+                firstMessageMode: "assistant-speaks-first";
+                model: {
+                    provider: string;
+                    model: string;
+                    messages: {
+                        /** @enum {string} */
+                        role: "system";
+                        content: string;
+                    }[];
+                    tools: {
+                        /** @enum {string} */
+                        type: "function";
+                        function: {
+                            name: string;
+                            description: string;
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        server: {
+                            url: string;
+                        };
+                    }[];
+                };
+                voice?: {
+                    provider: string;
+                    voiceId: string;
+                };
+                transcriber: {
+                    /** @enum {string} */
+                    provider: "deepgram";
+                    model: string;
+                    language: string;
+                };
+                serverMessages: string[];
+                analysisPlan: {
+                    structuredDataPlan: {
+                        /** @enum {boolean} */
+                        enabled: true;
+                        schema: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
         ChatSessionCreated: {
             /** @description the visitor's credential for 24 hours: send it as X-Guest-Token */
