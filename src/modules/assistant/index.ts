@@ -81,6 +81,7 @@ export {
   localeOf,
   normalize,
   priceText,
+  amaraReply,
   type AmaraIntent,
   type AmaraDraft,
   type AmaraSlot,
