@@ -93,14 +93,17 @@ export async function startStaffApp(db: Database, kind: TestDatabaseKind, option
   if (options.whatsapp) {
     // Meta knows the number first: connecting it asks Meta whether the token owns it.
     fake.connect(account);
+    const verifyToken = randomBytes(12).toString('hex');
     const put = await asOwner('PUT', '/api/v1/channels/whatsapp', {
       phone_number_id: account.phoneNumberId,
       access_token: account.accessToken,
       app_secret: account.appSecret,
-      verify_token: randomBytes(12).toString('hex'),
+      verify_token: verifyToken,
       ...options.whatsapp,
     });
     if (put.status !== 200) throw new Error(`connecting WhatsApp: ${put.status} ${JSON.stringify(put.body)}`);
+    // The number is bound once Meta's verification GET arrives with the verify token.
+    if (!(await t.verifyWebhook(verifyToken))) throw new Error("connecting WhatsApp: Meta's verification GET was refused");
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 

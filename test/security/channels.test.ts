@@ -198,11 +198,70 @@ describeEachDatabase('finding 9: a channel id is bound only once its owner prove
     const claim = await t.call('PUT', '/api/v1/channels/whatsapp', { ...other.as, body: { phone_number_id: number, access_token: owner.accessToken, app_secret: owner.appSecret } });
     expect(claim.status).toBe(200);
     expect(claim.body.phone_number_id).toBe(number);
-    // And it is the owner, not the first claimant, whose webhook it is.
+    // And it is the owner, not the first claimant, whose webhook it is, once Meta verified it with the owner's verify token.
+    expect(await t.verifyWebhook(other.verifyToken)).toBe(true);
     const delivery = meta.inbound(number, { from: waId(), text: 'halo' });
     expect((await t.post(delivery)).body.messages).toBe(1);
     const at = await asService(db(), (tx) => one<{ workspace_id: string }>(tx, 'select workspace_id from channel_inbox where provider_message_id = $1', [delivery.wamid]));
     expect(at.workspace_id).toBe(other.workspaceId);
+  });
+
+  it("WhatsApp: a number is bound only after Meta's verification GET arrives with the workspace's own verify token", async () => {
+    const ws = await t.connectedWorkspace();
+    const number = `18${Date.now()}`.slice(0, 15);
+    const account = { accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex'), verifyToken: randomBytes(12).toString('hex') };
+    meta.connect({ phoneNumberId: number, ...account });
+    const put = await t.call('PUT', '/api/v1/channels/whatsapp', { ...ws.as, body: { phone_number_id: number, access_token: account.accessToken, app_secret: account.appSecret, verify_token: account.verifyToken } });
+    expect(put.status).toBe(200);
+    // The Graph call proved the token; the number still waits for Meta's verification GET.
+    expect(put.body.phone_number_status).toBe('pending_verification');
+    expect((await t.call('GET', '/api/v1/channels/whatsapp', ws.as)).body.phone_number_status).toBe('pending_verification');
+    const early = meta.inbound(number, { from: waId(), text: 'halo' });
+    expect((await t.post(early)).body.messages).toBe(0);
+    // Another token, or another mode, verifies nothing.
+    expect(await t.verifyWebhook(randomBytes(12).toString('hex'))).toBe(false);
+    expect((await t.call('GET', `/webhooks/whatsapp?hub.mode=unsubscribe&hub.verify_token=${account.verifyToken}&hub.challenge=1`)).status).toBe(403);
+    expect((await t.post(early)).body.messages).toBe(0);
+
+    expect(await t.verifyWebhook(account.verifyToken)).toBe(true);
+    expect((await t.call('GET', '/api/v1/channels/whatsapp', ws.as)).body.phone_number_status).toBe('verified');
+    const later = meta.inbound(number, { from: waId(), text: 'halo lagi' });
+    expect((await t.post(later)).body.messages).toBe(1);
+    const at = await asService(db(), (tx) => rows<{ workspace_id: string; provider_message_id: string }>(tx, 'select workspace_id, provider_message_id from channel_inbox where provider_message_id = any($1)', [[early.wamid, later.wamid]]));
+    expect(at).toEqual([{ workspace_id: ws.workspaceId, provider_message_id: later.wamid }]);
+    // Saving again (a new display number, say) keeps the binding.
+    const again = await t.call('PUT', '/api/v1/channels/whatsapp', { ...ws.as, body: { phone_number_id: number, display_phone_number: '+1 555 0100' } });
+    expect(again.body.phone_number_status).toBe('verified');
+  });
+
+  it('WhatsApp: a pending claim blocks nobody; the first verified binding wins, and the other hears nothing about it', async () => {
+    // A token that reads the number is in two hands (a former agency, say): both pass the Graph call.
+    const number = `19${Date.now()}`.slice(0, 15);
+    const owner = { accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex') };
+    meta.connect({ phoneNumberId: number, ...owner });
+    const [first, second] = [await t.connectedWorkspace(), await t.connectedWorkspace()];
+    const tokens = [randomBytes(12).toString('hex'), randomBytes(12).toString('hex')];
+    const body = (verify_token: string) => ({ phone_number_id: number, access_token: owner.accessToken, app_secret: owner.appSecret, verify_token });
+    expect((await t.call('PUT', '/api/v1/channels/whatsapp', { ...first.as, body: body(tokens[0]!) })).status).toBe(200);
+    // The first claim is only pending, so the second workspace can claim and verify the number.
+    const claim = await t.call('PUT', '/api/v1/channels/whatsapp', { ...second.as, body: body(tokens[1]!) });
+    expect(claim.status).toBe(200);
+    expect(claim.body.phone_number_status).toBe('pending_verification');
+    expect(await t.verifyWebhook(tokens[1]!)).toBe(true);
+    // The first workspace's verification GET is answered exactly as any (Meta sees nothing odd), but binds nothing.
+    expect(await t.verifyWebhook(tokens[0]!)).toBe(true);
+    expect((await t.call('GET', '/api/v1/channels/whatsapp', first.as)).body.phone_number_status).toBe('pending_verification');
+    expect((await t.call('GET', '/api/v1/channels/whatsapp', second.as)).body.phone_number_status).toBe('verified');
+    const delivery = meta.inbound(number, { from: waId(), text: 'halo' });
+    expect((await t.post(delivery)).body.messages).toBe(1);
+    const at = await asService(db(), (tx) => one<{ workspace_id: string }>(tx, 'select workspace_id from channel_inbox where provider_message_id = $1', [delivery.wamid]));
+    expect(at.workspace_id).toBe(second.workspaceId);
+    // Saving again, the first workspace hears what an unproven id answers: nothing names the other workspace.
+    const retry = await t.call('PUT', '/api/v1/channels/whatsapp', { ...first.as, body: { phone_number_id: number, display_phone_number: '+1 555 0101' } });
+    const unknown = await t.call('PUT', '/api/v1/channels/whatsapp', { ...first.as, body: { phone_number_id: '190000000000002' } });
+    expect(retry.status).toBe(403);
+    expect(shape(retry, [number])).toEqual(shape(unknown, ['190000000000002']));
+    expect(JSON.stringify(retry.body)).not.toContain(second.workspaceId);
   });
 
   it("Twilio: a number is bound only when it is among the account's IncomingPhoneNumbers, asked with the workspace's credentials", async () => {

@@ -71,8 +71,13 @@ export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; lo
       body: { phone_number_id: account.phoneNumberId, access_token: account.accessToken, app_secret: account.appSecret, verify_token: account.verifyToken, ...settings },
     });
     if (put.status !== 200) throw new Error(`channel: ${put.status} ${JSON.stringify(put.body)}`);
+    // The second proof of ownership: Meta's verification GET with the workspace's verify token.
+    if (!(await verifyWebhook(account.verifyToken))) throw new Error("Meta's verification GET was refused");
     return { workspaceId: ws.body.id as string, as: { cookie, workspace: ws.body.id as string }, ...account };
   }
+
+  /** Meta checks the webhook URL with this verify token, as "Verify and save" in its dashboard does. */
+  const verifyWebhook = (verifyToken: string) => fake.verifyCallback((url) => app.request(url), 'https://frontdesk.test/webhooks/whatsapp', verifyToken);
 
   const post = (signed: Signed, signature = signed.signature) =>
     call('POST', '/webhooks/whatsapp', { raw: signed.body, headers: { 'x-hub-signature-256': signature } });
@@ -99,5 +104,5 @@ export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; lo
 
   /** The token of the last sign-up confirmation link the server would have mailed. */
   const lastConfirmationToken = () => confirmation;
-  return { app, call, worker, secrets, connectedWorkspace, post, messages, outbox, lastConfirmationToken };
+  return { app, call, worker, secrets, connectedWorkspace, verifyWebhook, post, messages, outbox, lastConfirmationToken };
 }

@@ -343,6 +343,7 @@ export interface ChannelAccounts {
   account_id: string;
   created_at: Generated<Timestamp>;
   provider: string;
+  verified_at: Generated<Timestamp | null>;
   workspace_id: Generated<string>;
 }
 

@@ -42,6 +42,12 @@ export interface FakeMeta {
   /** How many accepted sends named each of our message ids (biz_opaque_callback_data). */
   sendsById(): Map<string, number>;
   connect(account: PhoneAccount): void;
+  /**
+   * Meta's "Verify and save" of a webhook in the app dashboard: GET the callback URL with
+   * hub.mode=subscribe, the verify token and a random hub.challenge (through `request`, the
+   * server's fetch); true when it answers 200 with the challenge as the body.
+   */
+  verifyCallback(request: (url: string) => Response | Promise<Response>, callbackUrl: string, verifyToken: string): Promise<boolean>;
   /** The next `count` send requests fail this way. */
   fail(failure: MetaFailure, count?: number): void;
   /** Answer sends only after this many milliseconds: meanwhile Meta has the message and the caller has no answer. */
@@ -210,6 +216,15 @@ export async function startFakeMeta(): Promise<FakeMeta> {
     },
     connect(account) {
       accounts.set(account.phoneNumberId, account);
+    },
+    async verifyCallback(request, callbackUrl, verifyToken) {
+      const challenge = String(randomBytes(4).readUInt32BE(0));
+      const url = new URL(callbackUrl);
+      url.searchParams.set('hub.mode', 'subscribe');
+      url.searchParams.set('hub.challenge', challenge);
+      url.searchParams.set('hub.verify_token', verifyToken);
+      const res = await request(url.toString());
+      return res.status === 200 && (await res.text()) === challenge;
     },
     fail(failure, count = 1) {
       for (let i = 0; i < count; i++) failures.push(failure);

@@ -69,7 +69,10 @@ describeEachDatabase('channel settings', (db) => {
   it('refuses an account id another workspace has connected, as it refuses any id it cannot prove', async () => {
     const phone = `2065${Date.now()}`.slice(0, 15);
     owned(phone);
-    expect((await t.call('PUT', '/api/v1/channels/whatsapp', { ...o.as, body: { ...whatsapp, phone_number_id: phone } })).status).toBe(200);
+    const verifyToken = randomBytes(12).toString('hex');
+    expect((await t.call('PUT', '/api/v1/channels/whatsapp', { ...o.as, body: { ...whatsapp, phone_number_id: phone, verify_token: verifyToken } })).status).toBe(200);
+    // Bound once Meta's verification GET brings this workspace's verify token (until then a claim blocks nobody).
+    expect(await meta.verifyCallback((url) => t.app.request(url), 'https://frontdesk.test/webhooks/whatsapp', verifyToken)).toBe(true);
     const other = await t.owner(email('channels-thief'));
     const res = await t.call('PUT', '/api/v1/channels/whatsapp', { ...other.as, body: { ...whatsapp, phone_number_id: phone } });
     expect(res.status).toBe(403);

@@ -54,7 +54,7 @@ export function channelSettingsRoutes(deps: RouteDeps & { providers?: ProviderUr
         method: 'put', path: `/channels/${provider}`, tags, summary: `Set the workspace's ${provider} channel`,
         description:
           (secrets ? `The secrets (${secrets}) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). ` : '') +
-          'Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; ' +
+          'Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token, then the verification GET from Meta on the webhook URL with this verify token binds the number: phone_number_status; ' +
           'Twilio: the number is among the AccountSid\'s IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). ' +
           'A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.',
         middleware: deps.inWorkspace(Rank.admin),

@@ -123,6 +123,11 @@ export const WhatsAppSettings = z
     has_access_token: z.boolean(),
     has_app_secret: z.boolean(),
     has_verify_token: z.boolean(),
+    phone_number_status: z.enum(['pending_verification', 'verified']).openapi({
+      description:
+        "pending_verification until Meta's verification GET arrives on webhook_url with this workspace's verify token (set the callback URL and verify token in the Meta app's WhatsApp configuration); " +
+        "until then the number's deliveries are not accepted for this workspace. Stays pending if another workspace verified the number first.",
+    }),
     ...common,
   })
   .openapi('WhatsAppSettings');

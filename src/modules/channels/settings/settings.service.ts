@@ -3,6 +3,7 @@ import { workspaceIdOf, type Ctx } from '../../../platform/context.ts';
 import type { Database, Tx } from '../../../platform/db/database.ts';
 import { withServiceRole } from '../../../platform/db/tenant.ts';
 import { AppError } from '../../../platform/errors.ts';
+import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { findIntegration, listIntegrations, NO_WEBHOOK, saveIntegration, webhookStatuses, workspacesWithSetting, type IntegrationRow, type WebhookStatus } from '../../../platform/db/integrations.ts';
 import type { OwnershipProof } from './ownership.ts';
@@ -87,7 +88,7 @@ function openSecrets<P extends ChannelProvider>(box: SecretBox, sealed: string |
   return (sealed ? JSON.parse(box.open(sealed)) : {}) as ChannelSecrets[P];
 }
 
-function toOutput(row: IntegrationRow, publicUrl: string | undefined, webhook: WebhookStatus = NO_WEBHOOK): ChannelSettings {
+function toOutput(row: IntegrationRow, publicUrl: string | undefined, webhook: WebhookStatus = NO_WEBHOOK, verified = true): ChannelSettings {
   const provider = row.provider as ChannelProvider;
   // Which secrets are stored is recorded beside the settings, so reading needs no key.
   const stored = (row.settings.secrets_set ?? []) as string[];
@@ -99,7 +100,8 @@ function toOutput(row: IntegrationRow, publicUrl: string | undefined, webhook: W
       const s = StoredWhatsAppSettings.parse(row.settings);
       return {
         provider, phone_number_id: s.phone_number_id, display_phone_number: s.display_phone_number, business_account_id: s.business_account_id,
-        reminder_template: s.reminder_template, has_access_token: has('access_token'), has_app_secret: has('app_secret'), has_verify_token: has('verify_token'), ...base,
+        reminder_template: s.reminder_template, has_access_token: has('access_token'), has_app_secret: has('app_secret'), has_verify_token: has('verify_token'),
+        phone_number_status: verified ? 'verified' : 'pending_verification', ...base,
       };
     }
     case 'twilio': {
@@ -175,11 +177,13 @@ export async function saveChannelSettings<P extends ChannelProvider>(
   const settings = STORED[provider].parse(plain) as StoredChannelSettings[P];
 
   const ids = accountIds(provider, settings);
-  const bound = new Set(await repo.accountsOf(ctx.tx, ws, provider));
-  // Ids already bound here were proven when they were bound; a new one is proven with the
-  // credentials as they will be stored, and the provider is asked before the taken check so
-  // that the answer takes as long whether or not another workspace has the id.
-  const proven = !prove || ids.every((id) => bound.has(id)) || (await prove(provider, settings, secrets as ChannelSecrets[P]));
+  await repo.lockBinding(ctx.tx, provider);
+  const mine = await repo.accountsOf(ctx.tx, ws, provider);
+  // Ids already verified here were proven when they were bound; a new one (or one still
+  // pending) is proven with the credentials as they will be stored, and the provider is asked
+  // before the taken check so that the answer takes as long whether or not another workspace
+  // has the id.
+  const proven = !prove || ids.every((id) => mine.get(id) === true) || (await prove(provider, settings, secrets as ChannelSecrets[P]));
   const taken = await repo.accountsTakenElsewhere(ctx.tx, provider, ids);
   if (!proven || taken.length) {
     ctx.log.info({ provider, account_ids: ids, proven, taken: taken.length > 0 }, 'channel ids not bound');
@@ -190,23 +194,34 @@ export async function saveChannelSettings<P extends ChannelProvider>(
     secrets: fields.length ? box.seal(JSON.stringify(secrets)) : null,
     provider_account_id: ids[0] ?? null,
   });
-  await repo.replaceAccounts(ctx.tx, ws, provider, ids);
+  // WhatsApp's second proof is Meta's verification GET with this workspace's verify token
+  // (verifyWhatsAppSubscription); the server's own seeding (no prove) binds at once.
+  const pending = provider === 'whatsapp' && prove !== undefined;
+  await repo.replaceAccounts(ctx.tx, ws, provider, ids, pending ? null : ctx.clock.now());
   ctx.log.info({ provider, account_ids: ids }, 'channel settings saved');
-  return toOutput(row, publicUrl, (await webhookStatuses(ctx.tx, ws, [provider])).get(provider));
+  return toOutput(row, publicUrl, (await webhookStatuses(ctx.tx, ws, [provider])).get(provider), await isVerified(ctx.tx, ws, provider, ids));
+}
+
+/** Whether every id of the channel is bound (a WhatsApp number may still wait for Meta's verification GET). */
+async function isVerified(tx: Tx, ws: string, provider: ChannelProvider, ids?: string[]): Promise<boolean> {
+  if (provider !== 'whatsapp') return true;
+  const mine = await repo.accountsOf(tx, ws, provider);
+  return [...(ids ?? mine.keys())].every((id) => mine.get(id) === true);
 }
 
 export async function getChannelSettings(ctx: Ctx, provider: ChannelProvider, publicUrl?: string | undefined): Promise<ChannelSettings> {
   const ws = workspaceIdOf(ctx);
   const row = await findIntegration(ctx.tx, ws, provider);
   if (!row) throw notConnected(provider);
-  return toOutput(row, publicUrl, (await webhookStatuses(ctx.tx, ws, [provider])).get(provider));
+  return toOutput(row, publicUrl, (await webhookStatuses(ctx.tx, ws, [provider])).get(provider), await isVerified(ctx.tx, ws, provider));
 }
 
 export async function listChannelSettings(ctx: Ctx, publicUrl?: string | undefined): Promise<{ data: ChannelSettings[] }> {
   const ws = workspaceIdOf(ctx);
   const rows = await listIntegrations(ctx.tx, ws, CHANNEL_PROVIDERS);
   const webhooks = await webhookStatuses(ctx.tx, ws, CHANNEL_PROVIDERS);
-  return { data: rows.map((r) => toOutput(r, publicUrl, webhooks.get(r.provider))) };
+  const whatsappVerified = rows.some((r) => r.provider === 'whatsapp') ? await isVerified(ctx.tx, ws, 'whatsapp') : true;
+  return { data: rows.map((r) => toOutput(r, publicUrl, webhooks.get(r.provider), r.provider === 'whatsapp' ? whatsappVerified : true)) };
 }
 
 /** The workspace's account on a channel, secrets opened, inside a transaction that can see it. */
@@ -237,7 +252,21 @@ export async function findChannelByAccountIn<P extends ChannelProvider>(tx: Tx, 
   return ws ? findChannelOfWorkspace(tx, box, ws, provider) : undefined;
 }
 
-/** Meta's verification GET carries only the verify token: the workspaces whose token it is. */
-export async function workspacesWithVerifyToken(db: Database, token: string): Promise<string[]> {
-  return withServiceRole(db, (tx) => workspacesWithSetting(tx, 'whatsapp', 'verify_token_sha256', sha256Hex(token)));
+/**
+ * Meta's verification GET, which carries only the verify token: the workspaces whose token it
+ * is. It is WhatsApp's second proof of ownership (the first, the Graph call with the access
+ * token, was made when the settings were saved): each such workspace's pending number is
+ * bound now, unless another workspace bound it first (then it stays pending, and the answer to
+ * the GET is the same, so the caller learns nothing about the other workspace).
+ */
+export async function verifyWhatsAppSubscription(db: Database, token: string, now: Date, log?: Logger): Promise<string[]> {
+  return withServiceRole(db, async (tx) => {
+    const workspaces = await workspacesWithSetting(tx, 'whatsapp', 'verify_token_sha256', sha256Hex(token));
+    if (workspaces.length) await repo.lockBinding(tx, 'whatsapp');
+    for (const ws of workspaces) {
+      const verified = await repo.verifyPendingAccounts(tx, ws, 'whatsapp', now);
+      if (verified.length) log?.info({ workspace_id: ws, account_ids: verified }, "whatsapp number bound: Meta's verification GET carried the workspace's verify token");
+    }
+    return workspaces;
+  });
 }

@@ -10,9 +10,10 @@ export function whatsappWebhookRoutes(deps: RouteDeps) {
   const r = createRouter();
 
   // Meta's verification GET answers plain text, outside the JSON API (see docs/api.md): the
-  // challenge when hub.mode is subscribe and the verify token is one some workspace set.
+  // challenge when hub.mode is subscribe and the verify token is one some workspace set, whose
+  // number, waiting for this second proof of ownership, is bound then.
   r.get(PATH, async (c) => {
-    const challenge = await verifySubscription(deps, c.req.query());
+    const challenge = await verifySubscription({ db: deps.db, clock: deps.clock, log: c.var.log }, c.req.query());
     return challenge === undefined ? c.text('forbidden', 403) : c.text(challenge, 200);
   });
 

@@ -9,7 +9,7 @@ import type { SecretBox } from '../../../platform/secrets.ts';
 import { normalizePhone } from '../../contacts/index.ts';
 import * as repo from '../outbox/delivery.repo.ts';
 import { E164, recordRejection } from '../inbound/edge.ts';
-import { findChannelByAccountIn, workspacesWithVerifyToken } from '../settings/settings.service.ts';
+import { findChannelByAccountIn, verifyWhatsAppSubscription } from '../settings/settings.service.ts';
 import { DELIVERY_STATUSES, Envelope, eventsByPhone, isValidHubSignature, readableBody, type PhoneEvents } from './whatsapp.protocol.ts';
 import { wakeChannelWorkers } from '../outbox/worker.ts';
 
@@ -34,14 +34,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Meta's subscription check: `hub.mode=subscribe` and a verify token some workspace set
- * answer the challenge; anything else is refused (undefined).
+ * answer the challenge, and bind that workspace's number if it was waiting for this proof;
+ * anything else is refused (undefined).
  */
-export async function verifySubscription(deps: Pick<WhatsAppWebhookDeps, 'db'>, q: Record<string, string | undefined>): Promise<string | undefined> {
+export async function verifySubscription(deps: Pick<WhatsAppWebhookDeps, 'db' | 'clock' | 'log'>, q: Record<string, string | undefined>): Promise<string | undefined> {
   const mode = q['hub.mode'] ?? q.hub_mode;
   const token = q['hub.verify_token'] ?? q.hub_verify_token;
   const challenge = q['hub.challenge'] ?? q.hub_challenge;
   if (mode !== 'subscribe' || !token || challenge === undefined || challenge.length > 200) return undefined;
-  return (await workspacesWithVerifyToken(deps.db, token)).length > 0 ? challenge : undefined;
+  return (await verifyWhatsAppSubscription(deps.db, token, deps.clock.now(), deps.log)).length > 0 ? challenge : undefined;
 }
 
 async function applyPhoneEvents(tx: Tx, deps: WhatsAppWebhookDeps, ws: string, events: PhoneEvents, receipt: WhatsAppReceipt, log: Logger): Promise<void> {
