@@ -61,11 +61,6 @@ function Card({ id, title, connected, pending = false, help, url, webhook, child
         <h2 id={`${id}-title`}>{title}</h2>
         <span className={connected && !pending ? 'badge ok' : 'badge'}>{!connected ? t('notConnected') : pending ? t('pendingBadge') : t('connected')}</span>
       </div>
-      {connected && pending ? (
-        <p className="pending-verification" role="status">
-          ⚠ {t('pendingVerification')}
-        </p>
-      ) : null}
       {url ? (
         <>
           <CopyField id={`${id}-webhook`} label={t('webhookUrl', { provider: title })} value={url} />
@@ -74,6 +69,11 @@ function Card({ id, title, connected, pending = false, help, url, webhook, child
       ) : (
         <p className="muted small">{t('webhookAfterSave')}</p>
       )}
+      {connected && pending ? (
+        <p className="pending-verification" role="status">
+          ⚠ {t('pendingVerification')}
+        </p>
+      ) : null}
       {connected ? <WebhookState webhook={webhook} /> : null}
       {children}
     </section>
