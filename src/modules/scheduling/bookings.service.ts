@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import { normalizePhone } from '../contacts/index.ts';
 import type { WriteOptions } from './appointments.service.ts';
 import { seedDateTime } from './local-time.ts';
-import { bookingConfirmation, type Notify } from './notifications.ts';
+import { bookingConfirmation, type BookingStatusListener, type Notify } from './notifications.ts';
 import * as repo from './scheduling.repo.ts';
 import type { Booking, BookingCreate, BookingPatch, BookingQuery, BookingStatus, Reschedule } from './scheduling.schema.ts';
 import { forceNeedsAdmin, loadProfile, schedulingError, takeSlot, workspaceOf, type Profile } from './scheduling.service.ts';
@@ -34,7 +34,7 @@ export function customerPhone(input: string, profile: Profile, field: string): s
   return phone;
 }
 
-export async function createBooking(ctx: Ctx, input: BookingCreate, options: WriteOptions & { notify?: Notify | undefined }): Promise<Booking> {
+export async function createBooking(ctx: Ctx, input: BookingCreate, options: WriteOptions & { notify?: Notify | undefined; customerId?: string | undefined }): Promise<Booking> {
   if (input.force && !options.canForce) throw forceNeedsAdmin();
   const ws = workspaceOf(ctx);
   const profile = await loadProfile(ctx);
@@ -52,6 +52,8 @@ export async function createBooking(ctx: Ctx, input: BookingCreate, options: Wri
       workspace_id: ws,
       contact_id: contactId,
       guest_session_id: input.guest_session_id ?? null,
+      // A signed-in marketplace customer's own booking (seed 003's customer_id), set by the server, never by the request.
+      customer_id: options.customerId ?? null,
       consultant_id: consultantId,
       customer_name: input.customer_name,
       customer_phone: phone,
@@ -114,7 +116,7 @@ export async function updateBooking(ctx: Ctx, id: string, patch: BookingPatch): 
 }
 
 /** Moves a booking along its lifecycle (see BOOKING_MOVES); confirming it sends the confirmation once. */
-export async function changeBookingStatus(ctx: Ctx, id: string, to: BookingStatus, notify?: Notify): Promise<Booking> {
+export async function changeBookingStatus(ctx: Ctx, id: string, to: BookingStatus, notify?: Notify, onStatus?: BookingStatusListener): Promise<Booking> {
   const ws = workspaceOf(ctx);
   const current = await repo.findBooking(ctx.tx, ws, id, true);
   if (!current) throw notFound();
@@ -124,6 +126,7 @@ export async function changeBookingStatus(ctx: Ctx, id: string, to: BookingStatu
     throw new AppError('booking.invalid_transition', 'conflict', `a booking cannot go from ${from} to ${to}`, { from, to, allowed: BOOKING_MOVES[from] });
   }
   const row = (await repo.updateBooking(ctx.tx, ws, id, { status: to }))!;
+  if (onStatus) await onStatus(ctx, row, from);
   if (to === 'confirmed') return confirmIfDue(ctx, await loadProfile(ctx), row, notify);
   return row;
 }
