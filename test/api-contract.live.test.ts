@@ -109,6 +109,11 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('PUT', '/api/v1/integrations/midtrans', { ...as.laundry, body: { server_key: 'SB-Mid-server-contract-0000', client_key: 'SB-Mid-client-contract', environment: 'sandbox' }, expect: 200 });
     await api('GET', '/api/v1/integrations/midtrans', { ...as.laundry, expect: 200 });
     await api('GET', '/api/v1/integrations/midtrans', { ...as.eagle });
+    await api('PUT', '/api/v1/integrations/stripe', { ...as.laundry, body: { secret_key: 'not a key' }, expect: 400 });
+    await api('GET', '/api/v1/integrations/stripe', { ...as.laundry });
+    await api('PUT', '/api/v1/integrations/payment-gateway', { ...as.laundry, body: { gateway: 'stripe' }, expect: 409 });
+    await api('GET', '/api/v1/integrations/payment-gateway', { ...as.laundry, expect: 200 });
+    await api('POST', '/webhooks/stripe', { raw: '{"id":"evt_contract","type":"payment_intent.succeeded","data":{"object":{"metadata":{}}}}', contentType: 'application/json', headers: { 'stripe-signature': 't=1,v1=00' } });
     await api('POST', '/api/v1/auth/signout', { cookie, expect: 204 });
     // Errors are documented too.
     await api('GET', '/api/v1/auth/me', { expect: 401 });
