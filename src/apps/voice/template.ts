@@ -70,8 +70,8 @@ const WORDS: Record<Language, {
     areas: (labels) => `Recogemos en ${labels.join(', ')}. Dinos tu código postal y te confirmamos.`,
     anyArea: 'Dinos tu código postal y te confirmamos si recogemos allí.',
     services: [
-      ['Lavado Regular', 'Lavado, secado y doblado, listo en 48 horas.', '48 h'],
-      ['Lavado Express', 'Lavado, secado y doblado, listo en 24 horas.', '24 h'],
+      ['Regular lavado y doblado', 'Lavado, secado y doblado, listo en 48 horas.', '48 h'],
+      ['Express lavado y doblado', 'Lavado, secado y doblado, listo en 24 horas.', '24 h'],
       ['Premium el mismo día', 'Recogido y entregado el mismo día, terminado a mano.', 'mismo día'],
     ],
   },
@@ -88,8 +88,8 @@ const WORDS: Record<Language, {
     areas: (labels) => `Kami menjemput di ${labels.join(', ')}. Sebutkan kode pos Anda dan kami pastikan.`,
     anyArea: 'Sebutkan kode pos Anda dan kami pastikan apakah kami menjemput di sana.',
     services: [
-      ['Cuci Lipat Regular', 'Dicuci, dikeringkan dan dilipat, kembali dalam 48 jam.', '48 jam'],
-      ['Cuci Lipat Express', 'Dicuci, dikeringkan dan dilipat, kembali dalam 24 jam.', '24 jam'],
+      ['Regular Cuci Lipat', 'Dicuci, dikeringkan dan dilipat, kembali dalam 48 jam.', '48 jam'],
+      ['Express Cuci Lipat', 'Dicuci, dikeringkan dan dilipat, kembali dalam 24 jam.', '24 jam'],
       ['Premium Hari yang Sama', 'Dijemput dan diantar di hari yang sama, disetrika tangan.', 'hari yang sama'],
     ],
   },
@@ -109,6 +109,9 @@ export function metroAreaOf(timeZone: string, country: string) {
   const metro = METRO_AREAS[timeZone];
   return metro && metro.country === country ? metro : undefined;
 }
+
+/** The voice prompt of a workspace that has none active. */
+export const DEFAULT_VOICE_PROMPT = WORDS.en.voicePrompt;
 
 /**
  * The voice and SMS booking receptionist (seed 004): its prompts, first FAQs, priced services,

@@ -1,8 +1,9 @@
-import { personaLanguage } from '../../modules/assistant/index.ts';
+import { callGreeting, findActiveSystemPrompt, personaLanguage } from '../../modules/assistant/index.ts';
 import { findOrCreateContactByPhone } from '../../modules/contacts/index.ts';
 import type { CallAssistant, Caller } from '../../modules/channels/index.ts';
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
+import { DEFAULT_VOICE_PROMPT } from './template.ts';
 import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { BookingArgs, bookFromDetails, receptionistTools, runTool, type ReceptionScope } from './tools.ts';
 
@@ -16,7 +17,40 @@ async function scopeFor(ctx: Ctx, caller: Caller): Promise<ReceptionScope> {
  * workspace's assistant during and after a call (the caller's contact, the tools, the booking
  * a finished call captured). Wired by src/http.ts.
  */
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', es: 'Spanish', id: 'Indonesian' };
+
 export const receptionistOnCalls: CallAssistant = {
+  async setup(ctx, caller) {
+    const workspace = await getWorkspace(ctx);
+    const scope = await scopeFor(ctx, caller);
+    const tools = receptionistTools(ctx, scope);
+    const prompt = (await findActiveSystemPrompt(ctx, 'voice'))?.system_prompt ?? DEFAULT_VOICE_PROMPT;
+    const now = new Intl.DateTimeFormat('en-CA', { timeZone: workspace.time_zone, dateStyle: 'full', timeStyle: 'short' }).format(ctx.clock.now());
+    const rules = [
+      `You answer the phone for ${workspace.name}. It is ${now} in ${workspace.time_zone}; give times in that zone.`,
+      `Speak ${LANGUAGE_NAMES[scope.language] ?? 'English'} unless the caller speaks another language. Keep each answer to one or two short sentences: this is a phone call.`,
+      'Prices, service areas, free times and answers come only from your tools: check_services, check_service_area, get_availability and answer_question. Never guess them.',
+      'Call create_booking only after the caller has confirmed the service, the number of loads, the address and the time, with a pickup_time taken from get_availability.',
+    ];
+    const booking = tools.find((t) => t.name === 'create_booking')?.parameters.properties ?? {};
+    return {
+      name: workspace.name,
+      firstMessage: callGreeting(workspace.name, scope.language),
+      systemPrompt: `${prompt}\n\n${rules.join('\n')}`,
+      language: scope.language,
+      tools: tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })),
+      // What `book` reads from the end-of-call report, when no tool call booked during the call.
+      structuredData: {
+        type: 'object',
+        properties: {
+          ...(booking as Record<string, unknown>),
+          booking_confirmed: { type: 'boolean', description: 'true only if the caller confirmed the booking on the call' },
+          sentiment: { type: 'string', enum: ['positive', 'neutral', 'negative'] },
+        },
+      },
+    };
+  },
+
   async caller(ctx, number) {
     const workspace = await getWorkspace(ctx);
     const phone = normalizePhone(number) ?? normalizePhone(number, workspace.country);

@@ -61,6 +61,7 @@ export {
   decideReception,
   extractService,
   foldAccents,
+  callGreeting,
   decimalAmount,
   formatPrice,
   type BookingDraft,

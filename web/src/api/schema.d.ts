@@ -16380,7 +16380,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's whatsapp channel
-         * @description The secrets (access_token, app_secret and verify_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
+         * @description The secrets (access_token, app_secret and verify_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token, then the verification GET from Meta on the webhook URL with this verify token binds the number: phone_number_status; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -16504,7 +16504,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's twilio channel
-         * @description The secrets (auth_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
+         * @description The secrets (auth_token) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token, then the verification GET from Meta on the webhook URL with this verify token binds the number: phone_number_status; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -16628,7 +16628,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's vapi channel
-         * @description The secrets (secret and api_key) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
+         * @description The secrets (secret and api_key) are encrypted at rest with FRONTDESK_SECRET_KEY and never returned; omit one to keep the stored value (the first save needs them all). Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token, then the verification GET from Meta on the webhook URL with this verify token binds the number: phone_number_status; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -16752,7 +16752,7 @@ export interface paths {
         get?: never;
         /**
          * Set the workspace's webchat channel
-         * @description Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
+         * @description Before a new account id is bound the provider must confirm that these credentials own it (WhatsApp: GET /{phone_number_id} with the access token, then the verification GET from Meta on the webhook URL with this verify token binds the number: phone_number_status; Twilio: the number is among the AccountSid's IncomingPhoneNumbers; Vapi: GET /assistant/{id} and /phone-number/{id} with api_key). A failed proof and an id another workspace has bound answer the same 403 channel.ownership_unproven; 503 channel.provider_unavailable when the provider cannot be reached. Admins only.
          */
         put: {
             parameters: {
@@ -17236,8 +17236,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Vapi server messages: end-of-call reports and tool calls
-         * @description Vapi's {"message": {...}} body, read raw. The workspace is the one whose Vapi settings list the call's assistantId or phoneNumberId; its secret must come in X-Vapi-Secret, else 401. An end-of-call-report is stored in calls once (a repeat answers "duplicate"), with its contact and the booking its structured data captured; tool-calls are answered with the receptionist's tools (check_services, check_service_area, get_availability, create_booking) as {"results": [{toolCallId, name, result}]}. Other types are ignored.
+         * Vapi server messages: assistant requests, end-of-call reports and tool calls
+         * @description Vapi's {"message": {...}} body, read raw. The workspace is the one whose Vapi settings list the call's assistantId or phoneNumberId; the message must carry the signature of the workspace's HMAC credential when one is set (hmac_secret: the signature header over "{timestamp}.{body}" by default, the timestamp within 5 minutes), else its secret in X-Vapi-Secret; otherwise 401. An assistant-request is answered with the workspace's assistant (its voice prompt, first message, voice, model and tools), so a phone number needs no assistant of its own on Vapi. An end-of-call-report is stored in calls once (a repeat answers "duplicate"), with its contact and the booking its structured data captured; tool-calls are answered with the receptionist's tools (check_services, check_service_area, get_availability, create_booking) as {"results": [{toolCallId, name, result}]}. Other types are ignored.
          */
         post: {
             parameters: {
@@ -17254,7 +17254,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["VapiReceived"] | components["schemas"]["VapiToolResults"];
+                        "application/json": components["schemas"]["VapiReceived"] | components["schemas"]["VapiToolResults"] | components["schemas"]["VapiAssistantAnswer"];
                     };
                 };
                 /** @description invalid input: details.issues lists every bad field */
@@ -22605,6 +22605,11 @@ export interface components {
             has_access_token: boolean;
             has_app_secret: boolean;
             has_verify_token: boolean;
+            /**
+             * @description pending_verification until Meta's verification GET arrives on webhook_url with this workspace's verify token (set the callback URL and verify token in the Meta app's WhatsApp configuration); until then the number's deliveries are not accepted for this workspace. Stays pending if another workspace verified the number first.
+             * @enum {string}
+             */
+            phone_number_status: "pending_verification" | "verified";
             /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
             webhook: components["schemas"]["WebhookStatus"] | null;
@@ -22643,6 +22648,9 @@ export interface components {
             phone_number_ids: string[];
             has_secret: boolean;
             has_api_key: boolean;
+            has_hmac_secret: boolean;
+            hmac: components["schemas"]["VapiHmacPlan"];
+            call_assistant: components["schemas"]["VapiCallAssistant"];
             /** @description Where to point the provider (PUBLIC_URL, else the address this request came to); Twilio: the base URL configured */
             webhook_url: string | null;
             webhook: components["schemas"]["WebhookStatus"] | null;
@@ -22650,6 +22658,40 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        VapiHmacPlan: {
+            /**
+             * @default sha256
+             * @enum {string}
+             */
+            algorithm: "sha256" | "sha512" | "sha1";
+            /** @default x-signature */
+            signature_header: string;
+            /** @default x-timestamp */
+            timestamp_header: string;
+            /** @default true */
+            include_timestamp: boolean;
+            /** @default  */
+            signature_prefix: string;
+        };
+        VapiCallAssistant: {
+            /** @default null */
+            first_message: string | null;
+            /** @default null */
+            voice: {
+                provider: string;
+                voice_id: string;
+            } | null;
+            /**
+             * @default {
+             *       "provider": "openai",
+             *       "model": "gpt-4o-mini"
+             *     }
+             */
+            model: {
+                provider: string;
+                model: string;
+            };
         };
         WebchatSettings: {
             /**
@@ -22693,6 +22735,9 @@ export interface components {
             phone_number_ids: string[];
             secret?: string;
             api_key?: string;
+            hmac_secret?: string | null;
+            hmac?: components["schemas"]["VapiHmacPlan"];
+            call_assistant?: components["schemas"]["VapiCallAssistant"];
         };
         WebchatSettingsInput: {
             allowed_origins: string[];
@@ -22717,6 +22762,58 @@ export interface components {
                 /** @description the tool's JSON answer, as a string */
                 result: string;
             }[];
+        };
+        VapiAssistantAnswer: {
+            /** @description a transient assistant (Vapi's CreateAssistantDTO): the workspace's prompt, first message, voice, model and tools */
+            assistant: {
+                name: string;
+                firstMessage: string;
+                /** @enum {string} */
+                firstMessageMode: "assistant-speaks-first";
+                model: {
+                    provider: string;
+                    model: string;
+                    messages: {
+                        /** @enum {string} */
+                        role: "system";
+                        content: string;
+                    }[];
+                    tools: {
+                        /** @enum {string} */
+                        type: "function";
+                        function: {
+                            name: string;
+                            description: string;
+                            parameters: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        server: {
+                            url: string;
+                        };
+                    }[];
+                };
+                voice?: {
+                    provider: string;
+                    voiceId: string;
+                };
+                transcriber: {
+                    /** @enum {string} */
+                    provider: "deepgram";
+                    model: string;
+                    language: string;
+                };
+                serverMessages: string[];
+                analysisPlan: {
+                    structuredDataPlan: {
+                        /** @enum {boolean} */
+                        enabled: true;
+                        schema: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
         };
         ChatSessionCreated: {
             /** @description the visitor's credential for 24 hours: send it as X-Guest-Token */

@@ -46,6 +46,32 @@ export type TwilioSettingsInput = z.infer<typeof TwilioSettingsInput>;
 // ownership check (GET /assistant/{id}).
 const VapiId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "a Vapi id (letters, digits, '-' and '_')");
 
+const HeaderName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'an HTTP header name').transform((h) => h.toLowerCase());
+
+/** Vapi's HMACAuthenticationPlan with its defaults: hex HMAC of "{timestamp}.{body}" in x-signature, the time in x-timestamp. */
+export const HmacPlan = z
+  .strictObject({
+    algorithm: z.enum(['sha256', 'sha512', 'sha1']).default('sha256'),
+    signature_header: HeaderName.default('x-signature'),
+    timestamp_header: HeaderName.default('x-timestamp'),
+    include_timestamp: z.boolean().default(true),
+    signature_prefix: z.string().max(20).default(''),
+  })
+  .openapi('VapiHmacPlan');
+export type HmacPlan = z.infer<typeof HmacPlan>;
+
+export const CallAssistantSettings = z
+  .strictObject({
+    /** What the assistant says when it picks up; by default a greeting with the business's name in its language. */
+    first_message: z.string().min(1).max(1000).nullable().default(null),
+    /** The voice, as Vapi names it: {"provider": "11labs", "voiceId": "..."}; Vapi's default when null. */
+    voice: z.strictObject({ provider: z.string().min(1).max(50), voice_id: z.string().min(1).max(200) }).nullable().default(null),
+    /** The model that speaks for the assistant. */
+    model: z.strictObject({ provider: z.string().min(1).max(50), model: z.string().min(1).max(100) }).default({ provider: 'openai', model: 'gpt-4o-mini' }),
+  })
+  .openapi('VapiCallAssistant');
+export type CallAssistantSettings = z.infer<typeof CallAssistantSettings>;
+
 export const VapiSettingsInput = z
   .strictObject({
     assistant_ids: z.array(VapiId).max(20).default([]),
@@ -54,6 +80,12 @@ export const VapiSettingsInput = z
     secret: secret(8).optional(),
     /** The organisation's private API key: proves the assistant and phone number ids are its own before they are bound. */
     api_key: secret(8).optional(),
+    /** The secret key of a Vapi HMAC credential on the server URL: once set, every message must carry its signature (null removes it). */
+    hmac_secret: secret(16).nullable().optional(),
+    /** How that credential signs; Vapi's defaults when omitted. */
+    hmac: HmacPlan.optional(),
+    /** What the assistant sent in answer to Vapi's assistant-request says and sounds like; the prompt is the workspace's active voice prompt. */
+    call_assistant: CallAssistantSettings.optional(),
   })
   .openapi('VapiSettingsInput');
 export type VapiSettingsInput = z.infer<typeof VapiSettingsInput>;
@@ -83,7 +115,12 @@ export const StoredTwilioSettings = z.object({
 });
 export type StoredTwilioSettings = z.infer<typeof StoredTwilioSettings>;
 
-export const StoredVapiSettings = z.object({ assistant_ids: z.array(z.string()), phone_number_ids: z.array(z.string()) });
+export const StoredVapiSettings = z.object({
+  assistant_ids: z.array(z.string()),
+  phone_number_ids: z.array(z.string()),
+  hmac: HmacPlan.default(HmacPlan.parse({})),
+  call_assistant: CallAssistantSettings.default(CallAssistantSettings.parse({})),
+});
 export type StoredVapiSettings = z.infer<typeof StoredVapiSettings>;
 
 export const StoredWebchatSettings = z.object({ allowed_origins: z.array(z.string()) });
@@ -92,7 +129,7 @@ export type StoredWebchatSettings = z.infer<typeof StoredWebchatSettings>;
 export interface ChannelSecrets {
   whatsapp: { access_token: string; app_secret: string; verify_token: string };
   twilio: { auth_token: string };
-  vapi: { secret: string; api_key: string };
+  vapi: { secret: string; api_key: string; hmac_secret?: string };
   webchat: Record<string, never>;
 }
 
@@ -151,6 +188,10 @@ export const VapiSettings = z
     phone_number_ids: z.array(z.string()),
     has_secret: z.boolean(),
     has_api_key: z.boolean(),
+    /** Whether messages must carry an HMAC signature (hmac_secret set), and how it is made. */
+    has_hmac_secret: z.boolean(),
+    hmac: HmacPlan,
+    call_assistant: CallAssistantSettings,
     ...common,
   })
   .openapi('VapiSettings');

@@ -64,6 +64,16 @@ const SECRET_FIELDS: { [P in ChannelProvider]: (keyof ChannelSecrets[P])[] } = {
   webchat: [],
 };
 
+/** Secrets a provider may have but does not need (null in a save removes one). */
+const OPTIONAL_SECRET_FIELDS: { [P in ChannelProvider]?: string[] } = {
+  vapi: ['hmac_secret'],
+};
+
+/** Settings that a save which omits them keeps (a form that does not show them must not reset them). */
+const KEPT_WHEN_OMITTED: { [P in ChannelProvider]?: string[] } = {
+  vapi: ['hmac', 'call_assistant'],
+};
+
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The provider ids a webhook may carry for these settings. */
@@ -113,7 +123,10 @@ function toOutput(row: IntegrationRow, publicUrl: string | undefined, webhook: W
     }
     case 'vapi': {
       const s = StoredVapiSettings.parse(row.settings);
-      return { provider, assistant_ids: s.assistant_ids, phone_number_ids: s.phone_number_ids, has_secret: has('secret'), has_api_key: has('api_key'), ...base };
+      return {
+        provider, assistant_ids: s.assistant_ids, phone_number_ids: s.phone_number_ids, has_secret: has('secret'), has_api_key: has('api_key'),
+        has_hmac_secret: has('hmac_secret'), hmac: s.hmac, call_assistant: s.call_assistant, ...base,
+      };
     }
     case 'webchat':
       return { provider, allowed_origins: StoredWebchatSettings.parse(row.settings).allowed_origins, ...base };
@@ -156,14 +169,18 @@ export async function saveChannelSettings<P extends ChannelProvider>(
   const { publicUrl, prove } = options;
   const ws = workspaceIdOf(ctx);
   const fields = SECRET_FIELDS[provider] as string[];
+  const optional: string[] = OPTIONAL_SECRET_FIELDS[provider] ?? [];
   const given: Record<string, string> = {};
+  const removed: string[] = [];
   const plain: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) {
-    if (fields.includes(k)) {
+    if (fields.includes(k) || optional.includes(k)) {
       if (typeof v === 'string') given[k] = v;
+      else if (v === null) removed.push(k);
     } else if (v !== undefined) plain[k] = v;
   }
   const existing = await findIntegration(ctx.tx, ws, provider);
+  for (const k of KEPT_WHEN_OMITTED[provider] ?? []) if (plain[k] === undefined && existing?.settings[k] !== undefined) plain[k] = existing.settings[k];
   const storedNames = (existing?.secrets ? (existing.settings.secrets_set ?? []) : []) as string[];
   const missing = fields.filter((f) => given[f] === undefined && !storedNames.includes(f));
   if (missing.length) {
@@ -171,8 +188,10 @@ export async function saveChannelSettings<P extends ChannelProvider>(
       issues: missing.map((f) => ({ path: `body.${f}`, message: 'required: none is stored yet' })),
     });
   }
-  const kept = existing?.secrets && Object.keys(given).length < fields.length ? openSecrets<P>(box, existing.secrets) : {};
+  const kept = existing?.secrets && Object.keys(given).length < fields.length + optional.length ? openSecrets<P>(box, existing.secrets) : {};
   const secrets = { ...kept, ...given } as Record<string, string>;
+  for (const k of removed) delete secrets[k];
+  const secretsSet = [...fields, ...optional].filter((k) => secrets[k] !== undefined);
   if (provider === 'whatsapp') plain.verify_token_sha256 = sha256Hex(secrets.verify_token!);
   const settings = STORED[provider].parse(plain) as StoredChannelSettings[P];
 
@@ -190,8 +209,8 @@ export async function saveChannelSettings<P extends ChannelProvider>(
     throw notProven(provider, ids);
   }
   const row = await saveIntegration(ctx.tx, ws, provider, {
-    settings: { ...settings, secrets_set: fields },
-    secrets: fields.length ? box.seal(JSON.stringify(secrets)) : null,
+    settings: { ...settings, secrets_set: secretsSet },
+    secrets: secretsSet.length ? box.seal(JSON.stringify(secrets)) : null,
     provider_account_id: ids[0] ?? null,
   });
   // WhatsApp's second proof is Meta's verification GET with this workspace's verify token

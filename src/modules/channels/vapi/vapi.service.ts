@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock } from '../../../platform/clock.ts';
 import type { Ctx } from '../../../platform/context.ts';
@@ -13,12 +13,15 @@ import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { inSavepoint } from '../../../platform/db/savepoint.ts';
 import { findChannelByAccount, type ChannelAccount } from '../settings/settings.service.ts';
+import type { CallAssistantSettings, HmacPlan } from '../settings/settings.schema.ts';
 
 /**
- * Vapi's server messages (reference/integrations.md section 4): end-of-call reports become
- * `calls` rows (with the caller's contact and the booking the call captured), tool calls are
- * answered with the receptionist's tools. The workspace is the one that connected the call's
- * assistant or phone number id; its secret must come in X-Vapi-Secret. Vapi retries: each event is recorded in
+ * Vapi's server messages (reference/integrations.md section 4): an assistant-request is
+ * answered with the workspace's assistant, end-of-call reports become `calls` rows (with the
+ * caller's contact and the booking the call captured), tool calls are answered with the
+ * receptionist's tools. The workspace is the one that connected the call's assistant or phone
+ * number id; the message must carry its HMAC signature when the workspace set an HMAC
+ * credential, else its secret in X-Vapi-Secret. Vapi retries: each event is recorded in
  * webhook_events under call.id:type in the transaction that applies it, so a repeat changes
  * nothing.
  */
@@ -47,6 +50,7 @@ const Envelope = z.looseObject({
     call: Call.nullish(),
     assistant: z.looseObject({ id: Str.nullish() }).nullish(),
     phoneNumber: z.looseObject({ id: Str.nullish() }).nullish(),
+    customer: z.looseObject({ number: Str.nullish() }).nullish(),
   }),
 });
 
@@ -79,7 +83,41 @@ const ToolCalls = z.looseObject({ toolCallList: z.array(ToolCall).max(20).option
 
 export type VapiResult =
   | { result: 'stored' | 'duplicate' | 'ignored'; call_id?: string | undefined; booking_id?: string | null | undefined }
-  | { results: { toolCallId: string; name: string; result: string }[] };
+  | { results: { toolCallId: string; name: string; result: string }[] }
+  | { assistant: VapiAssistant };
+
+/** A transient assistant as Vapi's assistant-request takes it (CreateAssistantDTO), only the fields set here. */
+export interface VapiAssistant {
+  name: string;
+  firstMessage: string;
+  firstMessageMode: 'assistant-speaks-first';
+  model: {
+    provider: string;
+    model: string;
+    messages: { role: 'system'; content: string }[];
+    tools: { type: 'function'; function: { name: string; description: string; parameters: Record<string, unknown> }; server: { url: string } }[];
+  };
+  voice?: { provider: string; voiceId: string };
+  transcriber: { provider: 'deepgram'; model: string; language: string };
+  serverMessages: string[];
+  analysisPlan: { structuredDataPlan: { enabled: true; schema: Record<string, unknown> } };
+}
+
+/** What the workspace's assistant is on a call, from which the answer to an assistant-request is made. */
+export interface CallSetup {
+  /** The business's name, which the assistant is called by. */
+  name: string;
+  /** What it says first, in the workspace's language. */
+  firstMessage: string;
+  /** The workspace's active voice prompt, with what a call needs to know (the date, the time zone, the tools' rules). */
+  systemPrompt: string;
+  /** The language the caller is expected to speak (ISO 639-1), for the transcriber. */
+  language: string;
+  /** The tools it may call during the call, with their JSON schemas. */
+  tools: { name: string; description: string; parameters: Record<string, unknown> }[];
+  /** The JSON schema of the structured data the end-of-call report brings, which `book` reads. */
+  structuredData: Record<string, unknown>;
+}
 
 /** Who is calling, as the workspace's contacts know them: the number in E.164 and their contact. */
 export interface Caller {
@@ -99,6 +137,8 @@ export interface CallTool {
  * of it runs in the message's tenant transaction (ctx.tx).
  */
 export interface CallAssistant {
+  /** The assistant a call to this workspace gets (Vapi's assistant-request). */
+  setup(ctx: Ctx, caller: Caller): Promise<CallSetup>;
   /** The caller of a number as the call reports it (local numbers read in the workspace's country), their contact found or made; {} when it is no phone number. */
   caller(ctx: Ctx, number: string): Promise<Caller>;
   /** The tools the voice agent may call during the call. */
@@ -116,22 +156,62 @@ export interface VapiDeps {
   clock: Clock;
   log: Logger;
   assistant: CallAssistant;
+  /** Where Vapi reaches this server's webhook: the tools of an assistant sent in answer to an assistant-request call it. */
+  serverUrl: string;
+}
+
+export interface HeaderReader {
+  get(name: string): string | undefined;
 }
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 const sameSecret = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
 
-/**
- * The secret as Vapi sends it: X-Vapi-Secret (its legacy server secret, or a Bearer Token
- * credential configured with that header and no prefix). Authorization is not read: the API's
- * own authentication takes every bearer token for an API key.
- */
-export function presentedSecret(headers: { get(name: string): string | undefined }): string | undefined {
-  return headers.get('x-vapi-secret') || undefined;
+/** How far a signed message's timestamp may be from the server's clock: a captured message replays only within it. */
+export const HMAC_TOLERANCE_MS = 5 * 60_000;
+
+/** An HMAC credential's timestamp as sent: Unix seconds, Unix milliseconds or an ISO 8601 instant. */
+function timestampMs(value: string): number {
+  if (/^\d{1,16}$/.test(value)) {
+    const n = Number(value);
+    return n > 1e12 ? n : n * 1000;
+  }
+  return Date.parse(value);
 }
 
-/** One Vapi server message, from its raw body. */
-export async function receiveVapiMessage(deps: VapiDeps, rawBody: string, secret: string | undefined): Promise<VapiResult> {
+/**
+ * Why a message from a known account is not authentic, or null when it is. With an HMAC
+ * credential (Vapi's HMACAuthenticationPlan), the signature over the raw body (after the
+ * timestamp, by default) must match and the timestamp be recent; otherwise X-Vapi-Secret
+ * must be the secret (Vapi's legacy server secret, or a Bearer Token credential set to that
+ * header with no prefix; Authorization is not read: the API takes every bearer token for an
+ * API key). Compared in constant time.
+ */
+export function refusalOf(account: ChannelAccount<'vapi'>, headers: HeaderReader, rawBody: string, now: Date): string | null {
+  const key = account.secrets.hmac_secret;
+  if (key) return hmacRefusal(account.settings.hmac, key, headers, rawBody, now);
+  const given = headers.get('x-vapi-secret');
+  return given && account.secrets.secret && sameSecret(given, account.secrets.secret) ? null : 'X-Vapi-Secret does not match the secret';
+}
+
+function hmacRefusal(plan: HmacPlan, key: string, headers: HeaderReader, rawBody: string, now: Date): string | null {
+  const given = headers.get(plan.signature_header);
+  if (!given) return `the ${plan.signature_header} signature is missing`;
+  let payload = rawBody;
+  if (plan.include_timestamp) {
+    const stamp = headers.get(plan.timestamp_header) ?? '';
+    const at = timestampMs(stamp);
+    if (!Number.isFinite(at) || Math.abs(now.getTime() - at) > HMAC_TOLERANCE_MS) return `the ${plan.timestamp_header} timestamp is missing or more than 5 minutes away`;
+    payload = `${stamp}.${rawBody}`;
+  }
+  if (!given.startsWith(plan.signature_prefix)) return `the signature does not start with ${plan.signature_prefix}`;
+  const signature = given.slice(plan.signature_prefix.length);
+  const expected = createHmac(plan.algorithm, key).update(payload, 'utf8').digest('hex');
+  return sameSecret(signature.trim().toLowerCase(), expected) ? null : 'the HMAC signature does not match';
+}
+
+/** One Vapi server message, from its raw body and headers. */
+export async function receiveVapiMessage(deps: VapiDeps, rawBody: string, headers: HeaderReader): Promise<VapiResult> {
   let body: unknown;
   try {
     body = JSON.parse(rawBody);
@@ -142,18 +222,18 @@ export async function receiveVapiMessage(deps: VapiDeps, rawBody: string, secret
   if (!parsed.success) throw malformed('a Vapi server message is {"message": {"type": ..., "call": {...}}}');
   const message = parsed.data.message;
   const ids = [message.call?.assistantId, message.call?.phoneNumberId, message.assistant?.id, message.phoneNumber?.id].filter((v): v is string => !!v);
-  if (!secret) throw refused();
   let account: ChannelAccount<'vapi'> | undefined;
   for (const id of ids) {
     account = await findChannelByAccount(deps.db, deps.secrets, 'vapi', id);
     if (account) break;
   }
-  if (!account?.secrets.secret || !sameSecret(secret, account.secrets.secret)) {
-    deps.log.warn({ account_ids: ids }, 'vapi message refused: unknown account or wrong secret');
-    // A known account with the wrong secret shows on its setup screen (integration_webhooks).
+  const refusal = account ? refusalOf(account, headers, rawBody, deps.clock.now()) : 'unknown account';
+  if (!account || refusal) {
+    deps.log.warn({ account_ids: ids, reason: refusal }, 'vapi message refused: unknown account or not authentic');
+    // A known account whose message is not authentic shows on its setup screen (integration_webhooks).
     if (account) {
       const ws = account.workspaceId;
-      await withTenant(deps.db, { kind: 'system', workspaceId: ws }, (tx) => recordWebhookRefused(tx, ws, VAPI, 'X-Vapi-Secret does not match the secret', deps.clock.now()));
+      await withTenant(deps.db, { kind: 'system', workspaceId: ws }, (tx) => recordWebhookRefused(tx, ws, VAPI, refusal!, deps.clock.now()));
     }
     throw refused();
   }
@@ -162,6 +242,17 @@ export async function receiveVapiMessage(deps: VapiDeps, rawBody: string, secret
   const log = deps.log.child({ workspace_id: workspaceId, vapi_call_id: call?.id, vapi_type: message.type });
   const started = message.type === 'status-update' && message.status === 'in-progress';
   const actor = { kind: 'system' as const, workspaceId };
+  if (message.type === 'assistant-request') {
+    const settings = account.settings.call_assistant;
+    return withTenant(deps.db, actor, async (tx) => {
+      await recordWebhookVerified(tx, workspaceId, VAPI, deps.clock.now());
+      const ctx: Ctx = { tx, actor, clock: deps.clock, log };
+      const caller = await callerOf(ctx, deps.assistant, message.customer?.number ?? call?.customer?.number);
+      const assistant = vapiAssistant(await deps.assistant.setup(ctx, caller), settings, deps.serverUrl);
+      log.info({ tools: assistant.model.tools.length }, 'vapi assistant-request answered');
+      return { assistant };
+    });
+  }
   if (!call || (message.type !== 'end-of-call-report' && message.type !== 'tool-calls' && !started)) {
     log.debug('vapi message ignored');
     await withTenant(deps.db, actor, (tx) => recordWebhookVerified(tx, workspaceId, VAPI, deps.clock.now()));
@@ -174,6 +265,33 @@ export async function receiveVapiMessage(deps: VapiDeps, rawBody: string, secret
     if (started) return storeCallStarted(ctx, deps.assistant, call);
     return storeEndOfCallReport(ctx, deps.assistant, call, message);
   });
+}
+
+/** Vapi's assistant name is at most 40 characters. */
+const ASSISTANT_NAME_MAX = 40;
+
+/**
+ * The answer to an assistant-request: a transient assistant with the workspace's prompt, first
+ * message and tools (each calling back to this server), the voice and model the workspace chose,
+ * and the structured data its end-of-call report should bring, so one phone number per business
+ * needs no assistant set up on Vapi's side.
+ */
+export function vapiAssistant(setup: CallSetup, settings: CallAssistantSettings, serverUrl: string): VapiAssistant {
+  return {
+    name: setup.name.slice(0, ASSISTANT_NAME_MAX),
+    firstMessage: settings.first_message ?? setup.firstMessage,
+    firstMessageMode: 'assistant-speaks-first',
+    model: {
+      provider: settings.model.provider,
+      model: settings.model.model,
+      messages: [{ role: 'system', content: setup.systemPrompt }],
+      tools: setup.tools.map((t) => ({ type: 'function', function: { name: t.name, description: t.description, parameters: t.parameters }, server: { url: serverUrl } })),
+    },
+    ...(settings.voice ? { voice: { provider: settings.voice.provider, voiceId: settings.voice.voice_id } } : {}),
+    transcriber: { provider: 'deepgram', model: 'nova-2', language: setup.language },
+    serverMessages: ['end-of-call-report', 'status-update', 'tool-calls'],
+    analysisPlan: { structuredDataPlan: { enabled: true, schema: setup.structuredData } },
+  };
 }
 
 const recordEvent = (tx: Tx, ws: string, key: string, payload: unknown, at: Date) => recordWebhookEvent(tx, ws, VAPI, key, payload, at);

@@ -16,4 +16,4 @@ export {
   type ReceptionistState,
   type ReceptionistTools,
 } from './engine.ts';
-export { decimalAmount, formatPrice } from './messages.ts';
+export { callGreeting, decimalAmount, formatPrice } from './messages.ts';

@@ -101,6 +101,11 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
   },
 };
 
+/** What the voice agent says when it picks up the phone. */
+export function callGreeting(business: string, language: Language): string {
+  return language === 'es' ? `Gracias por llamar a ${business}. ¿En qué te puedo ayudar?` : `Thanks for calling ${business}. How can I help you today?`;
+}
+
 /** A minor-unit amount as the customer reads it: "$39", "$12.50", "$ 30.000". */
 export function formatPrice(minor: number, currency: string, language: Language): string {
   return formatMoney(fromMinor(minor, currency), currency, { locale: language === 'es' ? 'es-CO' : 'en-CA', fraction: 'trim', symbol: 'narrowSymbol' });
