@@ -154,6 +154,8 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('POST', '/api/v1/conversations/{id}/messages', { ...as.eagle, params: { id: conv.id }, body: { body: 'Halo dari tim kami' }, expect: 201 });
     await api('POST', '/api/v1/conversations/{id}/hand-back', { ...as.eagle, params: { id: conv.id }, expect: 200 });
     await api('POST', '/api/v1/conversations/{id}/notes', { ...as.eagle, params: { id: conv.id }, body: { body: 'A private note', mentions: [me.body.user.id] }, expect: 201 });
+    await api('GET', '/api/v1/mentions', { ...as.eagle, query: 'unread=true', expect: 200 });
+    await api('POST', '/api/v1/mentions/read', { ...as.eagle, body: { conversation_id: conv.id }, expect: 200 });
     await api('GET', '/api/v1/conversations/{id}/notes', { ...as.eagle, params: { id: conv.id }, expect: 200 });
     // Whatever the thread's channel and window, the answer is one the document lists.
     await api('POST', '/api/v1/conversations/{id}/template', { ...as.eagle, params: { id: conv.id }, body: { body: 'Pengingat konsultasi' } });

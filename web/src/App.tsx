@@ -23,6 +23,8 @@ const ChannelsPage = lazy(() => import('./pages/Channels'));
 const CallsPage = lazy(() => import('./pages/Calls'));
 const ContentPage = lazy(() => import('./pages/Content').then((m) => ({ default: m.ContentPage })));
 import { InboxPage } from './pages/Inbox';
+import { MentionsLink, MentionsPage } from './pages/Mentions';
+import { LiveProvider } from './live';
 import { InvitePage } from './pages/Invite';
 import { SignUpConfirmPage } from './pages/SignUpConfirm';
 import { SettingsPage } from './pages/Settings';
@@ -132,7 +134,9 @@ function SignedIn({ me, chosenLang, chooseLang, path }: { me: Session['me']; cho
   return (
     <I18nProvider lang={lang}>
       <SessionContext.Provider value={session}>
-        <Shell path={path} lang={lang} chooseLang={chooseLang} switchWorkspace={switchWorkspace} />
+        <LiveProvider workspaceId={current.id} userId={me.user.id}>
+          <Shell path={path} lang={lang} chooseLang={chooseLang} switchWorkspace={switchWorkspace} />
+        </LiveProvider>
       </SessionContext.Provider>
     </I18nProvider>
   );
@@ -211,6 +215,9 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
                       </a>
                     </li>
                   ))}
+                  <li>
+                    <MentionsLink current={path === '/mentions'} />
+                  </li>
                 </ul>
               </nav>
               <div className="tools">
@@ -249,6 +256,7 @@ function Screen({ path }: { path: string }) {
     const id = path.slice('/inbox/'.length) || null;
     return <InboxPage conversationId={path === '/inbox' ? null : id} />;
   }
+  if (path === '/mentions') return <MentionsPage />;
   if (path === '/settings') return <SettingsPage />;
   if (path === '/calendar') return <CalendarPage />;
   if (path === '/knowledge' || path.startsWith('/knowledge/')) return <AssistantPage path={path} />;

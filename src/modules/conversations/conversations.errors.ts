@@ -12,6 +12,7 @@ export const CONVERSATIONS_ERRORS = [
   'conversation.not_found',
   'conversation.template_not_available',
   'conversation.whatsapp_window_closed',
+  'mention.needs_person',
   'saved_reply.not_found',
   'saved_reply.personal_needs_person',
   'saved_reply.shortcut_taken',

@@ -6,6 +6,9 @@ import {
   ConversationListQuery,
   ConversationOpen,
   ConversationWithMessages,
+  MentionList,
+  MentionQuery,
+  MentionReadBody,
   Message,
   MessagesQuery,
   Note,
@@ -171,6 +174,33 @@ export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeA
       responses: { 201: json(Note, 'written'), ...errorResponses },
     }),
     async (c) => c.json(await tools.addNote(c.var.ctx, c.req.valid('param').id, c.req.valid('json')), 201),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/mentions', tags, summary: 'The notes that mention me, newest first, and how many are unread',
+      description:
+        'A teammate named in a private note (POST /conversations/{id}/notes with `mentions`) finds it here until it is read. ' +
+        "The inbox stream's `note.created` lists whom a new note mentions, so the app refetches this when the caller is among them. " +
+        'For a signed-in person only: 400 mention.needs_person for an API key.',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { query: MentionQuery },
+      responses: { 200: json(MentionList), ...errorResponses },
+    }),
+    async (c) => c.json(await tools.listMentions(c.var.ctx, c.req.valid('query')), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/mentions/read', tags, summary: 'Mark my mentions read: some notes, a conversation\'s, or all',
+      description:
+        "`note_ids` marks those notes' mentions of the caller, `conversation_id` every mention of the caller in that conversation, an empty object all of them. " +
+        "Only the caller's own mentions change; marking one twice changes nothing. Answers the unread count left. 400 mention.needs_person for an API key.",
+      middleware: deps.inWorkspace(Rank.member),
+      request: { body: jsonBody(MentionReadBody) },
+      responses: { 200: json(z.object({ unread_count: z.number().int() })), ...errorResponses },
+    }),
+    async (c) => c.json(await tools.readMentions(c.var.ctx, c.req.valid('json')), 200),
   );
 
   const savedTags = ['saved replies'];

@@ -71,6 +71,41 @@ export const Note = z
   .openapi('Note', { description: 'a private note: for the team only, never sent to the customer' });
 export type Note = z.infer<typeof Note>;
 
+export const Mention = z
+  .object({
+    note_id: z.uuid(),
+    conversation_id: z.uuid(),
+    channel: z.enum(CHANNELS).openapi({ description: "the conversation's channel" }),
+    contact: ContactSummary.openapi({ description: 'whom the conversation is with' }),
+    author_id: z.uuid().nullable().openapi({ description: 'who wrote the note; null for an API key' }),
+    body: z.string().openapi({ description: "the note's text" }),
+    created_at: z.date(),
+    read_at: z.date().nullable().openapi({ description: 'when the mentioned person read it; null while unread' }),
+  })
+  .openapi('Mention', { description: 'a private note that mentions the caller' });
+export type Mention = z.infer<typeof Mention>;
+
+export const MentionList = z
+  .object({
+    data: z.array(Mention).openapi({ description: 'newest first' }),
+    unread_count: z.number().int().openapi({ description: "the caller's unread mentions in this workspace, all of them (not only this page)" }),
+  })
+  .openapi('MentionList');
+
+export const MentionQuery = z.object({
+  unread: z.enum(['true', 'false']).optional().openapi({ description: 'true: only the unread ones' }),
+  limit: z.coerce.number().int().min(1).max(100).default(30).openapi({ description: 'how many, newest first (1-100)' }),
+});
+export type MentionQuery = z.infer<typeof MentionQuery>;
+
+export const MentionReadBody = z
+  .strictObject({
+    note_ids: z.array(z.uuid()).min(1).max(100).optional().openapi({ description: 'these notes' }),
+    conversation_id: z.uuid().optional().openapi({ description: "every note of this conversation (the app sends it when the thread is opened)" }),
+  })
+  .openapi('MentionRead', { description: 'which of the caller\'s mentions to mark read; an empty object marks them all' });
+export type MentionReadBody = z.infer<typeof MentionReadBody>;
+
 export const ReplyWindow = z
   .object({
     free_form: z.boolean().openapi({ description: 'a free-form reply can go now' }),

@@ -48,6 +48,54 @@ export async function notesOf(tx: Tx, ws: string, conversationId: string, span: 
   return rows.map((r) => ({ ...r, mentions: Array.isArray(r.mentions) ? r.mentions : [] }));
 }
 
+// Mentions -------------------------------------------------------------------------------------
+
+export interface MentionRow {
+  note_id: string;
+  conversation_id: string;
+  channel: string;
+  contact_id: string;
+  author_id: string | null;
+  body: string;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+/** The notes that mention `userId`, newest first. */
+export async function mentionsOf(tx: Tx, ws: string, userId: string, o: { unreadOnly: boolean; limit: number }): Promise<MentionRow[]> {
+  let q = tx.db
+    .selectFrom('conversation_note_mentions as m')
+    .innerJoin('conversation_notes as n', (j) => j.onRef('n.workspace_id', '=', 'm.workspace_id').onRef('n.id', '=', 'm.note_id'))
+    .innerJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 'n.workspace_id').onRef('c.id', '=', 'n.conversation_id'))
+    .select(['m.note_id', 'n.conversation_id', 'c.channel', 'c.contact_id', 'n.author_id', 'n.body', 'm.created_at', 'm.read_at'])
+    .where('m.workspace_id', '=', ws)
+    .where('m.user_id', '=', userId);
+  if (o.unreadOnly) q = q.where('m.read_at', 'is', null);
+  return q.orderBy('m.created_at', 'desc').orderBy('m.note_id', 'desc').limit(o.limit).execute();
+}
+
+export async function unreadMentionCount(tx: Tx, ws: string, userId: string): Promise<number> {
+  const row = await tx.db
+    .selectFrom('conversation_note_mentions')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('workspace_id', '=', ws)
+    .where('user_id', '=', userId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Marks the person's unread mentions read: those of these notes, of this conversation, or all. */
+export async function markMentionsRead(tx: Tx, ws: string, userId: string, which: { noteIds?: string[] | undefined; conversationId?: string | undefined }, now: Date): Promise<void> {
+  let q = tx.db.updateTable('conversation_note_mentions').set({ read_at: now }).where('workspace_id', '=', ws).where('user_id', '=', userId).where('read_at', 'is', null);
+  if (which.noteIds) q = q.where('note_id', 'in', which.noteIds);
+  if (which.conversationId) {
+    const conversationId = which.conversationId;
+    q = q.where('note_id', 'in', (eb) => eb.selectFrom('conversation_notes').select('id').where('workspace_id', '=', ws).where('conversation_id', '=', conversationId));
+  }
+  await q.execute();
+}
+
 // Saved replies ---------------------------------------------------------------------------------
 
 const SAVED = ['id', 'shortcut', 'body', 'owner_id', 'created_at', 'updated_at'] as const;

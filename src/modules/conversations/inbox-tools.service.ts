@@ -5,7 +5,8 @@ import { AppError } from '../../platform/errors.ts';
 import { Rank } from '../../platform/http/env.ts';
 import { newId } from '../../platform/ids.ts';
 import * as conversations from './conversations.repo.ts';
-import type { Note, NoteBody, SavedReply, SavedReplyCreate, SavedReplyPatch } from './conversations.schema.ts';
+import { contactSummaries } from '../contacts/index.ts';
+import type { Mention, MentionQuery, MentionReadBody, Note, NoteBody, SavedReply, SavedReplyCreate, SavedReplyPatch } from './conversations.schema.ts';
 import * as repo from './inbox-tools.repo.ts';
 
 const userOf = (ctx: Ctx): string | undefined => (ctx.actor.kind === 'user' ? ctx.actor.userId : undefined);
@@ -38,6 +39,36 @@ export async function listNotes(ctx: Ctx, conversationId: string): Promise<{ dat
     throw new AppError('conversation.not_found', 'not_found', 'no such conversation in this workspace');
   }
   return { data: await repo.notesOf(ctx.tx, ws, conversationId, {}) };
+}
+
+// Mentions: a teammate named in a note is told in the app ----------------------------------------
+
+const personOf = (ctx: Ctx): string => {
+  const user = userOf(ctx);
+  if (!user) throw new AppError('mention.needs_person', 'invalid', 'mentions belong to a signed-in person, not an API key');
+  return user;
+};
+
+/** The notes that mention the caller, newest first, with how many are unread. */
+export async function listMentions(ctx: Ctx, query: MentionQuery): Promise<{ data: Mention[]; unread_count: number }> {
+  const ws = workspaceOf(ctx);
+  const user = personOf(ctx);
+  const rows = await repo.mentionsOf(ctx.tx, ws, user, { unreadOnly: query.unread === 'true', limit: query.limit });
+  const contacts = await contactSummaries(ctx, [...new Set(rows.map((r) => r.contact_id))]);
+  const data = rows.flatMap((r) => {
+    const contact = contacts.get(r.contact_id);
+    if (!contact) return [];
+    return [{ note_id: r.note_id, conversation_id: r.conversation_id, channel: r.channel as Mention['channel'], contact, author_id: r.author_id, body: r.body, created_at: r.created_at, read_at: r.read_at }];
+  });
+  return { data, unread_count: await repo.unreadMentionCount(ctx.tx, ws, user) };
+}
+
+/** Marks the caller's mentions read (these notes, one conversation's, or all); answers the unread count left. */
+export async function readMentions(ctx: Ctx, input: MentionReadBody): Promise<{ unread_count: number }> {
+  const ws = workspaceOf(ctx);
+  const user = personOf(ctx);
+  await repo.markMentionsRead(ctx.tx, ws, user, { noteIds: input.note_ids, conversationId: input.conversation_id }, ctx.clock.now());
+  return { unread_count: await repo.unreadMentionCount(ctx.tx, ws, user) };
 }
 
 // Saved replies ---------------------------------------------------------------------------------

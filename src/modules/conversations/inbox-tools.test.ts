@@ -94,6 +94,51 @@ describeEachDatabase('inbox tools: notes with mentions and saved replies', (db) 
     expect((await t.call('GET', `/api/v1/conversations/${id}/notes`, w.as)).body.data).toEqual([]);
   });
 
+  it('lists the notes that mention me, unread first counted, until I read them; nobody else sees or clears them', async () => {
+    const first = await conversation(w, '+6281277700003');
+    const second = await conversation(w, '+6281277700004');
+    const before = await t.call('GET', '/api/v1/mentions?unread=true', colleague.as);
+    expect(before.status).toBe(200);
+    const base = before.body.unread_count as number;
+
+    const a = await t.call('POST', `/api/v1/conversations/${first}/notes`, { ...w.as, body: { body: '@colleague please call Rina', mentions: [colleague.userId] } });
+    const b = await t.call('POST', `/api/v1/conversations/${second}/notes`, { ...member.as, body: { body: '@colleague and @me', mentions: [colleague.userId, member.userId] } });
+    const c = await t.call('POST', `/api/v1/conversations/${second}/notes`, { ...w.as, body: { body: 'about @colleague again', mentions: [colleague.userId] } });
+    expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
+
+    const mine = await t.call('GET', '/api/v1/mentions?unread=true', colleague.as);
+    expect(mine.status).toBe(200);
+    expect(mine.body.unread_count).toBe(base + 3);
+    expect(mine.body.data.slice(0, 3).map((m: { note_id: string }) => m.note_id)).toEqual([c.body.id, b.body.id, a.body.id]);
+    expect(mine.body.data[2]).toMatchObject({ conversation_id: first, channel: 'whatsapp', author_id: w.userId, body: '@colleague please call Rina', read_at: null, contact: { name: 'Rina Hartono' } });
+    // The member was mentioned once; the owner never.
+    expect((await t.call('GET', '/api/v1/mentions?unread=true', member.as)).body.data.map((m: { note_id: string }) => m.note_id)).toEqual([b.body.id]);
+    expect((await t.call('GET', '/api/v1/mentions', w.as)).body).toEqual({ data: [], unread_count: 0 });
+
+    // Someone else marking "all" read clears only their own.
+    expect((await t.call('POST', '/api/v1/mentions/read', { ...member.as, body: {} })).body).toEqual({ unread_count: 0 });
+    expect((await t.call('GET', '/api/v1/mentions?unread=true', colleague.as)).body.unread_count).toBe(base + 3);
+
+    // Opening the second conversation reads both of its mentions; one note by id reads the first.
+    const opened = await t.call('POST', '/api/v1/mentions/read', { ...colleague.as, body: { conversation_id: second } });
+    expect(opened.status).toBe(200);
+    expect(opened.body.unread_count).toBe(base + 1);
+    expect((await t.call('POST', '/api/v1/mentions/read', { ...colleague.as, body: { note_ids: [a.body.id] } })).body.unread_count).toBe(base);
+    const all = await t.call('GET', '/api/v1/mentions', colleague.as);
+    const read = all.body.data.find((m: { note_id: string }) => m.note_id === a.body.id);
+    expect(read.read_at).not.toBeNull();
+    expect((await t.call('GET', '/api/v1/mentions?unread=true', colleague.as)).body.data.map((m: { note_id: string }) => m.note_id)).not.toContain(a.body.id);
+
+    // An API key is nobody to mention; bad bodies are refused at the edge.
+    const key = await t.call('GET', '/api/v1/mentions', { key: readKey, workspace: w.workspaceId });
+    expect(key.status).toBe(400);
+    expect(key.body.error.code).toBe('mention.needs_person');
+    expect((await t.call('POST', '/api/v1/mentions/read', { ...colleague.as, body: { note_ids: ['nope'] } })).status).toBe(400);
+    expect((await t.call('POST', '/api/v1/mentions/read', { ...colleague.as, body: { note_ids: [] } })).status).toBe(400);
+    // Another workspace's owner sees none of them.
+    expect((await t.call('GET', '/api/v1/mentions', stranger.as)).body).toEqual({ data: [], unread_count: 0 });
+  });
+
   it("keeps a personal saved reply its owner's alone, and the team's replies for admins to write", async () => {
     const mine = await t.call('POST', '/api/v1/saved-replies', { ...member.as, body: { shortcut: 'Visa', body: 'Hi {{contact.first_name}}, the visa takes 3 weeks.', personal: true } });
     expect(mine.status, JSON.stringify(mine.body)).toBe(201);

@@ -465,6 +465,7 @@ export interface ConversationNoteMentions {
   created_at: Generated<Timestamp>;
   note_id: string;
   notified_at: Timestamp | null;
+  read_at: Timestamp | null;
   user_id: string;
   workspace_id: Generated<string>;
 }

@@ -31,6 +31,7 @@ export const STAFF_APP_PATHS = [
   '/calls/*',
   '/reports',
   '/channels',
+  '/mentions',
 ];
 
 const TYPES: Record<string, string> = {

@@ -5,7 +5,9 @@ import type { paths } from '../api/schema';
 import { ErrorNote, Loading } from '../components';
 import { formatDateTime, formatMoney, formatWhen } from '../format';
 import { useT, type Key } from '../i18n';
+import { useLive } from '../live';
 import { linkProps, navigate } from '../router';
+import { useReadMentionsOf } from './Mentions';
 import { atLeast, useSession } from '../session';
 import { isTypingTarget } from './inbox-text';
 import { useInboxToolsT } from './inbox-tools.i18n';
@@ -23,41 +25,6 @@ const STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
 // often; with it up they only refetch what an event names, plus a slow safety net.
 const POLL_MS = 2_000;
 const SAFETY_MS = 30_000;
-
-/**
- * The workspace's inbox events (GET /api/v1/events/stream): each one refetches the list and
- * the thread it concerns. Events are not replayed, so every (re)connection refetches all.
- */
-function useInboxEvents(workspaceId: string): boolean {
-  const qc = useQueryClient();
-  const [live, setLive] = useState(false);
-  useEffect(() => {
-    if (typeof EventSource === 'undefined') return;
-    const source = new EventSource(`/api/v1/events/stream?workspace_id=${encodeURIComponent(workspaceId)}`);
-    const refetchAll = () => {
-      setLive(true);
-      void qc.invalidateQueries({ queryKey: ['conversations', workspaceId] });
-      void qc.invalidateQueries({ queryKey: ['conversation', workspaceId] });
-    };
-    const changed = (e: MessageEvent<string>) => {
-      let data: { id?: string; conversation_id?: string } = {};
-      try {
-        data = JSON.parse(e.data) as typeof data;
-      } catch {
-        // an event we cannot read still means something changed
-      }
-      void qc.invalidateQueries({ queryKey: ['conversations', workspaceId] });
-      const conversation = data.conversation_id ?? (e.type === 'conversation.updated' ? data.id : undefined);
-      void qc.invalidateQueries({ queryKey: conversation ? ['conversation', workspaceId, conversation] : ['conversation', workspaceId] });
-    };
-    source.addEventListener('ready', refetchAll);
-    for (const type of ['message.created', 'message.status', 'conversation.updated', 'note.created']) source.addEventListener(type, changed as EventListener);
-    source.addEventListener('revoked', () => source.close());
-    source.onerror = () => setLive(false);
-    return () => source.close();
-  }, [qc, workspaceId]);
-  return live;
-}
 
 interface Filters {
   channel: '' | (typeof CHANNELS)[number];
@@ -88,7 +55,7 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
     ...(filters.owner ? { owner: filters.owner } : {}),
     ...(filters.assignee ? { assignee: filters.assignee } : {}),
   };
-  const live = useInboxEvents(workspaceId);
+  const live = useLive();
   const list = useQuery({
     queryKey: ['conversations', workspaceId, query],
     queryFn: () => ok(api.GET('/api/v1/conversations', { params: { query } })),
@@ -267,6 +234,7 @@ const Thread = forwardRef<ThreadHandle, { id: string; live: boolean }>(function 
     queryFn: () => ok(api.GET('/api/v1/conversations/{id}', { params: { path: { id }, query: { limit: 100 } } })),
     refetchInterval: live ? SAFETY_MS : POLL_MS,
   });
+  useReadMentionsOf(id);
   const refresh = () => Promise.all([qc.invalidateQueries({ queryKey: ['conversation', workspaceId, id] }), qc.invalidateQueries({ queryKey: ['conversations', workspaceId] })]);
   const act = useMutation({
     mutationFn: async (action: 'takeover' | 'hand-back' | 'resolve' | 'reopen') => {
