@@ -241,12 +241,6 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
     why: 'the products read other modules\' rows for their own screens and prompts; they move to the owners\' functions',
   },
   {
-    from: /\/amara\/tools\.ts$/,
-    tables: ['bookings'],
-    access: 'write',
-    why: "Amara's booking tool inserts its booking itself; scheduling's createBooking replaces it",
-  },
-  {
     from: /\/(?:delivery|sms)\.repo\.ts$/,
     tables: ['messages', 'sms_messages'],
     access: 'write',

@@ -1,6 +1,7 @@
 import { getWorkspace } from '../modules/tenancy/index.ts';
 import { workspaceIdOf, type Ctx } from '../platform/context.ts';
 import { withTenant } from '../platform/db/tenant.ts';
+import { amaraApp } from './amara/turn.ts';
 import { ariApp } from './ari/turn.ts';
 import {
   previewAssistantTurns,
@@ -19,10 +20,23 @@ import { receptionistApp } from './voice/turn.ts';
 
 export type { PreviewTurn, TurnHooks, TurnInput, TurnOptions, TurnOutcome, TurnScope };
 
+/** The app that answers a workspace's customers, by its template: the one place it is chosen. */
+export function appFor(template: string | null): TurnApp<Decision> {
+  switch (template) {
+    case 'voice':
+      return receptionistApp;
+    case 'amara':
+      return amaraApp;
+    default:
+      // 'ari' and the blank template: ARI's consultancy flow.
+      return ariApp;
+  }
+}
+
 /**
  * The one way a channel hands a customer's message to the assistant: picks the app that
- * answers for the workspace by its template (the receptionist for 'voice', ARI's
- * consultancy flow otherwise) and runs its turn: in the caller's transaction (a Ctx), or in
+ * answers for the workspace by its template (appFor: the receptionist for 'voice', Amara for
+ * 'amara', ARI's consultancy flow otherwise) and runs its turn: in the caller's transaction (a Ctx), or in
  * phases of its own that hold no connection while a model writes (a TurnScope). With hooks
  * (a message taken from a queue), the caller's claim and bookkeeping run inside the turn's
  * own transactions, and null means the claim failed (the turn did nothing).
@@ -30,8 +44,8 @@ export type { PreviewTurn, TurnHooks, TurnInput, TurnOptions, TurnOutcome, TurnS
 export async function answerInbound(target: Ctx | TurnScope, input: TurnInput, options?: TurnOptions): Promise<TurnOutcome>;
 export async function answerInbound(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions, hooks: TurnHooks): Promise<TurnOutcome | null>;
 export async function answerInbound(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions = {}, hooks?: TurnHooks): Promise<TurnOutcome | null> {
-  const run = <D extends Decision>(app: TurnApp<D>) => (hooks ? runAssistantTurn(target, input, options, app, hooks) : runAssistantTurn(target, input, options, app));
-  return (await templateOf(target)) === 'voice' ? run(receptionistApp) : run(ariApp);
+  const app = appFor(await templateOf(target));
+  return hooks ? runAssistantTurn(target, input, options, app, hooks) : runAssistantTurn(target, input, options, app);
 }
 
 /**
@@ -56,5 +70,5 @@ async function templateOf(target: Ctx | TurnScope): Promise<string | null> {
  * far, the last one new), leaving no trace: see previewAssistantTurns.
  */
 export async function previewInbound(scope: TurnScope, channel: Channel, messages: string[], options: TurnOptions = {}): Promise<PreviewTurn[]> {
-  return (await templateOf(scope)) === 'voice' ? previewAssistantTurns(scope, channel, messages, options, receptionistApp) : previewAssistantTurns(scope, channel, messages, options, ariApp);
+  return previewAssistantTurns(scope, channel, messages, options, appFor(await templateOf(scope)));
 }

@@ -162,7 +162,8 @@ export function registerChatCommand(program: Command, deps: ChatCommandDeps): vo
             if (refused) {
               write(opts.json ? `${JSON.stringify({ error: { code: 'validation.failed', message: refused } })}\n` : `(${refused})\n`);
             } else {
-              const result = await withTenant(db, actor, (tx) => answerInbound(ctxOf(tx), { phone, channel: CHANNEL_OF[opts.channel]!, message }, { secrets, llm: deps.llm?.() }));
+              // In phases of its own (a TurnScope): no connection is held while a model words the reply.
+              const result = await answerInbound({ db, actor, clock, log }, { phone, channel: CHANNEL_OF[opts.channel]!, message }, { secrets, llm: deps.llm?.() });
               if (opts.json) write(`${JSON.stringify(printed(result))}\n`);
               else say(result);
             }

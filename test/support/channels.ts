@@ -45,8 +45,8 @@ export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; lo
     return { status: res.status, body: parsed };
   }
 
-  /** A workspace on the ARI template whose WhatsApp number is connected to the fake Meta. */
-  async function connectedWorkspace(settings: Record<string, unknown> = {}) {
+  /** A workspace (on the ARI template unless `workspace` says otherwise) whose WhatsApp number is connected to the fake Meta. */
+  async function connectedWorkspace(settings: Record<string, unknown> = {}, workspace: Record<string, unknown> = {}) {
     const email = `wa-${Date.now().toString(36)}-${seq++}@example.test`;
     const started = await app.request('/api/v1/auth/signup', {
       method: 'POST',
@@ -61,7 +61,7 @@ export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; lo
     });
     if (signup.status !== 201) throw new Error(`sign-up confirmation: ${signup.status}`);
     const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const ws = await call('POST', '/api/v1/workspaces', { cookie, body: { name: `Eagle test ${randomBytes(3).toString('hex')}`, template: 'ari' } });
+    const ws = await call('POST', '/api/v1/workspaces', { cookie, body: { name: `Eagle test ${randomBytes(3).toString('hex')}`, template: 'ari', ...workspace } });
     if (ws.status !== 201) throw new Error(`workspace: ${ws.status} ${JSON.stringify(ws.body)}`);
     const account = { phoneNumberId: phoneNumberId(), accessToken: `EAAG${randomBytes(12).toString('hex')}`, appSecret: randomBytes(16).toString('hex'), verifyToken: randomBytes(12).toString('hex') };
     fake.connect({ phoneNumberId: account.phoneNumberId, accessToken: account.accessToken, appSecret: account.appSecret });

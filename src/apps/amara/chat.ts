@@ -9,6 +9,9 @@ import {
   ModelError,
   decideAmaraTurn,
   localeOf,
+  priceText,
+  amaraReply,
+  type Arm,
   type EnvironmentModel,
   type ModelTool,
   type AmaraIntent,
@@ -16,6 +19,8 @@ import {
   type Locale,
 } from '../../modules/assistant/index.ts';
 import { recordFaqUse } from '../../modules/knowledge/index.ts';
+import { KeyedSequence } from '../../platform/fairness.ts';
+import { phasedTenant } from '../../platform/db/phased.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
@@ -24,7 +29,7 @@ import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { amaraTools, ToolBox, type ToolRun, type ToolSession } from './tools.ts';
+import { amaraTools, recordFunnel, ToolBox, type ToolRun, type ToolSession } from './tools.ts';
 
 /**
  * One chat turn of Amara for a signed-in end user, in three short transactions so that the
@@ -297,9 +302,7 @@ export async function answerChat(deps: ChatDeps, user: EndUser, input: ChatInput
 
   let reply: ChatReply;
   try {
-    reply = await withTenant(deps.db, actor, (tx) =>
-      answerChatMessage(deps, { tx, actor, clock: deps.clock, log: deps.log }, { user, workspace, conversationId, userMessageId, assistantMessageId, text: input.message }),
-    );
+    reply = await turns.run(conversationId, () => answerChatMessage(deps, actor, { user, workspace, conversationId, userMessageId, assistantMessageId, text: input.message }));
   } catch (e) {
     const err = e instanceof AppError ? e : new AppError('amara.turn_failed', 'internal', 'Amara could not answer this message');
     if (!(e instanceof AppError)) deps.log.error({ err: e, amara_message_id: assistantMessageId }, 'an Amara turn failed');
@@ -337,12 +340,97 @@ interface EngineResult {
   fallback?: { reason: string; message: string };
 }
 
-/** Amara's answer to one stored chat message, by the built-in engine or the user's model arm, in the caller's transaction. */
-async function answerChatMessage(deps: ChatDeps, ctx: Ctx, scope: ChatMessageScope): Promise<ChatReply> {
+/** Turns of one conversation that leave the database while the model writes still run one after the other. */
+const turns = new KeyedSequence();
+
+/** What the first phase of a turn read: everything the engine and the model need. */
+interface Prepared {
+  started: number;
+  locale: Locale;
+  state: AmaraState;
+  session: ToolSession;
+  toolbox: ToolBox;
+  today: string;
+  setup: Awaited<ReturnType<typeof loadModelSetup>>;
+  arm: Arm;
+}
+
+/**
+ * Amara's answer to one stored chat message, by the built-in engine or the user's model arm,
+ * in phases that hold no connection while a model writes: (a) one transaction reads the
+ * conversation, the customer and the workspace's model setup (and, for the built-in engine,
+ * answers and records the turn there and then); (b) the model writes with no transaction
+ * open, each of its tool calls in a short one of its own; (c) another transaction records the
+ * conversation's state, the reply and the funnel events the turn reached. The turns of one
+ * conversation in this process run one after the other across the three.
+ */
+async function answerChatMessage(deps: ChatDeps, actor: Actor, scope: ChatMessageScope): Promise<ChatReply> {
+  const phased = phasedTenant(deps.db, actor);
+  const ctx: Ctx = { tx: phased.tx, actor, clock: deps.clock, log: deps.log };
+  const ws = scope.user.workspaceId;
+  const first = await phased.run<{ done: ChatReply } | { prepared: Prepared; history: { role: 'user' | 'assistant'; content: string }[]; prompt: string | undefined }>(async () => {
+    const prepared = await prepare(deps, ctx, scope);
+    if (prepared.arm.kind === 'model') {
+      const history = await recentMessages(ctx.tx, ws, scope.conversationId, scope.userMessageId);
+      const prompt = await prepared.session.asAssistant((a) => findActiveSystemPrompt(a, 'webchat'));
+      return { prepared, history, prompt: prompt?.system_prompt };
+    }
+    return { done: await finish(ctx, scope, prepared, await builtIn(prepared)) };
+  });
+  if ('done' in first) return first.done;
+
+  // (b) The model, with no transaction open; each tool call reads or writes in one of its own.
+  const { prepared, history, prompt } = first;
+  const { arm, setup, session, toolbox, state, locale, today } = prepared;
+  if (arm.kind !== 'model') throw new Error('unreachable: only a model arm leaves the first phase');
+  const snapshot = structuredClone(state);
+  let result: EngineResult | undefined;
+  let failure: ModelError | undefined;
+  try {
+    const completion = await completeWithTools({
+      client: modelClient({ baseUrl: arm.baseUrl, apiKey: arm.apiKey }, setup.timeoutMs),
+      model: arm.model,
+      system: systemPrompt(prompt, locale, today, scope.workspace.timeZone, state),
+      messages: [...history, { role: 'user', content: scope.text }],
+      tools: modelTools(toolbox, (fn) => phased.run(fn)),
+      timeoutMs: setup.timeoutMs,
+      maxTokens: 1000,
+      temperature: 0.7,
+    });
+    result = { text: completion.text, intent: intentOf(toolbox.runs), model: completion.model, usage: { input_tokens: null, output_tokens: null, total_tokens: completion.tokens } };
+  } catch (e) {
+    if (!(e instanceof ModelError)) throw e;
+    failure = e;
+  }
+
+  // (c)
+  return phased.run(async () => {
+    if (result) return finish(ctx, scope, prepared, result);
+    const fallback = { reason: failure!.reason, message: failure!.message };
+    ctx.log.warn({ reason: failure!.reason, err: failure, amara_message_id: scope.assistantMessageId }, 'the model failed on an Amara turn; the built-in engine answers');
+    const booked = toolbox.runs.some((r) => r.name === 'confirmBooking' && r.ok);
+    if (booked) {
+      // The booking the model made stands (its transaction committed): the customer is told so.
+      const last = state.booked![state.booked!.length - 1]!;
+      const local = Temporal.Instant.from(last.start).toZonedDateTimeISO(scope.workspace.timeZone);
+      const money = (minor: number) => priceText(minor, last.currency, locale, scope.workspace.country);
+      const text = amaraReply.booked(locale, { service: last.service, date: local.toPlainDate().toString(), time: local.toPlainTime().toString({ smallestUnit: 'minute' }), hours: last.hours, rate: money(last.total_minor / last.hours), total: money(last.total_minor) });
+      return finish(ctx, scope, prepared, { text, intent: 'booked', model: BUILT_IN_MODEL, usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, fallback });
+    }
+    // Nothing the model started is kept: its drafts lived in this turn's state only.
+    for (const key of Object.keys(state)) delete state[key as keyof AmaraState];
+    Object.assign(state, snapshot);
+    toolbox.runs.length = 0;
+    session.funnel!.length = 0;
+    return finish(ctx, scope, prepared, await builtIn(prepared, fallback));
+  });
+}
+
+/** The first phase's reads: the conversation (locked for the phase), the customer, the tools and the arm. */
+async function prepare(deps: ChatDeps, ctx: Ctx, scope: ChatMessageScope): Promise<Prepared> {
   const started = performance.now();
   const { user, workspace } = scope;
   const ws = user.workspaceId;
-  // Locked: two turns of one conversation run one after the other, each on the other's state.
   const conversation = await ctx.tx.db
     .selectFrom('amara_conversations')
     .select(['locale', 'context'])
@@ -362,53 +450,33 @@ async function answerChatMessage(deps: ChatDeps, ctx: Ctx, scope: ChatMessageSco
     customer: { userId: user.userId, name: me.full_name ?? me.email ?? user.email, email: me.email, phone: typeof phoneOnFile === 'string' ? phoneOnFile : null },
     conversationId: scope.conversationId,
     userText: scope.text,
+    source: 'web',
+    funnel: [],
   };
   const toolbox = new ToolBox(amaraTools(session));
   const today = Temporal.Instant.fromEpochMilliseconds(ctx.clock.now().getTime()).toZonedDateTimeISO(workspace.timeZone).toPlainDate().toString();
-
-  const builtIn = async (fallback?: EngineResult['fallback']): Promise<EngineResult> => {
-    const outcome = await decideAmaraTurn({ text: scope.text, locale, today, country: workspace.country, state, knownPhone: session.customer.phone !== null }, (name, args) => toolbox.call(name, args));
-    const faq = outcome.answeredFrom?.source === 'faq' ? outcome.answeredFrom.id : undefined;
-    if (faq) await session.asAssistant((a) => recordFaqUse(a, faq));
-    return { text: outcome.text, intent: outcome.intent, model: BUILT_IN_MODEL, usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, extracted: outcome.extracted, ...(fallback ? { fallback } : {}) };
-  };
-
   const setup = await session.asAssistant((a) => loadModelSetup(a, { secrets: deps.secrets, environment: deps.llm, timeoutMaxMs: deps.timeoutMaxMs }));
   // Sticky per user: the same person always talks to the same arm of the split.
   const arm = assignArm(setup.arms, user.userId);
-  let result: EngineResult;
-  if (arm.kind === 'model') {
-    const snapshot = structuredClone(state);
-    await ctx.tx.query('savepoint amara_model_turn');
-    try {
-      const history = await recentMessages(ctx.tx, ws, scope.conversationId, scope.userMessageId);
-      const prompt = await session.asAssistant((a) => findActiveSystemPrompt(a, 'webchat'));
-      const completion = await completeWithTools({
-        client: modelClient({ baseUrl: arm.baseUrl, apiKey: arm.apiKey }, setup.timeoutMs),
-        model: arm.model,
-        system: systemPrompt(prompt?.system_prompt, locale, today, workspace.timeZone, state),
-        messages: [...history, { role: 'user', content: scope.text }],
-        tools: modelTools(toolbox),
-        timeoutMs: setup.timeoutMs,
-        maxTokens: 1000,
-        temperature: 0.7,
-      });
-      await ctx.tx.query('release savepoint amara_model_turn');
-      result = { text: completion.text, intent: intentOf(toolbox.runs), model: completion.model, usage: { input_tokens: null, output_tokens: null, total_tokens: completion.tokens } };
-    } catch (e) {
-      if (!(e instanceof ModelError)) throw e;
-      // Whatever the model's tools did is undone; the built-in engine answers this turn.
-      await ctx.tx.query('rollback to savepoint amara_model_turn');
-      for (const key of Object.keys(state)) delete state[key as keyof AmaraState];
-      Object.assign(state, snapshot);
-      toolbox.runs.length = 0;
-      ctx.log.warn({ reason: e.reason, err: e, amara_message_id: scope.assistantMessageId }, 'the model failed on an Amara turn; the built-in engine answers');
-      result = await builtIn({ reason: e.reason, message: e.message });
-    }
-  } else {
-    result = await builtIn();
-  }
+  return { started, locale, state, session, toolbox, today, setup, arm };
+}
 
+/** The built-in engine's answer, in the open phase. */
+async function builtIn(p: Prepared, fallback?: EngineResult['fallback']): Promise<EngineResult> {
+  const { session, toolbox } = p;
+  const outcome = await decideAmaraTurn(
+    { text: session.userText, locale: p.locale, today: p.today, country: session.workspace.country, state: p.state, knownPhone: session.customer.phone !== null },
+    (name, args) => toolbox.call(name, args),
+  );
+  const faq = outcome.answeredFrom?.source === 'faq' ? outcome.answeredFrom.id : undefined;
+  if (faq) await session.asAssistant((a) => recordFaqUse(a, faq));
+  return { text: outcome.text, intent: outcome.intent, model: BUILT_IN_MODEL, usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 }, extracted: outcome.extracted, ...(fallback ? { fallback } : {}) };
+}
+
+/** The last phase: the conversation's state, the finished messages and the funnel events, as the user. */
+async function finish(ctx: Ctx, scope: ChatMessageScope, p: Prepared, result: EngineResult): Promise<ChatReply> {
+  const { state, toolbox } = p;
+  const ws = scope.user.workspaceId;
   const now = ctx.clock.now();
   await ctx.tx.db
     .updateTable('amara_conversations')
@@ -416,6 +484,7 @@ async function answerChatMessage(deps: ChatDeps, ctx: Ctx, scope: ChatMessageSco
     .where('workspace_id', '=', ws)
     .where('id', '=', scope.conversationId)
     .execute();
+  await recordFunnel(ctx, `amara:${scope.conversationId}`, p.session.funnel ?? []);
   const bookingId = toolbox.runs.find((r) => r.name === 'confirmBooking' && r.ok)?.result as { booking_id?: string } | undefined;
   const metadata = {
     status: 'completed',
@@ -423,7 +492,7 @@ async function answerChatMessage(deps: ChatDeps, ctx: Ctx, scope: ChatMessageSco
     model: result.model,
     usage: { ...result.usage, tool_calls: toolbox.runs.length },
     finishReason: 'stop',
-    latency_ms: Math.round(performance.now() - started),
+    latency_ms: Math.round(performance.now() - p.started),
     intent: result.intent,
     ...(result.extracted ? { extracted: result.extracted } : {}),
     ...(result.fallback ? { fallback: result.fallback } : {}),
@@ -476,14 +545,17 @@ function systemPrompt(workspacePrompt: string | undefined, locale: Locale, today
   ].join('\n');
 }
 
-/** The tools as completeWithTools takes them; results and failures both go back to the model. */
-function modelTools(toolbox: ToolBox): ModelTool[] {
+/**
+ * The tools as completeWithTools takes them, each call in a transaction of its own (`inPhase`);
+ * results and failures both go back to the model.
+ */
+function modelTools(toolbox: ToolBox, inPhase: <T>(fn: () => Promise<T>) => Promise<T>): ModelTool[] {
   return toolbox.tools.map((t) => ({
     name: t.name,
     description: t.description,
     parameters: t.schema,
     run: async (args: unknown) => {
-      const out = await toolbox.call(t.name, args);
+      const out = await inPhase(() => toolbox.call(t.name, args));
       return out.ok ? out.result : { error: out.error };
     },
   }));

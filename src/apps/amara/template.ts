@@ -3,6 +3,12 @@ import { newId } from '../../platform/ids.ts';
 
 /** Amara, the in-app assistant of a home-services marketplace (seed 003). */
 export async function applyAmaraTemplate(ctx: Ctx, workspaceId: string): Promise<void> {
+  // The assistant's persona on the channels (web chat, WhatsApp, SMS): Amara, in Spanish unless the customer writes otherwise.
+  await ctx.tx.db
+    .insertInto('ari_config')
+    .values({ id: newId(), workspace_id: workspaceId, bot_name: 'Amara', greeting_style: 'casual', language: 'es' })
+    .onConflict((oc) => oc.column('workspace_id').doNothing())
+    .execute();
   await ctx.tx.db
     .insertInto('system_prompts')
     .values({

@@ -4,7 +4,8 @@ import { getService, quote, searchServices } from '../../modules/catalog/index.t
 import { normalizePhone } from '../../modules/contacts/index.ts';
 import { searchKnowledge } from '../../modules/knowledge/index.ts';
 import { createBooking, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
-import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
+import { recordEvent, type EventType } from '../../modules/analytics/index.ts';
+import type { Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
 import { fromMinor } from '../../platform/money.ts';
 import {
@@ -33,11 +34,47 @@ export interface ToolSession {
   state: AmaraState;
   locale: Locale;
   workspace: { timeZone: string; country: string };
-  customer: { userId: string; name: string; email: string | null; phone: string | null };
+  /**
+   * Who is booking: a signed-in end user (userId, the in-app chat) or a contact writing on a
+   * channel (contactId); the booking is theirs.
+   */
+  customer: { userId?: string | undefined; contactId?: string | undefined; name: string; email: string | null; phone: string | null };
   conversationId: string;
   /** The user's message this turn: confirmation is read from it, never from the caller's say-so. */
   userText: string;
+  /** Where the booking came from (bookings.source): the channel, 'web' for the in-app chat. */
+  source: 'web' | 'whatsapp' | 'sms';
+  /**
+   * Seed 003's funnel events this turn reached, for the caller to record with the turn's
+   * outcome (as the signed-in user, or as the workspace for a channel's contact). Absent:
+   * none are collected (the model's read-only wording tools).
+   */
+  funnel?: FunnelEvent[] | undefined;
 }
+
+export interface FunnelEvent {
+  event: EventType;
+  properties: Record<string, unknown>;
+}
+
+/**
+ * The funnel of seed 003 as Amara walks it: a search, a service's free times looked at, a
+ * draft (checkout) and the confirmed booking. Each stage is recorded once per booking the
+ * customer works towards (state.funnel), and the booking starts the next round.
+ */
+function reached(session: ToolSession, event: EventType, properties: Record<string, unknown>): void {
+  if (!session.funnel) return;
+  const seen = session.state.funnel ?? [];
+  if (event !== 'BookingConfirmed' && seen.includes(event)) return;
+  session.funnel.push({ event, properties: { assistant: 'amara', ...properties } });
+  session.state.funnel = event === 'BookingConfirmed' ? [] : [...seen, event];
+}
+
+/** Records the funnel events a turn reached, in the caller's transaction, under one analytics session. */
+export async function recordFunnel(ctx: Ctx, sessionId: string, events: FunnelEvent[]): Promise<void> {
+  for (const e of events) await recordEvent(ctx, { eventType: e.event, sessionId, properties: e.properties });
+}
+
 
 export interface AmaraTool {
   name: string;
@@ -116,13 +153,18 @@ export function amaraTools(session: ToolSession): AmaraTool[] {
         session.asAssistant(async (ctx) => {
           const found = await searchServices(ctx, { q: query, limit: 10 });
           const text = normalize(query ?? '');
-          // A service named in full ('limpieza profunda') beats one that only shares a keyword.
-          const ranked = [...found].sort((a, b) => Number(text.includes(normalize(b.name))) - Number(text.includes(normalize(a.name))));
+          // A service named in full ('limpieza profunda'), or by its longest keyword ('deep
+          // cleaning' beats 'cleaning'), beats one that only shares a word.
+          const said = (x: string) => (x && text.includes(normalize(x)) ? normalize(x).length : 0);
+          const fit = new Map(found.map((s) => [s.id, Math.max(said(s.name) * 2, ...(s.keywords ?? []).map(said))]));
+          const ranked = [...found].sort((a, b) => fit.get(b.id)! - fit.get(a.id)!);
+          const best = ranked[0] && fit.get(ranked[0].id)! > 0 && (ranked.length < 2 || fit.get(ranked[0].id)! > fit.get(ranked[1]!.id)!) ? ranked[0].id : undefined;
           const knowledge = query ? await searchKnowledge(ctx, { q: query, limit: 3 }) : [];
+          reached(session, 'SearchStarted', { query: query ?? null, results: found.length });
           return {
             ok: true,
             result: {
-              services: ranked.slice(0, 3).map((s) => ({ ...choiceOf(s), description: s.description, rate: money(s.unit_price_minor, s.currency) })),
+              services: ranked.slice(0, 3).map((s) => ({ ...choiceOf(s), description: s.description, rate: money(s.unit_price_minor, s.currency), ...(s.id === best ? { named: true } : {}) })),
               knowledge: knowledge.map((k) => ({ source: k.source, id: k.id, title: k.title, snippet: k.snippet, score: k.score })),
             },
           };
@@ -139,6 +181,8 @@ export function amaraTools(session: ToolSession): AmaraTool[] {
           const until = Temporal.PlainDate.from(from).add({ days }).toString();
           const slots = await freeSlots(ctx, startOfDay(from, workspace.timeZone), startOfDay(until, workspace.timeZone));
           state.offered = slots.slice(0, MAX_OFFERED);
+          const service = state.request?.service ?? state.draft?.service;
+          reached(session, 'ProfessionalViewed', { service: service?.name ?? null, date: from, slots: state.offered.length });
           return { ok: true, result: { time_zone: workspace.timeZone, from, days, slots: state.offered } };
         }),
     ),
@@ -175,6 +219,7 @@ export function amaraTools(session: ToolSession): AmaraTool[] {
             currency: price.currency,
             customer_phone: phone,
           };
+          reached(session, 'CheckoutStarted', { service: service.name, hours: args.hours, total_minor: price.total_minor, currency: price.currency });
           return { ok: true, result: { draft: state.draft, rate: money(service.unit_price_minor, service.currency), total: money(price.total_minor, price.currency), booked: false } };
         });
       },
@@ -197,27 +242,23 @@ export function amaraTools(session: ToolSession): AmaraTool[] {
               customer_name: session.customer.name,
               customer_phone: draft.customer_phone,
               ...(session.customer.email ? { customer_email: session.customer.email } : {}),
+              ...(session.customer.contactId ? { contact_id: session.customer.contactId } : {}),
               service_type: draft.service.name,
               title: `Amara: ${draft.service.name}`,
               notes: `Booked by Amara in conversation ${session.conversationId} after the customer confirmed.`,
               start: draft.start,
               duration_minutes: draft.hours * 60,
-              source: 'web',
+              source: session.source,
               status: 'pending',
               payment_amount: fromMinor(draft.total_minor, draft.currency).toFixed(2),
               payment_currency: draft.currency,
               payment_status: 'pending',
             },
-            { canForce: false },
+            // A signed-in customer's own booking: they read it back through
+            // bookings_customer_read (0005), which goes by customer_id.
+            { canForce: false, customerId: session.customer.userId },
           );
-          // The booking is the signed-in customer's own: they read it back through
-          // bookings_customer_read (0005), which goes by customer_id.
-          await ctx.tx.db
-            .updateTable('bookings')
-            .set({ customer_id: session.customer.userId })
-            .where('workspace_id', '=', workspaceIdOf(ctx))
-            .where('id', '=', booking.id)
-            .execute();
+          reached(session, 'BookingConfirmed', { booking_id: booking.id, service: draft.service.name, hours: draft.hours, total_minor: draft.total_minor, currency: draft.currency });
           state.booked = [
             ...(state.booked ?? []),
             { booking_id: booking.id, start: draft.start, service: draft.service.name, hours: draft.hours, total_minor: draft.total_minor, currency: draft.currency },

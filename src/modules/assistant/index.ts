@@ -82,6 +82,7 @@ export {
   localeOf,
   normalize,
   priceText,
+  amaraReply,
   type AmaraIntent,
   type AmaraDraft,
   type AmaraSlot,

@@ -34,7 +34,7 @@ export function customerPhone(input: string, profile: Profile, field: string): s
   return phone;
 }
 
-export async function createBooking(ctx: Ctx, input: BookingCreate, options: WriteOptions & { notify?: Notify | undefined }): Promise<Booking> {
+export async function createBooking(ctx: Ctx, input: BookingCreate, options: WriteOptions & { notify?: Notify | undefined; customerId?: string | undefined }): Promise<Booking> {
   if (input.force && !options.canForce) throw forceNeedsAdmin();
   const ws = workspaceOf(ctx);
   const profile = await loadProfile(ctx);
@@ -52,6 +52,8 @@ export async function createBooking(ctx: Ctx, input: BookingCreate, options: Wri
       workspace_id: ws,
       contact_id: contactId,
       guest_session_id: input.guest_session_id ?? null,
+      // A signed-in marketplace customer's own booking (seed 003's customer_id), set by the server, never by the request.
+      customer_id: options.customerId ?? null,
       consultant_id: consultantId,
       customer_name: input.customer_name,
       customer_phone: phone,

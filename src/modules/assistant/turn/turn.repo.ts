@@ -46,7 +46,7 @@ export async function lockAriConversation(tx: Tx, ws: string, contactId: string,
 export interface AriUpdate {
   state: string;
   lead_score: number;
-  lead_temperature: string;
+  lead_temperature: string | null;
   context: unknown;
   conversationId: string;
   now: Date;

@@ -21,7 +21,9 @@ export type AmaraIntent =
   | 'awaiting_confirmation'
   | 'booked'
   | 'booking_failed'
-  | 'cancelled';
+  | 'cancelled'
+  | 'price'
+  | 'handoff';
 
 export interface AmaraTurnInput {
   text: string;
@@ -33,6 +35,8 @@ export interface AmaraTurnInput {
   state: AmaraState;
   /** Whether a phone number is on file for the user (so it need not be asked). */
   knownPhone: boolean;
+  /** Whether a person of the business can take the conversation over (a channel's inbox): then a customer asking for one is handed off. */
+  canHandOff?: boolean;
 }
 
 export interface AmaraDecision {
@@ -48,6 +52,8 @@ type CallTool = (name: string, args: unknown) => Promise<AmaraToolResult>;
 
 interface FoundService extends ServiceChoice {
   rate: string;
+  /** The one service the message names, by its name or its most specific keyword. */
+  named?: boolean;
 }
 interface Found {
   services: FoundService[];
@@ -73,6 +79,8 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
   const availability = async (date: string | undefined) =>
     resultOf<{ slots: AmaraSlot[] }>(await call('checkAvailability', date ? { date, days: 1 } : {}))?.slots ?? [];
   const fieldsGiven = u.date !== undefined || u.time !== undefined || u.hours !== undefined || u.choice !== undefined || u.phone !== undefined;
+
+  if (u.wantsPerson && input.canHandOff) return done('handoff', reply.handoff(locale));
 
   // A draft waits for a yes or a no; new details reopen it as a request.
   if (state.draft) {
@@ -107,6 +115,18 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
   if (u.time !== undefined) req.time = u.time;
   if (u.hours !== undefined) req.hours = u.hours;
   if (u.phone !== undefined) req.phone = u.phone;
+
+  // '¿Cuánto cuesta la hora?': the price of the service named (or being booked), else the price list.
+  if (u.asksPrice && !fieldsGiven && !u.asksAvailability) {
+    const found = resultOf<Found>(await call('searchServices', { query: input.text })) ?? { services: [], knowledge: [] };
+    const text = normalize(input.text);
+    const named = found.services.find((s) => text.includes(normalize(s.name))) ?? found.services.find((s) => s.named);
+    if (named) req.service = choiceOf(named);
+    const service = named ?? (req.service ? { name: req.service.name, rate: money(req.service.unit_price_minor, req.service.currency) } : undefined);
+    if (service) return done('price', reply.price(locale, service, !req.date));
+    const catalogue = resultOf<Found>(await call('searchServices', {}))?.services ?? [];
+    return done('price', reply.prices(locale, catalogue.map((s): ServiceLine => ({ name: s.name, rate: s.rate }))));
+  }
 
   if (u.wantsService || u.isQuestion || (!req.service && !fieldsGiven)) {
     const found = resultOf<Found>(await call('searchServices', { query: input.text })) ?? { services: [], knowledge: [] };

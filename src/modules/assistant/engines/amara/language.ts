@@ -29,6 +29,10 @@ export interface Understood {
   wantsService: boolean;
   /** A question (for knowledge answers). */
   isQuestion: boolean;
+  /** Asks what something costs ('¿cuánto cuesta la hora?'): answered with the price, not the calendar. */
+  asksPrice: boolean;
+  /** Asks for a person of the business instead of the assistant. */
+  wantsPerson: boolean;
   /** Local date, YYYY-MM-DD. */
   date?: string;
   /** Local time, HH:MM. */
@@ -71,6 +75,8 @@ const CONFIRM_ANYWHERE = /\b(confirmo|lo confirmo|confirmar|confirmada|confirmad
 const NEGATION = /\b(no|not|don'?t|tidak|gak|nggak|jangan)\b/;
 const AVAILABILITY = /\b(disponib\w*|horarios?|que horas?|a que hora|cuando (?:hay|puede\w*|tiene\w*)|hay cupos?|cupos?|available|availability|free (?:slots?|times?)|what times?|which times?|when (?:can|are|is)|openings?|jadwal|kosong|tersedia|kapan|slot)\b/;
 const WANTS = /\b(necesito|necesita\w*|busco|buscando|quiero|quisiera|reserv\w*|agend\w*|limpieza|servicio|need|looking for|want|book\w*|cleaning|clean|service|butuh|perlu|cari|mau|pesan|bersih\w*|layanan)\b/;
+const PRICE = /\b(cuanto (?:cuesta\w*|vale\w*|cobra\w*|sale\w*|es)|precios?|tarifas?|valor (?:de|por)|how much|prices?|pricing|rates?|costs?|harga|biaya|berapa (?:harga|biaya|ongkos))\b/;
+const PERSON = /\b(hablar con (?:una persona|un humano|alguien|un asesor|una asesora|un agente|el equipo)|(?:una persona|un humano|un asesor) real|atencion humana|talk to (?:a person|a human|someone|an agent|a real person|your team)|speak (?:to|with) (?:a person|a human|someone|an agent)|human agent|real person|bicara dengan (?:orang|manusia|admin|cs)|minta (?:admin|cs|orang))\b/;
 const QUESTION_START = /^(que|como|cuando|cuanto|cuanta|donde|por que|cual|puedo|what|how|when|where|why|which|can|do|does|is|are|apa|bagaimana|berapa|kapan|dimana|kenapa|bisakah|apakah)\b/;
 
 /** Reads one message. `today` is the workspace's local date (YYYY-MM-DD). */
@@ -82,6 +88,8 @@ export function understand(text: string, today: string): Understood {
     asksAvailability: AVAILABILITY.test(n),
     wantsService: WANTS.test(n),
     isQuestion: text.includes('?') || QUESTION_START.test(n),
+    asksPrice: PRICE.test(n),
+    wantsPerson: PERSON.test(n),
   };
   out.confirm = !out.cancel && (CONFIRM_START.test(n) || (CONFIRM_ANYWHERE.test(n) && !NEGATION.test(n)));
 

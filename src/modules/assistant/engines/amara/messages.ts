@@ -174,6 +174,40 @@ export const reply = {
     }
   },
 
+  price(locale: Locale, s: ServiceLine, askDay: boolean): string {
+    switch (locale) {
+      case 'es':
+        return `${s.name} cuesta ${s.rate} la hora, de 1 a 8 horas por visita.${askDay ? ' ¿Para qué día la necesitas?' : ' ¿Por cuántas horas la necesitas?'}`;
+      case 'id':
+        return `${s.name} ${s.rate} per jam, 1 sampai 8 jam per kunjungan.${askDay ? ' Untuk hari apa?' : ' Perlu berapa jam?'}`;
+      default:
+        return `${s.name} costs ${s.rate} an hour, for 1 to 8 hours per visit.${askDay ? ' Which day would you like?' : ' For how many hours?'}`;
+    }
+  },
+
+  prices(locale: Locale, services: ServiceLine[]): string {
+    const offer = serviceList(services, locale);
+    switch (locale) {
+      case 'es':
+        return `Cobramos por hora: ${offer}. El total es la tarifa por las horas (de 1 a 8). ¿Qué servicio te interesa?`;
+      case 'id':
+        return `Tarif kami per jam: ${offer}. Totalnya tarif dikali jumlah jam (1 sampai 8). Layanan mana yang Anda minati?`;
+      default:
+        return `We charge by the hour: ${offer}. The total is the rate times the hours (1 to 8). Which service are you interested in?`;
+    }
+  },
+
+  handoff(locale: Locale): string {
+    switch (locale) {
+      case 'es':
+        return 'Claro: le paso tu conversación a una persona del equipo, que te responderá por aquí en breve.';
+      case 'id':
+        return 'Baik: percakapan Anda saya teruskan ke tim kami, yang akan segera membalas di sini.';
+      default:
+        return 'Of course: I am passing your conversation to a person on our team, who will answer you here shortly.';
+    }
+  },
+
   answer(locale: Locale, snippet: string): string {
     switch (locale) {
       case 'es':

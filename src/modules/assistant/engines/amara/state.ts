@@ -41,6 +41,8 @@ export interface AmaraState {
   /** The numbered slots last shown, so that 'la 2' means something. */
   offered?: AmaraSlot[];
   draft?: AmaraDraft;
+  /** The funnel stages (seed 003's event types) already reached on the way to the next booking. */
+  funnel?: string[];
   /** Bookings confirmed in this conversation. */
   booked?: { booking_id: string; start: string; service: string; hours: number; total_minor: number; currency: string }[];
 }
