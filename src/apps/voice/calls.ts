@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import { contactSummaries, ContactSummary } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { Calls } from '../../platform/db/schema.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, PageQuery, UuidParam, z } from '../../platform/http/router.ts';
 
@@ -131,21 +132,30 @@ async function listCalls(ctx: Ctx, q: z.infer<typeof CallListQuery>) {
   const last = page.at(-1);
   return {
     data: page.map((r) => ({
-      id: r.id,
-      created_at: r.created_at,
-      phone_number: r.phone_number,
-      customer_name: r.customer_name,
-      contact: (r.contact_id && people.get(r.contact_id)) || null,
-      status: r.status,
-      call_type: r.call_type,
-      duration: r.duration ?? 0,
-      cost: r.cost ?? '0.00',
-      sentiment: r.sentiment,
-      booking_id: r.booking_id,
+      ...callFields(r, people),
       has_recording: Boolean(r.recording_url),
       transcript_excerpt: excerpt(r.transcript, q.q),
     })),
     next_cursor: more && last ? Buffer.from(JSON.stringify([last.at_key, last.id])).toString('base64url') : null,
+  };
+}
+
+type CallRow = Pick<Selectable<Calls>, 'id' | 'created_at' | 'phone_number' | 'customer_name' | 'contact_id' | 'status' | 'call_type' | 'duration' | 'cost' | 'sentiment' | 'booking_id'>;
+
+/** What the call log and a call show alike: the row's own fields, with the caller's contact. */
+function callFields(r: CallRow, people: Awaited<ReturnType<typeof contactSummaries>>) {
+  return {
+    id: r.id,
+    created_at: r.created_at,
+    phone_number: r.phone_number,
+    customer_name: r.customer_name,
+    contact: (r.contact_id && people.get(r.contact_id)) || null,
+    status: r.status,
+    call_type: r.call_type,
+    duration: r.duration ?? 0,
+    cost: r.cost ?? '0.00',
+    sentiment: r.sentiment,
+    booking_id: r.booking_id,
   };
 }
 
@@ -163,17 +173,7 @@ async function getCall(ctx: Ctx, id: string): Promise<z.infer<typeof Call>> {
     : undefined;
   const people = await contactSummaries(ctx, r.contact_id ? [r.contact_id] : []);
   return {
-    id: r.id,
-    created_at: r.created_at,
-    phone_number: r.phone_number,
-    customer_name: r.customer_name,
-    contact: (r.contact_id && people.get(r.contact_id)) || null,
-    status: r.status,
-    call_type: r.call_type,
-    duration: r.duration ?? 0,
-    cost: r.cost ?? '0.00',
-    sentiment: r.sentiment,
-    booking_id: r.booking_id,
+    ...callFields(r, people),
     transcript: r.transcript,
     recording_url: r.recording_url,
     notes: r.notes,

@@ -50,7 +50,7 @@ describeEachDatabase('the receptionist in model mode', (db, kind) => {
     const t = testApp(db(), clock);
     const o = await t.owner(email('laundry'), { name: '1StopLaundry', template: 'voice', time_zone: 'America/Toronto', currency: 'CAD', country: 'CA', locale: 'en' });
     laundry = o.workspaceId;
-    const set = await t.call('PUT', '/api/v1/assistant/models', { ...o.as, body: { arms: [{ name: 'grok', base_url: fake.url, model: 'grok-3', weight: 100 }], timeout_ms: 500 } });
+    const set = await t.call('PUT', '/api/v1/assistant/models', { ...o.as, body: { arms: [{ name: 'grok', base_url: fake.url, model: 'grok-3', weight: 100 }], timeout_ms: 5000 } });
     expect(set.status, JSON.stringify(set.body)).toBe(200);
   });
   afterAll(() => fake.close());
