@@ -15,6 +15,7 @@ import type { EnvironmentModel } from './modules/assistant/index.ts';
 import { aiComparisonJobs } from './apps/ari/comparison.ts';
 import { tellCustomerAboutPayment } from './apps/ari/payment-events.ts';
 import { analyticsJobs } from './modules/analytics/index.ts';
+import { knowledgeJobs } from './modules/knowledge/index.ts';
 import { paymentsJobs } from './modules/payments/index.ts';
 import { schedulingJobs } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
@@ -35,6 +36,7 @@ export function jobDefinitions({ db, clock, log }: { db: Database; clock: Clock;
     ...aiComparisonJobs({ db, clock, log }),
     ...analyticsJobs({ db, clock, log }),
     ...schedulingJobs({ db, clock, log, notify }),
+    ...knowledgeJobs({ db, clock, log }),
     {
       // Seed 003: guest checkout sessions live 24 hours; sweep them daily.
       name: 'cleanup-guest-sessions',

@@ -1,6 +1,7 @@
 // ARI's articles and webinars for staff, and the public webinar registration form: the
 // registration finds or makes the contact by phone, counts seats under the webinar's row lock
 // (so concurrent registrations never pass its capacity) and registers a phone once.
+import { confirmRegistration } from './webinar-notices.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { withServiceRole, withTenant } from '../../platform/db/tenant.ts';
@@ -208,6 +209,7 @@ export async function registerForWebinar(deps: PublicDeps, webinarId: string, in
     if (await repo.isRegistered(tx, ws, w.id, contactId)) return result(true);
     if (seatsLeft(w) === 0) throw new AppError('webinar.full', 'conflict', 'this webinar is full', { max_registrations: w.max_registrations });
     const inserted = await repo.insertRegistration(tx, ws, newId(), w.id, contactId, now);
+    if (inserted) await confirmRegistration(ctx, inserted.id, contactId, w);
     return result(inserted === undefined);
   });
 }

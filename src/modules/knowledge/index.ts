@@ -5,3 +5,4 @@ export type { SearchHit as KnowledgeHit } from './knowledge.schema.ts';
 export { createFaq } from './knowledge.service.ts';
 export { Faq, FaqCreate } from './knowledge.schema.ts';
 export { contentRoutes } from './content.routes.ts';
+export { knowledgeJobs, sendWebinarReminders, WEBINAR_REMINDER_MINUTES } from './webinar-notices.ts';

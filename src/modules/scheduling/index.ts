@@ -8,4 +8,4 @@ export { getAvailability, loadProfile, slotsBetween } from './scheduling.service
 export { changeAppointmentStatus, createAppointment, getAppointment } from './appointments.service.ts';
 export { bookConsultation } from './consultations.service.ts';
 export { changeBookingStatus, createBooking, getBooking } from './bookings.service.ts';
-export { dayName, monthName } from './local-time.ts';
+export { dayName, languageOf, monthName, spokenDateTime } from './local-time.ts';

@@ -739,9 +739,11 @@ export interface WebhookEvents {
 
 export interface WebinarRegistrations {
   attended: Generated<boolean>;
+  confirmed_at: Timestamp | null;
   contact_id: string;
   id: Generated<string>;
   registered_at: Generated<Timestamp>;
+  reminded_at: Timestamp | null;
   webinar_id: string;
   workspace_id: Generated<string>;
 }
