@@ -108,7 +108,7 @@ export type Places = Pick<Gate, 'places' | 'waitMs' | 'enter' | 'run'>;
 export const PLACE_LEASE_MS = 30_000;
 
 /**
- * The same places, shared by every process on one PostgreSQL (app.fairness_places, 0038): a
+ * The same places, shared by every process on one PostgreSQL (app.fairness_places, 0039): a
  * place is a row held by this process, taken in one statement (no connection is held while
  * the work runs) and given back in another; the holder renews its rows while it holds any,
  * so a process that dies loses them once their lease ends. A caller without a place polls for
