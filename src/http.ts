@@ -16,7 +16,7 @@ import { assistantRoutes, assistantReplyFacts, type EnvironmentModel } from './m
 import { contactsRoutes } from './modules/contacts/index.ts';
 import { conversationsRoutes, inboxEventsRoutes, InboxEvents } from './modules/conversations/index.ts';
 import { contentRoutes, knowledgeRoutes } from './modules/knowledge/index.ts';
-import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes } from './modules/payments/index.ts';
+import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes, settleBookingHold, stripeWebhookRoutes } from './modules/payments/index.ts';
 import { schedulingRoutes, type GuestCheckoutLimits } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
 import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes, type SendSignUpConfirmation } from './modules/tenancy/index.ts';
@@ -136,6 +136,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', analyticsRoutes(deps));
       app.route('/api/v1', paymentsRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', midtransWebhookRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
+      app.route('/', stripeWebhookRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', demoPaymentRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/api/v1', channelSettingsRoutes({ ...deps, providers: options.providers }));
       app.route('/', whatsappWebhookRoutes(deps));
@@ -143,7 +144,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/', vapiWebhookRoutes({ ...deps, assistant: receptionistOnCalls }));
       // A web chat visitor without a place among the workspace's turns still gets the built-in engine's answer.
       app.route('/', webchatRoutes({ ...deps, answer: (scope, input) => answerInbound(scope, input, { ...turnOptions, places: { gate: fairness.turns, onBusy: 'built_in' } }) }));
-      app.route('/api/v1', schedulingRoutes({ ...deps, notify, guestCheckout: options.guestCheckout }));
+      app.route('/api/v1', schedulingRoutes({ ...deps, notify, guestCheckout: options.guestCheckout, onBookingStatus: (ctx, booking) => settleBookingHold(ctx, secrets, booking, tellCustomerAboutPayment) }));
       app.route('/', staffAppRoutes(options.staffAppDir));
     },
   });

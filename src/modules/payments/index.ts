@@ -1,4 +1,5 @@
-export { paymentsRoutes, midtransWebhookRoutes } from './payments.routes.ts';
+export { paymentsRoutes, midtransWebhookRoutes, stripeWebhookRoutes } from './payments.routes.ts';
+export { settleBookingHold } from './stripe.service.ts';
 export { paymentsJobs, expireDuePayments, EXPIRE_PAYMENTS_JOB, type PaymentsJobDeps } from './payments.jobs.ts';
 export { createPayment } from './payments.service.ts';
 export { consultationCharge } from './settings.service.ts';

@@ -17,6 +17,7 @@ export const PAYMENTS_ERRORS = [
   'payment.not_found',
   'payment.not_midtrans',
   'payment.not_refundable',
+  'payment.stripe_not_configured',
   'payment.nothing_to_pay',
   'webhook.malformed',
   'webhook.signature_invalid',

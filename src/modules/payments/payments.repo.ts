@@ -6,7 +6,7 @@ import type { PaymentStatus } from './status.ts';
 
 const COLUMNS = [
   'id', 'gateway_transaction_id', 'status', 'amount', 'currency', 'payment_method', 'gateway', 'appointment_id', 'booking_id',
-  'ari_conversation_id', 'description', 'snap_token', 'redirect_url', 'held_at', 'expires_at', 'paid_at', 'gateway_response',
+  'ari_conversation_id', 'description', 'snap_token', 'client_secret', 'gateway_status', 'captured_at', 'released_at', 'redirect_url', 'held_at', 'expires_at', 'paid_at', 'gateway_response',
   'created_at', 'updated_at',
 ] as const;
 
@@ -138,4 +138,50 @@ export async function newestPendingPaymentOf(tx: Tx, ws: string, contactId: stri
     .modifyEnd(sql`for update of p`)
     .executeTakeFirst();
   return row && toPayment(row);
+}
+
+// Stripe holds -------------------------------------------------------------------------------
+
+/**
+ * Inserts the payment unless a row already holds its id, its gateway transaction id or the
+ * target's one pending place: the create call and a webhook that arrives before it was stored
+ * may both insert the same PaymentIntent, and the second finds the first's row.
+ */
+export async function insertPaymentIfAbsent(tx: Tx, values: Insertable<AriPayments>): Promise<void> {
+  await tx.db.insertInto('ari_payments').values(values).onConflict((oc) => oc.doNothing()).execute();
+}
+
+export async function findByGatewayTransaction(tx: Tx, ws: string, gateway: string, transactionId: string, o: { lock?: boolean } = {}): Promise<Payment | undefined> {
+  let q = tx.db.selectFrom('ari_payments').select(COLUMNS).where('workspace_id', '=', ws).where('gateway', '=', gateway).where('gateway_transaction_id', '=', transactionId);
+  if (o.lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row && toPayment(row);
+}
+
+/** How many payments on `gateway` the target has had: the attempt number in an idempotency key. */
+export async function countPaymentsFor(tx: Tx, ws: string, target: Target, gateway: string): Promise<number> {
+  const [column, id] = forTarget(target);
+  const row = await tx.db
+    .selectFrom('ari_payments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', ws)
+    .where(column, '=', id)
+    .where('gateway', '=', gateway)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The booking's pending payments on `gateway`, locked, oldest first. */
+export async function pendingPaymentsOfBooking(tx: Tx, ws: string, bookingId: string, gateway: string): Promise<Payment[]> {
+  const rows = await tx.db
+    .selectFrom('ari_payments')
+    .select(COLUMNS)
+    .where('workspace_id', '=', ws)
+    .where('booking_id', '=', bookingId)
+    .where('gateway', '=', gateway)
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  return rows.map(toPayment);
 }

@@ -199,6 +199,11 @@ describeEachDatabase('payments over HTTP', (db) => {
         ari_conversation_id: c.ariConversationId,
         description: null,
         snap_token: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        // Stripe's fields: a Midtrans link has none.
+        client_secret: null,
+        gateway_status: null,
+        captured_at: null,
+        released_at: null,
         redirect_url: `${fake.url}/snap/v4/redirection/${p.snap_token}`,
         held_at: null,
         expires_at: at(24 * 3_600_000),

@@ -5,6 +5,9 @@ import * as payments from './payments.service.ts';
 import type { PaymentListener } from './payments.service.ts';
 import { getMidtransSettings, putMidtransSettings, WEBHOOK_PATH } from './settings.service.ts';
 import { receiveMidtransNotification } from './webhook.service.ts';
+import { GatewayChoice, GatewayChoiceInput, StripeSettings, StripeSettingsInput, StripeWebhookResult } from './stripe.schema.ts';
+import { getGatewayChoice, getStripeSettings, putGatewayChoice, putStripeSettings, STRIPE_WEBHOOK_PATH } from './stripe.settings.ts';
+import { receiveStripeWebhook } from './stripe.webhook.ts';
 
 const IdParams = z.object({ id: UuidParam });
 
@@ -33,13 +36,57 @@ export function paymentsRoutes(deps: RouteDeps & { onPaymentChange: PaymentListe
     async (c) => c.json(await getMidtransSettings(c.var.ctx, deps.publicUrl ?? new URL(c.req.url).origin), 200),
   );
 
+  r.openapi(
+    createRoute({
+      method: 'put', path: '/integrations/stripe', tags: ['integrations'], summary: "Set the workspace's Stripe account",
+      description:
+        'The secret key and the webhook signing secret are encrypted at rest and never returned; omit either to keep the stored one (both are required the first time). ' +
+        "Add webhook_url as an endpoint in Stripe's dashboard for the payment_intent.* events. Admins only.",
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { body: jsonBody(StripeSettingsInput) },
+      responses: { 200: json(StripeSettings), ...errorResponses },
+    }),
+    async (c) => c.json(await putStripeSettings(c.var.ctx, deps.secrets, c.req.valid('json'), deps.publicUrl ?? new URL(c.req.url).origin), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/integrations/stripe', tags: ['integrations'], summary: "The workspace's Stripe settings, without secrets",
+      description: 'Everyone in the workspace reads them; the secret key and the signing secret are never returned.',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      responses: { 200: json(StripeSettings), ...errorResponses },
+    }),
+    async (c) => c.json(await getStripeSettings(c.var.ctx, deps.publicUrl ?? new URL(c.req.url).origin), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/integrations/payment-gateway', tags: ['integrations'], summary: 'Which gateway new payments use',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      responses: { 200: json(GatewayChoice), ...errorResponses },
+    }),
+    async (c) => c.json(await getGatewayChoice(c.var.ctx), 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'put', path: '/integrations/payment-gateway', tags: ['integrations'], summary: "Choose the workspace's payment gateway",
+      description: 'midtrans (Snap payment links, IDR) or stripe (manual-capture holds in the workspace currency); it must be set up first (409 otherwise). Payments already made stay with their gateway. Admins only.',
+      middleware: deps.inWorkspace(Rank.admin),
+      request: { body: jsonBody(GatewayChoiceInput) },
+      responses: { 200: json(GatewayChoice), ...errorResponses },
+    }),
+    async (c) => c.json(await putGatewayChoice(c.var.ctx, c.req.valid('json')), 200),
+  );
+
   const tags = ['payments'];
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/payments', tags, summary: 'Open a Midtrans payment link for an appointment or a booking',
+      method: 'post', path: '/payments', tags, summary: 'Open a payment for an appointment or a booking: a Midtrans link or a Stripe hold',
       description:
-        'Creates a Snap transaction (integer IDR gross_amount, the workspace\'s enabled payment methods and link expiry) and answers with its token and redirect_url. ' +
+        'With Midtrans, creates a Snap transaction (integer IDR gross_amount, the workspace\'s enabled payment methods and link expiry) and answers with its token and redirect_url. ' +
+        "Where the workspace's gateway is Stripe, creates a manual-capture PaymentIntent in the booking's currency (amount in Stripe's minor units for that currency; idempotency key per booking and attempt) and answers with its client_secret; the hold is captured when the booking is completed and released when it is cancelled. " +
         'A target that already has an open link answers 409 payment.already_pending, a paid one 409 payment.already_paid.',
       middleware: deps.inWorkspace(Rank.member),
       request: { body: jsonBody(PaymentCreate) },
@@ -107,6 +154,28 @@ export function midtransWebhookRoutes(deps: RouteDeps & { onPaymentChange: Payme
       responses: { 200: json(NotificationResult, 'received'), ...errorResponses },
     }),
     async (c) => c.json(await receiveMidtransNotification({ db: deps.db, secrets: deps.secrets, clock: deps.clock, log: c.var.log, onPaymentChange: deps.onPaymentChange }, await c.req.text()), 200),
+  );
+  return r;
+}
+
+/** Stripe's webhook, public and mounted at the root. */
+export function stripeWebhookRoutes(deps: RouteDeps & { onPaymentChange: PaymentListener }) {
+  const r = createRouter();
+  r.openapi(
+    createRoute({
+      method: 'post', path: STRIPE_WEBHOOK_PATH, tags: ['webhooks'], summary: 'Stripe webhook (payment_intent.* events)',
+      description:
+        "Stripe's JSON event, read from the raw body. The PaymentIntent's metadata names the workspace; that workspace's signing secret must verify the Stripe-Signature header " +
+        '(HMAC-SHA256 of "<t>.<body>", any of several v1 signatures, t within 300 seconds of now), or 401 and nothing changes. ' +
+        'An event id seen before answers 200 duplicate and changes nothing; statuses only move forward (a late requires_capture after succeeded changes nothing). ' +
+        'A PaymentIntent not stored yet (the webhook beat the create call) is stored from the event.',
+      responses: { 200: json(StripeWebhookResult, 'received'), ...errorResponses },
+    }),
+    async (c) =>
+      c.json(
+        await receiveStripeWebhook({ db: deps.db, secrets: deps.secrets, clock: deps.clock, log: c.var.log, onPaymentChange: deps.onPaymentChange }, await c.req.text(), c.req.header('stripe-signature')),
+        200,
+      ),
   );
   return r;
 }

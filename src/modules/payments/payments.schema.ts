@@ -26,7 +26,7 @@ const Amount = z.number().int().min(1).max(MAX_AMOUNT);
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /** https, or http to this machine (a fake or a local proxy): the server key travels in it. */
-const BaseUrl = z
+export const BaseUrl = z
   .url()
   .refine((u) => {
     const url = new URL(u);
@@ -98,7 +98,10 @@ export const PaymentCreate = z
   .strictObject({
     appointment_id: z.uuid().optional().openapi({ description: 'a consultation (ari_appointments)' }),
     booking_id: z.uuid().optional().openapi({ description: 'a service booking; its contact gets an assistant record if it has none' }),
-    amount: Amount.optional().openapi({ description: "integer IDR; default: the consultation price, or the booking's IDR payment_amount" }),
+    amount: Amount.optional().openapi({
+      description:
+        "Midtrans: integer IDR; default the consultation price, or the booking's IDR payment_amount. Stripe: integer in the unit payments use for the booking's currency (whole COP and IDR, cents of USD and CAD); default the booking's payment_amount; required for a consultation",
+    }),
     description: z.string().trim().min(1).max(200).optional().openapi({ description: 'shown on the payment page (first 50 characters)' }),
   })
   .refine((b) => (b.appointment_id === undefined) !== (b.booking_id === undefined), {
@@ -113,7 +116,7 @@ export const Payment = z
     id: z.uuid(),
     order_id: z.string().nullable().openapi({ description: 'the order id Midtrans knows the payment by', example: 'FD-0Bq6dM3Wm1dX4rK3lU6p2E-0Bq6dNkzX0Vq2lR8bWm4aC' }),
     status: z.enum(PAYMENT_STATUSES),
-    amount: z.number().int().openapi({ description: 'integer, in the currency (IDR has no minor unit)' }),
+    amount: z.number().int().openapi({ description: 'integer, in the unit payments use for the currency: whole IDR, COP and JPY, cents of USD and CAD' }),
     currency: z.string(),
     payment_method: z.string().nullable().openapi({ description: "Midtrans's payment_type once the customer chose one (gopay, qris, bank_transfer, credit_card...)" }),
     gateway: z.string(),
@@ -122,8 +125,12 @@ export const Payment = z
     ari_conversation_id: z.uuid(),
     description: z.string().nullable(),
     snap_token: z.string().nullable(),
+    client_secret: z.string().nullable().openapi({ description: "Stripe: the PaymentIntent's client_secret, with which the customer's browser (Stripe.js) authorises the card" }),
+    gateway_status: z.string().nullable().openapi({ description: "Stripe: the PaymentIntent's status as last applied (requires_payment_method ... requires_capture, succeeded, canceled)" }),
+    captured_at: z.date().nullable().openapi({ description: 'Stripe: when the held amount was captured (the service was completed)' }),
+    released_at: z.date().nullable().openapi({ description: 'Stripe: when the hold was released (the booking was cancelled); the payment is then failed' }),
     redirect_url: z.string().nullable().openapi({ description: 'the payment page to send the customer' }),
-    held_at: z.date().nullable().openapi({ description: 'a card payment held for fraud review: still pending' }),
+    held_at: z.date().nullable().openapi({ description: 'Midtrans: a card payment held for fraud review; Stripe: the card is authorised and the amount held until capture. Still pending either way' }),
     expires_at: z.date().nullable(),
     paid_at: z.date().nullable(),
     gateway_response: z.record(z.string(), z.unknown()).nullable().openapi({ description: "Snap's answer, each report from Midtrans (notifications and status checks) and each refund" }),

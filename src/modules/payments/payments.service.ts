@@ -11,6 +11,8 @@ import type { Payment, PaymentCreate, PaymentListQuery, RefundInput } from './pa
 import { demoPaymentUrl, findDemoGateway } from './demo.settings.ts';
 import { findMidtransAccount, midtransAccount, midtransNotConfigured, workspaceOf } from './settings.service.ts';
 import { nextStatus, outcomeOf, type PaymentStatus } from './status.ts';
+import { createStripeHold } from './stripe.service.ts';
+import { effectiveGateway, findStripeAccount, stripeNotConfigured } from './stripe.settings.ts';
 import { getContact } from '../contacts/index.ts';
 import { getAppointment, getBooking } from '../scheduling/index.ts';
 
@@ -114,13 +116,20 @@ async function gatewayOf(ctx: Ctx, secrets: SecretBox): Promise<Gateway> {
 
 /**
  * Opens a payment link for an appointment or a booking: a Snap link, or on a demo workspace
- * without Midtrans the demo gateway's page. Midtrans is called before anything is written,
+ * without Midtrans the demo gateway's page; where the workspace's gateway is Stripe, a
+ * manual-capture hold instead (stripe.service.ts). Midtrans is called before anything is written,
  * so no row is locked while it answers; a concurrent request for the same target loses on
  * the one-pending-payment index. A link that ran out before the expiry job saw it is expired
  * here, to make way for the new one.
  */
 export async function createPayment(ctx: Ctx, secrets: SecretBox, input: PaymentCreate): Promise<Payment> {
   const ws = workspaceOf(ctx);
+  if ((await effectiveGateway(ctx.tx, ws)) === 'stripe') {
+    const account = await findStripeAccount(ctx.tx, ws, secrets);
+    if (!account) throw stripeNotConfigured();
+    // A new hold's status has not moved yet: there is nobody to tell.
+    return createStripeHold(ctx, account, input, async () => null);
+  }
   const gateway = await gatewayOf(ctx, secrets);
   const subject = await subjectOf(ctx, ws, input, gateway.consultationPrice);
   const amount = input.amount ?? subject.amount;

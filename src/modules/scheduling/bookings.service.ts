@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids.ts';
 import { normalizePhone } from '../contacts/index.ts';
 import type { WriteOptions } from './appointments.service.ts';
 import { seedDateTime } from './local-time.ts';
-import { bookingConfirmation, type Notify } from './notifications.ts';
+import { bookingConfirmation, type BookingStatusListener, type Notify } from './notifications.ts';
 import * as repo from './scheduling.repo.ts';
 import type { Booking, BookingCreate, BookingPatch, BookingQuery, BookingStatus, Reschedule } from './scheduling.schema.ts';
 import { forceNeedsAdmin, loadProfile, schedulingError, takeSlot, workspaceOf, type Profile } from './scheduling.service.ts';
@@ -116,7 +116,7 @@ export async function updateBooking(ctx: Ctx, id: string, patch: BookingPatch): 
 }
 
 /** Moves a booking along its lifecycle (see BOOKING_MOVES); confirming it sends the confirmation once. */
-export async function changeBookingStatus(ctx: Ctx, id: string, to: BookingStatus, notify?: Notify): Promise<Booking> {
+export async function changeBookingStatus(ctx: Ctx, id: string, to: BookingStatus, notify?: Notify, onStatus?: BookingStatusListener): Promise<Booking> {
   const ws = workspaceOf(ctx);
   const current = await repo.findBooking(ctx.tx, ws, id, true);
   if (!current) throw notFound();
@@ -126,6 +126,7 @@ export async function changeBookingStatus(ctx: Ctx, id: string, to: BookingStatu
     throw new AppError('booking.invalid_transition', 'conflict', `a booking cannot go from ${from} to ${to}`, { from, to, allowed: BOOKING_MOVES[from] });
   }
   const row = (await repo.updateBooking(ctx.tx, ws, id, { status: to }))!;
+  if (onStatus) await onStatus(ctx, row, from);
   if (to === 'confirmed') return confirmIfDue(ctx, await loadProfile(ctx), row, notify);
   return row;
 }

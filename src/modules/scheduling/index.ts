@@ -2,7 +2,7 @@ export { schedulingRoutes, type SchedulingRouteDeps } from './scheduling.routes.
 export { expireGuestHolds, schedulingJobs, sendDueNotices, type SchedulingJobDeps } from './scheduling.jobs.ts';
 export { DEFAULT_GUEST_CHECKOUT, openGuestSession, type GuestCheckoutLimits } from './guests.service.ts';
 export { findGuestSessionByToken } from './scheduling.repo.ts';
-export type { Notification, Notify } from './notifications.ts';
+export type { BookingStatusListener, Notification, Notify } from './notifications.ts';
 export { computeAvailability, type AvailabilityRequest, type ClosedDate, type HeldSeats, type Slot, type WeeklyPattern } from './availability.ts';
 export { getAvailability, loadProfile, slotsBetween } from './scheduling.service.ts';
 export { changeAppointmentStatus, createAppointment, getAppointment } from './appointments.service.ts';

@@ -16,6 +16,13 @@ export interface Notification {
  */
 export type Notify = (ctx: Ctx, notification: Notification) => Promise<void>;
 
+/**
+ * Told that a booking's status moved, inside the caller's transaction (payments captures a held
+ * payment when the service is completed and releases it when the booking is cancelled). A
+ * throw rolls the status change back. Scheduling does not import payments: src/http.ts wires it.
+ */
+export type BookingStatusListener = (ctx: Ctx, booking: { id: string; status: string | null }, from: string) => Promise<void>;
+
 export interface MessagePlace {
   timeZone: string;
   locale: string;

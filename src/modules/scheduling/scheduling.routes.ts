@@ -8,7 +8,7 @@ import * as appointments from './appointments.service.ts';
 import * as bookings from './bookings.service.ts';
 import * as calendar from './calendar.service.ts';
 import * as guests from './guests.service.ts';
-import type { Notify } from './notifications.ts';
+import type { BookingStatusListener, Notify } from './notifications.ts';
 import {
   Appointment,
   AppointmentCreate,
@@ -65,6 +65,8 @@ export interface SchedulingRouteDeps extends RouteDeps {
   notify?: Notify;
   /** GUEST_HOLD_MINUTES and the caps on live guest holds; defaults in DEFAULT_GUEST_CHECKOUT. */
   guestCheckout?: Partial<guests.GuestCheckoutLimits> | undefined;
+  /** Told of every booking status change in its transaction (payments captures or releases a hold); wired in src/http.ts. */
+  onBookingStatus?: BookingStatusListener | undefined;
 }
 
 export function schedulingRoutes(deps: SchedulingRouteDeps) {
@@ -296,7 +298,7 @@ export function schedulingRoutes(deps: SchedulingRouteDeps) {
       request: { params: IdParams, body: jsonBody(BookingStatusBody) },
       responses: { 200: json(Booking), ...errorResponses },
     }),
-    async (c) => c.json(await bookings.changeBookingStatus(c.var.ctx, c.req.valid('param').id, c.req.valid('json').status, deps.notify), 200),
+    async (c) => c.json(await bookings.changeBookingStatus(c.var.ctx, c.req.valid('param').id, c.req.valid('json').status, deps.notify, deps.onBookingStatus), 200),
   );
   r.openapi(
     createRoute({

@@ -15427,6 +15427,459 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's Stripe settings, without secrets
+         * @description Everyone in the workspace reads them; the secret key and the signing secret are never returned.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StripeSettings"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set the workspace's Stripe account
+         * @description The secret key and the webhook signing secret are encrypted at rest and never returned; omit either to keep the stored one (both are required the first time). Add webhook_url as an endpoint in Stripe's dashboard for the payment_intent.* events. Admins only.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StripeSettingsInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StripeSettings"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/payment-gateway": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which gateway new payments use */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentGateway"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Choose the workspace's payment gateway
+         * @description midtrans (Snap payment links, IDR) or stripe (manual-capture holds in the workspace currency); it must be set up first (409 otherwise). Payments already made stay with their gateway. Admins only.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PaymentGatewayInput"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentGateway"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments": {
         parameters: {
             query?: never;
@@ -15550,8 +16003,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Open a Midtrans payment link for an appointment or a booking
-         * @description Creates a Snap transaction (integer IDR gross_amount, the workspace's enabled payment methods and link expiry) and answers with its token and redirect_url. A target that already has an open link answers 409 payment.already_pending, a paid one 409 payment.already_paid.
+         * Open a payment for an appointment or a booking: a Midtrans link or a Stripe hold
+         * @description With Midtrans, creates a Snap transaction (integer IDR gross_amount, the workspace's enabled payment methods and link expiry) and answers with its token and redirect_url. Where the workspace's gateway is Stripe, creates a manual-capture PaymentIntent in the booking's currency (amount in Stripe's minor units for that currency; idempotency key per booking and attempt) and answers with its client_secret; the hold is captured when the booking is completed and released when it is cancelled. A target that already has an open link answers 409 payment.already_pending, a paid one 409 payment.already_paid.
          */
         post: {
             parameters: {
@@ -16060,6 +16513,126 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["MidtransNotificationResult"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe webhook (payment_intent.* events)
+         * @description Stripe's JSON event, read from the raw body. The PaymentIntent's metadata names the workspace; that workspace's signing secret must verify the Stripe-Signature header (HMAC-SHA256 of "<t>.<body>", any of several v1 signatures, t within 300 seconds of now), or 401 and nothing changes. An event id seen before answers 200 duplicate and changes nothing; statuses only move forward (a late requires_capture after succeeded changes nothing). A PaymentIntent not stored yet (the webhook beat the create call) is stored from the event.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description received */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StripeWebhookResult"];
                     };
                 };
                 /** @description invalid input: details.issues lists every bad field */
@@ -22809,6 +23382,72 @@ export interface components {
              */
             consultation_price: number;
         };
+        StripeSettings: {
+            /** @enum {string} */
+            provider: "stripe";
+            /**
+             * @description from the secret key: sk_test_ or sk_live_
+             * @enum {string}
+             */
+            mode: "test" | "live";
+            publishable_key: string | null;
+            secret_key_set: boolean;
+            /** @description to tell keys apart; the key itself is never returned */
+            secret_key_last4: string;
+            /** @description the signing secret is never returned */
+            webhook_secret_set: boolean;
+            api_base_url: string | null;
+            /** @description add this endpoint in Stripe's dashboard (events payment_intent.*) and paste its signing secret here */
+            webhook_url: string | null;
+            webhook: components["schemas"]["WebhookStatus"] & unknown;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        StripeSettingsInput: {
+            /**
+             * @description secret; required the first time, kept when omitted
+             * @example sk_test_51Hx...
+             */
+            secret_key?: string;
+            /**
+             * @description secret: the signing secret of the webhook endpoint set up in Stripe's dashboard; required the first time, kept when omitted
+             * @example whsec_...
+             */
+            webhook_secret?: string;
+            /**
+             * @description public: Stripe.js uses it in the browser to authorise the card
+             * @default null
+             * @example pk_test_51Hx...
+             */
+            publishable_key: string | null;
+            /**
+             * Format: uri
+             * @description replaces https://api.stripe.com (a proxy, or a fake in tests); null for Stripe itself
+             * @default null
+             * @example http://127.0.0.1:4010
+             */
+            api_base_url: string | null;
+        };
+        PaymentGateway: {
+            /**
+             * @description the gateway the workspace chose; null: none chosen
+             * @enum {string|null}
+             */
+            gateway: "midtrans" | "stripe" | null;
+            /**
+             * @description the gateway new payments use: the chosen one; with none chosen, Midtrans once it has a server key, else Stripe once set up, else the demo gateway on a demo workspace
+             * @enum {string|null}
+             */
+            effective: "midtrans" | "stripe" | "demo" | null;
+            /** @description the gateways set up in this workspace */
+            configured: ("midtrans" | "stripe")[];
+        };
+        PaymentGatewayInput: {
+            /** @enum {string} */
+            gateway: "midtrans" | "stripe";
+        };
         Payment: {
             /** Format: uuid */
             id: string;
@@ -22819,7 +23458,7 @@ export interface components {
             order_id: string | null;
             /** @enum {string} */
             status: "pending" | "success" | "failed" | "expired" | "refunded";
-            /** @description integer, in the currency (IDR has no minor unit) */
+            /** @description integer, in the unit payments use for the currency: whole IDR, COP and JPY, cents of USD and CAD */
             amount: number;
             currency: string;
             /** @description Midtrans's payment_type once the customer chose one (gopay, qris, bank_transfer, credit_card...) */
@@ -22833,11 +23472,25 @@ export interface components {
             ari_conversation_id: string;
             description: string | null;
             snap_token: string | null;
+            /** @description Stripe: the PaymentIntent's client_secret, with which the customer's browser (Stripe.js) authorises the card */
+            client_secret: string | null;
+            /** @description Stripe: the PaymentIntent's status as last applied (requires_payment_method ... requires_capture, succeeded, canceled) */
+            gateway_status: string | null;
+            /**
+             * Format: date-time
+             * @description Stripe: when the held amount was captured (the service was completed)
+             */
+            captured_at: string | null;
+            /**
+             * Format: date-time
+             * @description Stripe: when the hold was released (the booking was cancelled); the payment is then failed
+             */
+            released_at: string | null;
             /** @description the payment page to send the customer */
             redirect_url: string | null;
             /**
              * Format: date-time
-             * @description a card payment held for fraud review: still pending
+             * @description Midtrans: a card payment held for fraud review; Stripe: the card is authorised and the amount held until capture. Still pending either way
              */
             held_at: string | null;
             /** Format: date-time */
@@ -22864,7 +23517,7 @@ export interface components {
              * @description a service booking; its contact gets an assistant record if it has none
              */
             booking_id?: string;
-            /** @description integer IDR; default: the consultation price, or the booking's IDR payment_amount */
+            /** @description Midtrans: integer IDR; default the consultation price, or the booking's IDR payment_amount. Stripe: integer in the unit payments use for the booking's currency (whole COP and IDR, cents of USD and CAD); default the booking's payment_amount; required for a consultation */
             amount?: number;
             /** @description shown on the payment page (first 50 characters) */
             description?: string;
@@ -22878,6 +23531,10 @@ export interface components {
         MidtransNotificationResult: {
             /** @enum {string} */
             result: "applied" | "duplicate";
+        };
+        StripeWebhookResult: {
+            /** @enum {string} */
+            result: "applied" | "duplicate" | "ignored";
         };
         ChannelList: {
             data: components["schemas"]["ChannelSettings"][];
