@@ -1,6 +1,8 @@
 // Every screen of the staff app on a 390-px phone, in Debian's Chromium against the real server
-// on each database: nothing scrolls sideways and nothing is cut off at the right edge (a box
-// wider than the window that hides its overflow is as broken as a page that scrolls).
+// on each database: nothing scrolls sideways, neither the page nor a box inside it (a table
+// that must be dragged sideways to be read is as broken as a page that scrolls), and nothing is
+// cut off at the right edge (a box wider than the window that hides its overflow). Folded parts
+// (<details>, the reports' tables) are opened first, so that they are checked too.
 // PHONE_SCREENSHOTS=<dir> keeps a full-page picture of each screen for a person to look at.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +30,30 @@ const cutOff = (page: Page) =>
       out.push(`${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : ''} right=${Math.round(r.right)}`);
     }
     return out.slice(0, 5);
+  });
+
+/** Boxes in the page that scroll sideways because their content is wider than they are. */
+const sidewaysBoxes = (page: Page) =>
+  page.evaluate(() => {
+    type El = { tagName: string; className: unknown; id: string; scrollWidth: number; clientWidth: number; closest(s: string): El | null };
+    const g = globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<El> }; getComputedStyle(e: El): { overflowX: string } };
+    const out: string[] = [];
+    for (const e of g.document.querySelectorAll('main *, header *')) {
+      const o = g.getComputedStyle(e).overflowX;
+      if ((o !== 'auto' && o !== 'scroll') || e.scrollWidth <= e.clientWidth + 1) continue;
+      // A text field scrolls its own long line; that is how fields work.
+      if (e.tagName === 'INPUT' || e.tagName === 'TEXTAREA' || e.tagName === 'SELECT') continue;
+      const section = e.closest('[data-report], section, .card');
+      out.push(`${e.tagName.toLowerCase()}${typeof e.className === 'string' && e.className ? `.${e.className.split(' ').join('.')}` : ''}${section?.id ? ` in #${section.id}` : ''} ${e.scrollWidth}>${e.clientWidth}`);
+    }
+    return out.slice(0, 5);
+  });
+
+/** Opens every folded part of the page (<details>). */
+const unfold = (page: Page) =>
+  page.evaluate(() => {
+    const g = globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ open: boolean }> } };
+    for (const d of g.document.querySelectorAll('main details')) d.open = true;
   });
 
 describeWithBrowser('every screen on a 390-px phone', (db, kind) => {
@@ -66,8 +92,11 @@ describeWithBrowser('every screen on a 390-px phone', (db, kind) => {
         await page.locator('main').first().waitFor();
         await expect.poll(() => page.getByRole('status').filter({ hasText: /Loading/ }).count(), { timeout: 15_000 }).toBe(0);
         await page.waitForLoadState('networkidle');
-        const wide = await cutOff(page);
+        await unfold(page);
+        const wide = [...(await cutOff(page)), ...(await sidewaysBoxes(page))];
         if (!(await noHorizontalScroll(page)) || wide.length) problems[path] = wide;
+        // The model comparison, its tables opened, as the README shows it on a phone.
+        if (path === '/reports' && kind === 'pglite') await page.locator('[data-report="models"]').screenshot({ path: join(import.meta.dirname, '..', 'docs', 'screenshots', 'reports-phone-models.png') });
         if (dir && kind === 'pglite') await page.screenshot({ path: join(dir, `${path.slice(1).replaceAll('/', '-').replace(/-[0-9a-f-]{36}$/, '-one')}.png`), fullPage: true });
       }
       // The thread's snooze menu, opened.

@@ -7,6 +7,7 @@
 // screenshots in docs/screenshots are taken here.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { phoneNumberId, waId } from './support/channels.ts';
 import { signHub } from './support/fakes/meta.ts';
@@ -62,6 +63,16 @@ describeWithBrowser('channels setup and reports in a real browser', (db, kind) =
       for (const label of [/Access token/, /App secret/, /Verify token/]) await card.locator('label', { hasText: label }).getByText('set', { exact: true }).waitFor();
       const html = await page.content();
       for (const secret of [account.accessToken, account.appSecret, verifyToken]) expect(html).not.toContain(secret);
+
+      // Until Meta's verification GET arrives with the verify token, the card says what is missing.
+      await card.getByText('Waiting for Meta', { exact: true }).waitFor();
+      await card.getByText(/Waiting for Meta's verification: .* set the callback URL above with the verify token/).waitFor();
+      expect(await accessibilityProblems(page)).toEqual([]);
+      if (kind === 'pglite') await card.screenshot({ path: join(import.meta.dirname, '..', 'docs', 'screenshots', 'channels-whatsapp-pending.png') });
+      expect(await app.t.verifyWebhook(verifyToken)).toBe(true);
+      await page.reload();
+      await card.getByText('Connected', { exact: true }).waitFor();
+      expect(await card.getByText(/Waiting for Meta's verification/).count()).toBe(0);
 
       // Meta's webhook arrives, signed with the app secret; a forged one is refused.
       expect((await app.t.post(app.fake.inbound(number, { from: waId(), text: 'Halo dari formulir' }))).status).toBe(200);

@@ -53,13 +53,13 @@ export function ChannelsPage() {
 }
 
 /** A provider's card: its name, whether it is connected, what to give the provider, its form. */
-function Card({ id, title, connected, help, url, webhook, children }: { id: string; title: string; connected: boolean; help: string; url: string | null | undefined; webhook: Schemas['WebhookStatus'] | null | undefined; children: ReactNode }) {
+function Card({ id, title, connected, pending = false, help, url, webhook, children }: { id: string; title: string; connected: boolean; pending?: boolean; help: string; url: string | null | undefined; webhook: Schemas['WebhookStatus'] | null | undefined; children: ReactNode }) {
   const t = useSetupT();
   return (
     <section className="card" aria-labelledby={`${id}-title`} data-channel={id}>
       <div className="status">
         <h2 id={`${id}-title`}>{title}</h2>
-        <span className={connected ? 'badge ok' : 'badge'}>{connected ? t('connected') : t('notConnected')}</span>
+        <span className={connected && !pending ? 'badge ok' : 'badge'}>{!connected ? t('notConnected') : pending ? t('pendingBadge') : t('connected')}</span>
       </div>
       {url ? (
         <>
@@ -69,6 +69,11 @@ function Card({ id, title, connected, help, url, webhook, children }: { id: stri
       ) : (
         <p className="muted small">{t('webhookAfterSave')}</p>
       )}
+      {connected && pending ? (
+        <p className="pending-verification" role="status">
+          ⚠ {t('pendingVerification')}
+        </p>
+      ) : null}
       {connected ? <WebhookState webhook={webhook} /> : null}
       {children}
     </section>
@@ -257,7 +262,7 @@ function WhatsAppCard({ current }: { current: Of<'whatsapp'> | undefined }) {
     });
   };
   return (
-    <Card id="whatsapp" title={t('whatsapp')} connected={!!current} help={t('whatsappHelp')} url={current?.webhook_url} webhook={current?.webhook}>
+    <Card id="whatsapp" title={t('whatsapp')} connected={!!current} pending={current?.phone_number_status === 'pending_verification'} help={t('whatsappHelp')} url={current?.webhook_url} webhook={current?.webhook}>
       <form onSubmit={submit} aria-label={t('whatsapp')}>
         <div className="grid">
           <TextField id="wa-phone-number-id" label={t('phoneNumberId')} value={f.phone_number_id} onChange={set('phone_number_id')} required />

@@ -132,7 +132,9 @@ function Report({
                   {rows.map((r, i) => (
                     <tr key={i}>
                       {r.map((c, j) => (
-                        <td key={j}>{c ?? '—'}</td>
+                        <td key={j} data-label={header[j]}>
+                          {c ?? '—'}
+                        </td>
                       ))}
                     </tr>
                   ))}
@@ -367,12 +369,12 @@ function Reports({ ws, q, t }: { ws: string; q: { from: string; to: string }; t:
                     {models.data.totals.map((m) => (
                       <tr key={m.ai_model}>
                         <th scope="row">{m.ai_model}</th>
-                        <td>{m.conversation_count}</td>
-                        <td>{m.conversion_count}</td>
-                        <td>{m.conversion_rate} %</td>
-                        <td>{m.avg_response_time_ms ?? '—'}</td>
-                        <td>{m.total_tokens_used}</td>
-                        <td>{m.satisfaction_score ?? '—'}</td>
+                        <td data-label={t('conversations')}>{m.conversation_count}</td>
+                        <td data-label={t('conversions')}>{m.conversion_count}</td>
+                        <td data-label={t('rate')}>{m.conversion_rate} %</td>
+                        <td data-label={t('latency')}>{m.avg_response_time_ms ?? '—'}</td>
+                        <td data-label={t('tokens')}>{m.total_tokens_used}</td>
+                        <td data-label={t('satisfaction')}>{m.satisfaction_score ?? '—'}</td>
                       </tr>
                     ))}
                   </tbody>
