@@ -95,6 +95,46 @@ export async function insertAriMessage(
 }
 
 /**
+ * A turn that leaves the database while its model writes keeps its decision on the customer's
+ * message (metadata.resume), so that a retry of a turn cut off there (its worker died) can
+ * finish it from the same decision rather than lose the reply or decide again on a state the
+ * decision already moved.
+ */
+export async function keepUnanswered(tx: Tx, ws: string, questionId: string, resume: { provider_message_id: string; inbound_id: string; decision: unknown }): Promise<void> {
+  await tx.db
+    .updateTable('ari_messages')
+    .set({ metadata: sql`metadata || jsonb_build_object('resume', ${JSON.stringify(resume)}::jsonb)` })
+    .where('workspace_id', '=', ws)
+    .where('id', '=', questionId)
+    .execute();
+}
+
+/** The kept decision of a turn on this provider message that recorded no reply yet (see keepUnanswered). */
+export async function findUnanswered(tx: Tx, ws: string, ariConversationId: string, providerMessageId: string): Promise<{ questionId: string; inboundId: string; decision: unknown } | undefined> {
+  const row = await tx.db
+    .selectFrom('ari_messages as q')
+    .select(['q.id', sql<{ inbound_id: string; decision: unknown }>`q.metadata->'resume'`.as('resume')])
+    .where('q.workspace_id', '=', ws)
+    .where('q.ari_conversation_id', '=', ariConversationId)
+    .where('q.role', '=', 'user')
+    .where(sql<string>`q.metadata->'resume'->>'provider_message_id'`, '=', providerMessageId)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('ari_messages as r')
+            .select('r.id')
+            .where('r.workspace_id', '=', ws)
+            .where('r.ari_conversation_id', '=', ariConversationId)
+            .where('r.role', '=', 'assistant')
+            .where(sql<string>`r.metadata->>'reply_to'`, '=', sql<string>`q.id::text`),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return row ? { questionId: row.id, inboundId: row.resume.inbound_id, decision: row.resume.decision } : undefined;
+}
+
+/**
  * Who wrote each of these assistant replies and at what cost (the inbox shows it beside each
  * reply), by ari_messages id; ids that are not assistant rows of the workspace are left out.
  */

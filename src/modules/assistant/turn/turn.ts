@@ -213,7 +213,7 @@ function outcomeOf<D extends Decision>(o: { record: AriConversation; state: Stat
 }
 
 /** The first part of a turn, in a transaction: the message stored, the reply decided (in a savepoint). */
-async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options: TurnOptions, app: TurnApp<D>, noPlace: boolean): Promise<{ done: TurnOutcome } | { opened: Opened<D> }> {
+async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options: TurnOptions, app: TurnApp<D>, noPlace: boolean, resumable = false): Promise<{ done: TurnOutcome } | { opened: Opened<D> }> {
   const started = performance.now();
   const { tx } = ctx;
   const ws = workspaceIdOf(ctx);
@@ -227,6 +227,18 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
 
   const inboundId = await recordInbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: input.message, providerMessageId: input.providerMessageId, now });
   if (inboundId === undefined) {
+    // A queue's retry of a turn cut off while its model wrote: finish it from the decision it kept.
+    const unfinished = resumable ? await store.findUnanswered(tx, ws, record.id, input.providerMessageId!) : undefined;
+    if (unfinished) {
+      const turn: Turn = { ctx, ws, workspace, input, contactId, phone, thread, record, state, settings: await store.loadAssistantSettings(tx, ws), history: await store.recentAriMessages(tx, ws, record.id, HISTORY), options };
+      const models = await loadModelSetup(ctx, { secrets: options.secrets, environment: options.llm, timeoutMaxMs: options.timeoutMaxMs });
+      const assignedArm = await store.findAriModel(tx, ws, record.id);
+      const arm = stickyArm(models.arms, assignedArm, contactId);
+      ctx.log.info({ ari_conversation_id: record.id, app: app.name }, 'resuming a turn that was cut off while its reply was being worded');
+      return {
+        opened: { turn, started, now, inboundId: unfinished.inboundId, questionId: unfinished.questionId, decision: unfinished.decision as D, arm, assignedArm, timeoutMs: models.timeoutMs, inSavepoint: false, busy: noPlace && arm.kind === 'model' },
+      };
+    }
     // A redelivery: answer as the first delivery was answered, and record nothing again.
     return { done: outcomeOf(about, await findEarlierReply(tx, ws, input.channel, input.providerMessageId!), { withPerson: thread.owner === 'human' }) };
   }
@@ -398,16 +410,21 @@ async function inPhases<D extends Decision>(scope: TurnScope, input: TurnInput, 
   // (a)
   const first = await phased.run<{ done: TurnOutcome | null } | { opened: Opened<D>; wording: DraftWording }>(async () => {
     if (hooks && !(await hooks.claim(ctx))) return { done: null };
-    const opened = await openTurn(ctx, input, options, app, noPlace);
+    // A queue (hooks) retries a turn cut off between its transactions: it may resume one.
+    const opened = await openTurn(ctx, input, options, app, noPlace, hooks !== undefined && input.providerMessageId !== undefined);
     if ('done' in opened) return { done: await recorded(ctx, opened.done, hooks) };
     const o = opened.opened;
     const speech = toWord(o);
     // Nothing for a model to word: the turn ends in this transaction, as in one.
     if (!speech) return { done: await recorded(ctx, await finishTurn(ctx, app, o, undefined), hooks) };
-    // The decision is kept now: a later message of the conversation is decided on it.
-    await ctx.tx.query(`release savepoint ${savepointOf(app)}`);
-    if (o.arm.name !== o.assignedArm) await store.setAriModel(ctx.tx, o.turn.ws, o.turn.record.id, o.arm.name);
-    await app.keep(o.turn, speech.decision, o.now);
+    if (o.inSavepoint) {
+      // The decision is kept now: a later message of the conversation is decided on it.
+      await ctx.tx.query(`release savepoint ${savepointOf(app)}`);
+      if (o.arm.name !== o.assignedArm) await store.setAriModel(ctx.tx, o.turn.ws, o.turn.record.id, o.arm.name);
+      await app.keep(o.turn, speech.decision, o.now);
+      // And on the message, for a retry should this turn be cut off while the model writes.
+      if (hooks && input.providerMessageId !== undefined) await store.keepUnanswered(ctx.tx, o.turn.ws, o.questionId, { provider_message_id: input.providerMessageId, inbound_id: o.inboundId, decision: speech.decision });
+    }
     const wording = await app.wording(o.turn, speech.decision, speech.arm, o.timeoutMs);
     return { opened: { ...o, inSavepoint: false }, wording };
   });

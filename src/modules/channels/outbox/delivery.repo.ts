@@ -84,13 +84,22 @@ export async function claimInbound(tx: Tx, ws: string, id: string, now: Date, le
   return row !== undefined;
 }
 
-export async function finishInbound(tx: Tx, ws: string, id: string, now: Date): Promise<void> {
-  await tx.db
+/**
+ * Marks the message answered, if the lease taken until `leaseUntil` is still the message's
+ * (the lease's end is its token: another worker that claimed the message after it expired set
+ * its own). False when it is not: the caller's turn must not be recorded.
+ */
+export async function finishInbound(tx: Tx, ws: string, id: string, now: Date, leaseUntil: Date): Promise<boolean> {
+  const row = await tx.db
     .updateTable('channel_inbox')
     .set({ status: 'done', processed_at: now, attempts: sql<number>`attempts + 1`, last_error: null })
     .where('workspace_id', '=', ws)
     .where('id', '=', id)
-    .execute();
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '=', leaseUntil)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function retryInbound(tx: Tx, ws: string, id: string, u: { error: string; nextAttemptAt: Date | null }): Promise<void> {

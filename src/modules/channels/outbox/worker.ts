@@ -54,6 +54,13 @@ export function wakeChannelWorkers(): void {
 
 const laneOf = (key: string, lanes: number) => createHash('sha1').update(key).digest().readUInt32BE(0) % lanes;
 
+/** The turn's lease ended and another worker claimed the message: this turn records nothing. */
+class LeaseLost extends Error {
+  constructor() {
+    super("the inbound message's lease was taken by another worker");
+  }
+}
+
 const reasonOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
@@ -75,8 +82,10 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
    * transaction (another worker skips it while that transaction is open and until the lease
    * ends) and marked done in the turn's last one, so a turn the built-in engine answers is one
    * transaction, and one a model words holds no connection while it writes. A turn that was
-   * cut off between its transactions is run again after its lease: the message is stored once
-   * per provider id, so the retry finds it and does not store or answer it twice.
+   * cut off between its transactions (its worker died while the model wrote) is run again
+   * after its lease: the message is stored once per provider id, so the retry finds it, and
+   * the turn resumes from the decision it kept (runAssistantTurn), answering it once. The
+   * lease's end is the claim's token: only the worker holding it records the reply.
    */
   async function answerStoredMessage(row: repo.InboundRow): Promise<boolean> {
     const ws = row.workspace_id;
@@ -84,18 +93,23 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
     const log = o.log.child({ workspace_id: ws, inbound_id: id });
     try {
       let settled = false;
+      let leaseUntil: Date | undefined;
       const outcome = await o.answer(
         { db: o.db, actor: system(ws), clock: o.clock, log },
         { phone: row.sender, channel: row.channel, message: row.body, providerMessageId: row.provider_message_id },
         {
-          claim: ({ tx, clock }) => {
+          claim: async ({ tx, clock }) => {
             const now = clock.now();
-            return repo.claimInbound(tx, ws, id, now, new Date(now.getTime() + leaseMs));
+            leaseUntil = new Date(now.getTime() + leaseMs);
+            return repo.claimInbound(tx, ws, id, now, leaseUntil);
           },
           recorded: async ({ tx, clock }, outcome) => {
+            // Whoever holds the lease records the turn: a worker whose lease ended and was taken
+            // by another (its model outlived the lease) undoes its whole last transaction, reply
+            // included, so the message is answered once.
+            if (!leaseUntil || !(await repo.finishInbound(tx, ws, id, clock.now(), leaseUntil))) throw new LeaseLost();
             if (row.content_type !== 'text') await repo.markInboundKind(tx, ws, row.channel, row.provider_message_id, row.content_type);
             await repo.touchWindow(tx, ws, outcome.contact_id, row.channel, row.sent_at);
-            await repo.finishInbound(tx, ws, id, clock.now());
             settled = true;
           },
         },
@@ -104,6 +118,10 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
       if (outcome !== null && !settled) throw new Error('the assistant answered without running the worker hooks (claim, recorded)');
       return outcome !== null;
     } catch (e) {
+      if (e instanceof LeaseLost) {
+        log.warn({ lease_ms: leaseMs }, "an inbound message's lease ended before its turn did, and another worker took it: this turn's reply was not recorded");
+        return false;
+      }
       // Count the attempt and try again later (what the turn committed is found again, not redone).
       const attempts = await withTenant(o.db, system(ws), async (tx) => {
         const row = await tx.db.selectFrom('channel_inbox').select('attempts').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
