@@ -109,6 +109,11 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('PUT', '/api/v1/integrations/midtrans', { ...as.laundry, body: { server_key: 'SB-Mid-server-contract-0000', client_key: 'SB-Mid-client-contract', environment: 'sandbox' }, expect: 200 });
     await api('GET', '/api/v1/integrations/midtrans', { ...as.laundry, expect: 200 });
     await api('GET', '/api/v1/integrations/midtrans', { ...as.eagle });
+    await api('PUT', '/api/v1/integrations/stripe', { ...as.laundry, body: { secret_key: 'not a key' }, expect: 400 });
+    await api('GET', '/api/v1/integrations/stripe', { ...as.laundry });
+    await api('PUT', '/api/v1/integrations/payment-gateway', { ...as.laundry, body: { gateway: 'stripe' }, expect: 409 });
+    await api('GET', '/api/v1/integrations/payment-gateway', { ...as.laundry, expect: 200 });
+    await api('POST', '/webhooks/stripe', { raw: '{"id":"evt_contract","type":"payment_intent.succeeded","data":{"object":{"metadata":{}}}}', contentType: 'application/json', headers: { 'stripe-signature': 't=1,v1=00' } });
     await api('POST', '/api/v1/auth/signout', { cookie, expect: 204 });
     // Errors are documented too.
     await api('GET', '/api/v1/auth/me', { expect: 401 });
@@ -156,6 +161,8 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('POST', '/api/v1/conversations/{id}/notes', { ...as.eagle, params: { id: conv.id }, body: { body: 'A private note', mentions: [me.body.user.id] }, expect: 201 });
     await api('GET', '/api/v1/mentions', { ...as.eagle, query: 'unread=true', expect: 200 });
     await api('POST', '/api/v1/mentions/read', { ...as.eagle, body: { conversation_id: conv.id }, expect: 200 });
+    await api('GET', '/api/v1/notifications', { ...as.eagle, query: 'unread=true&limit=5', expect: 200 });
+    await api('POST', '/api/v1/notifications/{id}/read', { ...as.eagle, params: { id: '00000000-0000-4000-8000-000000000000' }, expect: 404 });
     await api('GET', '/api/v1/conversations/{id}/notes', { ...as.eagle, params: { id: conv.id }, expect: 200 });
     // Whatever the thread's channel and window, the answer is one the document lists.
     await api('POST', '/api/v1/conversations/{id}/template', { ...as.eagle, params: { id: conv.id }, body: { body: 'Pengingat konsultasi' } });

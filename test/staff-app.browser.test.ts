@@ -81,6 +81,34 @@ describeWithBrowser('the staff app in a real browser', (db, kind) => {
     }
   });
 
+  it('filters the inbox to the conversations that need a person, and to the unread ones', { timeout: 90_000 }, async () => {
+    const names = async (query: string) =>
+      ((await app.asOwner('GET', `/api/v1/conversations?status=open&limit=200${query}`)).body.data as { contact: { name: string | null; phone: string | null } }[]).map((c) => c.contact.name ?? c.contact.phone ?? '—').sort();
+    const all = await names('');
+    const needing = await names('&needs_person=true');
+    const unread = await names('&unread=true');
+    // The demo has both kinds, and neither filter is the whole list.
+    expect(needing.length).toBeGreaterThan(0);
+    expect(needing.length).toBeLessThan(all.length);
+    expect(unread.length).toBeLessThan(all.length);
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    try {
+      await app.signIn(page);
+      const list = page.getByRole('list', { name: 'Conversations' });
+      const shown = async () => (await list.locator('li .who').allInnerTexts()).map((x) => x.trim()).sort();
+      await expect.poll(shown).toEqual(all);
+      await page.getByRole('checkbox', { name: 'Needs a person' }).check();
+      await expect.poll(shown).toEqual(needing);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await page.getByRole('checkbox', { name: 'Needs a person' }).uncheck();
+      await page.getByRole('checkbox', { name: 'Unread only' }).check();
+      await expect.poll(shown).toEqual(unread);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('lets an invited member join through the link, and keeps the team settings from them', { timeout: 90_000 }, async () => {
     const email = `member-${randomBytes(4).toString('hex')}@example.test`;
     const invite = await app.t.call('POST', '/api/v1/invitations', { cookie: app.ownerCookie, workspace: app.workspaceId, body: { email, role: 'member' } });

@@ -19,6 +19,12 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
     .set({ community_link: 'https://chat.whatsapp.com/eagle-community' })
     .where('workspace_id', '=', workspaceId)
     .execute();
+  // Each consultation the assistant books meets in its own room.
+  await db
+    .updateTable('workspaces')
+    .set({ settings: JSON.stringify({ scheduling: { meeting_link_pattern: 'https://meet.jit.si/eagle-overseas-{room}' } }) })
+    .where('id', '=', workspaceId)
+    .execute();
 
   await addKnowledgeEntries(ctx, workspaceId, [
     { category: 'Layanan', title: 'Biaya konsultasi 1-on-1', content: 'Konsultasi 1-on-1 selama 60 menit dengan konsultan senior: Rp 500.000, dibayar lewat QRIS, GoPay, OVO, transfer bank atau kartu. Link pembayaran berlaku 24 jam.' },
@@ -67,7 +73,11 @@ export async function seedAriDemo(ctx: Ctx, workspaceId: string, consultantId: s
     if (i === 0) {
       const paymentId = newId();
       await db.insertInto('ari_payments').values({ ...ws, id: paymentId, ari_conversation_id: ariId, amount: 500_000, currency: 'IDR', payment_method: 'qris', gateway_transaction_id: 'demo-eagle-0001', status: 'success', paid_at: at(-2 * 3_600_000), expires_at: at(22 * 3_600_000), gateway_response: JSON.stringify({ transaction_status: 'settlement', payment_type: 'qris' }) }).execute();
-      await db.insertInto('ari_appointments').values({ ...ws, id: newId(), ari_conversation_id: ariId, payment_id: paymentId, consultant_id: consultantId, scheduled_at: new Date(Math.ceil((now + 3 * DAY) / 3_600_000) * 3_600_000), duration_minutes: 60, meeting_link: 'https://meet.example.com/eagle-budi', status: 'scheduled', notes: 'UK, Computer Science, IELTS 7.0' }).execute();
+      const appointmentId = newId();
+      const scheduledAt = new Date(Math.ceil((now + 3 * DAY) / 3_600_000) * 3_600_000);
+      await db.insertInto('ari_appointments').values({ ...ws, id: appointmentId, ari_conversation_id: ariId, payment_id: paymentId, consultant_id: consultantId, scheduled_at: scheduledAt, duration_minutes: 60, meeting_link: 'https://meet.example.com/eagle-budi', status: 'scheduled', notes: 'UK, Computer Science, IELTS 7.0' }).execute();
+      // What the consultant was told when it was booked.
+      await db.insertInto('staff_notifications').values({ ...ws, id: newId(), user_id: consultantId, kind: 'consultation.assigned', appointment_id: appointmentId, body: `Konsultasi baru untuk Anda: ${lead.name}. https://meet.example.com/eagle-budi`, created_at: at(-2 * 3_600_000) }).execute();
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Language, Slot, Tools } from '../../modules/assistant/index.ts';
 import { recordFaqUse, searchKnowledge } from '../../modules/knowledge/index.ts';
-import { createAppointment, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
+import { bookConsultation, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
 import { findDestinations } from './store.ts';
@@ -61,7 +61,7 @@ export function ariTools(ctx: Ctx, scope: ToolScope, secrets?: SecretBox, previe
     },
     async book(slot) {
       const appointment = await inSavepoint(ctx, 'ari_book', () =>
-        createAppointment(ctx, { contact_id: scope.contactId, start: slot.start, ...(slot.consultant_id ? { consultant_id: slot.consultant_id } : {}) }, { canForce: false }),
+        bookConsultation(ctx, { contact_id: scope.contactId, start: slot.start }),
       );
       return { appointment_id: appointment.id };
     },

@@ -6,5 +6,6 @@ export type { BookingStatusListener, Notification, Notify } from './notification
 export { computeAvailability, type AvailabilityRequest, type ClosedDate, type HeldSeats, type Slot, type WeeklyPattern } from './availability.ts';
 export { getAvailability, loadProfile, slotsBetween } from './scheduling.service.ts';
 export { changeAppointmentStatus, createAppointment, getAppointment } from './appointments.service.ts';
+export { bookConsultation } from './consultations.service.ts';
 export { changeBookingStatus, createBooking, getBooking } from './bookings.service.ts';
 export { dayName, monthName } from './local-time.ts';

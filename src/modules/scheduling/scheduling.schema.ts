@@ -353,5 +353,12 @@ export const SchedulingSettings = z.object({
   reminder_minutes: z.number().int().min(1).max(10_080).catch(60),
   /** Anonymous guests may book (POST /guest-sessions, /guest/bookings); off unless an admin turns it on. */
   guest_checkout: z.boolean().catch(false),
+  /** Where a booked consultation meets: an https URL in which {room} becomes a fresh room name (https://meet.jit.si/eagle-{room}); none when absent. */
+  meeting_link_pattern: z
+    .string()
+    .max(300)
+    .regex(/^https:\/\/[^\s{}]+$|^https:\/\/[^\s{}]*\{room\}[^\s{}]*$/)
+    .nullable()
+    .catch(null),
 });
 export type SchedulingSettings = z.infer<typeof SchedulingSettings>;

@@ -20,6 +20,7 @@ export const TENANCY_ERRORS = [
   'member.already_owner',
   'member.not_found',
   'member.owner_role',
+  'notification.not_found',
   'workspace.owner_required',
   'workspace.slug_taken',
 ] as const;

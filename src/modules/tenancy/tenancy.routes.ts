@@ -6,6 +6,7 @@ import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { clientAddress, limitsOf, rateLimit, tooMany } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, UuidParam, z } from '../../platform/http/router.ts';
 import * as access from './access.service.ts';
+import * as notices from './notifications.service.ts';
 import {
   Authenticator, SESSION_COOKIE, changePassword, confirmSignUp, requestSignUp, signIn, signUpByInvitation, signOut, whoAmI,
   type SessionIssued, type SignUpConfirmation,
@@ -248,6 +249,37 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       await access.transferOwnership(c.var.ctx, c.req.valid('json').user_id);
       return c.body(null, 204);
     },
+  );
+
+  // Notifications -------------------------------------------------------------------------------
+  const StaffNotification = z
+    .object({
+      id: z.uuid(),
+      kind: z.enum(['consultation.assigned', 'consultation.unassigned']),
+      appointment_id: z.uuid().nullable(),
+      body: z.string(),
+      created_at: z.date(),
+      read_at: z.date().nullable(),
+    })
+    .openapi('StaffNotification');
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/notifications', tags: ['team'], summary: 'What you have been told: consultations assigned to you, newest first',
+      description: 'The signed-in member\'s own notifications in this workspace (an API key has none: 403 auth.session_required).',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { query: z.object({ unread: z.enum(['true', 'false']).optional().transform((v) => v === 'true'), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+      responses: { 200: json(z.object({ data: z.array(StaffNotification) }).openapi('StaffNotificationList')), ...errorResponses },
+    }),
+    async (c) => c.json(await notices.listMyNotifications(c.var.ctx, c.req.valid('query')), 200),
+  );
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/notifications/{id}/read', tags: ['team'], summary: 'Mark one of your notifications read',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { params: z.object({ id: UuidParam }) },
+      responses: { 200: json(StaffNotification), ...errorResponses },
+    }),
+    async (c) => c.json(await notices.markNotificationRead(c.var.ctx, c.req.valid('param').id), 200),
   );
 
   // Members and invitations ------------------------------------------------------------------

@@ -705,6 +705,18 @@ export interface SmsMessages {
   workspace_id: Generated<string>;
 }
 
+export interface StaffNotifications {
+  appointment_id: string | null;
+  body: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  kind: string;
+  notified_at: Timestamp | null;
+  read_at: Timestamp | null;
+  user_id: string;
+  workspace_id: Generated<string>;
+}
+
 export interface SystemPrompts {
   client_id: Generated<string | null>;
   created_at: Generated<Timestamp | null>;
@@ -822,6 +834,7 @@ export interface DB {
   service_areas: ServiceAreas;
   services: Services;
   sms_messages: SmsMessages;
+  staff_notifications: StaffNotifications;
   system_prompts: SystemPrompts;
   webhook_events: WebhookEvents;
   webinar_registrations: WebinarRegistrations;

@@ -31,6 +31,8 @@ interface Filters {
   status: '' | (typeof STATUSES)[number];
   owner: '' | 'ai' | 'human';
   assignee: '' | 'me' | 'none';
+  needsPerson: boolean;
+  unread: boolean;
 }
 
 const contactLabel = (c: Conversation['contact']) => c.name ?? c.phone ?? '—';
@@ -39,7 +41,7 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
   const t = useT();
   const { workspaceId } = useSession();
   const tt = useInboxToolsT();
-  const [filters, setFilters] = useState<Filters>({ channel: '', status: 'open', owner: '', assignee: '' });
+  const [filters, setFilters] = useState<Filters>({ channel: '', status: 'open', owner: '', assignee: '', needsPerson: false, unread: false });
   // The search box asks the API (q: words in any message) once typing pauses.
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');
@@ -54,6 +56,8 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
     ...(filters.status ? { status: filters.status } : {}),
     ...(filters.owner ? { owner: filters.owner } : {}),
     ...(filters.assignee ? { assignee: filters.assignee } : {}),
+    ...(filters.needsPerson ? { needs_person: 'true' as const } : {}),
+    ...(filters.unread ? { unread: 'true' as const } : {}),
   };
   const live = useLive();
   const list = useQuery({
@@ -150,7 +154,7 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
             {t('inbox.owner')}
             <select value={filters.owner} onChange={set('owner')}>
               <option value="">{t('inbox.all')}</option>
-              <option value="human">{t('inbox.needsPerson')}</option>
+              <option value="human">{t('inbox.person')}</option>
               <option value="ai">{t('inbox.assistant')}</option>
             </select>
           </label>
@@ -161,6 +165,14 @@ export function InboxPage({ conversationId }: { conversationId: string | null })
               <option value="me">{t('inbox.me')}</option>
               <option value="none">{t('inbox.unassigned')}</option>
             </select>
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={filters.needsPerson} onChange={(e) => setFilters((f) => ({ ...f, needsPerson: e.target.checked }))} />
+            {t('inbox.needsPerson')}
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={filters.unread} onChange={(e) => setFilters((f) => ({ ...f, unread: e.target.checked }))} />
+            {t('inbox.unreadOnly')}
           </label>
         </fieldset>
         {list.error ? <ErrorNote error={list.error} retry={() => list.refetch()} /> : null}
@@ -199,7 +211,7 @@ function ConversationItem({ c, selected }: { c: Conversation; selected: boolean 
         <span className="meta">
           <span className={`badge channel-${c.channel}`}>{t(`channel.${c.channel}` as Key)}</span>
           <span className="badge">{t(`status.${c.status}` as Key)}</span>
-          {c.owner === 'human' ? <span className="badge human">{t('inbox.needsPerson')}</span> : null}
+          {c.needs_person ? <span className="badge human">{t('inbox.needsPerson')}</span> : c.owner === 'human' ? <span className="badge">{t('inbox.person')}</span> : null}
           {c.unread_count > 0 ? <span className="badge unread">{t('inbox.unread', { count: c.unread_count })}</span> : null}
         </span>
       </a>
