@@ -29,9 +29,9 @@ import type { SecretBox } from './platform/secrets.ts';
  * Every background job of the product, with its schedule. Jobs that span tenants run as
  * the service role; jobs for one workspace run as that workspace's system actor.
  */
-export function jobDefinitions({ db, clock, log }: { db: Database; clock: Clock; log: Logger }): JobDefinition<any>[] {
+export function jobDefinitions({ db, clock, log, secrets }: { db: Database; clock: Clock; log: Logger; secrets?: SecretBox | undefined }): JobDefinition<any>[] {
   return [
-    ...paymentsJobs({ db, clock, log, onPaymentChange: tellCustomerAboutPayment }),
+    ...paymentsJobs({ db, clock, log, onPaymentChange: tellCustomerAboutPayment, secrets }),
     ...aiComparisonJobs({ db, clock, log }),
     ...analyticsJobs({ db, clock, log }),
     ...schedulingJobs({ db, clock, log, notify }),

@@ -52,9 +52,9 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     throw e;
   }
 
-  const jobs = createJobs({ db, log, definitions: jobDefinitions({ db, clock: systemClock, log }), maxBackoffMs: config.WORKER_BACKOFF_MAX_SECONDS * 1000 });
-  await jobs.start();
   const secrets = await secretBox();
+  const jobs = createJobs({ db, log, definitions: jobDefinitions({ db, clock: systemClock, log, secrets }), maxBackoffMs: config.WORKER_BACKOFF_MAX_SECONDS * 1000 });
+  await jobs.start();
   // Answers stored inbound messages and delivers the outbox; its state is in the database.
   const llm = environmentModel(config);
   const fairness = fairnessFromConfig(config);

@@ -12,6 +12,9 @@ const queryClient = new QueryClient({
       retry: (count, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && count < 2,
       staleTime: 5_000,
     },
+    // A save tried while the network is down fails at once and says so, the form keeping what
+    // was typed (React Query would otherwise hold it, "Sending…", until the network is back).
+    mutations: { networkMode: 'always' },
   },
 });
 

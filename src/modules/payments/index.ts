@@ -1,6 +1,6 @@
 export { paymentsRoutes, midtransWebhookRoutes, stripeWebhookRoutes } from './payments.routes.ts';
 export { settleBookingHold } from './stripe.service.ts';
-export { paymentsJobs, expireDuePayments, EXPIRE_PAYMENTS_JOB, type PaymentsJobDeps } from './payments.jobs.ts';
+export { paymentsJobs, expireDuePayments, EXPIRE_PAYMENTS_JOB, releaseCancelledHolds, RELEASE_STRIPE_HOLDS_JOB, type PaymentsJobDeps } from './payments.jobs.ts';
 export { createPayment } from './payments.service.ts';
 export { consultationCharge } from './settings.service.ts';
 export { demoPaymentRoutes } from './demo.routes.ts';

@@ -6,6 +6,8 @@
 export const PAYMENTS_ERRORS = [
   'appointment.not_found',
   'booking.not_found',
+  'guest.invalid_token',
+  'guest.token_required',
   'integration.not_found',
   'payment.already_paid',
   'payment.already_pending',

@@ -185,3 +185,16 @@ export async function pendingPaymentsOfBooking(tx: Tx, ws: string, bookingId: st
     .execute();
   return rows.map(toPayment);
 }
+
+/** Every booking with an open payment on `gateway`, in all workspaces (read as the service role). */
+export async function openBookingPayments(tx: Tx, gateway: string): Promise<{ workspace_id: string; booking_id: string }[]> {
+  const rows = await tx.db
+    .selectFrom('ari_payments')
+    .select(['workspace_id', 'booking_id'])
+    .distinct()
+    .where('gateway', '=', gateway)
+    .where('status', '=', 'pending')
+    .where('booking_id', 'is not', null)
+    .execute();
+  return rows.map((r) => ({ workspace_id: r.workspace_id, booking_id: r.booking_id! }));
+}

@@ -8,6 +8,9 @@ import { receiveMidtransNotification } from './webhook.service.ts';
 import { GatewayChoice, GatewayChoiceInput, StripeSettings, StripeSettingsInput, StripeWebhookResult } from './stripe.schema.ts';
 import { getGatewayChoice, getStripeSettings, putGatewayChoice, putStripeSettings, STRIPE_WEBHOOK_PATH } from './stripe.settings.ts';
 import { receiveStripeWebhook } from './stripe.webhook.ts';
+import { GuestHold, guestBookingHold } from './stripe.guest.ts';
+import { AppError } from '../../platform/errors.ts';
+import { rateLimit } from '../../platform/http/rate-limit.ts';
 
 const IdParams = z.object({ id: UuidParam });
 
@@ -80,6 +83,27 @@ export function paymentsRoutes(deps: RouteDeps & { onPaymentChange: PaymentListe
   );
 
   const tags = ['payments'];
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/guest/bookings/{id}/payment', tags, summary: "A guest's payment hold for their booking (X-Workspace-Id, X-Guest-Token)",
+      description:
+        "Seed 003's guest checkout: where the workspace's gateway is Stripe, creates the manual-capture PaymentIntent for the guest's own booking waiting for payment (the same one when asked again) " +
+        "and answers with its client_secret and the workspace's publishable key, for Stripe.js to authorise the card. 404 booking.not_found for a booking that is not this guest session's; " +
+        '409 payment.stripe_not_configured where the gateway is not Stripe, 409 payment.nothing_to_pay once the booking no longer waits for payment. 20 a minute per address.',
+      middleware: [rateLimit({ bucket: 'guest-payments', limit: 20, windowMs: 60_000 }), deps.anonymousPlace] as const,
+      request: { params: IdParams },
+      responses: { 200: json(GuestHold), ...errorResponses },
+    }),
+    async (c) => {
+      const ws = c.req.header('x-workspace-id');
+      const token = c.req.header('x-guest-token');
+      if (!ws || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(ws)) throw new AppError('workspace.invalid_id', 'invalid', 'name the workspace with X-Workspace-Id (a UUID)');
+      if (!token) throw new AppError('guest.token_required', 'unauthenticated', 'send the guest session token as X-Guest-Token');
+      if (!/^[0-9a-f]{64}$/.test(token)) throw new AppError('guest.invalid_token', 'unauthenticated', 'X-Guest-Token must be the 64 hex characters of a guest session token');
+      return c.json(await guestBookingHold({ db: deps.db, secrets: deps.secrets, clock: deps.clock, log: c.var.log }, ws.toLowerCase(), token, c.req.valid('param').id), 200);
+    },
+  );
 
   r.openapi(
     createRoute({

@@ -9,7 +9,7 @@ import { nextStatus, type PaymentStatus } from './status.ts';
 import { createHoldIntent, settleIntent, type StripeIntent } from './stripe.client.ts';
 import { decimalToMinor, fromStripeAmount, toStripeAmount } from './stripe.currency.ts';
 import { findStripeAccount, STRIPE, stripeNotConfigured, type StripeAccount } from './stripe.settings.ts';
-import { getAppointment, getBooking, loadProfile } from '../scheduling/index.ts';
+import { changeBookingStatus, getAppointment, getBooking, loadProfile } from '../scheduling/index.ts';
 
 /**
  * Payment holds with Stripe: a manual-capture PaymentIntent per booking (or consultation),
@@ -177,6 +177,12 @@ export async function applyIntent(ctx: Ctx, payment: Payment, intent: StripeInte
     'stripe payment report',
   );
   const updated = await repo.updatePayment(ctx.tx, ws, payment.id, { ...patch, gateway_response: JSON.stringify({ ...previous, reports: [...reports, entry] }) });
+  // The amount is held: a booking waiting for payment is secured (its seat no longer lapses);
+  // it is paid when the hold is captured. The confirmation goes out with the scheduling job.
+  if (patch.held_at && updated.booking_id) {
+    const booking = await getBooking(ctx, updated.booking_id);
+    if (booking.status === 'pending_payment') await changeBookingStatus(ctx, booking.id, 'confirmed');
+  }
   if (updated.status !== payment.status) {
     const assistantStateBefore = await repo.assistantStateOf(ctx.tx, ws, payment.ari_conversation_id);
     await listener(ctx, { payment: updated, from: payment.status, assistantStateBefore });

@@ -5,7 +5,13 @@ import { describeEachDatabase } from '../../../test/support/db.ts';
 import { signStripe, startFakeStripe, type FakeIntent, type FakeStripe } from '../../../test/support/fakes/stripe.ts';
 import { email } from '../../../test/support/http.ts';
 import { bookService, createContact, paymentsApp, type Owner, type PaymentsApp } from '../../../test/support/payments.ts';
+import { randomBytes } from 'node:crypto';
 import { fixedClock } from '../../platform/clock.ts';
+import { silentLogger } from '../../platform/log.ts';
+import { createSecretBox } from '../../platform/secrets.ts';
+import { testApp } from '../../../test/support/http.ts';
+import { releaseCancelledHolds } from './payments.jobs.ts';
+import { expireGuestHolds } from '../scheduling/index.ts';
 
 type Body = Record<string, any>;
 
@@ -43,8 +49,8 @@ describeEachDatabase('Stripe payment holds', (db, kind) => {
   beforeEach(() => clock.set(new Date()));
 
   /** A workspace with Stripe set up against the fake and chosen as its gateway. */
-  async function stripeWorkspace(currency = 'COP') {
-    const owner = await t.owner(email('stripe'), { currency });
+  async function stripeWorkspace(currency = 'COP', place: Record<string, string> = {}) {
+    const owner = await t.owner(email('stripe'), { currency, ...place });
     const key = secretKey();
     const whsec = signingSecret();
     fake.acceptKey(key);
@@ -300,8 +306,10 @@ describeEachDatabase('Stripe payment holds', (db, kind) => {
       const { owner, key, whsec } = await stripeWorkspace('COP');
       const bookingId = await booking(owner, '150000', 'COP');
       const p = await hold(owner, bookingId);
+      expect((await t.call('GET', `/api/v1/bookings/${bookingId}`, owner.as)).body.status).toBe('pending_payment');
       await authoriseByWebhook(whsec, p);
-      expect((await t.call('POST', `/api/v1/bookings/${bookingId}/status`, { ...owner.as, body: { status: 'confirmed' } })).status).toBe(200);
+      // Held: the booking waiting for payment is confirmed, and stays unpaid until the capture.
+      expect((await t.call('GET', `/api/v1/bookings/${bookingId}`, owner.as)).body).toMatchObject({ status: 'confirmed', payment_status: 'pending' });
       expect(fake.requests.some((r) => r.path === `/v1/payment_intents/${p.order_id}/capture`)).toBe(false);
       const done = await t.call('POST', `/api/v1/bookings/${bookingId}/status`, { ...owner.as, body: { status: 'completed' } });
       expect(done.status).toBe(200);
@@ -313,6 +321,7 @@ describeEachDatabase('Stripe payment holds', (db, kind) => {
       const after = await payment(owner, p.id);
       expect(after).toMatchObject({ status: 'success', gateway_status: 'succeeded' });
       expect(after.captured_at).not.toBeNull();
+      expect((await t.call('GET', `/api/v1/bookings/${bookingId}`, owner.as)).body).toMatchObject({ status: 'completed', payment_status: 'paid' });
     });
 
     it('releases the hold when the booking is cancelled, and a Stripe outage keeps the booking as it was', async () => {
@@ -324,7 +333,7 @@ describeEachDatabase('Stripe payment holds', (db, kind) => {
       fake.fail({ status: 500 });
       const outage = await t.call('POST', `/api/v1/bookings/${bookingId}/status`, { ...owner.as, body: { status: 'cancelled' } });
       expect(outage.status).toBe(503);
-      expect((await t.call('GET', `/api/v1/bookings/${bookingId}`, owner.as)).body.status).toBe('pending_payment');
+      expect((await t.call('GET', `/api/v1/bookings/${bookingId}`, owner.as)).body.status).toBe('confirmed');
 
       const res = await t.call('POST', `/api/v1/bookings/${bookingId}/status`, { ...owner.as, body: { status: 'cancelled' } });
       expect(res.status).toBe(200);
@@ -336,6 +345,73 @@ describeEachDatabase('Stripe payment holds', (db, kind) => {
       const ev = signedEvent('payment_intent.canceled', fake.intents.get(p.order_id)!, whsec);
       expect((await deliver(ev.payload, ev.header)).status).toBe(200);
       expect((await payment(owner, p.id)).released_at).toBe(after.released_at);
+    });
+  });
+
+  describe('holds of bookings cancelled without a status change', () => {
+    it('releases the hold of a guest booking whose hold lapsed, on the next run of the job', async () => {
+      const secrets = createSecretBox(randomBytes(32));
+      const app = testApp(db(), clock, { secrets });
+      const owner = await app.owner(email('stripe-lapse'), { currency: 'COP' });
+      const key = secretKey();
+      fake.acceptKey(key);
+      expect((await app.call('PUT', '/api/v1/integrations/stripe', { ...owner.as, body: { secret_key: key, webhook_secret: signingSecret(), api_base_url: fake.url } })).status).toBe(200);
+      const bookingId = await booking(owner, '90000', 'COP');
+      const lapsing = await booking(owner, '90000', 'COP');
+      const kept = (await app.call('POST', '/api/v1/payments', { ...owner.as, body: { booking_id: bookingId } })).body as Body;
+      const lapsed = (await app.call('POST', '/api/v1/payments', { ...owner.as, body: { booking_id: lapsing } })).body as Body;
+      await asService(db(), (tx) => tx.query(`update bookings set hold_expires_at = now() - interval '1 minute' where id = $1`, [lapsing]));
+      expect(await expireGuestHolds({ db: db(), clock: { now: () => new Date() }, log: silentLogger() })).toBeGreaterThanOrEqual(1);
+
+      const deps = { db: db(), clock, log: silentLogger(), secrets };
+      expect(await releaseCancelledHolds(deps)).toBe(1);
+      expect(fake.intents.get(lapsed.order_id)!.status).toBe('canceled');
+      expect(fake.intents.get(kept.order_id)!.status).toBe('requires_payment_method');
+      const after = (await app.call('GET', `/api/v1/payments/${lapsed.id}`, owner.as)).body;
+      expect(after).toMatchObject({ status: 'failed', gateway_status: 'canceled', released_at: null });
+      expect(await releaseCancelledHolds(deps)).toBe(0);
+    });
+  });
+
+  describe('guest checkout (seed 003)', () => {
+    it("holds a guest's own booking in the workspace's currency and confirms it once the card is authorised", async () => {
+      const { owner, whsec } = await stripeWorkspace('COP', { time_zone: 'America/Bogota', locale: 'es', country: 'CO' });
+      const as = owner.as;
+      for (let day = 0; day < 7; day++) {
+        await t.call('POST', '/api/v1/consultant-slots', { ...as, body: { day_of_week: day, start_time: '09:00', end_time: '17:00', booking_window_days: 30 } });
+      }
+      expect((await t.call('PATCH', '/api/v1/workspace', { ...as, body: { settings: { scheduling: { guest_checkout: true } } } })).status).toBe(200);
+      expect((await t.call('POST', '/api/v1/services', { ...as, body: { name: 'Limpieza básica', unit_name: 'hour', unit_price_minor: 30000, currency: 'COP', duration_minutes: 60 } })).status).toBe(201);
+      const guestSession = async (mail: string, phone: string) =>
+        (await t.call('POST', '/api/v1/guest-sessions', { workspace: owner.workspaceId, body: { email: mail, full_name: 'María López', phone } })).body as Body;
+      const maria = await guestSession('maria@example.co', '300 123 4567');
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      const booked = await t.call('POST', '/api/v1/guest/bookings', {
+        workspace: owner.workspaceId,
+        headers: { 'x-guest-token': maria.token },
+        body: { start: `${tomorrow}T10:00:00-05:00`, service_type: 'Limpieza básica', units: 4 },
+      });
+      expect(booked.status).toBe(201);
+      expect(booked.body).toMatchObject({ status: 'pending_payment', payment_amount: '120000.00', payment_currency: 'COP' });
+
+      const pay = (token: string) => t.call('POST', `/api/v1/guest/bookings/${booked.body.id}/payment`, { headers: { 'x-workspace-id': owner.workspaceId, 'x-guest-token': token } });
+      const res = await pay(maria.token);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ booking_id: booked.body.id, status: 'pending', held: false, amount: 120000, currency: 'COP', publishable_key: 'pk_test_abcdefghij' });
+      const intent = [...fake.intents.values()].find((i) => i.metadata.frontdesk_booking_id === booked.body.id)!;
+      expect(intent).toMatchObject({ amount: 12000000, currency: 'cop', capture_method: 'manual', receipt_email: 'maria@example.co' });
+      expect(res.body.client_secret).toBe(intent.client_secret);
+      expect((await pay(maria.token)).body.payment_id).toBe(res.body.payment_id);
+
+      // Another guest's token, and no token, reach nothing.
+      const other = await guestSession('otro@example.co', '300 765 4321');
+      expect((await pay(other.token)).status).toBe(404);
+      expect((await t.call('POST', `/api/v1/guest/bookings/${booked.body.id}/payment`, { headers: { 'x-workspace-id': owner.workspaceId } })).status).toBe(401);
+
+      await authoriseByWebhook(whsec, { order_id: intent.id });
+      expect((await pay(maria.token)).body).toMatchObject({ held: true });
+      const booking = (await t.call('GET', `/api/v1/bookings/${booked.body.id}`, as)).body;
+      expect(booking).toMatchObject({ status: 'confirmed', payment_status: 'pending' });
     });
   });
 

@@ -16122,6 +16122,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/guest/bookings/{id}/payment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A guest's payment hold for their booking (X-Workspace-Id, X-Guest-Token)
+         * @description Seed 003's guest checkout: where the workspace's gateway is Stripe, creates the manual-capture PaymentIntent for the guest's own booking waiting for payment (the same one when asked again) and answers with its client_secret and the workspace's publishable key, for Stripe.js to authorise the card. 404 booking.not_found for a booking that is not this guest session's; 409 payment.stripe_not_configured where the gateway is not Stripe, 409 payment.nothing_to_pay once the booking no longer waits for payment. 20 a minute per address.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GuestHold"];
+                    };
+                };
+                /** @description invalid input: details.issues lists every bad field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not signed in, or the key is not valid */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description the role is too low for this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description not found (another workspace's ids answer the same) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description conflicts with existing data */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description body is not JSON */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description busy or unavailable for now (the database, a provider, the workspace's share of the server); see Retry-After */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments": {
         parameters: {
             query?: never;
@@ -23705,6 +23827,22 @@ export interface components {
         PaymentGatewayInput: {
             /** @enum {string} */
             gateway: "midtrans" | "stripe";
+        };
+        GuestHold: {
+            /** Format: uuid */
+            payment_id: string;
+            /** Format: uuid */
+            booking_id: string;
+            /** @enum {string} */
+            status: "pending" | "success" | "failed" | "expired" | "refunded";
+            /** @description the card is authorised and the amount held */
+            held: boolean;
+            /** @description in the unit payments use for the currency (whole COP, cents of USD) */
+            amount: number;
+            currency: string;
+            /** @description confirm the card with Stripe.js: stripe.confirmPayment({ clientSecret }) with the workspace's publishable key */
+            client_secret: string | null;
+            publishable_key: string | null;
         };
         Payment: {
             /** Format: uuid */
