@@ -26,7 +26,7 @@ describeWithBrowser('editing while the network drops', (db, kind) => {
 
       await context.setOffline(true);
       await page.getByRole('button', { name: 'Send', exact: true }).click();
-      await page.getByRole('alert').filter({ hasText: /Not sent: .*Your text is kept; try again\./ }).waitFor();
+      await page.getByRole('alert').filter({ hasText: 'Not sent: no connection to the server. Your text is kept; try again.' }).waitFor();
       expect(await reply.inputValue()).toBe(text);
       expect(await accessibilityProblems(page)).toEqual([]);
       await app.shoot(page, 'offline-reply');
@@ -50,7 +50,7 @@ describeWithBrowser('editing while the network drops', (db, kind) => {
       await notes.fill(note);
       await context.setOffline(true);
       await page.getByRole('button', { name: 'Save', exact: true }).click();
-      await page.getByRole('alert').filter({ hasText: /Not saved: .*Your changes are still here\./ }).waitFor();
+      await page.getByRole('alert').filter({ hasText: 'Not saved: no connection to the server. Your changes are still here.' }).waitFor();
       expect(await notes.inputValue()).toBe(note);
       await context.setOffline(false);
       await page.getByRole('button', { name: 'Save', exact: true }).click();

@@ -1,4 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
+import { setApiLanguage } from './api/client';
 
 export const LANGUAGES = { en: 'English', id: 'Bahasa Indonesia', es: 'Español' } as const;
 export type Lang = keyof typeof LANGUAGES;
@@ -440,6 +441,7 @@ export function translator(lang: Lang): T {
 const I18n = createContext<{ lang: Lang; t: T }>({ lang: 'en', t: translator('en') });
 
 export function I18nProvider({ lang, children }: { lang: Lang; children: ReactNode }) {
+  setApiLanguage(lang);
   return <I18n.Provider value={{ lang, t: translator(lang) }}>{children}</I18n.Provider>;
 }
 

@@ -34,13 +34,21 @@ export class ApiError extends Error {
 
 type Result<T> = { data?: T; error?: unknown; response: Response };
 
+// When the server cannot be reached the browser says only "Failed to fetch"; people read this
+// instead, in the app's language (I18nProvider keeps it current).
+const NO_CONNECTION = { en: 'no connection to the server', id: 'tidak ada koneksi ke server', es: 'no hay conexión con el servidor' } as const;
+let language: keyof typeof NO_CONNECTION = 'en';
+export const setApiLanguage = (lang: keyof typeof NO_CONNECTION) => {
+  language = lang;
+};
+
 /** The body of a successful answer, or an ApiError with the API's code and message. */
 export async function ok<T>(call: Promise<Result<T>>): Promise<T> {
   let result: Result<T>;
   try {
     result = await call;
   } catch (e) {
-    throw new ApiError(0, 'network', e instanceof Error ? e.message : String(e));
+    throw new ApiError(0, 'network', e instanceof TypeError ? NO_CONNECTION[language] : e instanceof Error ? e.message : String(e));
   }
   if (result.error !== undefined || !result.response.ok) {
     const body = result.error as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | undefined;
