@@ -85,6 +85,8 @@ async function benchmark(database: string, db: Database, fake: FakeMeta): Promis
       200,
       'channel settings',
     );
+    // Meta's verification GET with the verify token binds the number (the second proof of ownership).
+    if (!(await fake.verifyCallback((url) => fetch(url), `${base}/webhooks/whatsapp`, 'bench-verify-token'))) throw new Error("Meta's verification GET was refused");
     worker.start();
 
     const postedAt = new Map<string, number>();

@@ -73,7 +73,7 @@ export function createServerApp(options: ServerOptions) {
   const inboxEvents = new InboxEvents(db, log);
   const tenant = tenantTransaction({ db, log, clock, secrets }, resolveActor);
   const actorOnly = tenantActor({ db, log, clock, secrets }, resolveActor);
-  const fairness = createFairness(options.fairness);
+  const fairness = createFairness(options.fairness, db);
   const signedIn = createMiddleware<AppEnv>(async (c, next) => {
     if (c.var.principal.kind === 'anonymous') throw new AppError('auth.required', 'unauthenticated', 'sign in, or send an API key as a Bearer token');
     await next();

@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import type { Gate } from '../fairness.ts';
+import type { Places } from '../fairness.ts';
 import type { AppEnv } from './env.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { AppEnv } from './env.ts';
  * before they take a database connection, so visitors of one business cannot hold every
  * connection; a request without a place in time is answered 503 busy with Retry-After.
  */
-export function anonymousPlace(gate: Gate) {
+export function anonymousPlace(gate: Places) {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (c.var.principal.kind !== 'anonymous') return next();
     const key = (c.req.header('x-workspace-id') ?? '').toLowerCase();

@@ -3,7 +3,7 @@ import type { Clock } from '../../../platform/clock.ts';
 import type { Database } from '../../../platform/db/database.ts';
 import { phasedTenant } from '../../../platform/db/phased.ts';
 import type { Actor } from '../../../platform/db/tenant.ts';
-import { busy, KeyedSequence, type Gate } from '../../../platform/fairness.ts';
+import { busy, KeyedSequence, type Places } from '../../../platform/fairness.ts';
 import type { Logger } from '../../../platform/log.ts';
 import { findActiveSystemPrompt } from '../assistant-config.service.ts';
 import { loadModelSetup, type EnvironmentModel } from '../assistant-models.service.ts';
@@ -49,7 +49,7 @@ export interface TurnOptions {
    * wait, 'reject' refuses the turn (503 busy, nothing stored) and 'built_in' lets the
    * built-in engine answer without asking the model.
    */
-  places?: { gate: Gate; onBusy: 'reject' | 'built_in' } | undefined;
+  places?: { gate: Places; onBusy: 'reject' | 'built_in' } | undefined;
   /** A playground turn (previewAssistantTurns): no payment link is created, no gateway called. */
   preview?: boolean | undefined;
 }
