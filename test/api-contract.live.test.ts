@@ -365,9 +365,11 @@ describeEachDatabase('every documented route answers as the document says', (db)
     const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
     const open = await api('GET', '/api/v1/availability', { ...c, query: `from=${day(1)}&to=${day(14)}`, expect: 200 });
     expect(open.body.data.length).toBeGreaterThan(0);
-    await api('POST', '/api/v1/guest/bookings', {
+    const guestBooking = await api('POST', '/api/v1/guest/bookings', {
       workspace: c.workspace, headers: { 'x-guest-token': token }, body: { start: open.body.data[0].start, service_id: services.body.data[0].id }, expect: 201,
     });
+    // No Stripe in this workspace: the guest's hold is refused as documented.
+    await api('POST', '/api/v1/guest/bookings/{id}/payment', { params: { id: guestBooking.body.id }, headers: { 'x-workspace-id': c.workspace, 'x-guest-token': token }, expect: 409 });
     const customer = await t.signUp('guest@example.test');
     await api('POST', '/api/v1/guest-sessions/convert', { cookie: customer.cookie, workspace: c.workspace, body: { guest_session_id: session.body.id }, headers: { origin: PUBLIC } });
     await api('POST', '/api/v1/guest-sessions', { workspace: as.eagle.workspace, body: { email: 'guest@example.test', full_name: 'Guest' }, expect: 403 });
@@ -399,6 +401,7 @@ describeEachDatabase('every documented route answers as the document says', (db)
     const body = { order_id: 'FD-none', status_code: '200', gross_amount: '1000.00', transaction_status: 'settlement' };
     const signature_key = createHmac('sha512', 'x').update('y').digest('hex');
     await api('POST', '/webhooks/midtrans', { body: { ...body, signature_key } });
+    await api('POST', '/webhooks/stripe', { body: { id: 'evt_none', type: 'payment_intent.succeeded', data: { object: { metadata: {} } } }, headers: { 'stripe-signature': 't=1,v1=00' }, expect: 404 });
   });
 
   it('calls every documented operation, or says here why not', () => {
