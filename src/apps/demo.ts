@@ -82,7 +82,7 @@ export async function seedDemo(db: Database, clock: Clock = systemClock, options
         }
       }),
     );
-    if (demo.input.template === 'amara') await seedAmaraDemo(db, clock, workspaceId, owner.id, extra!.id);
+    if (demo.input.template === 'amara') await seedAmaraDemo(db, clock, workspaceId, owner.id, extra!.id, { publicUrl: options.publicUrl });
     if (demo.input.template === 'ari') {
       // The WhatsApp number (with its tokens when a SecretBox is given) and the channel records of the demo conversations.
       await withTenant(db, { kind: 'system', workspaceId }, async (tx) => {

@@ -221,12 +221,17 @@ describeEachDatabase('web chat', (db) => {
 
   it("lets visitors of the demo businesses' pages chat with their assistants", async () => {
     await seedDemo(db(), systemClock, { publicUrl: 'https://frontdesk.test' });
-    for (const demo of ['1stoplaundry', 'eagle-overseas']) {
+    for (const demo of ['1stoplaundry', 'eagle-overseas', 'casa-limpia']) {
       const chat = await startChat(demo, 'https://frontdesk.test');
       const sent = await t.call('POST', `/webchat/${demo}/messages`, { body: { body: 'Hello' }, ...browser('https://frontdesk.test', chat.token) });
       expect(sent.status, JSON.stringify(sent.body)).toBe(200);
       expect(sent.body.reply.body.length).toBeGreaterThan(0);
     }
+    // Casa Limpia's visitors talk to Amara, in Spanish, with the prices of its catalogue.
+    const casa = await startChat('casa-limpia', 'https://frontdesk.test');
+    const price = await t.call('POST', '/webchat/casa-limpia/messages', { body: { body: 'Hola, ¿cuánto cuesta la hora?' }, ...browser('https://frontdesk.test', casa.token) });
+    expect(price.status, JSON.stringify(price.body)).toBe(200);
+    expect(price.body.reply.body).toContain('Limpieza básica ($ 30.000 COP la hora)');
   });
 
   it('serves a demo page that embeds the widget for the workspace', async () => {

@@ -12,7 +12,7 @@ const HOUR = 3_600_000;
  * guest who booked without an account, and a week of funnel events. Each row is written by
  * the actor who would write it in production, so the seed 003 policies are exercised.
  */
-export async function seedAmaraDemo(db: Database, clock: Clock, workspaceId: string, ownerId: string, customerId: string) {
+export async function seedAmaraDemo(db: Database, clock: Clock, workspaceId: string, ownerId: string, customerId: string, options: { publicUrl?: string | undefined } = {}) {
   const now = clock.now().getTime();
   const at = (ms: number) => new Date(now + ms);
 
@@ -32,6 +32,12 @@ export async function seedAmaraDemo(db: Database, clock: Clock, workspaceId: str
       ['SearchStarted', 'ProfessionalViewed', 'CheckoutStarted'].map((event_type, i) => ({ id: newId(), workspace_id: workspaceId, event_type, user_id: customerId, session_id: 'sess-maria', properties: JSON.stringify({ city: 'Bogotá', service: 'cleaning' }), created_at: at(-3 * HOUR + i * 600_000) })),
     ).execute();
   });
+
+  // Web chat answers as Amara on the server's own pages (GET /webchat/demo/casa-limpia) and a local site.
+  const site = new URL(options.publicUrl ?? 'http://127.0.0.1:3000').origin;
+  await withTenant(db, { kind: 'system', workspaceId }, (tx) =>
+    tx.db.insertInto('integrations').values({ id: newId(), workspace_id: workspaceId, provider: 'webchat', settings: JSON.stringify({ allowed_origins: [site, 'http://localhost:8080'], secrets_set: [] }) }).execute(),
+  );
 
   const token = randomBytes(32).toString('hex');
   const guestId = newId();
