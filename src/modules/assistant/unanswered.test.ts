@@ -48,7 +48,7 @@ describeEachDatabase('the questions the assistant could not answer', (db) => {
   });
 
   it("lists the receptionist's unanswered texts too", async () => {
-    const laundry = await t.owner(email('laundry'), { template: 'voice' });
+    const laundry = await t.owner(email('laundry'), { template: 'voice', time_zone: 'America/Toronto', currency: 'CAD', country: 'CA', locale: 'en' });
     const text = (message: string) => t.call('POST', '/api/v1/assistant/turns', { ...laundry.as, body: { phone: '+14165550142', channel: 'sms', message } });
     expect((await text('Do you wash dog beds?')).status).toBe(200);
     expect((await text('How much does it cost?')).status).toBe(200);

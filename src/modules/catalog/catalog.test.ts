@@ -48,7 +48,7 @@ describeEachDatabase('service catalogue over HTTP', (db) => {
 
   it('checks postal codes against the area prefixes, ignoring case and spaces', async () => {
     const t = api();
-    const o = await t.owner(email('areas'), { template: 'voice' });
+    const o = await t.owner(email('areas'), { template: 'voice', time_zone: 'America/Toronto', currency: 'CAD', country: 'CA', locale: 'en' });
     const check = async (code: string) => (await t.call('GET', `/api/v1/service-areas/check?postal_code=${encodeURIComponent(code)}`, o.as)).body;
     expect(await check('m5v 2t6')).toMatchObject({ postal_code: 'M5V2T6', covered: true, area: { postal_prefix: 'M5', label: 'Downtown Toronto' } });
     expect(await check('K1A 0B1')).toEqual({ postal_code: 'K1A0B1', covered: false, area: null });

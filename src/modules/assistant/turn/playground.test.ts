@@ -119,7 +119,7 @@ describeEachDatabase('the playground and answering unanswered questions', (db) =
 
   it("tries the receptionist in a voice workspace, booking nothing", async () => {
     const app = testApp(db());
-    const laundry = await app.owner(email('pg-laundry'), { template: 'voice' });
+    const laundry = await app.owner(email('pg-laundry'), { template: 'voice', time_zone: 'America/Toronto', currency: 'CAD', country: 'CA', locale: 'en' });
     const before = await footprint(db(), laundry.workspaceId);
     const res = await app.call('POST', '/api/v1/assistant/playground', { ...laundry.as, body: { channel: 'sms', messages: ['Hi, I need a laundry pickup', 'M5V 2T6'] } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
