@@ -150,7 +150,7 @@ describeEachDatabase('a lost database', (_db, kind) => {
     const again = await fresh.call('GET', '/health');
     expect(again.status, JSON.stringify(again.body)).toBe(503);
     expect(again.body.reason).toMatch(/no schema/);
-  });
+  }, 90_000);
 
   it("/health answers 503 while the job queue's schema is missing, and ok once the queue made it", async () => {
     const lost = await losableDatabase(kind);
