@@ -218,6 +218,7 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('GET', '/api/v1/articles/{id}', { ...w, params: { id: articles.body.data[0].id }, expect: 200 });
     const article = await api('POST', '/api/v1/articles', { ...w, body: { title: 'Contract', slug: 'contract-article' }, expect: 201 });
     await api('PATCH', '/api/v1/articles/{id}', { ...w, params: { id: article.body.id }, body: { status: 'published' }, expect: 200 });
+    await api('GET', '/api/v1/public/articles/{id}', { params: { id: article.body.id }, headers: { 'x-test-client': 'contract-public' }, expect: 200 });
     await api('DELETE', '/api/v1/articles/{id}', { ...w, params: { id: article.body.id }, expect: 204 });
 
     const webinars = await api('GET', '/api/v1/webinars', { ...w, query: 'upcoming=true', expect: 200 });

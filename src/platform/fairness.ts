@@ -77,14 +77,8 @@ export class Gate {
   }
 
   /** Runs `fn` in a place for `key`, or throws `busy` (503 with Retry-After) once the wait is over. */
-  async run<T>(key: string, what: string, fn: () => Promise<T>): Promise<T> {
-    const leave = await this.enter(key);
-    if (!leave) throw busy(what, Math.max(1, Math.ceil(this.waitMs / 1000)));
-    try {
-      return await fn();
-    } finally {
-      leave();
-    }
+  run<T>(key: string, what: string, fn: () => Promise<T>): Promise<T> {
+    return runInPlace(this, key, what, fn);
   }
 
   #leaver(key: string, queue: Queue): () => void {
@@ -103,6 +97,17 @@ export class Gate {
 
 /** What a gate offers: the in-process Gate, and SharedGate across the processes of one PostgreSQL. */
 export type Places = Pick<Gate, 'places' | 'waitMs' | 'enter' | 'run'>;
+
+/** Runs `fn` in a place for `key`, or throws `busy` (503 with Retry-After) once the wait is over. */
+async function runInPlace<T>(gate: Pick<Places, 'enter' | 'waitMs'>, key: string, what: string, fn: () => Promise<T>): Promise<T> {
+  const leave = await gate.enter(key);
+  if (!leave) throw busy(what, Math.max(1, Math.ceil(gate.waitMs / 1000)));
+  try {
+    return await fn();
+  } finally {
+    leave();
+  }
+}
 
 /** How long a place is held without renewal: a process that died frees its places after this. */
 export const PLACE_LEASE_MS = 30_000;
@@ -143,14 +148,8 @@ export class SharedGate implements Places {
     }
   }
 
-  async run<T>(key: string, what: string, fn: () => Promise<T>): Promise<T> {
-    const leave = await this.enter(key);
-    if (!leave) throw busy(what, Math.max(1, Math.ceil(this.waitMs / 1000)));
-    try {
-      return await fn();
-    } finally {
-      leave();
-    }
+  run<T>(key: string, what: string, fn: () => Promise<T>): Promise<T> {
+    return runInPlace(this, key, what, fn);
   }
 
   /** The first free slot below the cap (free: no row, or a row whose lease ended), taken; undefined when all are held. */

@@ -85,6 +85,11 @@ export async function deleteWebinar(tx: Tx, ws: string, id: string): Promise<boo
 }
 
 /** The workspace's webinar by id, for the public form: the lookup that finds the workspace. */
+/** A published article of any workspace, with its workspace: the public page's look-up, as the service role. */
+export function findPublishedArticleAnywhere(tx: Tx, id: string) {
+  return tx.db.selectFrom('articles').select('workspace_id').where('id', '=', id).where('status', '=', 'published').executeTakeFirst();
+}
+
 export function findWebinarAnywhere(tx: Tx, id: string) {
   return tx.db.selectFrom('webinars').select(['id', 'workspace_id']).where('id', '=', id).executeTakeFirst();
 }

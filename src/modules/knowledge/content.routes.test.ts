@@ -10,6 +10,24 @@ const inDays = (n: number) => new Date(Date.now() + n * DAY).toISOString();
 describeEachDatabase('articles and webinars over HTTP', (db) => {
   const api = () => testApp(db());
 
+  it('shows a published article to anyone, and a draft or another id to no one', async () => {
+    const t = api();
+    const o = await t.owner(email('public-articles'));
+    const live = await t.call('POST', '/api/v1/articles', { ...o.as, body: { title: 'Kuliah di Jepang', slug: 'kuliah-jepang', excerpt: 'MEXT dan biaya hidup.', content: 'Mulai dari JLPT N3.', status: 'published' } });
+    const draft = await t.call('POST', '/api/v1/articles', { ...o.as, body: { title: 'Belum siap', slug: 'belum-siap' } });
+    const reader = { 'x-test-client': 'reader-1' };
+    const page = await t.call('GET', `/api/v1/public/articles/${live.body.id}`, { headers: reader });
+    expect(page.status).toBe(200);
+    expect(page.body).toEqual({ id: live.body.id, title: 'Kuliah di Jepang', slug: 'kuliah-jepang', excerpt: 'MEXT dan biaya hidup.', content: 'Mulai dari JLPT N3.', cover_image_url: null, published_at: ISO });
+    for (const id of [draft.body.id, '00000000-0000-4000-8000-000000000000']) {
+      const res = await t.call('GET', `/api/v1/public/articles/${id}`, { headers: reader });
+      expect([res.status, res.body.error.code]).toEqual([404, 'article.not_found']);
+    }
+    // Unpublished again, it is gone from the public.
+    await t.call('PATCH', `/api/v1/articles/${live.body.id}`, { ...o.as, body: { status: 'draft' } });
+    expect((await t.call('GET', `/api/v1/public/articles/${live.body.id}`, { headers: reader })).status).toBe(404);
+  });
+
   it('writes, publishes, lists, changes and deletes articles; a slug is the workspace’s once', async () => {
     const t = api();
     const o = await t.owner(email('articles'));

@@ -8,7 +8,7 @@ import {
   ArticlePatch,
   PublicRegistrationCreate,
   PublicRegistrationResult,
-  PublicWebinar,
+  PublicArticle, PublicWebinar,
   Webinar,
   WebinarCreate,
   WebinarFilters,
@@ -24,6 +24,9 @@ const deleted = { 204: { description: 'deleted' }, ...errorResponses };
 export const REGISTRATIONS_PER_MINUTE = 10;
 
 /** ARI's articles and webinars: members and read-only keys read, admins write; the public registers for a published webinar. */
+/** A reader's page loads; more than a person reads in a minute is a scraper. */
+const ARTICLE_READS_PER_MINUTE = 60;
+
 export function contentRoutes(deps: RouteDeps) {
   const r = createRouter();
   const read = deps.inWorkspace(Rank.readOnly);
@@ -162,6 +165,17 @@ export function contentRoutes(deps: RouteDeps) {
 
   // The public form ------------------------------------------------------------------------
   const perAddress = rateLimit({ bucket: 'webinar-registrations', limit: REGISTRATIONS_PER_MINUTE, windowMs: 60_000 });
+  const articleReads = rateLimit({ bucket: 'public-articles', limit: ARTICLE_READS_PER_MINUTE, windowMs: 60_000 });
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/public/articles/{id}', tags: ['content'], summary: 'A published article, for its public page (no sign-in)',
+      description: `Drafts and unknown ids answer 404 article.not_found alike. At most ${ARTICLE_READS_PER_MINUTE} reads a minute from one address.`,
+      middleware: [articleReads] as const,
+      request: { params: IdParams },
+      responses: { 200: json(PublicArticle), ...errorResponses },
+    }),
+    async (c) => c.json(await content.publicArticle(deps, c.req.valid('param').id), 200),
+  );
   r.openapi(
     createRoute({
       method: 'get', path: '/public/webinars/{id}', tags: ['content'], summary: 'A published webinar, for its registration page (no sign-in)',

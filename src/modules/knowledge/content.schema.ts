@@ -137,6 +137,18 @@ export const PublicRegistrationResult = z
   .openapi('PublicWebinarRegistration');
 
 /** A published webinar as the public sees it: no meeting link before registering. */
+export const PublicArticle = z
+  .object({
+    id: z.uuid(),
+    title: z.string(),
+    slug: z.string(),
+    excerpt: z.string().nullable(),
+    content: z.string().nullable(),
+    cover_image_url: z.string().nullable(),
+    published_at: z.date().nullable(),
+  })
+  .openapi('PublicArticle');
+
 export const PublicWebinar = z
   .object({
     id: z.uuid(),

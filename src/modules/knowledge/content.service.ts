@@ -164,6 +164,18 @@ const publicNotFound = () => new AppError('webinar.not_found', 'not_found', 'no 
 type Row = NonNullable<Awaited<ReturnType<typeof repo.findWebinar>>>;
 const seatsLeft = (w: Row) => (w.max_registrations === null ? null : Math.max(0, w.max_registrations - w.registrations));
 
+/** A published article, for its public page; a draft and an unknown id look alike (404). */
+export async function publicArticle(deps: PublicDeps, articleId: string) {
+  const found = await withServiceRole(deps.db, (tx) => repo.findPublishedArticleAnywhere(tx, articleId));
+  if (!found) throw new AppError('article.not_found', 'not_found', 'no such article');
+  const ws = found.workspace_id;
+  return withTenant(deps.db, { kind: 'system', workspaceId: ws }, async (tx) => {
+    const a = await repo.findArticle(tx, ws, articleId);
+    if (!a || a.status !== 'published') throw new AppError('article.not_found', 'not_found', 'no such article');
+    return { id: a.id, title: a.title, slug: a.slug, excerpt: a.excerpt, content: a.content, cover_image_url: a.cover_image_url, published_at: a.published_at };
+  });
+}
+
 /** A published webinar, for the page that shows the form. */
 export async function publicWebinar(deps: PublicDeps, webinarId: string) {
   const ws = await workspaceOfWebinar(deps.db, webinarId);
