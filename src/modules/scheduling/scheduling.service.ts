@@ -121,9 +121,20 @@ export async function getAvailability(ctx: Ctx, query: AvailabilityQuery) {
   const range = resolveRange(query.from, query.to, profile.timeZone);
   const zone = query.tz ?? profile.timeZone;
   const slots = await slotsBetween(ctx, profile, { ...range, consultantId: query.consultant_id });
+  // Consultants share their start times: each is written in the zone once (100 consultants'
+  // month is about 18,000 slots over fewer than 200 starts, and a zone conversion is costly).
+  const written = new Map<string, string>();
+  const localStart = (start: string) => {
+    let text = written.get(start);
+    if (text === undefined) {
+      text = localIso(new Date(start), zone);
+      written.set(start, text);
+    }
+    return text;
+  };
   return {
     time_zone: zone,
-    data: slots.map((s) => ({ start: s.start, end: s.end, local_start: localIso(new Date(s.start), zone), consultant_id: s.consultant_id, seats_left: s.seats_left })),
+    data: slots.map((s) => ({ start: s.start, end: s.end, local_start: localStart(s.start), consultant_id: s.consultant_id, seats_left: s.seats_left })),
   };
 }
 
