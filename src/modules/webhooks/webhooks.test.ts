@@ -61,6 +61,7 @@ describeEachDatabase('outbound webhooks', (db) => {
   const worker = (o: { maxAttempts?: number } = {}) => createWebhookWorker({ db: db(), clock, log: silentLogger(), secrets, backoffMs: 30_000, ...o });
 
   beforeAll(async () => {
+    clock.set(new Date(Date.now() + 60_000));
     receiver = await fakeReceiver();
     allowOutboundHosts(receiver.host);
   });
