@@ -223,12 +223,6 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
   },
   // Known breaches that issue 13 removes next: each caller moves to its owner's functions -------
   {
-    from: /\/conversations\/threads\.repo\.ts$/,
-    tables: ['channel_inbox', 'contacts'],
-    access: 'read',
-    why: "a text's row carries the contact's phone and the webhook's number and segments; the turn will pass them in",
-  },
-  {
     from: /\/(?:amara\/(?:chat|conversations)|ari\/(?:comparison|hand-back|lead|payment-events|store)|voice\/turn|apps\/unanswered)\.ts$/,
     tables: ['amara_conversations', 'amara_messages', 'ari_conversations', 'ari_messages', 'ari_ai_comparison', 'sms_messages', 'contacts', 'conversations'],
     access: 'write',
