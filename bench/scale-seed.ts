@@ -225,7 +225,8 @@ export async function seedScale(db: Database, o: SeedOptions): Promise<{ counts:
              x.status, case when k % 6 = 0 then 'human' else 'ai' end,
              case when k % 6 = 0 then ${userId('w.n', '1 + k % w.consultants')} end,
              case when x.status = 'snoozed' then ${now} + interval '1 day' end,
-             x.start + ${msgCount('k')} * interval '1 minute', x.start + ${msgCount('k')} * interval '1 minute' - interval '1 minute',
+             -- Odd messages are the customer's: a thread of an odd count ends with them.
+             x.start + ${msgCount('k')} * interval '1 minute', x.start + (${msgCount('k')} - (1 - ${msgCount('k')} % 2)) * interval '1 minute',
              case when x.status = 'open' then k % 4 else 0 end, x.start, x.start
         from ${wsSizes}, generate_series(0, w.conversations - 1) k,
              lateral (select ${convStart('k')} as start,
