@@ -198,7 +198,7 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
       'bookings', 'calls', 'channel_accounts', 'channel_inbox', 'closed_dates', 'consultant_slots', 'contact_channel_windows', 'contacts',
       'conversation_note_mentions', 'conversation_notes', 'conversations', 'faqs', 'guest_sessions', 'integration_webhooks', 'integrations', 'lead_history',
       'messages', 'outbox', 'platform_events', 'saved_replies', 'service_areas', 'services', 'sms_messages', 'staff_notifications', 'system_prompts', 'webhook_events',
-      'webinar_registrations', 'webinars', 'workspace_members', 'workspaces',
+      'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'webinar_registrations', 'webinars', 'workspace_members', 'workspaces',
     ],
     access: 'write',
     why: "a product's template and demo data insert a new workspace's starting rows (and the demo's history, dated in the past) as the system, once; they hold no rules",
