@@ -1,0 +1,49 @@
+import { beforeAll, expect, it } from 'vitest';
+import { loadCorpus, type CorpusEntry } from '../../eval/corpus.ts';
+import { replyLanguage } from '../../eval/language.ts';
+import { formatReport, runCorpus, type EvalReport } from '../../eval/runner.ts';
+import { describeEachDatabase } from '../support/db.ts';
+
+const corpus = loadCorpus();
+
+it('reads the language a reply is written in, and calls a reply with no clear language unclear', () => {
+  expect(replyLanguage('Boleh tahu nama lengkap kamu?')).toBe('id');
+  expect(replyLanguage('Which of these times suits you? Reply with the number.')).toBe('en');
+  expect(replyLanguage('¿Qué día te queda mejor para la cita?')).toBe('es');
+  expect(replyLanguage('OK 👍')).toBeUndefined();
+});
+
+describeEachDatabase('the evaluation corpus with the built-in engine', (db) => {
+  let report: EvalReport;
+
+  beforeAll(async () => {
+    report = await runCorpus(db(), corpus);
+  }, 600_000);
+
+  it.each(corpus.map((c) => [c.id, c] as [string, CorpusEntry]))('%s goes as scripted', (id) => {
+    const result = report.results.find((r) => r.id === id);
+    expect(result, `${id} did not run`).toBeDefined();
+    expect(result!.passed, formatReport({ ...report, failures: result!.failures })).toBe(true);
+  });
+
+  it('passes every conversation of the corpus (100 %)', () => {
+    expect(report.total).toBe(corpus.length);
+    expect(report.passed, formatReport(report)).toBe(report.total);
+  });
+
+  it('fails a conversation whose expectation the assistant does not meet, and says where and why', async () => {
+    const wrong: CorpusEntry = {
+      id: 'eval-self-check',
+      app: 'ari',
+      file: 'inline',
+      category: 'self check',
+      channel: 'whatsapp',
+      turns: [{ customer: 'Halo, saya mau kuliah S2 di UK', expect: { language: 'en', includes: ['zebra crossing'], state: 'payment' } }],
+      outcome: { booked: true, facts: { destination: 'Japan' } },
+    };
+    const r = await runCorpus(db(), [wrong]);
+    expect(r.passed).toBe(0);
+    expect(r.failures.map((f) => `${f.at}:${f.what}`).sort()).toEqual(['1:includes', '1:language', '1:state', 'outcome:booked', 'outcome:facts.destination']);
+    expect(formatReport(r)).toContain('eval-self-check [ari / self check] turn 1: language expected "en", got "id"');
+  });
+});
