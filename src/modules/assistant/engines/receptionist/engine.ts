@@ -515,7 +515,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
    */
   function receipt(next: Step, lead: Phrase[]): Phrase[] {
     const shown = next === 'confirm' ? new Set<Fact>(['service', 'units']) : new Set<Fact>();
-    const facts = ((next === step && !fresh) || (fresh && took.length >= 2) ? took : took.filter((f) => changed.has(f))).filter((f) => !shown.has(f));
+    const facts = ((next === step && !fresh) || (fresh && took.length >= 2) ? took : took.filter((f) => changed.has(f) && f !== (step === 'out_of_area' ? 'postal_code' : step))).filter((f) => !shown.has(f));
     return facts.length > 0 && !lead.some((p) => p.key === 'answer' || p.key === 'not_understood') ? [{ key: 'noted', items: facts.map(factText) }] : [];
   }
 
