@@ -19,6 +19,7 @@ import { contentRoutes, knowledgeRoutes } from './modules/knowledge/index.ts';
 import { demoPaymentRoutes, midtransWebhookRoutes, paymentsRoutes, settleBookingHold, stripeWebhookRoutes } from './modules/payments/index.ts';
 import { schedulingRoutes, type GuestCheckoutLimits } from './modules/scheduling/index.ts';
 import { notify } from './notify.ts';
+import { webhooksRoutes } from './modules/webhooks/index.ts';
 import { Authenticator, resolveActor, SESSION_COOKIE, tenancyRoutes, type SendSignUpConfirmation } from './modules/tenancy/index.ts';
 import type { Clock } from './platform/clock.ts';
 import { workspaceIdOf } from './platform/context.ts';
@@ -138,6 +139,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/', midtransWebhookRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', stripeWebhookRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
       app.route('/', demoPaymentRoutes({ ...deps, onPaymentChange: tellCustomerAboutPayment }));
+      app.route('/api/v1', webhooksRoutes(deps));
       app.route('/api/v1', channelSettingsRoutes({ ...deps, providers: options.providers }));
       app.route('/', whatsappWebhookRoutes(deps));
       app.route('/', twilioWebhookRoutes(deps));

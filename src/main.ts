@@ -7,6 +7,7 @@ import { migrate } from './platform/db/migrate.ts';
 import { openDatabase } from './platform/db/open.ts';
 import { createServerApp } from './http.ts';
 import { environmentModel } from './modules/assistant/index.ts';
+import { createWebhookWorker } from './modules/webhooks/index.ts';
 import { channelWorker, jobDefinitions } from './jobs.ts';
 import { createJobs, type Jobs } from './platform/jobs/queue.ts';
 import { configureOutbound, outboundRefusalAtSave } from './platform/http/outbound.ts';
@@ -59,6 +60,15 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   const llm = environmentModel(config);
   const fairness = fairnessFromConfig(config);
   const channels = channelWorker({ db, clock: systemClock, log, secrets, llm, timeoutMaxMs: fairness.llmTimeoutMaxMs }, config);
+  // Signs and sends outbound webhooks; like the outbox, its state is in the database.
+  const webhooks = createWebhookWorker({
+    db,
+    clock: systemClock,
+    log,
+    secrets,
+    leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
+    maxBackoffMs: config.WORKER_BACKOFF_MAX_SECONDS * 1000,
+  });
   const app = createServerApp({
     db,
     log,
@@ -83,6 +93,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   });
   // After the webhooks are up: status callbacks that settle sends from before a restart land first.
   channels.start();
+  webhooks.start();
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
@@ -94,7 +105,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     close() {
       // Stop accepting, let requests in flight finish, let running jobs finish, then release the database.
       closing ??= new Promise<void>((resolve) => server.close(() => resolve()))
-        .then(() => channels.stop())
+        .then(() => Promise.all([channels.stop(), webhooks.stop()]))
         .then(() => jobs.stop())
         .then(() => db.close());
       return closing;

@@ -394,6 +394,25 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('POST', '/webchat/{slug}/sessions', { params: { slug }, headers: { origin: 'https://elsewhere.example' }, body: {}, expect: 403 });
   });
 
+  it('outbound webhooks: endpoints, deliveries with their attempts, test events and replays', async () => {
+    await api('GET', '/api/v1/webhooks/event-types', { ...as.eagle, expect: 200 });
+    const demo = await api('GET', '/api/v1/webhooks', { ...as.eagle, expect: 200 });
+    const demoEndpoint = demo.body.data[0].id as string;
+    await api('GET', '/api/v1/webhooks/{id}', { ...as.eagle, params: { id: demoEndpoint }, expect: 200 });
+    const deliveries = await api('GET', '/api/v1/webhooks/{id}/deliveries', { ...as.eagle, params: { id: demoEndpoint }, query: 'limit=5', expect: 200 });
+    const delivered = deliveries.body.data[0].id as string;
+    await api('GET', '/api/v1/webhook-deliveries/{id}', { ...as.eagle, params: { id: delivered }, expect: 200 });
+    await api('POST', '/api/v1/webhook-deliveries/{id}/replay', { ...as.eagle, params: { id: delivered }, expect: 409 });
+    const created = await api('POST', '/api/v1/webhooks', { ...as.eagle, body: { url: 'https://crm.example.com/hooks/contract', event_types: ['contact.created'] }, expect: 201 });
+    await api('POST', '/api/v1/webhooks', { ...as.eagle, body: { url: 'http://crm.example.com/hooks', event_types: ['contact.created'] }, expect: 400 });
+    const id = created.body.id as string;
+    await api('PATCH', '/api/v1/webhooks/{id}', { ...as.eagle, params: { id }, body: { event_types: ['contact.created', 'lead.hot'] }, expect: 200 });
+    const test = await api('POST', '/api/v1/webhooks/{id}/test', { ...as.eagle, params: { id }, expect: 202 });
+    await api('POST', '/api/v1/webhook-deliveries/{id}/replay', { ...as.eagle, params: { id: test.body.id }, expect: 202 });
+    await api('DELETE', '/api/v1/webhooks/{id}', { ...as.eagle, params: { id }, expect: 204 });
+    await api('GET', '/api/v1/webhooks/{id}', { ...as.eagle, params: { id }, expect: 404 });
+  });
+
   it('webhooks answer unsigned deliveries as documented', async () => {
     await api('POST', '/webhooks/whatsapp', { body: { object: 'whatsapp_business_account', entry: [] }, headers: { 'x-hub-signature-256': 'sha256=00' } });
     await api('POST', '/webhooks/twilio/sms', { raw: 'From=%2B14165550100&To=%2B14165550111&Body=hi&MessageSid=SM1&AccountSid=AC1', contentType: 'application/x-www-form-urlencoded', headers: { 'x-twilio-signature': 'bad' } });

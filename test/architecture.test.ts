@@ -198,7 +198,7 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
       'bookings', 'calls', 'channel_accounts', 'channel_inbox', 'closed_dates', 'consultant_slots', 'contact_channel_windows', 'contacts',
       'conversation_note_mentions', 'conversation_notes', 'conversations', 'faqs', 'guest_sessions', 'integration_webhooks', 'integrations', 'lead_history',
       'messages', 'outbox', 'platform_events', 'saved_replies', 'service_areas', 'services', 'sms_messages', 'staff_notifications', 'system_prompts', 'webhook_events',
-      'webinar_registrations', 'webinars', 'workspace_members', 'workspaces',
+      'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'webinar_registrations', 'webinars', 'workspace_members', 'workspaces',
     ],
     access: 'write',
     why: "a product's template and demo data insert a new workspace's starting rows (and the demo's history, dated in the past) as the system, once; they hold no rules",
@@ -222,12 +222,6 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
     why: "the reminders job finds the workspaces with notices due in one statement across tenants, reading each one's lead time from its settings",
   },
   // Known breaches that issue 13 removes next: each caller moves to its owner's functions -------
-  {
-    from: /\/conversations\/threads\.repo\.ts$/,
-    tables: ['channel_inbox', 'contacts'],
-    access: 'read',
-    why: "a text's row carries the contact's phone and the webhook's number and segments; the turn will pass them in",
-  },
   {
     from: /\/(?:amara\/(?:chat|conversations)|ari\/(?:comparison|hand-back|lead|payment-events|store)|voice\/turn|apps\/unanswered)\.ts$/,
     tables: ['amara_conversations', 'amara_messages', 'ari_conversations', 'ari_messages', 'ari_ai_comparison', 'sms_messages', 'contacts', 'conversations'],

@@ -1,3 +1,4 @@
+import { seedAriWebhooks } from './ari/demo-webhooks.ts';
 import { markConversationRead } from '../modules/conversations/index.ts';
 import { createApiKey, createInvitation, createWorkspace, ensureUser, findWorkspaceBySlug, setPassword, type CreateWorkspaceInput, type Template } from '../modules/tenancy/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
@@ -89,6 +90,7 @@ export async function seedDemo(db: Database, clock: Clock = systemClock, options
         const ctx = { tx, actor: { kind: 'system' as const, workspaceId }, clock, log: silentLogger() };
         await seedAriChannels(ctx, workspaceId, options.secrets);
         await seedAriLeadHistory(ctx, workspaceId);
+        await seedAriWebhooks(ctx, workspaceId, options.secrets, (ago) => new Date(clock.now().getTime() - ago));
       });
       // The owner has read the oldest thread, so the inbox shows read and unread ones.
       const reader = { ...actor, workspaceId };

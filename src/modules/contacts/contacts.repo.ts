@@ -108,6 +108,11 @@ export async function contactExists(tx: Tx, ws: string, id: string): Promise<boo
   return (await tx.db.selectFrom('contacts').select('id').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst()) !== undefined;
 }
 
+/** The contact's phone, if it has one. */
+export async function contactPhone(tx: Tx, ws: string, id: string): Promise<string | null> {
+  return (await tx.db.selectFrom('contacts').select('phone').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst())?.phone ?? null;
+}
+
 /** What the assistant learnt about a lead, for the contact record. */
 export interface LeadSync {
   lead_score: number;

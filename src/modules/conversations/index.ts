@@ -15,5 +15,6 @@ export {
   recordInboundActivity,
   type ChatMessageRow,
   type InboxThread,
+  type TextDetails,
   type ThreadChannel,
 } from './threads.repo.ts';

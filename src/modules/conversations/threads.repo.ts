@@ -52,29 +52,33 @@ export async function lockOwner(tx: Tx, ws: string, conversationId: string): Pro
   return row.owner;
 }
 
-const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
+/**
+ * What a text's row keeps beside its body: the customer's number (the turn knows it), and the
+ * workspace's number it was sent to and its segments, as the provider's webhook reported them.
+ */
+export interface TextDetails {
+  phone: string | null;
+  businessNumber?: string | null | undefined;
+  segments?: number | null | undefined;
+}
 
 /**
  * Undefined when the provider's message id was recorded before (a redelivery). Text messages
  * are kept in sms_messages (DESIGN.md: each message is stored once, SMS there), with the
- * workspace's number and the segments from the webhook's stored payload; the rest in messages.
+ * details the caller gives; the rest in messages.
  */
 export async function recordInbound(
   tx: Tx,
   ws: string,
-  m: { conversationId: string; channel: ThreadChannel; body: string; providerMessageId: string | undefined; now: Date },
+  m: { conversationId: string; channel: ThreadChannel; body: string; providerMessageId: string | undefined; now: Date; text?: TextDetails | undefined },
 ): Promise<string | undefined> {
   if (m.channel === 'sms') {
     const { rows } = await sql<{ id: string }>`
       insert into public.sms_messages
         (id, workspace_id, contact_id, conversation_id, phone_number, direction, message_body, status, provider_message_id, business_number, num_segments, created_at, updated_at)
-      select ${newId()}::uuid, c.workspace_id, c.contact_id, c.id, coalesce(ct.phone, ''), 'inbound', ${m.body}::text, 'received', ${m.providerMessageId ?? null}::text,
-             case when i.payload->>'To' ~ ${E164_PATTERN} then i.payload->>'To' end,
-             case when i.payload->>'NumSegments' ~ '^[1-9][0-9]{0,3}$' then (i.payload->>'NumSegments')::int end,
-             ${m.now}::timestamptz, ${m.now}::timestamptz
+      select ${newId()}::uuid, c.workspace_id, c.contact_id, c.id, ${m.text?.phone ?? ''}::text, 'inbound', ${m.body}::text, 'received', ${m.providerMessageId ?? null}::text,
+             ${m.text?.businessNumber ?? null}::text, ${m.text?.segments ?? null}::int, ${m.now}::timestamptz, ${m.now}::timestamptz
         from public.conversations c
-        join public.contacts ct on ct.workspace_id = c.workspace_id and ct.id = c.contact_id
-        left join public.channel_inbox i on i.workspace_id = c.workspace_id and i.channel = 'sms' and i.provider_message_id = ${m.providerMessageId ?? null}::text
        where c.workspace_id = ${ws}::uuid and c.id = ${m.conversationId}::uuid
       on conflict (workspace_id, provider_message_id) do nothing
       returning id`.execute(tx.db);
@@ -130,8 +134,9 @@ const replyMetadata = (m: { inReplyTo: string; ariMessageId: string; handoff: bo
 });
 
 /**
- * The reply, queued for its channel: an SMS row in sms_messages that the SMS worker sends from
- * the number the customer wrote to (the outbox of messages carries the other channels).
+ * The reply, queued for its channel: an SMS row in sms_messages that the SMS worker sends to
+ * the number the customer wrote from and from the number they wrote to, both kept on the text it
+ * answers (the outbox of messages carries the other channels).
  */
 export async function queueReply(
   tx: Tx,
@@ -142,11 +147,10 @@ export async function queueReply(
     await sql`
       insert into public.sms_messages
         (id, workspace_id, contact_id, conversation_id, phone_number, direction, message_body, status, business_number, next_attempt_at, metadata, created_at, updated_at)
-      select ${newId()}::uuid, c.workspace_id, c.contact_id, c.id, coalesce(ct.phone, ''), 'outbound', ${m.body}::text, 'queued',
-             (select i.business_number from public.sms_messages i where i.workspace_id = c.workspace_id and i.id = ${m.inReplyTo}::uuid),
+      select ${newId()}::uuid, c.workspace_id, c.contact_id, c.id, coalesce(i.phone_number, ''), 'outbound', ${m.body}::text, 'queued', i.business_number,
              ${m.now}::timestamptz, ${JSON.stringify(replyMetadata(m))}::jsonb, ${m.now}::timestamptz, ${m.now}::timestamptz
         from public.conversations c
-        join public.contacts ct on ct.workspace_id = c.workspace_id and ct.id = c.contact_id
+        left join public.sms_messages i on i.workspace_id = c.workspace_id and i.id = ${m.inReplyTo}::uuid
        where c.workspace_id = ${ws}::uuid and c.id = ${m.conversationId}::uuid`.execute(tx.db);
     return;
   }

@@ -57,19 +57,13 @@ describeEachDatabase('the inbox records a channel turn', (db) => {
     expect(queued).toEqual({ delivery_status: 'queued', sender_kind: 'assistant', outbox: 1 });
   });
 
-  it('keeps texts in sms_messages, with the number and segments the webhook gave, and the reply from that number', async () => {
+  it('keeps texts in sms_messages, with the numbers and segments the turn gives, and the reply to and from those numbers', async () => {
     const c = await contact('+6281230000003');
     const now = new Date();
-    await withServiceRole(db(), (tx) =>
-      tx.query(`insert into channel_inbox (id, workspace_id, channel, provider_message_id, sender, body, sent_at, payload)
-       values (gen_random_uuid(), $1, 'sms', 'SM1', '+6281230000003', 'Hi', now(), $2)`, [
-        ws,
-        JSON.stringify({ To: '+14165550100', NumSegments: '2' }),
-      ]),
-    );
+    const text = { phone: '+6281230000003', businessNumber: '+14165550100', segments: 2 };
     const thread = await asSystem((tx) => openThread(tx, ws, c, 'sms'));
-    const inbound = await asSystem((tx) => recordInbound(tx, ws, { conversationId: thread.id, channel: 'sms', body: 'Hi', providerMessageId: 'SM1', now }));
-    expect(await asSystem((tx) => recordInbound(tx, ws, { conversationId: thread.id, channel: 'sms', body: 'Hi', providerMessageId: 'SM1', now }))).toBeUndefined();
+    const inbound = await asSystem((tx) => recordInbound(tx, ws, { conversationId: thread.id, channel: 'sms', body: 'Hi', providerMessageId: 'SM1', now, text }));
+    expect(await asSystem((tx) => recordInbound(tx, ws, { conversationId: thread.id, channel: 'sms', body: 'Hi', providerMessageId: 'SM1', now, text }))).toBeUndefined();
     await asSystem((tx) => queueReply(tx, ws, { conversationId: thread.id, channel: 'sms', body: 'Hello!', inReplyTo: inbound!, ariMessageId: inbound!, handoff: true, now }));
     const texts = await asSystem((tx) =>
       rows(tx, `select direction, phone_number, business_number, num_segments, status, metadata->>'handoff' as handoff from sms_messages where workspace_id = $1 and conversation_id = $2 order by direction`, [ws, thread.id]),

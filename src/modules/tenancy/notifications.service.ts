@@ -8,7 +8,7 @@ import { newId } from '../../platform/ids.ts';
  * notified_at.
  */
 
-export type StaffNotificationKind = 'consultation.assigned' | 'consultation.unassigned';
+export type StaffNotificationKind = 'consultation.assigned' | 'consultation.unassigned' | 'webhook.disabled';
 
 export interface StaffNotice {
   kind: StaffNotificationKind;

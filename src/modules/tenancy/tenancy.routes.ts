@@ -255,7 +255,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
   const StaffNotification = z
     .object({
       id: z.uuid(),
-      kind: z.enum(['consultation.assigned', 'consultation.unassigned']),
+      kind: z.enum(['consultation.assigned', 'consultation.unassigned', 'webhook.disabled']),
       appointment_id: z.uuid().nullable(),
       body: z.string(),
       created_at: z.date(),

@@ -729,6 +729,47 @@ export interface SystemPrompts {
   workspace_id: Generated<string>;
 }
 
+export interface WebhookAttempts {
+  delivery_id: string;
+  duration_ms: number;
+  error: string | null;
+  id: Generated<string>;
+  response_body: string | null;
+  response_status: number | null;
+  started_at: Timestamp;
+  workspace_id: Generated<string>;
+}
+
+export interface WebhookDeliveries {
+  attempts: Generated<number>;
+  claimed_until: Timestamp | null;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  endpoint_id: string;
+  event_type: string;
+  id: Generated<string>;
+  last_error: string | null;
+  next_attempt_at: Generated<Timestamp>;
+  payload: Json;
+  status: Generated<string>;
+  workspace_id: Generated<string>;
+}
+
+export interface WebhookEndpoints {
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+  enabled: Generated<boolean>;
+  event_types: string[];
+  id: Generated<string>;
+  last_success_at: Timestamp | null;
+  secret_sealed: string;
+  updated_at: Generated<Timestamp>;
+  url: string;
+  workspace_id: Generated<string>;
+}
+
 export interface WebhookEvents {
   event_key: string;
   payload: Json;
@@ -838,6 +879,9 @@ export interface DB {
   sms_messages: SmsMessages;
   staff_notifications: StaffNotifications;
   system_prompts: SystemPrompts;
+  webhook_attempts: WebhookAttempts;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_endpoints: WebhookEndpoints;
   webhook_events: WebhookEvents;
   webinar_registrations: WebinarRegistrations;
   webinars: Webinars;

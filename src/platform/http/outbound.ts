@@ -292,6 +292,9 @@ export const outboundFetch: OutboundFetch = (input, init) => current.fetch(input
 /** The logger of the process's policy, for callers that log what they keep from tenants. */
 export const outboundLog = (): Logger | undefined => currentPolicy.log;
 
+/** Whether the process's policy allows `url`'s host (and port) without the address check. */
+export const outboundAllows = (url: URL): boolean => current.allows(url);
+
 /** Why `url` may not be saved as a tenant's target under the process's policy, or null. */
 export const outboundRefusalAtSave = (url: string): string | null => current.refusalAtSave(url);
 

@@ -17,7 +17,7 @@ import type { SecretBox } from '../../../platform/secrets.ts';
 import { wordDraft, type DraftWording } from './wording.ts';
 import * as store from './turn.repo.ts';
 import type { AriConversation, AssistantSettings, Channel } from './turn.repo.ts';
-import { contactExists, findOrCreateContactByPhone, touchContact } from '../../contacts/index.ts';
+import { contactExists, contactPhone, findOrCreateContactByPhone, touchContact } from '../../contacts/index.ts';
 import { findEarlierReply, lockOwner, openThread, queueReply, recordInbound, recordInboundActivity, type InboxThread } from '../../conversations/index.ts';
 
 export type { Channel };
@@ -35,6 +35,8 @@ export type TurnInput = ({ phone: string; contactId?: undefined } | { contactId:
   message: string;
   /** The channel's id for the message: a redelivery with the same id is answered from the record, not again. */
   providerMessageId?: string | undefined;
+  /** What the provider reported about a text (SMS): the workspace's number it went to and its segments. */
+  sms?: { businessNumber: string | null; segments: number | null } | undefined;
 };
 
 export interface TurnOptions {
@@ -225,7 +227,8 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
   const state = app.stateOf(record.state);
   const about = { record, state, contactId, thread };
 
-  const inboundId = await recordInbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: input.message, providerMessageId: input.providerMessageId, now });
+  const text = input.channel === 'sms' ? { phone: phone ?? (await contactPhone(tx, ws, contactId)), ...input.sms } : undefined;
+  const inboundId = await recordInbound(tx, ws, { conversationId: thread.id, channel: input.channel, body: input.message, providerMessageId: input.providerMessageId, now, text });
   if (inboundId === undefined) {
     // A queue's retry of a turn cut off while its model wrote: finish it from the decision it kept.
     const unfinished = resumable ? await store.findUnanswered(tx, ws, record.id, input.providerMessageId!) : undefined;

@@ -37,11 +37,23 @@ export async function storeInbound(
 
 const INBOUND_COLUMNS = ['workspace_id', 'id', 'channel', 'provider_message_id', 'sender', 'sender_name', 'body', 'content_type', 'sent_at', 'attempts'] as const;
 
+/** A stored message due for its turn, with what a text's webhook reported (SMS only). */
+export interface DueInbound extends InboundRow {
+  /** The workspace's number it was sent to (when E.164) and its segments (when a count). */
+  sms: { businessNumber: string | null; segments: number | null } | undefined;
+}
+
+const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
+
 /** Service role: inbound messages due for their turn, oldest first. */
-export async function dueInbound(tx: Tx, now: Date, limit: number): Promise<InboundRow[]> {
+export async function dueInbound(tx: Tx, now: Date, limit: number): Promise<DueInbound[]> {
   const rows = await tx.db
     .selectFrom('channel_inbox')
     .select(INBOUND_COLUMNS)
+    .select([
+      sql<string | null>`case when payload->>'To' ~ ${E164_PATTERN} then payload->>'To' end`.as('business_number'),
+      sql<number | null>`case when payload->>'NumSegments' ~ '^[1-9][0-9]{0,3}$' then (payload->>'NumSegments')::int end`.as('num_segments'),
+    ])
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     // Messages stored together keep the order the customer sent them in (ids are time-ordered).
@@ -50,7 +62,10 @@ export async function dueInbound(tx: Tx, now: Date, limit: number): Promise<Inbo
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows as InboundRow[];
+  return rows.map(({ business_number, num_segments, ...row }) => ({
+    ...(row as InboundRow),
+    sms: row.channel === 'sms' ? { businessNumber: business_number, segments: num_segments } : undefined,
+  }));
 }
 
 /**

@@ -20,7 +20,13 @@ import { findChannelOfWorkspace } from '../settings/settings.service.ts';
  */
 export type AnswerInbound = (
   scope: { db: Database; actor: Actor; clock: Clock; log: Logger },
-  input: { phone: string; channel: 'whatsapp' | 'sms' | 'webchat'; message: string; providerMessageId: string },
+  input: {
+    phone: string;
+    channel: 'whatsapp' | 'sms' | 'webchat';
+    message: string;
+    providerMessageId: string;
+    sms?: { businessNumber: string | null; segments: number | null } | undefined;
+  },
   hooks: { claim(ctx: Ctx): Promise<boolean>; recorded(ctx: Ctx, outcome: { contact_id: string }): Promise<void> },
 ) => Promise<{ contact_id: string } | null>;
 
@@ -87,7 +93,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
    * the turn resumes from the decision it kept (runAssistantTurn), answering it once. The
    * lease's end is the claim's token: only the worker holding it records the reply.
    */
-  async function answerStoredMessage(row: repo.InboundRow): Promise<boolean> {
+  async function answerStoredMessage(row: repo.DueInbound): Promise<boolean> {
     const ws = row.workspace_id;
     const id = row.id;
     const log = o.log.child({ workspace_id: ws, inbound_id: id });
@@ -96,7 +102,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
       let leaseUntil: Date | undefined;
       const outcome = await o.answer(
         { db: o.db, actor: system(ws), clock: o.clock, log },
-        { phone: row.sender, channel: row.channel, message: row.body, providerMessageId: row.provider_message_id },
+        { phone: row.sender, channel: row.channel, message: row.body, providerMessageId: row.provider_message_id, sms: row.sms },
         {
           claim: async ({ tx, clock }) => {
             const now = clock.now();
