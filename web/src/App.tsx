@@ -12,6 +12,7 @@ import { ContactsPage } from './pages/Contacts';
 import { useContactsT } from './pages/contacts.i18n';
 import { useCalendarT } from './pages/calendar.i18n';
 import { useCallsT } from './pages/calls.i18n';
+import { useWebhooksT } from './pages/webhooks.i18n';
 import { useContentT } from './pages/content.i18n';
 import { useReportsT } from './pages/reports.i18n';
 import { useSetupT } from './pages/setup.i18n';
@@ -21,6 +22,7 @@ import { useSetupT } from './pages/setup.i18n';
 const ReportsPage = lazy(() => import('./pages/Reports'));
 const ChannelsPage = lazy(() => import('./pages/Channels'));
 const CallsPage = lazy(() => import('./pages/Calls'));
+const WebhooksPage = lazy(() => import('./pages/Webhooks'));
 const ContentPage = lazy(() => import('./pages/Content').then((m) => ({ default: m.ContentPage })));
 import { InboxPage } from './pages/Inbox';
 import { MentionsLink, MentionsPage } from './pages/Mentions';
@@ -182,6 +184,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
   const setupT = useSetupT();
   const contactsT = useContactsT();
   const callsT = useCallsT();
+  const webhooksT = useWebhooksT();
   const contentT = useContentT();
   return (
     <SessionContext.Consumer>
@@ -196,7 +199,7 @@ function Shell({ path, lang, chooseLang, switchWorkspace }: { path: string; lang
           { to: '/knowledge', label: assistantT('title') },
           { to: '/content', label: contentT('nav') },
           ...(canAdmin ? [{ to: '/reports', label: reportsT('nav') }, { to: '/channels', label: setupT('nav') }] : []),
-          ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }] : []),
+          ...(canAdmin ? [{ to: '/settings', label: t('nav.settings') }, { to: '/webhooks', label: webhooksT('nav') }] : []),
           { to: '/account', label: t('nav.account') },
         ];
         return (
@@ -271,6 +274,13 @@ function Screen({ path }: { path: string }) {
     return (
       <Suspense fallback={<main id="main" className="page"><Loading /></main>}>
         <CallsPage callId={path.startsWith('/calls/') ? path.slice('/calls/'.length) || null : null} />
+      </Suspense>
+    );
+  }
+  if (path === '/webhooks') {
+    return (
+      <Suspense fallback={<main id="main" className="page"><Loading /></main>}>
+        <WebhooksPage />
       </Suspense>
     );
   }

@@ -32,6 +32,7 @@ export const STAFF_APP_PATHS = [
   '/reports',
   '/channels',
   '/mentions',
+  '/webhooks',
 ];
 
 const TYPES: Record<string, string> = {
