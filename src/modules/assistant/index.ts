@@ -57,6 +57,8 @@ export {
   type Tools,
   type TurnResult,
 } from './engines/ari/index.ts';
+// What the three engines decide alike (engines/shared/): the conversation's language.
+export { conversationLanguage } from './engines/shared/index.ts';
 // The receptionist's built-in engine (engines/receptionist/).
 export {
   decideReception,
