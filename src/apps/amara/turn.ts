@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import {
   activePrompt,
-  conversationLanguage,
+  amaraLanguage,
   decideAmaraTurn,
   personaLanguage,
   updateAriConversation,
@@ -43,7 +43,7 @@ const contextOf = (turn: Turn): AmaraContext => (turn.record.context ?? {}) as A
 
 /** The conversation's language: set by the first message that tells, changed only by a whole message in another one. */
 function turnLanguage(turn: Turn): Language {
-  return conversationLanguage(turn.input.message, contextOf(turn).language, personaLanguage(turn.workspace.locale), { services: true });
+  return amaraLanguage(turn.input.message, contextOf(turn).language, personaLanguage(turn.workspace.locale));
 }
 
 const REPLY_CHARS = { sms: 320, voice: 480, whatsapp: MAX_MESSAGE_CHARS, webchat: MAX_MESSAGE_CHARS } as const;

@@ -57,8 +57,6 @@ export {
   type Tools,
   type TurnResult,
 } from './engines/ari/index.ts';
-// What the three engines decide alike (engines/shared/): the conversation's language.
-export { conversationLanguage } from './engines/shared/index.ts';
 // The receptionist's built-in engine (engines/receptionist/).
 export {
   decideReception,
@@ -81,6 +79,7 @@ export {
   decideAmaraTurn,
   choiceOf,
   MAX_HOURS,
+  amaraLanguage,
   isExplicitConfirmation,
   localeOf,
   normalize,

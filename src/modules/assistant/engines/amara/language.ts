@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { asksForPerson, dayPartNamed, extractMoney, nearlyWord, type DayPart } from '../shared/index.ts';
+import { asksForPerson, conversationLanguage, dayPartNamed, extractMoney, nearlyWord, type DayPart } from '../shared/index.ts';
 
 /**
  * What Amara reads in a customer's message, in Spanish, English and Indonesian: no network,
@@ -7,6 +7,9 @@ import { asksForPerson, dayPartNamed, extractMoney, nearlyWord, type DayPart } f
  */
 
 export type Locale = 'es' | 'en' | 'id';
+
+/** The conversation's language after this message (engines/shared/'s rule, with the words of home-service bookings). */
+export const amaraLanguage = (text: string, prior: Locale | undefined, fallback: Locale): Locale => conversationLanguage(text, prior, fallback, { services: true });
 
 /** The language of a locale tag ('es-CO' → 'es'); anything else is English. */
 export function localeOf(tag: string | null | undefined): Locale {
