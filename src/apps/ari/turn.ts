@@ -1,6 +1,6 @@
 import {
   decideTurn,
-  detectLanguage,
+  conversationLanguage,
   isSilent,
   personaLanguage,
   activePrompt,
@@ -31,11 +31,8 @@ const languageOf = (context: unknown): Language | undefined => {
   return l === 'id' || l === 'en' || l === 'es' ? l : undefined;
 };
 
-/** The language of this message: what it is written in, else the conversation's, else the persona's. */
-const turnLanguage = (turn: Turn): Language => {
-  const prior = languageOf(turn.record.context);
-  return detectLanguage(turn.input.message, prior) ?? prior ?? personaLanguage(turn.settings.persona.language);
-};
+/** The conversation's language after this message (it changes only on a whole message in another language). */
+const turnLanguage = (turn: Turn): Language => conversationLanguage(turn.input.message, languageOf(turn.record.context), personaLanguage(turn.settings.persona.language));
 
 const toolsOf = (turn: Turn) => {
   const scope: ToolScope = { workspaceId: turn.ws, contactId: turn.contactId, language: turnLanguage(turn), country: turn.workspace.country };

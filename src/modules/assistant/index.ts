@@ -26,6 +26,7 @@ export {
   resumeAfterHandoff,
   scoreLead,
   leadStatusFor,
+  conversationLanguage,
   detectLanguage,
   personaLanguage,
   extractDestination,

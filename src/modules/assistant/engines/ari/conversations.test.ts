@@ -157,7 +157,8 @@ describe('a warm lead is nurtured', () => {
     const hotter = demoConfig({ scoring: { hot_threshold: 68, warm_threshold: 40, weight_basic: 25, weight_qualification: 35, weight_document: 30, weight_engagement: 10 } });
     const run = await converse([...script, 'oh iya, IELTS saya 7 sebenarnya'], { config: hotter });
     expect(run.path).toEqual(['greeting', 'qualifying', 'scoring', 'booking']);
-    expect(run.last.reply).toMatch(/^Profil kamu cocok untuk konsultasi 1-on-1/);
+    // The new score is acknowledged before the offer.
+    expect(run.last.reply).toMatch(/^Oke, dicatat: bahasa Inggris IELTS 7\.0\.\nProfil kamu cocok untuk konsultasi 1-on-1/);
   });
 
   it('hands over after more than ten turns without progress', async () => {

@@ -16,8 +16,9 @@ import {
   zoned,
   DEFAULT_SENSITIVE_TOPICS,
 } from './extract.ts';
+import { acknowledgement } from './acknowledge.ts';
 import { answerText, destinationQuestion, destinationsReply, pickAnswer } from './knowledge.ts';
-import { detectLanguage, localeOf, personaLanguage } from './language.ts';
+import { conversationLanguage, localeOf, personaLanguage } from './language.ts';
 import { address, messages, question, timeGreeting, type HandoffKind } from './messages.ts';
 import { formatMinor } from './money.ts';
 import { leadStatusFor, scoreLead, type ScoreResult } from './scoring.ts';
@@ -191,6 +192,13 @@ class Turn {
   unanswered = false;
   private readonly message: string;
   private newFacts: string[] = [];
+  /** Facts inferred from another (an IELTS score means a certificate): not acknowledged on their own. */
+  private readonly derived = new Set<string>();
+  /** Facts the message told again, as already known ("Sertifikat IELTS sudah ada" after an IELTS score). */
+  private readonly repeated: string[] = [];
+  /** The question the previous reply asked. */
+  private pendingBefore: Item | undefined;
+  private isQuestion = false;
   private asking = false;
 
   constructor(
@@ -204,7 +212,7 @@ class Turn {
     const prior = (input.context as { language?: unknown })?.language;
     const current = prior === 'id' || prior === 'en' || prior === 'es' ? prior : undefined;
     this.message = (input.message ?? '').trim();
-    this.lang = detectLanguage(this.message, current) ?? current ?? this.personaLang;
+    this.lang = conversationLanguage(this.message, current, this.personaLang);
     this.m = messages(this.lang);
     this.ctx = normalizeContext(input.context, { now: input.now, timeZone: input.timeZone, currency: input.config.currency, language: this.lang });
     this.ctx.language = this.lang;
@@ -226,6 +234,19 @@ class Turn {
 
   private say(...texts: (string | undefined)[]): void {
     for (const t of texts) if (t) this.parts.push(t);
+  }
+
+  /**
+   * The acknowledgement of what this message told ("Oke, dicatat: paspor sudah ada."): with
+   * `all`, of every new fact; otherwise only when the message carried more than the answer
+   * to the question just asked (a bare answer needs none, the next question shows it was taken).
+   */
+  private noted(all: boolean): string | undefined {
+    // A question about a country or a program is answered about it; the answer shows it was taken.
+    const asked = (f: string) => this.isQuestion && (f === 'destination' || f === 'program');
+    const facts = [...this.newFacts.filter((f) => !this.derived.has(f)), ...this.repeated.filter((f) => !this.newFacts.includes(f))].filter((f) => !asked(f));
+    if (!all && !facts.some((f) => f !== this.pendingBefore && f !== 'name')) return undefined;
+    return acknowledgement(facts, this.ctx, this.lang);
   }
 
   private stage(name: State): FlowStage | undefined {
@@ -292,6 +313,7 @@ class Turn {
     });
     const ctx = this.ctx;
     const set = <K extends keyof Context>(key: K, value: Context[K], label: string) => {
+      if (value !== undefined && ctx[key] === value) this.repeated.push(label);
       if (value === undefined || ctx[key] === value) return;
       ctx[key] = value;
       this.newFacts.push(label);
@@ -308,6 +330,7 @@ class Turn {
         if (ctx.documents.english_test === undefined || ctx.documents.english_test === null) {
           ctx.documents.english_test = true;
           this.newFacts.push('english_test');
+          this.derived.add('english_test');
         }
       }
     }
@@ -329,6 +352,7 @@ class Turn {
     if (f.program) set('program', f.program, 'program');
     for (const d of DOCUMENTS) {
       const v = f.documents[d];
+      if (v !== undefined && v !== null && ctx.documents[d] === v) this.repeated.push(d);
       if (v !== undefined && v !== null && ctx.documents[d] !== v) {
         ctx.documents[d] = v;
         this.newFacts.push(d);
@@ -498,8 +522,9 @@ class Turn {
     } else if (this.newFacts.includes('name') && ctx.name) {
       this.say(this.m.niceToMeet(ctx.name.split(' ')[0]!));
     }
+    this.say(this.noted(false));
     if (question) await this.answer();
-    if (!this.newFacts.length && !question && !this.progressed && !isSmallTalk(this.message)) {
+    if (!this.newFacts.length && !this.repeated.length && !question && !this.progressed && !isSmallTalk(this.message)) {
       this.understood = false;
       if (pending && !itemAnswered(ctx, pending)) {
         if (ctx.reasked.includes(pending)) {
@@ -606,6 +631,7 @@ class Turn {
   }
 
   private async scoring(question: boolean): Promise<void> {
+    this.say(this.noted(false));
     if (question) await this.answer();
     const pending = this.ctx.pending ?? undefined;
     if (pending && !this.newFacts.includes(pending) && !question && isDontKnow(this.message)) {
@@ -614,7 +640,7 @@ class Turn {
     }
     const s = this.score();
     if (s.temperature === 'warm') {
-      if (!this.newFacts.length && !question && !isSmallTalk(this.message) && pending && !itemAnswered(this.ctx, pending) && !this.progressed) this.understood = false;
+      if (!this.newFacts.length && !this.repeated.length && !question && !isSmallTalk(this.message) && pending && !itemAnswered(this.ctx, pending) && !this.progressed) this.understood = false;
       this.trace.push(`score ${s.score} -> warm: nurture`);
       await this.nurture(false);
       return;
@@ -641,15 +667,24 @@ class Turn {
   private async booking(question: boolean): Promise<void> {
     const ctx = this.ctx;
     const offered = ctx.offered_slots ?? [];
+    // Facts given while choosing a time (documents, an email) are taken and acknowledged; the
+    // choice is then re-offered in one short line, never answered with "I did not understand".
+    const noted = this.noted(true);
     if (!ctx.scheduling_step || !offered.length) {
+      this.say(noted);
       if (question) await this.answer();
       await this.offerConsultation();
       return;
     }
     const choice = parseSlotChoice(this.message, offered, { now: this.input.now, timeZone: this.input.timeZone });
-    if (choice.kind === 'index') return this.select(offered[choice.index - 1]!);
+    if (choice.kind === 'index') {
+      this.say(noted);
+      return this.select(offered[choice.index - 1]!);
+    }
 
-    if (ctx.scheduling_step === 'confirm' && ctx.selected_slot) {
+    // "Paspor sudah ada" is about the passport, not a yes to the time: only a message that
+    // carried no fact confirms, changes or turns down the slots.
+    if (ctx.scheduling_step === 'confirm' && ctx.selected_slot && !noted) {
       const yes = parseConfirm(this.message);
       if (yes === true && !question) return this.book(ctx.selected_slot);
       if (yes === false && choice.kind === 'none') {
@@ -658,6 +693,7 @@ class Turn {
       }
     }
     if (choice.kind === 'filter') {
+      this.say(noted);
       this.progressed = true;
       this.trace.push(`narrowed by ${choice.by}: ${choice.slots.length} of ${offered.length} slots`);
       if (choice.slots.length === 1) return this.select(choice.slots[0]!);
@@ -667,17 +703,19 @@ class Turn {
       }
       return this.relist(this.m.noSlotsOnDay);
     }
-    if (ctx.scheduling_step === 'choose_slot' && !question && refusesAll(this.message)) {
+    if (ctx.scheduling_step === 'choose_slot' && !question && !noted && refusesAll(this.message)) {
       this.handoffTo('no_suitable_slot', 'no_suitable_slot');
       return;
     }
+    this.say(noted);
     if (question) {
       await this.answer();
-    } else if (!isSmallTalk(this.message)) {
+    } else if (!noted && !isSmallTalk(this.message)) {
       this.understood = false;
       this.say(this.m.notUnderstood);
     }
     if (ctx.scheduling_step === 'confirm' && ctx.selected_slot) this.say(this.m.confirm(ctx.selected_slot.local_label));
+    else if (noted) this.say(this.m.slotsAgain(offered.length));
     else this.say(slotList(offered), this.m.chooseHint);
   }
 
@@ -743,10 +781,12 @@ class Turn {
     const f = fold(this.message);
     const wantsLink = ['link', 'tautan', 'enlace', 'bayar', 'pay', 'payment', 'pagar', 'pago', 'expired', 'kedaluwarsa', 'kadaluarsa', 'vencio'].some((w) => hasPhrase(f, w));
     const claimsPaid = ['sudah bayar', 'udah bayar', 'sudah transfer', 'udah transfer', 'sudah dibayar', 'paid', 'i paid', 'ya pague', 'pague', 'ya pagué'].some((w) => hasPhrase(f, w));
+    const noted = this.noted(true);
+    this.say(noted);
     if (question && !wantsLink) await this.answer();
     if (claimsPaid) {
       this.say(this.m.paymentWait);
-    } else if (wantsLink || !question) {
+    } else if (wantsLink || (!question && !noted) || noted) {
       const expired = !ctx.payment_expires_at || new Date(ctx.payment_expires_at).getTime() <= this.input.now.getTime();
       if (expired && ctx.appointment_id) {
         try {
@@ -774,6 +814,7 @@ class Turn {
       return;
     }
     const label = this.ctx.selected_slot?.local_label;
+    this.say(this.noted(true));
     if (question) {
       await this.answer();
       return;
@@ -797,9 +838,11 @@ class Turn {
     }
     ctx.turns += 1;
     const pendingBefore = ctx.pending ?? undefined;
+    this.pendingBefore = pendingBefore;
     this.applyFacts();
     const answeredPending = pendingBefore !== undefined && this.newFacts.includes(pendingBefore);
     const question = isQuestion(this.message, answeredPending) && !isSmallTalk(this.message);
+    this.isQuestion = question;
     if (question) ctx.engagement.questions += 1;
     const sensitive = findSensitiveTopic(this.message, this.input.config.sensitiveTopics ?? DEFAULT_SENSITIVE_TOPICS);
 

@@ -10,7 +10,7 @@ export { TRANSITIONS, canTransition, transition, isState, isSilent, IllegalTrans
 export type { Resumed } from './transitions.ts';
 export { scoreLead, temperatureFor, leadStatusFor, RUBRIC, RUBRIC_MAX } from './scoring.ts';
 export type { ScoreResult } from './scoring.ts';
-export { detectLanguage, personaLanguage } from './language.ts';
+export { conversationLanguage, detectLanguage, personaLanguage } from './language.ts';
 export {
   extractFacts,
   extractName,

@@ -1,3 +1,4 @@
+import { extractProgram } from './extract.ts';
 import { words } from './text.ts';
 import { LANGUAGES, type Language } from './types.ts';
 
@@ -11,7 +12,9 @@ const MARKERS: Record<Language, string[]> = {
     'saya aku gue gw kamu anda mau ingin pengen kuliah tahun depan sudah udah sdh belum blm ada punya apa apakah berapa bagaimana gimana ' +
     'kapan dimana mana siapa kenapa mengapa nama dan yang di ke dari untuk buat dengan sama tidak gak nggak enggak nggak ga kak bisa boleh juta ' +
     'miliar ribu biaya kampus negara nanti dulu tolong iya siap jurusan pilih terima kasih makasih paspor transkrip ijazah lagi sekarang aja saja ' +
-    'dong deh sih nih itu ini bicara orang minta tanya soal luar negeri bahasa inggris jepang jerman belanda amerika kalau kalo gimana jadwal'
+    'dong deh sih nih itu ini bicara orang minta tanya soal luar negeri bahasa inggris jepang jerman belanda amerika kalau kalo gimana jadwal ' +
+    // Chat style: the short forms people type on WhatsApp.
+    'sy gue udh sdh yg dgn utk jg bgt banget nanya tdk trs terus sekitar kira ambil maaf mbak mas nya budgetnya emailnya aja jd krn karena'
   ).split(' '),
   en: (
     'i my name is am want would like to the study studying year next yes not have has what how when where which who why please thanks thank ' +
@@ -61,6 +64,34 @@ export function detectLanguage(message: string, _current?: Language): Language |
   const second = ranked[1]!;
   if (scores[best] < 1 || scores[best] === scores[second]) return undefined;
   return best;
+}
+
+/**
+ * The conversation's language after this message. Language belongs to the conversation: it
+ * changes only when a whole message is clearly in another language (at least two marker words
+ * of it and not one of the current language), never because of a course, city or product name
+ * inside a message in the current language ("Mau ambil S2 Master of Data Science" stays
+ * Indonesian). Before the conversation has a language, the workspace's (`fallback`) holds
+ * unless the message has a marker of another language and none of the workspace's.
+ */
+export function conversationLanguage(message: string, prior: Language | undefined, fallback: Language): Language {
+  const text = withoutNames(message);
+  const scores = languageScores(text);
+  const detected = detectLanguage(text);
+  const current = prior ?? fallback;
+  if (!detected || detected === current || scores[current] >= 1) return current;
+  // One marker word decides only in a sentence ("I need a refund"), not alone ("yes").
+  return scores[detected] >= 2 || !prior || words(text).length >= 3 ? detected : current;
+}
+
+/** The message without the course it names ("S2 Master of Data Science"): names are in no language. */
+function withoutNames(message: string): string {
+  const program = extractProgram(message);
+  if (!program) return message;
+  const named = new Set(words(program));
+  return words(message)
+    .filter((w) => !named.has(w))
+    .join(' ');
 }
 
 /** The persona's language code ("id", "en", "es-CO") as a supported language. */

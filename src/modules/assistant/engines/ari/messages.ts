@@ -93,6 +93,8 @@ interface Catalogue {
   openQuestion: (country?: string) => string;
   offer: (price?: string) => string;
   chooseHint: string;
+  /** The slot list re-offered in one short line, after a message that carried something else. */
+  slotsAgain: (n: number) => string;
   confirm: (label: string) => string;
   rechoose: string;
   noSlotsOnDay: string;
@@ -129,6 +131,7 @@ const CATALOGUE: Record<Language, Catalogue> = {
     openQuestion: (country) => (country ? `Ada yang ingin {kamu} tanyakan soal kuliah di ${country}?` : 'Ada yang ingin {kamu} tanyakan soal rencana kuliah {kamu}?'),
     offer: (price) => `Profil {kamu} cocok untuk konsultasi 1-on-1 dengan konsultan kami${price ? ` (60 menit, ${price})` : ''}. Pilih jadwalnya:`,
     chooseHint: 'Balas dengan nomornya, misalnya "2".',
+    slotsAgain: (n) => `Jadwal konsultasinya tinggal dipilih: balas nomor 1-${n} di atas, atau sebut harinya (misalnya "Senin pagi").`,
     confirm: (label) => `Jadwal ${label}, betul? Balas "ya" untuk konfirmasi.`,
     rechoose: 'Baik, ini pilihan jadwalnya:',
     noSlotsOnDay: 'Tidak ada jadwal kosong di waktu itu. Ini pilihan yang ada:',
@@ -176,6 +179,7 @@ const CATALOGUE: Record<Language, Catalogue> = {
     openQuestion: (country) => (country ? `Is there anything you'd like to know about studying in ${country}?` : "Is there anything you'd like to know about your study plans?"),
     offer: (price) => `Your profile is a great fit for a 1-on-1 consultation with our consultants${price ? ` (60 minutes, ${price})` : ''}. Pick a time:`,
     chooseHint: 'Reply with the number, e.g. "2".',
+    slotsAgain: (n) => `Your consultation time is still open: reply 1-${n} from the list above, or name the day (e.g. "Monday morning").`,
     confirm: (label) => `${label}, is that right? Reply "yes" to confirm.`,
     rechoose: 'Sure, here are the options:',
     noSlotsOnDay: 'There is no free time then. These are the options:',
@@ -223,6 +227,7 @@ const CATALOGUE: Record<Language, Catalogue> = {
     openQuestion: (country) => (country ? `¿Hay algo que quieras saber sobre estudiar en ${country}?` : '¿Hay algo que quieras saber sobre tus planes de estudio?'),
     offer: (price) => `Tu perfil es ideal para una asesoría 1 a 1 con nuestros asesores${price ? ` (60 minutos, ${price})` : ''}. Elige un horario:`,
     chooseHint: 'Responde con el número, por ejemplo "2".',
+    slotsAgain: (n) => `Tu asesoría sigue pendiente: responde 1-${n} de la lista de arriba, o dime el día (por ejemplo "el lunes en la mañana").`,
     confirm: (label) => `${label}, ¿correcto? Responde "sí" para confirmar.`,
     rechoose: 'Claro, estas son las opciones:',
     noSlotsOnDay: 'No hay horarios libres en ese momento. Estas son las opciones:',
