@@ -4,6 +4,7 @@ import { seedDemo } from '../apps/demo.ts';
 import { registerApiKeyCommands } from './api-keys.ts';
 import { registerAvailabilityCommand } from './availability.ts';
 import { registerChatCommand } from './chat.ts';
+import { registerDataCommands } from './data.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
 import { environmentModel } from '../modules/assistant/index.ts';
@@ -183,6 +184,7 @@ export function buildProgram(config: () => Config): Command {
       }
     });
 
+  registerDataCommands(program, workspaces, { config, withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerChatCommand(program, {

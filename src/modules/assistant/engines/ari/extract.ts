@@ -1,3 +1,4 @@
+import { asksForPerson } from '../shared/index.ts';
 import { findPhrase, fold, hasPhrase, phraseIndex, phraseRegex, tidy, titleCase, words } from './text.ts';
 import type { DocumentKey, Documents, Item, Language } from './types.ts';
 
@@ -697,24 +698,8 @@ export function isQuestion(message: string, answeredPending = false): boolean {
   return !answeredPending && QUESTION_WORDS.some((q) => hasPhrase(f, q));
 }
 
-const HUMAN_PATTERNS: RegExp[] = [
-  /\b(?:bicara|ngomong|berbicara|ngobrol|chat|hubungkan|sambungkan|connect|bicara langsung)\b.{0,25}\b(?:orang|manusia|admin|cs|konsultan|staf|staff|petugas|person|human|someone|agent|consultant)\b/,
-  /\b(?:mau|minta|pengen|ingin|butuh|tolong)\s+(?:sama\s+|dengan\s+|ke\s+)?(?:orang(?:\s+asli)?|manusia|admin|cs|konsultan|staf|petugas)(?:\s+(?:aja|saja|langsung|dong))?\b/,
-  /\b(?:orang asli|manusia asli|customer service)\b/,
-  /\b(?:human(?!\s+(?:resources?|rights|development|capital|biology|geography))|real person|live agent|an agent|the agent|representative)\b/,
-  /\b(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|a person|a human|an agent|a consultant|an advisor|staff|a real person|your team)\b/,
-  /\bhablar\s+con\s+(?:una\s+persona|alguien|un\s+humano|un\s+asesor|un\s+agente|una\s+asesora|un\s+consultor)\b/,
-  /\b(?:persona real|un humano|asesor|asesora|agente humano)\b/,
-];
-const HUMAN_ALONE = ['konsultan', 'admin', 'cs', 'orang', 'manusia', 'human', 'agent', 'consultant', 'person', 'asesor', 'agente', 'humano', 'persona'];
-
-/** An explicit request for a person, in any of the three languages. */
-export function wantsHuman(message: string): boolean {
-  const f = fold(message).trim();
-  const bare = f.replace(/[^\p{L}\s]/gu, '').trim();
-  if (HUMAN_ALONE.includes(bare)) return true;
-  return HUMAN_PATTERNS.some((re) => re.test(f));
-}
+/** An explicit request for a person, in any of the three languages (engines/shared/, the one rule for every engine). */
+export const wantsHuman = asksForPerson;
 
 /** The workspace default: what goes to a person whatever the rules could answer. */
 export const DEFAULT_SENSITIVE_TOPICS = [

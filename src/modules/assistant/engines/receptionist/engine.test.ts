@@ -6,6 +6,8 @@ import {
   extractPostalCode,
   extractService,
   extractUnits,
+  mentionsTime,
+  narrowSlots,
   type OfferedService,
   type OfferedSlot,
   type ReceptionistContext,
@@ -110,13 +112,13 @@ describe('the receptionist dialogue', () => {
   it('says it took a detail given out of turn instead of asking the same question as if unheard', async () => {
     const { turns } = await converse(['Hi, pickup please, M5V 2T6', '120 King St W', '2 loads regular', 'Sam']);
     expect(turns[0]!.reply).toMatch(/Which service\?/);
-    expect(turns[1]!.reply).toMatch(/^Got the address\. Which service\?/);
+    expect(turns[1]!.reply).toMatch(/^Noted: 120 King St W\. Which service\?/);
     expect(turns[1]!.context.address).toBe('120 King St W');
     // Answering what was asked needs no receipt: the next question is new.
     expect(turns[2]!.reply).toBe('And your name for the booking?');
     expect(turns[3]!.reply).toMatch(/^Pick a time:/);
     const es = await converse(['Hola, recogida en M5V 2T6', 'Es en la Calle 72 # 10-34']);
-    expect(es.turns[1]!.reply).toMatch(/^Anotada la dirección\. ¿Qué servicio/);
+    expect(es.turns[1]!.reply).toMatch(/^Anotado: Calle 72 # 10-34\. ¿Qué servicio/);
   });
 
   it('says so when the FAQs do not answer a question, then asks what it needs', async () => {
@@ -175,6 +177,64 @@ describe('the receptionist dialogue', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the receptionist reading people as they really write', () => {
+  it('reads a voice transcript without punctuation: spelt-out postal code, number words, the street cut at the next words', async () => {
+    expect(extractPostalCode('my postal code is m 5 v 2 t 6 thanks', false)).toBe('M5V2T6');
+    expect(extractAddress('at 120 queen street west my name is sam lee', false)).toBe('120 queen street west');
+    expect(extractUnits('a couple of loads', 'load', false)).toBe(2);
+    const { turns, context } = await converse(['hi i need a pickup my postal code is m 5 v 2 t 6 i have three loads express at 120 queen street west my name is sam lee']);
+    expect(turns[0]!.state).toBe('scheduling');
+    expect(context).toMatchObject({ postal_code: 'M5V2T6', service_id: 'express', units: 3, address: '120 queen street west', name: 'Sam Lee' });
+  });
+
+  it('takes a misspelt service', () => {
+    expect(extractService('expres please', SERVICES, false)?.id).toBe('express');
+    expect(extractService('premiun porfa', SERVICES, false)?.id).toBe('premium');
+    expect(extractService('reguler', SERVICES, false)?.id).toBe('regular');
+  });
+
+  it('replaces a value corrected and says so, then carries on from where it stood', async () => {
+    const { turns, booked } = await converse(['M5V 2T6 2 loads regular 5 King St W', 'actually make it 4 loads', 'Sam', '1', 'sorry, 3 loads', 'yes']);
+    expect(turns[1]!.reply).toBe('Noted: 4 loads. And your name for the booking?');
+    // In the confirmation the new price is the receipt.
+    expect(turns[4]!.reply).toMatch(/^Regular, 3 loads, .*= \$39\. Reply YES to book\.$/);
+    expect(booked[0]).toMatchObject({ units: 3, total_minor: 3900 });
+  });
+
+  it('picks a time said in words, narrowing to the ones that fit when several do', async () => {
+    const t = (message: string) => narrowSlots(message, SLOTS, new Date('2026-11-23T13:00:00Z'), 'America/Toronto').map((s) => s.label.slice(-5));
+    expect(t('the 2pm one')).toEqual(['14:00']);
+    expect(t('el de las 4')).toEqual(['16:00']);
+    expect(t('the afternoon one')).toEqual(['14:00', '16:00']);
+    expect(t('the last one')).toEqual(['16:00']);
+    expect(t('whatever')).toEqual([]);
+    const { turns } = await converse(['M5V 2T6 2 loads regular 5 King St W, my name is Sam', 'the afternoon one', 'the 4 pm', 'yes']);
+    expect(turns[1]!.reply).toBe('Which one?\n1. Mon 23 Nov 14:00\n2. Mon 23 Nov 16:00');
+    expect(turns.map((x) => x.state)).toEqual(['scheduling', 'scheduling', 'booking', 'completed']);
+  });
+
+  it('keeps a day wished for before the times are offered and offers those that fit it', async () => {
+    expect(mentionsTime('mañana en la tarde')).toBe(true);
+    expect(mentionsTime('120 King St W')).toBe(false);
+    const { turns } = await converse(['M5V 2T6 2 loads regular 5 King St W', 'afternoon if possible', 'Sam']);
+    expect(turns[1]!.reply).toBe('Noted: afternoon if possible. And your name for the booking?');
+    expect(turns[2]!.reply).toBe('Pick a time:\n1. Mon 23 Nov 14:00\n2. Mon 23 Nov 16:00');
+  });
+
+  it('keeps the language of the conversation: a service name does not switch it, a whole message in Spanish does', async () => {
+    const { turns } = await converse(['Hola, necesito recoger ropa', 'M5V 2T6', 'Express', 'ok I need 2 loads please']);
+    expect(turns.map((x) => x.context.language)).toEqual(['es', 'es', 'es', 'en']);
+    expect(turns[2]!.reply).toBe('¿Cuántas cargas?');
+  });
+
+  it('hands off on a request for a person in any state, and says "did not get that" only to empty messages', async () => {
+    const asked = await converse(['M5V 2T6', 'express', 'quiero hablar con una persona']);
+    expect(asked.turns[2]).toMatchObject({ state: 'handoff', handoff: { reason: 'requested' } });
+    const { turns } = await converse(['M5V 2T6', 'express', '3 loads at 5 King St W']);
+    expect(turns[2]!.reply).not.toMatch(/didn't get/);
   });
 });
 

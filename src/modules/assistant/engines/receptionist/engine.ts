@@ -1,15 +1,6 @@
-import {
-  detectLanguage,
-  extractName,
-  isQuestion,
-  parseConfirm,
-  parseSlotChoice,
-  parseYesNo,
-  wantsHuman,
-  type Language,
-  type Slot,
-} from '../ari/index.ts';
-import { formatPrice, replyText, type Phrase } from './messages.ts';
+import { extractName, isQuestion, parseConfirm, parseSlotChoice, parseYesNo, type Language, type Slot } from '../ari/index.ts';
+import { asksForPerson, conversationLanguage, dayPartNamed, dayPartOf, emptyStreak, nearlyWord, stuck, EMPTY_MESSAGES_TOLERATED, timeNamed } from '../shared/index.ts';
+import { countText, formatPrice, replyText, shortName, type Phrase } from './messages.ts';
 
 /**
  * The built-in receptionist (seed 004's laundry SMS agent, without a model): a deterministic
@@ -60,6 +51,8 @@ export interface ReceptionistContext {
   name?: string;
   offered_slots?: OfferedSlot[];
   slot?: OfferedSlot;
+  /** A day or time the customer asked for before the times were offered. */
+  time_wish?: string;
   total_minor?: number;
   currency?: string;
   /** Answers the turn could not use, in a row; after MISS_LIMIT a person is offered. */
@@ -125,8 +118,8 @@ export interface ReceptionistResult {
   unanswered: boolean;
 }
 
-/** Unusable answers in a row before a call from a person is offered (seed 004: "more than 3"). */
-export const MISS_LIMIT = 3;
+/** Unusable answers in a row before a call from a person is offered (seed 004: "more than 3", the shared rule). */
+export const MISS_LIMIT = EMPTY_MESSAGES_TOLERATED;
 /** Times offered at once. */
 export const SLOTS_OFFERED = 4;
 const SMS_CHARS = 160;
@@ -139,10 +132,14 @@ export function foldAccents(text: string): string {
 }
 
 const CANADIAN_POSTAL = /\b([abceghj-nprstvxy]\d[abceghj-nprstv-z])(?:\s?(\d[abceghj-nprstv-z]\d))?\b/i;
+// A voice transcript spells it out: "m 5 v 2 t 6", "m5v 2 t 6".
+const SPOKEN_POSTAL = /\b([abceghj-nprstvxy])[\s.-]?(\d)[\s.-]?([abceghj-nprstv-z])[\s.-]?(\d)[\s.-]?([abceghj-nprstv-z])[\s.-]?(\d)\b/i;
 const OTHER_POSTAL = /\b(\d{4,6})\b/;
 
 /** A postal code in the message: a Canadian one (or its first three characters) anywhere; digits only when it was asked. */
 export function extractPostalCode(message: string, asked: boolean): string | undefined {
+  const spoken = SPOKEN_POSTAL.exec(message);
+  if (spoken) return spoken.slice(1, 7).join('').toUpperCase();
   const ca = CANADIAN_POSTAL.exec(message);
   if (ca) return `${ca[1]}${ca[2] ?? ''}`.toUpperCase();
   if (asked) return OTHER_POSTAL.exec(message)?.[1];
@@ -151,6 +148,7 @@ export function extractPostalCode(message: string, asked: boolean): string | und
 
 const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, couple: 2, once: 11, doce: 12, quince: 15, veinte: 20,
   a: 1, an: 1, single: 1, uno: 1, una: 1, dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10,
 };
 
@@ -168,7 +166,7 @@ export function unitWords(unitName: string): string[] {
 export function extractUnits(message: string, unitName: string, asked: boolean): number | undefined {
   const f = foldAccents(message);
   const unit = unitWords(unitName).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  const m = new RegExp(`(?<![\\p{L}\\p{N}])(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})\\s*(?:${unit})(?![\\p{L}])`, 'u').exec(f);
+  const m = new RegExp(`(?<![\\p{L}\\p{N}])(\\d{1,3}|${Object.keys(NUMBER_WORDS).join('|')})\\s*(?:of\\s+|de\\s+)?(?:${unit})(?![\\p{L}])`, 'u').exec(f);
   const token = m?.[1] ?? (asked ? /^\s*(?:just\s+|solo\s+)?(\d{1,3}|[a-z]+)\s*[.!]?\s*(?:please|por favor)?\s*$/.exec(f)?.[1] : undefined);
   if (token === undefined) return undefined;
   const n = /^\d+$/.test(token) ? Number(token) : NUMBER_WORDS[token];
@@ -178,7 +176,12 @@ export function extractUnits(message: string, unitName: string, asked: boolean):
 const STREET_WORDS =
   'st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|way|cres|crescent|ct|court|ln|lane|pl|place|pkwy|terrace|sq|square|calle|cl|carrera|cra|kr|avenida|av|diagonal|transversal';
 // A number, up to five words that are not bare numbers ("3 loads at 120 Queen St" starts at 120), a street word.
-const ADDRESS = new RegExp(`\\b\\d{1,6}[a-z]?\\s+(?:\\p{N}*\\p{L}[\\p{L}\\p{N}.'-]*\\s+){0,5}(?:${STREET_WORDS})\\b\\.?(?:[^\\n?.,;]{0,40})?`, 'iu');
+// After the street word only a direction and a unit: a voice transcript without commas goes
+// straight on ("120 queen street west my name is sam").
+const ADDRESS = new RegExp(
+  `\\b\\d{1,6}[a-z]?\\s+(?:\\p{N}*\\p{L}[\\p{L}\\p{N}.'-]*\\s+){0,5}(?:${STREET_WORDS})\\b\\.?(?:\\s+(?:n|s|e|w|ne|nw|se|sw|north|south|east|west|norte|sur|este|oeste)\\b\\.?)?(?:,?\\s*(?:apt|apartment|unit|suite|ste|apto|apartamento|#)\\.?\\s*\\d+[a-z]?\\b)?`,
+  'iu',
+);
 
 // Where the street comes first and the number after it, as in Bogotá ("Calle 72 # 10-34",
 // "Cra 15 #93-60", "Av. Caracas 45-20") and Jakarta ("Jl. Sudirman No. 12"): a street word, a
@@ -210,25 +213,17 @@ export function extractService(message: string, services: OfferedService[], aske
   const has = (phrase: string) => new RegExp(`(?<![\\p{L}\\p{N}])${foldAccents(phrase).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'u').test(f);
   const matching = services.filter((s) => has(s.name) || has(s.name.split(/\s+/)[0]!) || s.keywords.some(has));
   if (matching.length === 1) return matching[0];
+  if (matching.length === 0) {
+    // "expres", "premiun", "reguler": one service's name or keyword misspelt.
+    const ws = f.match(/\p{L}+/gu) ?? [];
+    const near = services.filter((s) => [s.name.split(/\s+/)[0]!, ...s.keywords.filter((k) => !/\s/.test(k))].some((k) => ws.some((w) => nearlyWord(w, k))));
+    if (near.length === 1) return near[0];
+  }
   if (asked && matching.length === 0) {
     const n = /^\s*#?(\d)\s*[.)!]?\s*$/.exec(f);
     if (n) return services[Number(n[1]) - 1];
   }
   return undefined;
-}
-
-/** Words of laundry and cleaning requests that the general detector does not know. */
-const SERVICE_MARKERS: Record<'en' | 'es', Set<string>> = {
-  en: new Set('need pickup pick up laundry wash washing clothes book booking loads load cleaning clean tomorrow today'.split(' ')),
-  es: new Set('necesito recoger recogida ropa lavanderia lavar lavado reservar cargas carga limpieza manana hoy quiero'.split(' ')),
-};
-
-/** The language of a service request ("necesito recoger ropa"), when one language's words win. */
-export function serviceLanguage(message: string): Language | undefined {
-  const ws = foldAccents(message).match(/\p{L}+/gu) ?? [];
-  const en = ws.filter((w) => SERVICE_MARKERS.en.has(w)).length;
-  const es = ws.filter((w) => SERVICE_MARKERS.es.has(w)).length;
-  return en > es ? 'en' : es > en ? 'es' : undefined;
 }
 
 // The dialogue -------------------------------------------------------------------------------------
@@ -263,13 +258,23 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     input.state === 'completed'
       ? pick(input.context, input.context.outcome === 'booked' ? ['language', 'postal_code', 'address', 'name'] : ['language', 'name'])
       : { ...input.context };
-  const language: Language = detectLanguage(message) ?? serviceLanguage(message) ?? ctx.language ?? input.defaultLanguage;
+  // The conversation's language: set by the first message that tells, changed only by a whole message in another one.
+  const language: Language = conversationLanguage(message, input.state === 'greeting' ? undefined : ctx.language, ctx.language ?? input.defaultLanguage, { services: true });
   ctx.language = language;
   if (!ctx.name && input.knownName) ctx.name = input.knownName;
   const say = (...phrases: Phrase[]) => replyText(phrases, language, max);
+  /** A fact as the receipt names it: "M5V2T6", "Express", "3 loads", "120 King St W", "Sam". */
+  const factText = (f: Fact): string => {
+    if (f === 'service') return shortName(ctx.service ?? '');
+    if (f === 'time_wish') return ctx.time_wish ?? '';
+    if (f === 'units') return countText(ctx.units ?? 0, input.services.find((s) => s.id === ctx.service_id)?.unit_name ?? input.services[0]?.unit_name ?? 'unit', language);
+    return String(ctx[f] ?? '');
+  };
   let unanswered = false;
-  /** What this message gave us, in order. */
-  const took: ('postal_code' | 'service' | 'units' | 'address' | 'name')[] = [];
+  /** What this message gave us, in order, and which of it replaced a value held before. */
+  const took: Fact[] = [];
+  const changed = new Set<Fact>();
+  const before = { ...ctx };
   const done = (reply: string | null, state: ReceptionistState, handoff: ReceptionistResult['handoff'] = null): ReceptionistResult => ({
     reply,
     state,
@@ -282,7 +287,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
 
   if (input.state === 'handoff') return done(null, 'handoff');
 
-  if (wantsHuman(message)) {
+  if (asksForPerson(message)) {
     path.push('handoff:requested');
     ctx = { ...ctx, outcome: 'handoff', callback_offered: false, state_before_handoff: input.state };
     return done(say({ key: 'handoff' }), 'handoff', { reason: 'requested' });
@@ -323,6 +328,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     }
     path.push('postal_code');
     took.push('postal_code');
+    if (before.postal_code && before.postal_code !== ctx.postal_code) changed.add('postal_code');
     if (ctx.outcome === 'out_of_area') delete ctx.outcome;
   }
   if (step === 'out_of_area' && !postal) {
@@ -337,6 +343,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     understood = true;
     path.push('service');
     took.push('service');
+    if (before.service_id) changed.add('service');
   } else if (service) {
     understood = true;
   }
@@ -344,6 +351,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   const unitName = chosen?.unit_name ?? input.services[0]?.unit_name ?? 'unit';
   const units = extractUnits(message, unitName, step === 'units');
   if (units !== undefined) {
+    if (before.units !== undefined && before.units !== units) changed.add('units');
     ctx.units = units;
     understood = true;
     path.push('units');
@@ -351,25 +359,46 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   }
   const address = extractAddress(message, step === 'address');
   if (address) {
+    if (before.address && before.address !== address) changed.add('address');
     ctx.address = address;
     understood = true;
     path.push('address');
     took.push('address');
   }
-  const name = extractName(message, step === 'name');
-  if (name && (step === 'name' || !ctx.name)) {
+  // A name introduced ("my name is…", "soy…") replaces the one held; a bare answer only when asked.
+  const name = extractName(message, step === 'name' && !postal && !address && units === undefined && !service && !mentionsTime(message));
+  if (name && (step === 'name' || !ctx.name || extractName(message, false))) {
+    if (before.name && before.name !== name) changed.add('name');
     ctx.name = name;
     understood = true;
     path.push('name');
     took.push('name');
   }
 
+  // A day or time wished for before the times are offered ("tomorrow afternoon", "el martes"):
+  // kept, and the times offered are those that fit it.
+  if (step !== 'time' && step !== 'confirm' && !ctx.offered_slots?.length) {
+    const rest = address ? message.replace(address, ' ') : message;
+    if (mentionsTime(rest)) {
+      ctx.time_wish = rest.trim().slice(0, 60);
+      understood = true;
+      path.push('time_wish');
+      took.push('time_wish');
+    }
+  }
+
   // A time from the offered list, or the answer to "shall I book it?".
   let pickedSlot = false;
   if (step === 'time' && ctx.offered_slots?.length) {
-    const slots: Slot[] = ctx.offered_slots.map((s) => ({ start: s.start, end: s.end, consultant_id: s.consultant_id, local_label: s.label }));
-    const choice = parseSlotChoice(message, slots, { now: input.now, timeZone: input.timeZone });
-    const picked = choice.kind === 'index' ? ctx.offered_slots[choice.index - 1] : choice.kind === 'filter' && choice.slots.length === 1 ? ctx.offered_slots.find((s) => s.start === choice.slots[0]!.start) : undefined;
+    const offered = ctx.offered_slots;
+    const narrowed = narrowSlots(message, offered, input.now, input.timeZone);
+    const picked = narrowed.length === 1 ? narrowed[0] : undefined;
+    if (!picked && narrowed.length > 1 && narrowed.length < offered.length) {
+      // "The Tuesday one" when two are on Tuesday: only those are offered again.
+      path.push('time:narrowed');
+      ctx = { ...ctx, misses: 0, offered_slots: narrowed, step: 'time' };
+      return done(say({ key: 'which_of', slots: narrowed.map((s) => s.label) }), 'scheduling');
+    }
     if (picked) {
       ctx.slot = picked;
       pickedSlot = true;
@@ -430,8 +459,8 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   }
 
   if (!understood && !fresh) {
-    ctx.misses = (ctx.misses ?? 0) + 1;
-    if (ctx.misses > MISS_LIMIT) {
+    ctx.misses = emptyStreak(ctx.misses, false);
+    if (stuck(ctx.misses)) {
       path.push('callback_offered');
       ctx.callback_offered = true;
       return done(say({ key: 'offer_callback' }), STATE_OF_STEP[step]);
@@ -475,24 +504,76 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   function askFor(next: Step, lead: Phrase[], question: Phrase): ReceptionistResult {
     // The customer told us something other than what we asked: say we have it, or asking
     // the same question again reads as if they had not been heard.
-    const noted = next === step && !fresh && took.length > 0 && !lead.some((p) => p.key === 'answer' || p.key === 'not_understood') ? [{ key: 'noted' as const, what: took.at(-1)! }] : [];
     ctx.step = next;
-    return done(say(...lead, ...noted, question), STATE_OF_STEP[next]);
+    return done(say(...lead, ...receipt(next, lead), question), STATE_OF_STEP[next]);
+  }
+
+  /**
+   * The receipt for what this message gave, when the reply would not show it was heard: the
+   * same question asked again, a value replaced ("Noted: 4 loads."; the confirmation restates
+   * service and loads), or several details at once in a first message.
+   */
+  function receipt(next: Step, lead: Phrase[]): Phrase[] {
+    const shown = next === 'confirm' ? new Set<Fact>(['service', 'units']) : new Set<Fact>();
+    const facts = ((next === step && !fresh) || (fresh && took.length >= 2) ? took : took.filter((f) => changed.has(f) && f !== (step === 'out_of_area' ? 'postal_code' : step))).filter((f) => !shown.has(f));
+    return facts.length > 0 && !lead.some((p) => p.key === 'answer' || p.key === 'not_understood') ? [{ key: 'noted', items: facts.map(factText) }] : [];
   }
 
   async function offerSlots(lead: Phrase[]): Promise<ReceptionistResult> {
-    const slots = (await call('get_availability', { limit: SLOTS_OFFERED }, () => tools.availableSlots(language))).slice(0, SLOTS_OFFERED);
+    let slots = (await call('get_availability', { limit: SLOTS_OFFERED }, () => tools.availableSlots(language))).slice(0, SLOTS_OFFERED);
+    if (ctx.time_wish) {
+      const fitting = narrowSlots(ctx.time_wish, slots, input.now, input.timeZone);
+      if (fitting.length) slots = fitting;
+      delete ctx.time_wish;
+    }
     if (slots.length === 0) {
       path.push('no_slots');
       ctx = { ...ctx, step: 'time', callback_offered: true };
       delete ctx.offered_slots;
       return done(say(...lead, { key: 'no_slots' }), 'scheduling');
     }
+    const noted = receipt('time', lead);
     ctx.offered_slots = slots;
     ctx.step = 'time';
-    return done(say(...lead, { key: 'offer_slots', slots: slots.map((s) => s.label) }), 'scheduling');
+    return done(say(...lead, ...noted, { key: 'offer_slots', slots: slots.map((s) => s.label) }), 'scheduling');
   }
 }
+
+type Fact = 'postal_code' | 'service' | 'units' | 'address' | 'name' | 'time_wish';
+
+const DAY_WORDS = /\b(?:today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|hoy|manana|lunes|martes|miercoles|jueves|viernes|sabado|domingo)\b/;
+
+/** Whether a message names a day or a time of day. */
+export function mentionsTime(message: string): boolean {
+  return DAY_WORDS.test(foldAccents(message)) || timeNamed(message) !== undefined || dayPartNamed(message) !== undefined;
+}
+
+/**
+ * The offered times a message points at: by number or order ("2", "the last one"), by the
+ * time ("the 2pm one", "el de las 4", read before numbers so "the 2" of "the 2pm" is not the
+ * second), by the day ("the Tuesday one", "mañana") and by the part of the day ("the
+ * afternoon one"). Empty when it names none of them.
+ */
+export function narrowSlots(message: string, offered: OfferedSlot[], now: Date, timeZone: string): OfferedSlot[] {
+  const at = timeNamed(message);
+  const byTime = at ? offered.filter((s) => sameTime(s, at.hour, at.minute)) : [];
+  if (byTime.length) return byTime;
+  const slots: Slot[] = offered.map((s) => ({ start: s.start, end: s.end, consultant_id: s.consultant_id, local_label: s.label }));
+  const choice = parseSlotChoice(message, slots, { now, timeZone });
+  if (choice.kind === 'index') return [offered[choice.index - 1]!];
+  let narrowed = choice.kind === 'filter' ? offered.filter((s) => choice.slots.some((c) => c.start === s.start)) : [];
+  const part = dayPartNamed(message);
+  if (part && narrowed.length > 1) narrowed = narrowed.filter((s) => dayPartOf(hourOf(s)) === part);
+  else if (part && narrowed.length === 0 && !at && choice.kind !== 'filter') narrowed = offered.filter((s) => dayPartOf(hourOf(s)) === part);
+  return narrowed;
+}
+
+const LABEL_TIME = /(\d{1,2}):(\d{2})\s*$/;
+const hourOf = (s: OfferedSlot): number => Number(LABEL_TIME.exec(s.label)?.[1] ?? -1);
+const sameTime = (s: OfferedSlot, hour: number, minute: number): boolean => {
+  const m = LABEL_TIME.exec(s.label);
+  return m !== null && Number(m[1]) === hour && Number(m[2]) === minute;
+};
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> {
   const out = {} as Pick<T, K>;

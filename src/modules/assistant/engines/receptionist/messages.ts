@@ -1,5 +1,6 @@
 import type { Language } from '../ari/index.ts';
 import { formatMoney, fromMinor } from '../../../../platform/money.ts';
+import { acknowledge } from '../shared/index.ts';
 
 /**
  * What the receptionist says, in English and Spanish (Indonesian falls back to English: the
@@ -24,7 +25,8 @@ export type Phrase =
   | { key: 'answer'; text: string }
   | { key: 'not_understood' }
   | { key: 'no_answer' }
-  | { key: 'noted'; what: 'address' | 'name' | 'units' | 'postal_code' | 'service' }
+  | { key: 'noted'; items: string[] }
+  | { key: 'which_of'; slots: string[] }
   | { key: 'offer_callback' }
   | { key: 'offer_callback_questions' }
   | { key: 'callback_yes' }
@@ -44,7 +46,12 @@ function unit(name: string, count: number, l: Spoken): string {
 }
 
 /** The first word of a service's name, as customers say it: "Regular", "Express". */
-const shortName = (name: string) => name.split(/\s+/)[0]!;
+export const shortName = (name: string) => name.split(/\s+/)[0]!;
+
+/** "3 loads", "1 carga". */
+export function countText(count: number, unitName: string, language: Language): string {
+  return `${count} ${unit(unitName, count, language === 'es' ? 'es' : 'en')}`;
+}
 
 const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { key: K }>) => string } } = {
   en: {
@@ -66,7 +73,8 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     answer: (p) => p.text,
     not_understood: () => "Sorry, I didn't get that.",
     no_answer: () => 'Not sure about that one.',
-    noted: (p) => `Got the ${{ address: 'address', name: 'name', units: 'loads', postal_code: 'postal code', service: 'service' }[p.what]}.`,
+    noted: (p) => acknowledge('en', p.items),
+    which_of: (p) => `Which one?\n${p.slots.map((s, i) => `${i + 1}. ${s}`).join('\n')}`,
     offer_callback: () => "Sorry, I'm not getting it. Want a person from our team to call you? Reply YES.",
     offer_callback_questions: () => 'Happy to help more by phone: want a person to call you? Reply YES.',
     callback_yes: () => 'Thanks! A person from our team will call you shortly.',
@@ -92,7 +100,8 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     answer: (p) => p.text,
     not_understood: () => 'Perdona, no te entendí.',
     no_answer: () => 'Eso no lo sé.',
-    noted: (p) => `${{ address: 'Anotada la dirección', name: 'Anotado el nombre', units: 'Anotadas las cargas', postal_code: 'Anotado el código postal', service: 'Anotado el servicio' }[p.what]}.`,
+    noted: (p) => acknowledge('es', p.items),
+    which_of: (p) => `¿Cuál de estas?\n${p.slots.map((s, i) => `${i + 1}. ${s}`).join('\n')}`,
     offer_callback: () => 'Perdona, no logro entenderte. ¿Quieres que te llame una persona del equipo? Responde SÍ.',
     offer_callback_questions: () => '¿Prefieres que te llame una persona? Responde SÍ.',
     callback_yes: () => '¡Gracias! Una persona del equipo te llamará en breve.',
@@ -125,6 +134,9 @@ export function replyText(phrases: Phrase[], language: Language, max: number): s
   const render = (p: Phrase) => (PHRASES[l][p.key] as (p: Phrase) => string)(p);
   const parts = phrases.map(render);
   const text = () => parts.join(' ');
+  // A receipt too long for the segment is dropped before anything else is cut.
+  const notedAt = phrases.findIndex((p) => p.key === 'noted');
+  if (text().length > max && notedAt >= 0) parts[notedAt] = '';
   const answerAt = phrases.findIndex((p) => p.key === 'answer');
   if (text().length > max && answerAt >= 0) {
     const room = max - (text().length - parts[answerAt]!.length) - 1;
