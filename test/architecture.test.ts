@@ -246,18 +246,6 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
     access: 'read',
     why: 'the products read other modules\' rows for their own screens and prompts; they move to the owners\' functions',
   },
-  {
-    from: /\/(?:delivery|sms)\.repo\.ts$/,
-    tables: ['messages', 'sms_messages'],
-    access: 'write',
-    why: "the senders record delivery statuses themselves; the conversations module's delivery functions replace them",
-  },
-  {
-    from: /\/(?:delivery|sms)\.repo\.ts$/,
-    tables: ['conversations'],
-    access: 'read',
-    why: 'the senders read the thread a message belongs to; the conversations module will hand it over with the message',
-  },
 ];
 
 const foreignUses = TABLE_USES.filter((u) => OWNERS.get(u.table) !== ownerOf(u.file));

@@ -1,6 +1,29 @@
 export { conversationsRoutes } from './conversations.routes.ts';
 export { markRead as markConversationRead, queueNotice } from './conversations.service.ts';
 export type { AssistantReplies, ResumeAssistant } from './conversations.service.ts';
+export {
+  adoptProviderMessageId,
+  applyDeliveryStatus,
+  findOutboundMessage,
+  markInboundKind,
+  outgoingMessage,
+  recordMessageFailed,
+  recordMessageSent,
+  type DeliveryStatus,
+  type OutgoingMessage,
+} from './delivery.repo.ts';
+export {
+  applySmsStatus,
+  claimDueSms,
+  findSmsForCallback,
+  outgoingSms,
+  recordSmsAttemptFailed,
+  recordSmsOutcomeUnknown,
+  recordSmsSent,
+  type ClaimedSms,
+  type OutgoingSms,
+  type SmsStatus,
+} from './texts.repo.ts';
 export { inboxEventsRoutes } from './events.routes.ts';
 export { InboxEvents, type InboxEvent } from './inbox-events.ts';
 export {

@@ -1,6 +1,6 @@
-// Queries for the channels' own tables (channel_inbox, outbox, contact_channel_windows) and for
-// the delivery columns of messages (provider_message_id, delivery_status, error), which the
-// channels own: the inbox module writes a message as queued, the channels deliver it.
+// Queries for the channels' own tables (channel_inbox, outbox, contact_channel_windows). The
+// inbox writes a message as queued and records what the channels report about its delivery
+// (conversations' delivery functions); the outbox rows here follow each send.
 import { sql } from 'kysely';
 import type { Tx } from '../../../platform/db/database.ts';
 import { newId } from '../../../platform/ids.ts';
@@ -131,18 +131,6 @@ export async function retryInbound(tx: Tx, ws: string, id: string, u: { error: s
     .execute();
 }
 
-/** The turn stored the message as text; keep what kind it really was. */
-export async function markInboundKind(tx: Tx, ws: string, channel: string, providerMessageId: string, contentType: string): Promise<void> {
-  await tx.db
-    .updateTable('messages')
-    .set({ content_type: contentType })
-    .where('workspace_id', '=', ws)
-    .where('channel', '=', channel)
-    .where('provider_message_id', '=', providerMessageId)
-    .where('direction', '=', 'inbound')
-    .execute();
-}
-
 /** Opens or refreshes the contact's customer-service window; never moves it back. */
 export async function touchWindow(tx: Tx, ws: string, contactId: string, channel: string, at: Date): Promise<void> {
   await tx.db
@@ -154,6 +142,18 @@ export async function touchWindow(tx: Tx, ws: string, contactId: string, channel
       }),
     )
     .execute();
+}
+
+/** When the contact last wrote on the channel (WhatsApp's 24-hour window), if ever. */
+export async function lastInboundAt(tx: Tx, ws: string, contactId: string, channel: string): Promise<Date | null> {
+  const row = await tx.db
+    .selectFrom('contact_channel_windows')
+    .select('last_inbound_at')
+    .where('workspace_id', '=', ws)
+    .where('contact_id', '=', contactId)
+    .where('channel', '=', channel)
+    .executeTakeFirst();
+  return row?.last_inbound_at ?? null;
 }
 
 // Outbox -------------------------------------------------------------------------------------
@@ -189,37 +189,8 @@ export async function claimOutbox(tx: Tx, o: { now: Date; leaseMs: number; unkno
   return rows;
 }
 
-export interface OutgoingMessage {
-  id: string;
-  conversation_id: string;
-  contact_id: string;
-  channel: string;
-  body: string;
-  sender_kind: string;
-  delivery_status: string;
-  provider_message_id: string | null;
-  metadata: Record<string, unknown>;
-  last_inbound_at: Date | null;
-  /** Who answers the thread now: 'human' once a person took it over. */
-  owner: string;
-}
-
-export async function outgoingMessage(tx: Tx, ws: string, messageId: string): Promise<OutgoingMessage | undefined> {
-  const row = await tx.db
-    .selectFrom('messages as m')
-    .innerJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.conversation_id'))
-    .leftJoin('contact_channel_windows as w', (j) =>
-      j.onRef('w.workspace_id', '=', 'm.workspace_id').onRef('w.contact_id', '=', 'c.contact_id').onRef('w.channel', '=', 'm.channel'),
-    )
-    .select(['m.id', 'm.conversation_id', 'c.contact_id', 'm.channel', 'm.body', 'm.sender_kind', 'm.delivery_status', 'm.provider_message_id', 'm.metadata', 'w.last_inbound_at', 'c.owner'])
-    .where('m.workspace_id', '=', ws)
-    .where('m.id', '=', messageId)
-    .executeTakeFirst();
-  return row as OutgoingMessage | undefined;
-}
-
 /** The provider took the message. A status callback may have said so first: then nothing changes. */
-export async function recordSent(tx: Tx, ws: string, messageId: string, providerMessageId: string, deliveryStatus: 'sent' | 'delivered', now: Date): Promise<void> {
+export async function recordSent(tx: Tx, ws: string, messageId: string, providerMessageId: string, now: Date): Promise<void> {
   await tx.db
     .updateTable('outbox')
     .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: now, claimed_until: null, last_error: null })
@@ -227,16 +198,10 @@ export async function recordSent(tx: Tx, ws: string, messageId: string, provider
     .where('message_id', '=', messageId)
     .where('status', 'in', ['sending', 'pending'])
     .execute();
-  await tx.db
-    .updateTable('messages')
-    .set({ provider_message_id: sql<string>`coalesce(provider_message_id, ${providerMessageId})`, delivery_status: deliveryStatus })
-    .where('workspace_id', '=', ws)
-    .where('id', '=', messageId)
-    .execute();
 }
 
-/** Another try later, or failed for good when `nextAttemptAt` is null. */
-export async function recordAttemptFailed(tx: Tx, ws: string, messageId: string, reason: string, nextAttemptAt: Date | null): Promise<void> {
+/** Another try later, or failed for good when `nextAttemptAt` is null. True when it failed for good now. */
+export async function recordAttemptFailed(tx: Tx, ws: string, messageId: string, reason: string, nextAttemptAt: Date | null): Promise<boolean> {
   const updated = await tx.db
     .updateTable('outbox')
     .set({
@@ -249,15 +214,7 @@ export async function recordAttemptFailed(tx: Tx, ws: string, messageId: string,
     .where('status', '=', 'sending')
     .returning('message_id')
     .executeTakeFirst();
-  if (updated && !nextAttemptAt) {
-    await tx.db
-      .updateTable('messages')
-      .set({ delivery_status: 'failed', error: reason.slice(0, 1000) })
-      .where('workspace_id', '=', ws)
-      .where('id', '=', messageId)
-      .where('delivery_status', '=', 'queued')
-      .execute();
-  }
+  return updated !== undefined && !nextAttemptAt;
 }
 
 /** The send may have happened: the claim ends now, and the reconcile window starts. */
@@ -284,44 +241,8 @@ export async function settleOutbox(tx: Tx, ws: string, messageId: string, status
 
 // Status callbacks -----------------------------------------------------------------------------
 
-/** An outgoing message by the provider's id, or by our id echoed back (WhatsApp's biz_opaque_callback_data). */
-export async function findOutbound(tx: Tx, ws: string, channel: string, providerMessageId: string, ourId: string | undefined) {
-  return tx.db
-    .selectFrom('messages')
-    .select(['id', 'provider_message_id'])
-    .where('workspace_id', '=', ws)
-    .where('channel', '=', channel)
-    .where('direction', '=', 'outbound')
-    .where((eb) => (ourId ? eb.or([eb('provider_message_id', '=', providerMessageId), eb('id', '=', ourId)]) : eb('provider_message_id', '=', providerMessageId)))
-    .orderBy(sql`provider_message_id = ${providerMessageId}`, 'desc')
-    .executeTakeFirst();
-}
-
-/**
- * Applies a delivery status. The database keeps it forward-only (0016): a late or repeated
- * report changes nothing. The error is kept only when the message does become failed.
- */
-export async function applyDeliveryStatus(tx: Tx, ws: string, messageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error: string | null): Promise<void> {
-  await tx.db
-    .updateTable('messages')
-    .set({
-      delivery_status: status,
-      ...(status === 'failed' ? { error: sql<string>`case when delivery_status in ('queued', 'sent') then ${error} else error end` } : {}),
-    })
-    .where('workspace_id', '=', ws)
-    .where('id', '=', messageId)
-    .execute();
-}
-
 /** Our message, reported by the provider before we recorded its id: the report says the send happened. */
-export async function adoptProviderId(tx: Tx, ws: string, messageId: string, providerMessageId: string, now: Date): Promise<void> {
-  await tx.db
-    .updateTable('messages')
-    .set({ provider_message_id: providerMessageId })
-    .where('workspace_id', '=', ws)
-    .where('id', '=', messageId)
-    .where('provider_message_id', 'is', null)
-    .execute();
+export async function settleReportedSend(tx: Tx, ws: string, messageId: string, providerMessageId: string, now: Date): Promise<void> {
   await tx.db
     .updateTable('outbox')
     .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: now, claimed_until: null })

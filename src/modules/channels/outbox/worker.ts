@@ -7,6 +7,7 @@ import { pollingLoop } from '../../../platform/backoff.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { contactSummaries } from '../../contacts/index.ts';
+import { markInboundKind, outgoingMessage, recordMessageFailed, recordMessageSent } from '../../conversations/index.ts';
 import * as repo from './delivery.repo.ts';
 import { claimLoop, deliverySettings, retryAt, type DeliveryOptions } from './loop.ts';
 import { overtakenByPerson, TAKEN_OVER, type ChannelSender, type OutboundMessage, type SendResult } from './sender.ts';
@@ -114,7 +115,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
             // by another (its model outlived the lease) undoes its whole last transaction, reply
             // included, so the message is answered once.
             if (!leaseUntil || !(await repo.finishInbound(tx, ws, id, clock.now(), leaseUntil))) throw new LeaseLost();
-            if (row.content_type !== 'text') await repo.markInboundKind(tx, ws, row.channel, row.provider_message_id, row.content_type);
+            if (row.content_type !== 'text') await markInboundKind(tx, ws, row.channel, row.provider_message_id, row.content_type);
             await repo.touchWindow(tx, ws, outcome.contact_id, row.channel, row.sent_at);
             settled = true;
           },
@@ -170,7 +171,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
     const log = o.log.child({ workspace_id: ws, message_id: claim.message_id, attempt: claim.attempts });
     const sender = byChannel.get(claim.channel)!;
     const prepared = await withTenant(o.db, system(ws), async (tx) => {
-      const m = await repo.outgoingMessage(tx, ws, claim.message_id);
+      const m = await outgoingMessage(tx, ws, claim.message_id);
       if (!m) return undefined;
       if (m.delivery_status !== 'queued') {
         // A status callback reported it (or staff gave up on it) while it waited.
@@ -178,16 +179,16 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
         return undefined;
       }
       if (overtakenByPerson({ byAssistant: m.sender_kind === 'assistant', owner: m.owner, metadata: m.metadata })) {
-        await repo.recordAttemptFailed(tx, ws, m.id, TAKEN_OVER, null);
+        if (await repo.recordAttemptFailed(tx, ws, m.id, TAKEN_OVER, null)) await recordMessageFailed(tx, ws, m.id, TAKEN_OVER);
         return undefined;
       }
       const ctx: Ctx = { tx, actor: system(ws), clock: o.clock, log };
       const contact = (await contactSummaries(ctx, [m.contact_id])).get(m.contact_id);
       const account = await findChannelOfWorkspace(tx, o.secrets, ws, sender.provider);
-      return { m, contact, account };
+      return { m, contact, account, lastInboundAt: await repo.lastInboundAt(tx, ws, m.contact_id, m.channel) };
     });
     if (!prepared) return;
-    const { m, contact, account } = prepared;
+    const { m, contact, account, lastInboundAt } = prepared;
     const message: OutboundMessage = {
       workspaceId: ws,
       messageId: m.id,
@@ -199,7 +200,7 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
       senderKind: m.sender_kind,
       metadata: m.metadata ?? {},
       attempt: claim.attempts,
-      lastInboundAt: m.last_inbound_at,
+      lastInboundAt,
       now: o.clock.now(),
     };
     let result: SendResult;
@@ -211,11 +212,13 @@ export function createChannelWorker(o: ChannelWorkerOptions): ChannelWorker {
     await withTenant(o.db, system(ws), async (tx) => {
       const now = o.clock.now();
       if (result.outcome === 'sent') {
-        await repo.recordSent(tx, ws, m.id, result.providerMessageId, result.deliveryStatus ?? 'sent', now);
+        await repo.recordSent(tx, ws, m.id, result.providerMessageId, now);
+        await recordMessageSent(tx, ws, m.id, result.providerMessageId, result.deliveryStatus ?? 'sent');
       } else if (result.outcome === 'unknown') {
         await repo.recordOutcomeUnknown(tx, ws, m.id, result.reason, now);
       } else {
-        await repo.recordAttemptFailed(tx, ws, m.id, result.reason, result.outcome === 'retry' ? retryAt(now, claim.attempts, settings) : null);
+        const retry = result.outcome === 'retry' ? retryAt(now, claim.attempts, settings) : null;
+        if (await repo.recordAttemptFailed(tx, ws, m.id, result.reason, retry)) await recordMessageFailed(tx, ws, m.id, result.reason);
       }
     });
     if (result.outcome === 'sent') log.debug({ provider_message_id: result.providerMessageId }, 'message sent');

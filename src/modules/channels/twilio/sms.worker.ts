@@ -4,7 +4,7 @@ import { withServiceRole, withTenant, type Actor } from '../../../platform/db/te
 import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { findChannelOfWorkspace } from '../settings/settings.service.ts';
-import * as repo from './sms.repo.ts';
+import * as texts from '../../conversations/index.ts';
 import { sendSms, type SmsSendOutcome } from './twilio.protocol.ts';
 import { twilioCallbackUrl, STATUS_PATH } from './twilio.webhook.ts';
 import { overtakenByPerson, TAKEN_OVER } from '../outbox/sender.ts';
@@ -38,15 +38,15 @@ export function createSmsWorker(o: SmsWorkerOptions): SmsWorker {
   const { leaseMs, reconcileMs, concurrency } = settings;
   const system = (workspaceId: string): Actor => ({ kind: 'system', workspaceId });
 
-  async function deliver(claim: repo.ClaimedSms): Promise<void> {
+  async function deliver(claim: texts.ClaimedSms): Promise<void> {
     const ws = claim.workspace_id;
     const log = o.log.child({ workspace_id: ws, sms_id: claim.id, attempt: claim.attempts });
     const prepared = await withTenant(o.db, system(ws), async (tx) => {
-      const sms = await repo.outgoingSms(tx, ws, claim.id);
+      const sms = await texts.outgoingSms(tx, ws, claim.id);
       if (!sms || sms.status !== 'sending' || sms.provider_message_id) return undefined;
       // The assistant's texts carry the turn that wrote them.
       if (overtakenByPerson({ byAssistant: typeof sms.metadata.ari_message_id === 'string', owner: sms.owner, metadata: sms.metadata })) {
-        await repo.recordSmsAttemptFailed(tx, ws, sms.id, { reason: TAKEN_OVER, errorCode: null, retryAt: null });
+        await texts.recordSmsAttemptFailed(tx, ws, sms.id, { reason: TAKEN_OVER, errorCode: null, retryAt: null });
         return undefined;
       }
       return { sms, account: await findChannelOfWorkspace(tx, o.secrets, ws, 'twilio') };
@@ -67,13 +67,13 @@ export function createSmsWorker(o: SmsWorkerOptions): SmsWorker {
     }
     await withTenant(o.db, system(ws), async (tx) => {
       const now = o.clock.now();
-      if (result.outcome === 'sent') await repo.recordSmsSent(tx, ws, sms.id, { sid: result.sid, numSegments: result.numSegments, now });
+      if (result.outcome === 'sent') await texts.recordSmsSent(tx, ws, sms.id, { sid: result.sid, numSegments: result.numSegments, now });
       // Twilio may have it: the claim runs out and the status callback (which names our id) or,
       // failing that, a resend after reconcileMs settles it.
-      else if (result.outcome === 'unknown') await repo.recordSmsOutcomeUnknown(tx, ws, sms.id, result.reason);
+      else if (result.outcome === 'unknown') await texts.recordSmsOutcomeUnknown(tx, ws, sms.id, result.reason);
       else {
         const retry = result.outcome === 'retry' ? retryAt(now, claim.attempts, settings) : null;
-        await repo.recordSmsAttemptFailed(tx, ws, sms.id, { reason: result.reason, errorCode: result.outcome === 'failed' ? result.errorCode : null, retryAt: retry });
+        await texts.recordSmsAttemptFailed(tx, ws, sms.id, { reason: result.reason, errorCode: result.outcome === 'failed' ? result.errorCode : null, retryAt: retry });
       }
     });
     if (result.outcome === 'sent') log.debug({ sid: result.sid }, 'sms sent');
@@ -85,7 +85,7 @@ export function createSmsWorker(o: SmsWorkerOptions): SmsWorker {
     log: o.log,
     pollMs: settings.pollMs,
     maxBackoffMs: settings.maxBackoffMs,
-    claim: () => withServiceRole(o.db, (tx) => repo.claimDueSms(tx, { now: o.clock.now(), leaseMs, reconcileMs, limit: concurrency })),
+    claim: () => withServiceRole(o.db, (tx) => texts.claimDueSms(tx, { now: o.clock.now(), leaseMs, reconcileMs, limit: concurrency })),
     work: deliver,
     failed: (c, e) => o.log.error({ err: e, sms_id: c.id }, 'recording an sms send failed; the claim expires and the status callback reconciles it'),
   });

@@ -8,10 +8,10 @@ import { AppError } from '../../../platform/errors.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { normalizePhone } from '../../contacts/index.ts';
+import * as conversations from '../../conversations/index.ts';
 import * as delivery from '../outbox/delivery.repo.ts';
 import { cleanId, E164, recordRejection } from '../inbound/edge.ts';
 import { findChannelByAccount, type ChannelAccount } from '../settings/settings.service.ts';
-import * as sms from './sms.repo.ts';
 import { isValidTwilioSignature, param, parseForm, type TwilioParams } from './twilio.protocol.ts';
 import { wakeChannelWorkers } from '../outbox/worker.ts';
 
@@ -57,7 +57,7 @@ const StatusReport = z.looseObject({
 });
 
 /** Twilio's statuses as the row keeps them; the ones not listed change nothing. */
-const STATUS: Record<string, sms.SmsStatus> = {
+const STATUS: Record<string, conversations.SmsStatus> = {
   accepted: 'sending',
   scheduled: 'sending',
   queued: 'sending',
@@ -72,7 +72,7 @@ const STATUS: Record<string, sms.SmsStatus> = {
 };
 
 /** The same, in the delivery statuses of messages. */
-const MESSAGE_STATUS: Partial<Record<sms.SmsStatus, 'sent' | 'delivered' | 'failed'>> = {
+const MESSAGE_STATUS: Partial<Record<conversations.SmsStatus, 'sent' | 'delivered' | 'failed'>> = {
   sent: 'sent',
   delivered: 'delivered',
   undelivered: 'failed',
@@ -198,21 +198,24 @@ export async function receiveSmsStatus(deps: TwilioWebhookDeps, req: TwilioReque
     const fresh = await recordWebhookEvent(tx, ws, 'twilio', `${r.MessageSid}:${r.MessageStatus}`, flat(params), deps.clock.now());
     if (!fresh) return { result: 'duplicate' as const };
     const status = STATUS[r.MessageStatus];
-    const id = await sms.findSmsForCallback(tx, ws, r.MessageSid, uuidOrUndefined(query.get('sms')));
+    const id = await conversations.findSmsForCallback(tx, ws, r.MessageSid, uuidOrUndefined(query.get('sms')));
     if (!id) {
       // A text sent from the outbox of messages (twilioSmsSender): a staff reply or a notice.
-      const message = await delivery.findOutbound(tx, ws, 'sms', r.MessageSid, uuidOrUndefined(query.get('message')));
+      const message = await conversations.findOutboundMessage(tx, ws, 'sms', r.MessageSid, uuidOrUndefined(query.get('message')));
       if (!message) {
         log.info('status callback for a message this workspace does not have');
         return { result: 'unknown_message' as const };
       }
-      if (!message.provider_message_id) await delivery.adoptProviderId(tx, ws, message.id, r.MessageSid, deps.clock.now());
+      if (!message.provider_message_id) {
+        await conversations.adoptProviderMessageId(tx, ws, message.id, r.MessageSid);
+        await delivery.settleReportedSend(tx, ws, message.id, r.MessageSid, deps.clock.now());
+      }
       const reported = status && MESSAGE_STATUS[status];
-      if (reported) await delivery.applyDeliveryStatus(tx, ws, message.id, reported, r.ErrorCode ? `Twilio error ${r.ErrorCode}` : null);
+      if (reported) await conversations.applyDeliveryStatus(tx, ws, message.id, reported, r.ErrorCode ? `Twilio error ${r.ErrorCode}` : null);
       return { result: 'applied' as const };
     }
     if (status) {
-      await sms.applySmsStatus(tx, ws, id, {
+      await conversations.applySmsStatus(tx, ws, id, {
         status,
         errorCode: r.ErrorCode || null,
         numSegments: r.NumSegments ? Number(r.NumSegments) : null,

@@ -7,6 +7,7 @@ import { AppError } from '../../../platform/errors.ts';
 import type { Logger } from '../../../platform/log.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { normalizePhone } from '../../contacts/index.ts';
+import { adoptProviderMessageId, applyDeliveryStatus, findOutboundMessage } from '../../conversations/index.ts';
 import * as repo from '../outbox/delivery.repo.ts';
 import { E164, recordRejection } from '../inbound/edge.ts';
 import { findChannelByAccountIn, verifyWhatsAppSubscription } from '../settings/settings.service.ts';
@@ -76,15 +77,18 @@ async function applyPhoneEvents(tx: Tx, deps: WhatsAppWebhookDeps, ws: string, e
     const status = DELIVERY_STATUSES[s.status as keyof typeof DELIVERY_STATUSES];
     if (!status) continue;
     const ourId = s.biz_opaque_callback_data && UUID.test(s.biz_opaque_callback_data) ? s.biz_opaque_callback_data : undefined;
-    const message = await repo.findOutbound(tx, ws, 'whatsapp', s.id, ourId);
+    const message = await findOutboundMessage(tx, ws, 'whatsapp', s.id, ourId);
     if (!message) {
       log.info({ wamid: s.id, status }, 'whatsapp status for a message we do not know; ignored');
       continue;
     }
     // A report naming our id before we recorded the send: the send happened, so it is never resent.
-    if (message.provider_message_id === null) await repo.adoptProviderId(tx, ws, message.id, s.id, deps.clock.now());
+    if (message.provider_message_id === null) {
+      await adoptProviderMessageId(tx, ws, message.id, s.id);
+      await repo.settleReportedSend(tx, ws, message.id, s.id, deps.clock.now());
+    }
     const error = s.errors?.[0] ? [s.errors[0].code, s.errors[0].title ?? s.errors[0].message].filter(Boolean).join(' ') : null;
-    await repo.applyDeliveryStatus(tx, ws, message.id, status, error ? `WhatsApp: ${error}` : 'WhatsApp reported the message failed');
+    await applyDeliveryStatus(tx, ws, message.id, status, error ? `WhatsApp: ${error}` : 'WhatsApp reported the message failed');
     receipt.statuses++;
   }
 }

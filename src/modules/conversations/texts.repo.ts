@@ -1,7 +1,8 @@
 // Delivery of text messages kept in sms_messages (0017): an outbound row is its own outbox
-// entry, claimed by the SMS worker and moved forward by Twilio's status callbacks.
+// entry, claimed by the channels' SMS worker and moved forward by Twilio's status callbacks,
+// which the inbox records here for them.
 import { sql } from 'kysely';
-import type { Tx } from '../../../platform/db/database.ts';
+import type { Tx } from '../../platform/db/database.ts';
 
 export type SmsStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed';
 
