@@ -1,8 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import {
   activePrompt,
+  amaraLanguage,
   decideAmaraTurn,
-  detectLanguage,
   personaLanguage,
   updateAriConversation,
   MAX_MESSAGE_CHARS,
@@ -41,10 +41,9 @@ const amaraState = (state: string): State => (AMARA_STATES.has(state as State) ?
 
 const contextOf = (turn: Turn): AmaraContext => (turn.record.context ?? {}) as AmaraContext;
 
-/** The language of this message: what it is written in, else the conversation's, else the workspace's. */
+/** The conversation's language: set by the first message that tells, changed only by a whole message in another one. */
 function turnLanguage(turn: Turn): Language {
-  const prior = contextOf(turn).language;
-  return detectLanguage(turn.input.message, prior) ?? prior ?? personaLanguage(turn.workspace.locale);
+  return amaraLanguage(turn.input.message, contextOf(turn).language, personaLanguage(turn.workspace.locale));
 }
 
 const REPLY_CHARS = { sms: 320, voice: 480, whatsapp: MAX_MESSAGE_CHARS, webchat: MAX_MESSAGE_CHARS } as const;
@@ -71,7 +70,7 @@ const localToday = (ctx: Ctx, timeZone: string) => Temporal.Instant.fromEpochMil
 
 /** The record's state after a decision: the handoff, a booking just made, a draft waiting, a request being gathered. */
 function stateAfter(intent: AmaraIntent, s: AmaraState): State {
-  if (intent === 'handoff') return 'handoff';
+  if (intent === 'handoff' || intent === 'handoff_stuck') return 'handoff';
   if (intent === 'booked') return 'completed';
   if (s.draft) return 'booking';
   if (s.request && Object.keys(s.request).length) return 'scheduling';
@@ -107,7 +106,7 @@ export const amaraApp: TurnApp<AmaraDecision> = {
     return {
       reply: outcome.text,
       state: stateAfter(outcome.intent, state),
-      handoff: outcome.intent === 'handoff' ? { reason: 'customer asked for a person' } : null,
+      handoff: outcome.intent === 'handoff' ? { reason: 'customer asked for a person' } : outcome.intent === 'handoff_stuck' ? { reason: 'repeated messages the assistant could not use' } : null,
       intent: outcome.intent,
       language,
       amara: state,

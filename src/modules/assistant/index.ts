@@ -79,6 +79,7 @@ export {
   decideAmaraTurn,
   choiceOf,
   MAX_HOURS,
+  amaraLanguage,
   isExplicitConfirmation,
   localeOf,
   normalize,

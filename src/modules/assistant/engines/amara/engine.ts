@@ -1,5 +1,7 @@
+import { fromMinor, minorDigits } from '../../../../platform/money.ts';
+import { acknowledge, dayPartOf, emptyStreak, nearlyWord, stuck } from '../shared/index.ts';
 import { normalize, understand, type Locale, type Understood } from './language.ts';
-import { priceText, reply, type DraftLine, type ServiceLine, type SlotLine } from './messages.ts';
+import { priceText, reply, spokenDate, type DraftLine, type ServiceLine, type SlotLine } from './messages.ts';
 import { choiceOf, MAX_HOURS, type AmaraState, type AmaraDraft, type AmaraSlot, type ServiceChoice, type AmaraToolResult } from './state.ts';
 
 /**
@@ -23,7 +25,9 @@ export type AmaraIntent =
   | 'booking_failed'
   | 'cancelled'
   | 'price'
-  | 'handoff';
+  | 'handoff'
+  /** Several messages in a row with nothing usable: a person takes over. */
+  | 'handoff_stuck';
 
 export interface AmaraTurnInput {
   text: string;
@@ -52,6 +56,7 @@ type CallTool = (name: string, args: unknown) => Promise<AmaraToolResult>;
 
 interface FoundService extends ServiceChoice {
   rate: string;
+  keywords?: string[];
   /** The one service the message names, by its name or its most specific keyword. */
   named?: boolean;
 }
@@ -62,10 +67,55 @@ interface Found {
 
 const resultOf = <T>(r: AmaraToolResult): T | undefined => (r.ok ? (r.result as T) : undefined);
 
+
+/** Whether the message names a service of the catalogue (searched with its words). */
+async function namesService(text: string, call: CallTool): Promise<boolean> {
+  if (!/\p{L}{3,}/u.test(text)) return false;
+  const found = resultOf<Found>(await call('searchServices', { query: text.slice(0, 300) }));
+  return (found?.services ?? []).some((s) => s.named) || (await misspeltService(text, call)) !== undefined;
+}
+
+/** The one service whose name or keyword the message misspells. */
+async function misspeltService(text: string, call: CallTool): Promise<FoundService | undefined> {
+  const ws = normalize(text).match(/\p{L}{4,}/gu) ?? [];
+  if (ws.length === 0) return undefined;
+  const catalogue = resultOf<Found>(await call('searchServices', {}))?.services ?? [];
+  const GENERIC = new Set(['limpieza', 'cleaning', 'servicio', 'service']);
+  const near = catalogue.filter((s) =>
+    [...normalize(s.name).split(' '), ...(s.keywords ?? []).map(normalize)].filter((k) => k.length >= 5 && !GENERIC.has(k) && !k.includes(' ')).some((k) => ws.some((w) => w !== k && nearlyWord(w, k))),
+  );
+  return near.length === 1 ? near[0] : undefined;
+}
+
+/** What each reply asks for: its answer is expected, so it needs no receipt. */
+const ASKS: Partial<Record<AmaraIntent, NonNullable<AmaraState['asked']>>> = {
+  ask_service: 'service', availability: 'slot', no_slots: 'slot', slot_unavailable: 'slot', booking_failed: 'slot',
+  ask_hours: 'hours', ask_phone: 'phone', draft: 'confirm', awaiting_confirmation: 'confirm',
+};
+type FactKind = 'date' | 'time' | 'hours' | 'phone' | 'budget';
+const ANSWERS: Record<NonNullable<AmaraState['asked']>, FactKind[]> = { service: [], slot: ['date', 'time', 'hours'], hours: ['hours'], phone: ['phone'], confirm: [] };
+/** What a reply restates itself, so a receipt would repeat it. */
+const RESTATES: Partial<Record<AmaraIntent, FactKind[]>> = { availability: ['date'], no_slots: ['date'], slot_unavailable: ['date', 'time'] };
+/** Replies that take no receipt: they restate everything, or are about something else. */
+const NO_RECEIPT = new Set<AmaraIntent>(['draft', 'awaiting_confirmation', 'booked', 'cancelled', 'handoff', 'handoff_stuck', 'answer']);
+
 export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Promise<AmaraDecision> {
   const { locale, state } = input;
   const u = understand(input.text, input.today);
-  const done = (intent: AmaraIntent, text: string): AmaraDecision => ({ text, intent, extracted: u });
+  const asked = state.asked;
+  const started = (state.turns ?? 0) > 0;
+  state.turns = (state.turns ?? 0) + 1;
+  /** Facts this message gave, as the receipt names them. */
+  const facts: { kind: FactKind; text: string }[] = [];
+  let lead = '';
+  const done = (intent: AmaraIntent, text: string): AmaraDecision => {
+    const next = ASKS[intent];
+    if (next) state.asked = next;
+    else if (intent !== 'answer' && intent !== 'price') delete state.asked;
+    const skip = new Set<FactKind>([...(asked ? ANSWERS[asked] : []), ...(RESTATES[intent] ?? [])]);
+    const receipt = NO_RECEIPT.has(intent) ? '' : acknowledge(locale, facts.filter((f) => !skip.has(f.kind)).map((f) => f.text));
+    return { text: [lead, receipt, text].filter(Boolean).join(' '), intent, extracted: u };
+  };
   const money = (minor: number, currency: string) => priceText(minor, currency, locale, input.country);
   const draftLine = (d: AmaraDraft): DraftLine => ({
     service: d.service.name,
@@ -81,6 +131,22 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
   const fieldsGiven = u.date !== undefined || u.time !== undefined || u.hours !== undefined || u.choice !== undefined || u.phone !== undefined;
 
   if (u.wantsPerson && input.canHandOff) return done('handoff', reply.handoff(locale));
+
+  // Only a message with nothing usable in it is "not understood"; several in a row bring in a person.
+  const usable =
+    fieldsGiven || u.budget !== undefined || u.dayPart !== undefined || u.confirm || u.cancel || u.wantsService || u.isQuestion || u.asksPrice || u.asksAvailability || u.smallTalk || (await namesService(input.text, call));
+  state.misses = emptyStreak(state.misses, usable);
+  if (!usable && started) {
+    if (stuck(state.misses) && input.canHandOff) {
+      state.misses = 0;
+      return done('handoff_stuck', reply.stuckHandoff(locale));
+    }
+    lead = reply.notUnderstood(locale);
+  }
+  if (u.hours !== undefined && u.hours >= 1 && u.hours <= MAX_HOURS) facts.push({ kind: 'hours', text: reply.hoursText(locale, u.hours) });
+  if (u.phone !== undefined) facts.push({ kind: 'phone', text: u.phone });
+  if (u.date !== undefined && u.choice === undefined) facts.push({ kind: 'date', text: spokenDate(u.date, locale) });
+  if (u.time !== undefined && u.choice === undefined) facts.push({ kind: 'time', text: u.time });
 
   // A draft waits for a yes or a no; new details reopen it as a request.
   if (state.draft) {
@@ -106,7 +172,20 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
   }
 
   const req = (state.request ??= {});
-  const chosen = u.choice !== undefined ? state.offered?.[u.choice - 1] : undefined;
+  let chosen = u.choice !== undefined ? state.offered?.[u.choice - 1] : undefined;
+  // "El del martes", "mañana en la tarde", "the 2pm one": the offered times that fit.
+  if (!chosen && state.offered?.length && (u.date !== undefined || u.time !== undefined || u.dayPart !== undefined)) {
+    const fits = state.offered.filter(
+      (s) => (u.date === undefined || s.date === u.date) && (u.time === undefined || s.time === u.time) && (u.dayPart === undefined || dayPartOf(Number(s.time.slice(0, 2))) === u.dayPart),
+    );
+    if (fits.length === 1) chosen = fits[0];
+    else if (fits.length > 1 && fits.length < state.offered.length && u.time === undefined) {
+      state.offered = fits;
+      if (u.date !== undefined) req.date = u.date;
+      if (u.hours !== undefined) req.hours = u.hours;
+      return done('availability', reply.slots(locale, req.service?.name, undefined, slotLines(fits), req.hours === undefined));
+    }
+  }
   if (chosen) Object.assign(req, { date: chosen.date, time: chosen.time });
   if (u.date !== undefined && u.date !== req.date) {
     req.date = u.date;
@@ -115,6 +194,7 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
   if (u.time !== undefined) req.time = u.time;
   if (u.hours !== undefined) req.hours = u.hours;
   if (u.phone !== undefined) req.phone = u.phone;
+  if (u.budget !== undefined) req.budget = u.budget;
 
   // '¿Cuánto cuesta la hora?': the price of the service named (or being booked), else the price list.
   if (u.asksPrice && !fieldsGiven && !u.asksAvailability) {
@@ -141,14 +221,34 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
     if (pick) req.service = choiceOf(pick);
   }
 
+  // "limpiesa profunda", "planchdo": a service misspelt.
+  if (!req.service) {
+    const near = await misspeltService(input.text, call);
+    if (near) req.service = choiceOf(near);
+  }
+
+  // A budget ("tengo 120 mil pesos") sets the hours it pays for, when none were given; the draft shows them before anything is booked.
+  if (u.budget !== undefined) {
+    const service = req.service;
+    const perHour = service ? fromMinor(service.unit_price_minor, service.currency) : 0;
+    const hours = perHour > 0 ? Math.min(MAX_HOURS, Math.floor(u.budget / perHour)) : 0;
+    const sum = service ? money(Math.round(u.budget * 10 ** minorDigits(service.currency)), service.currency) : String(u.budget);
+    const pays = req.hours === undefined && u.hours === undefined && hours >= 1;
+    if (pays) req.hours = hours;
+    facts.push({ kind: 'budget', text: reply.budgetText(locale, sum, pays ? hours : undefined) });
+  }
+
   if (!req.service && !u.asksAvailability) {
     const catalogue = resultOf<Found>(await call('searchServices', {}))?.services ?? [];
     return done('ask_service', reply.askService(locale, catalogue.map((s): ServiceLine => ({ name: s.name, rate: s.rate }))));
   }
 
   if (!req.date || !req.time || (u.asksAvailability && u.time === undefined)) {
-    const slots = await availability(req.date);
+    let slots = await availability(req.date);
     if (slots.length === 0) return done('no_slots', reply.noSlots(locale, req.date));
+    // "Mañana en la tarde": only the times in that part of the day, when there are some.
+    const inPart = u.dayPart ? slots.filter((s) => dayPartOf(Number(s.time.slice(0, 2))) === u.dayPart) : [];
+    if (inPart.length) slots = state.offered = inPart;
     return done('availability', reply.slots(locale, req.service?.name, req.date, slotLines(slots), req.hours === undefined));
   }
 

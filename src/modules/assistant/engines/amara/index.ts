@@ -5,5 +5,5 @@
  */
 export { decideAmaraTurn, type AmaraIntent, type AmaraTurnInput, type AmaraDecision } from './engine.ts';
 export { choiceOf, MAX_HOURS, type AmaraDraft, type AmaraSlot, type AmaraState, type AmaraToolResult, type ServiceChoice } from './state.ts';
-export { isExplicitConfirmation, localeOf, normalize, type Locale } from './language.ts';
+export { amaraLanguage, isExplicitConfirmation, localeOf, normalize, type Locale } from './language.ts';
 export { priceText, reply as amaraReply } from './messages.ts';

@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { asksForPerson, conversationLanguage, dayPartNamed, extractMoney, nearlyWord, type DayPart } from '../shared/index.ts';
 
 /**
  * What Amara reads in a customer's message, in Spanish, English and Indonesian: no network,
@@ -6,6 +7,9 @@ import { Temporal } from 'temporal-polyfill';
  */
 
 export type Locale = 'es' | 'en' | 'id';
+
+/** The conversation's language after this message (engines/shared/'s rule, with the words of home-service bookings). */
+export const amaraLanguage = (text: string, prior: Locale | undefined, fallback: Locale): Locale => conversationLanguage(text, prior, fallback, { services: true });
 
 /** The language of a locale tag ('es-CO' → 'es'); anything else is English. */
 export function localeOf(tag: string | null | undefined): Locale {
@@ -42,6 +46,12 @@ export interface Understood {
   phone?: string;
   /** 1-based choice from the numbered slots last offered. */
   choice?: number;
+  /** A sum the customer means to spend ("40 mil pesos", "$40k", "cuarenta mil"), in whole units. */
+  budget?: number;
+  /** The part of the day named ("en la tarde", "the morning one"). */
+  dayPart?: DayPart;
+  /** A greeting or thanks and nothing else: not a fact, but not a message to say "I did not understand" to either. */
+  smallTalk: boolean;
 }
 
 const WEEKDAYS: Record<string, number> = {
@@ -77,6 +87,7 @@ const AVAILABILITY = /\b(disponib\w*|horarios?|que horas?|a que hora|cuando (?:h
 const WANTS = /\b(necesito|necesita\w*|busco|buscando|quiero|quisiera|reserv\w*|agend\w*|limpieza|servicio|need|looking for|want|book\w*|cleaning|clean|service|butuh|perlu|cari|mau|pesan|bersih\w*|layanan)\b/;
 const PRICE = /\b(cuanto (?:cuesta\w*|vale\w*|cobra\w*|sale\w*|es)|precios?|tarifas?|valor (?:de|por)|how much|prices?|pricing|rates?|costs?|harga|biaya|berapa (?:harga|biaya|ongkos))\b/;
 const PERSON = /\b(hablar con (?:una persona|un humano|alguien|un asesor|una asesora|un agente|el equipo)|(?:una persona|un humano|un asesor) real|atencion humana|talk to (?:a person|a human|someone|an agent|a real person|your team)|speak (?:to|with) (?:a person|a human|someone|an agent)|human agent|real person|bicara dengan (?:orang|manusia|admin|cs)|minta (?:admin|cs|orang))\b/;
+const SMALL_TALK = /^(?:hola|buenas(?: tardes| noches| dias)?|buenos dias|hi|hello|hey|good (?:morning|afternoon|evening)|halo|hai|gracias|muchas gracias|thanks|thank you|terima kasih|makasih|ok|okay|vale|listo|perfecto|great)[\s!.,]*$/;
 const QUESTION_START = /^(que|como|cuando|cuanto|cuanta|donde|por que|cual|puedo|what|how|when|where|why|which|can|do|does|is|are|apa|bagaimana|berapa|kapan|dimana|kenapa|bisakah|apakah)\b/;
 
 /** Reads one message. `today` is the workspace's local date (YYYY-MM-DD). */
@@ -87,9 +98,10 @@ export function understand(text: string, today: string): Understood {
     cancel: CANCEL.test(n) || BARE_NO.test(n),
     asksAvailability: AVAILABILITY.test(n),
     wantsService: WANTS.test(n),
-    isQuestion: text.includes('?') || QUESTION_START.test(n),
+    isQuestion: (/[?¿]/.test(text) && /\p{L}{2,}/u.test(text)) || QUESTION_START.test(n),
     asksPrice: PRICE.test(n),
-    wantsPerson: PERSON.test(n),
+    wantsPerson: PERSON.test(n) || asksForPerson(text),
+    smallTalk: SMALL_TALK.test(n),
   };
   out.confirm = !out.cancel && (CONFIRM_START.test(n) || (CONFIRM_ANYWHERE.test(n) && !NEGATION.test(n)));
 
@@ -112,6 +124,10 @@ export function understand(text: string, today: string): Understood {
     n = n.replace(named[0], ' ');
   }
 
+  // Money before the phone and the hours: "40 mil pesos", "$40k", "cuarenta mil".
+  const money = /[$€]|\b(?:mil|k|pesos?|dolares|dollars?|usd|cop|presupuesto|budget|millones?|lucas?)\b/.test(n) ? extractMoney(n) : undefined;
+  if (money !== undefined && money >= 1000) out.budget = money;
+
   const phone = /\+?\d[\d ().-]{7,}\d/.exec(n);
   if (phone && phone[0].replace(/\D/g, '').length >= 9) {
     out.phone = phone[0].replace(/[^\d+]/g, '');
@@ -120,6 +136,8 @@ export function understand(text: string, today: string): Understood {
 
   if (!out.date) out.date = relativeDate(n, base);
 
+  // "40 mil pesos" is money, not 40 of anything.
+  if (out.budget !== undefined) n = n.replace(/(?:[$€]\s*)?\d[\d.,]*\s*(?:k|mil|millones?)?\s*(?:pesos?|cop|usd|dolares|dollars?)?/, ' ');
   for (const hours of n.matchAll(/\b(\d{1,2}|[a-z]+) (?:horas?|hours?|hrs?|jam)\b|\b(\d{1,2}) ?h\b|\b(sejam|an hour|una hora)\b/g)) {
     const word = (hours[1] ?? hours[2] ?? hours[3])!;
     const value = /^\d+$/.test(word) ? +word : word === 'an hour' || word === 'una hora' ? 1 : NUMBER_WORDS[word];
@@ -137,6 +155,8 @@ export function understand(text: string, today: string): Understood {
     /\b(?:opcion|option|nomor|numero|number) ?(\d)\b/.exec(n) ??
     new RegExp(`\\b(${Object.keys(ORDINALS).join('|')})\\b`).exec(n);
   if (choice && !out.time) out.choice = /^\d$/.test(choice[1]!) ? +choice[1]! : ORDINALS[choice[1]!];
+  const part = dayPartNamed(text);
+  if (part) out.dayPart = part;
   return out;
 }
 

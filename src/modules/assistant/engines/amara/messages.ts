@@ -208,6 +208,34 @@ export const reply = {
     }
   },
 
+  notUnderstood(locale: Locale): string {
+    return locale === 'es' ? 'Perdona, no te entendí.' : locale === 'id' ? 'Maaf, saya belum menangkap maksud Anda.' : "Sorry, I didn't get that.";
+  },
+
+  stuckHandoff(locale: Locale): string {
+    switch (locale) {
+      case 'es':
+        return 'Perdona, no logro entenderte. Le paso tu conversación a una persona del equipo, que te responderá por aquí en breve.';
+      case 'id':
+        return 'Maaf, saya belum bisa memahami. Percakapan Anda saya teruskan ke tim kami, yang akan segera membalas di sini.';
+      default:
+        return "Sorry, I'm not getting it. I am passing your conversation to a person on our team, who will answer you here shortly.";
+    }
+  },
+
+  /** '4 horas', '1 hour', '3 jam': for a receipt. */
+  hoursText(locale: Locale, hours: number): string {
+    if (locale === 'es') return `${hours} ${hours === 1 ? 'hora' : 'horas'}`;
+    if (locale === 'id') return `${hours} jam`;
+    return `${hours} ${hours === 1 ? 'hour' : 'hours'}`;
+  },
+
+  /** 'presupuesto $ 120.000 COP (4 horas)': a budget, and the hours it pays for when they were set from it. */
+  budgetText(locale: Locale, sum: string, hours: number | undefined): string {
+    const label = locale === 'es' ? 'presupuesto' : locale === 'id' ? 'anggaran' : 'budget';
+    return `${label} ${sum}${hours !== undefined ? ` (${reply.hoursText(locale, hours)})` : ''}`;
+  },
+
   answer(locale: Locale, snippet: string): string {
     switch (locale) {
       case 'es':

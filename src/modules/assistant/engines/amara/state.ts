@@ -37,12 +37,18 @@ export interface AmaraDraft {
 /** The conversation's working memory, kept in amara_conversations.context. */
 export interface AmaraState {
   /** What the user asked for so far, before it is complete enough to draft. */
-  request?: { service?: ServiceChoice; date?: string; time?: string; hours?: number; phone?: string };
+  request?: { service?: ServiceChoice; date?: string; time?: string; hours?: number; phone?: string; budget?: number };
   /** The numbered slots last shown, so that 'la 2' means something. */
   offered?: AmaraSlot[];
   draft?: AmaraDraft;
   /** The funnel stages (seed 003's event types) already reached on the way to the next booking. */
   funnel?: string[];
+  /** What the last reply asked for, so that an answer to it needs no receipt. */
+  asked?: 'service' | 'slot' | 'hours' | 'phone' | 'confirm';
+  /** Messages answered so far: the first one is a greeting, not a misunderstanding. */
+  turns?: number;
+  /** Messages with nothing usable in a row (the engines' shared count). */
+  misses?: number;
   /** Bookings confirmed in this conversation. */
   booked?: { booking_id: string; start: string; service: string; hours: number; total_minor: number; currency: string }[];
 }

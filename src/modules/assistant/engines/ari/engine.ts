@@ -9,6 +9,7 @@ import {
   extractTimeline,
   findSensitiveTopic,
   isDontKnow,
+  isEmptyMessage,
   isQuestion,
   isSmallTalk,
   isThanks,
@@ -318,7 +319,9 @@ class Turn {
       ctx[key] = value;
       this.newFacts.push(label);
     };
-    if (f.name && (!ctx.name || ctx.pending === 'name')) set('name', f.name, 'name');
+    // A name given again with "nama saya"/"my name is" corrects the one kept.
+    const namedAgain = /\b(?:nama\s*(?:saya|sy|aku|ku)|namaku|my name is|me llamo|mi nombre es)\b/.test(fold(this.message));
+    if (f.name && (!ctx.name || ctx.pending === 'name' || namedAgain)) set('name', f.name, 'name');
     if (f.email) set('email', f.email, 'email');
     if (f.destination) set('destination', f.destination, 'destination');
     if (f.english) {
@@ -841,7 +844,8 @@ class Turn {
     this.pendingBefore = pendingBefore;
     this.applyFacts();
     const answeredPending = pendingBefore !== undefined && this.newFacts.includes(pendingBefore);
-    const question = isQuestion(this.message, answeredPending) && !isSmallTalk(this.message);
+    // "???" or "hmm" asks nothing: it is an empty message, read as not understood.
+    const question = isQuestion(this.message, answeredPending) && !isSmallTalk(this.message) && !isEmptyMessage(this.message);
     this.isQuestion = question;
     if (question) ctx.engagement.questions += 1;
     const sensitive = findSensitiveTopic(this.message, this.input.config.sensitiveTopics ?? DEFAULT_SENSITIVE_TOPICS);

@@ -1,4 +1,5 @@
 import { asksForPerson } from '../shared/index.ts';
+import { spellNumbers } from './numbers.ts';
 import { findPhrase, fold, hasPhrase, phraseIndex, phraseRegex, tidy, titleCase, words } from './text.ts';
 import type { DocumentKey, Documents, Item, Language } from './types.ts';
 
@@ -12,13 +13,13 @@ import type { DocumentKey, Documents, Item, Language } from './types.ts';
 
 /** Canonical country (as ari_destinations spells it) -> aliases, folded. */
 export const COUNTRY_ALIASES: Record<string, string[]> = {
-  'United Kingdom': ['inggris', 'inggris raya', 'uk', 'u.k.', 'united kingdom', 'britania', 'britania raya', 'britain', 'great britain', 'england', 'inglaterra', 'reino unido', 'skotlandia', 'scotland', 'escocia'],
+  'United Kingdom': ['london', 'manchester', 'edinburgh', 'inggris', 'inggris raya', 'uk', 'u.k.', 'united kingdom', 'britania', 'britania raya', 'britain', 'great britain', 'england', 'inglaterra', 'reino unido', 'skotlandia', 'scotland', 'escocia'],
   'United States': ['amerika', 'amerika serikat', 'usa', 'u.s.a.', 'u.s.', 'united states', 'america', 'estados unidos', 'eeuu', 'ee.uu.', 'ee. uu.'],
-  Australia: ['australia', 'aussie'],
-  Canada: ['kanada', 'canada'],
-  Japan: ['jepang', 'japan', 'japon', 'nihon'],
-  Germany: ['jerman', 'germany', 'alemania', 'deutschland'],
-  Netherlands: ['belanda', 'netherlands', 'the netherlands', 'holland', 'holanda', 'paises bajos'],
+  Australia: ['australia', 'aussie', 'melbourne', 'sydney', 'brisbane', 'perth', 'adelaide'],
+  Canada: ['kanada', 'canada', 'toronto', 'vancouver', 'montreal'],
+  Japan: ['jepang', 'japan', 'japon', 'nihon', 'tokyo', 'osaka', 'kyoto'],
+  Germany: ['jerman', 'germany', 'alemania', 'deutschland', 'berlin', 'munich', 'muenchen'],
+  Netherlands: ['amsterdam', 'rotterdam', 'belanda', 'netherlands', 'the netherlands', 'holland', 'holanda', 'paises bajos'],
   'South Korea': ['korea', 'korea selatan', 'korsel', 'south korea', 'corea', 'corea del sur'],
   Singapore: ['singapura', 'singapore', 'singapur'],
   'New Zealand': ['selandia baru', 'new zealand', 'nz', 'nueva zelanda'],
@@ -58,6 +59,33 @@ export function countryName(country: string, language: Language): string {
   return COUNTRY_NAMES[country]?.[language] ?? country;
 }
 
+/** Country names of six letters or more, one word each: the ones a typo is read against. */
+const LONG_ALIASES: [string, string][] = Object.entries(COUNTRY_ALIASES).flatMap(([country, aliases]) => aliases.filter((a) => a.length >= 6 && /^\p{L}+$/u.test(a)).map((a): [string, string] => [a, country]));
+/** Real words one letter away from a country name. */
+const NOT_TYPOS = new Set(['iceland', 'german', 'germans', 'korean', 'japanese', 'spanish', 'france', 'frances', 'swedish', 'turkish', 'irish', 'english', 'inggrisnya']);
+
+/** At most one letter added, dropped, changed or two swapped (Damerau-Levenshtein <= 1). */
+function oneTypo(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** "australi", "austrlia", "kanadaa", "inggirs": a country name with one typo. */
+function misspeltCountry(folded: string): string | undefined {
+  for (const m of folded.matchAll(/\p{L}+/gu)) {
+    const w = m[0];
+    if (w.length < 6 || NOT_TYPOS.has(w) || LANGUAGE_PREFIX.test(folded.slice(0, m.index))) continue;
+    // Exact names were read already (and left out after "bahasa"): only a typo is read here.
+    const hit = LONG_ALIASES.find(([alias]) => alias !== w && oneTypo(w, alias));
+    if (hit) return hit[1];
+  }
+  return undefined;
+}
+
 /** Words before a country name that make it a language instead ("bahasa Inggris"). */
 const LANGUAGE_PREFIX = /(?:bahasa|language|idioma|lengua|b\.)\s+$/;
 
@@ -81,7 +109,7 @@ export function extractDestination(message: string): string | undefined {
   }
   const caps = /(?<![\p{L}\p{N}])(AS|US)(?![\p{L}\p{N}])/u.exec(message);
   if (caps && (!best || caps.index < best.at)) return 'United States';
-  return best?.country;
+  return best?.country ?? misspeltCountry(folded);
 }
 
 // Names and email --------------------------------------------------------------------------
@@ -95,7 +123,7 @@ export function extractEmail(message: string): string | undefined {
 /** Words that end a name or show that what follows "saya"/"I'm"/"soy" is not one. */
 const NOT_NAME = new Set(
   (
-    'saya aku gue gw mau ingin pengen pingin sedang lagi sudah udah belum tertarik dari di ke punya ada bisa perlu butuh baru masih juga ' +
+    'saya sy aku gue gw mau ingin pengen pingin sedang lagi sudah udah belum tertarik dari di ke punya ada bisa perlu butuh baru masih juga ' +
     'tidak gak nggak akan minat rencana orang seorang mahasiswa siswa pelajar lulusan kerja bekerja karyawan dan atau yang ya iya ok oke ' +
     'baik tanya boleh apa mana kapan berapa bagaimana gimana dulu aja saja sih dong kuliah studi ' +
     "i i'm im am my me interested looking from a an the going planning currently not still just here fine good okay student working and or want " +
@@ -107,7 +135,7 @@ const NOT_NAME = new Set(
 
 /** Phrases that introduce a name whatever was asked. */
 const NAME_INTRO = [
-  /\bnama\s*(?:saya|aku|ku|gue|gw)\s*(?:adalah|:)?\s*(.+)/,
+  /\bnama\s*(?:saya|sy|aku|ku|gue|gw)\s*(?:adalah|:)?\s*(.+)/,
   /\bnamaku\s*(?:adalah|:)?\s*(.+)/,
   /\bpanggil\s+(?:saya|aku)\s+(.+)/,
   /\bperkenalkan,?\s*(?:saya|nama saya)?\s*(.+)/,
@@ -118,8 +146,11 @@ const NAME_INTRO = [
   /\bmi nombre es\s+(.+)/,
 ];
 
+/** "sy budi, mau S2 ...": a name right after "saya"/"I'm" at the start, ended by a comma, whatever was asked. */
+const NAME_LEADING = /^(?:(?:halo|hai|hi|hello|hola|pagi|siang|sore|malam|kak|min)[,!]?\s+)*(?:saya|sy|aku|gw|gue|i'm|im|i am|soy)\s+(?=[\p{L}'-]+(?:\s+[\p{L}'-]+)?\s*,)/u;
+
 /** Phrases that introduce a name only when the name was asked ("saya Budi", "I'm Ana", "soy Luis"). */
-const NAME_INTRO_WHEN_ASKED = [/\b(?:saya|aku|gue|gw)\s+(.+)/, /\b(?:i am|i'm|im)\s+(.+)/, /\bsoy\s+(.+)/];
+const NAME_INTRO_WHEN_ASKED = [/\b(?:saya|sy|aku|gue|gw)\s+(.+)/, /\b(?:i am|i'm|im)\s+(.+)/, /\bsoy\s+(.+)/];
 
 /** Up to four name words from `offset`, stopping at punctuation or a word that is not a name. */
 function nameFrom(folded: string, original: string, offset: number): string | undefined {
@@ -146,6 +177,11 @@ export function extractName(message: string, asked = false): string | undefined 
   const folded = fold(original);
   const aligned = folded.length === original.length ? original : folded;
   const patterns = asked ? [...NAME_INTRO, ...NAME_INTRO_WHEN_ASKED] : NAME_INTRO;
+  const leading = NAME_LEADING.exec(folded);
+  if (leading) {
+    const name = nameFrom(folded, aligned, leading[0].length);
+    if (name) return name;
+  }
   for (const re of patterns) {
     const m = re.exec(folded);
     if (m?.[1]) {
@@ -175,7 +211,7 @@ export function toeflToIelts(score: number): number {
 }
 
 const ADVANCED = ['mahir', 'fasih', 'lancar', 'sangat bagus', 'fluent', 'advanced', 'proficient', 'native', 'c1', 'c2', 'avanzado', 'fluido', 'nativo', 'bilingue'];
-const INTERMEDIATE = ['menengah', 'lumayan', 'cukup bagus', 'bagus', 'intermediate', 'upper intermediate', 'good', 'decent', 'b1', 'b2', 'intermedio', 'medio', 'bueno'];
+const INTERMEDIATE = ['menengah', 'lumayan', 'cukup bagus', 'bagus', 'biasa aja', 'lumayan lah', 'fine', 'not bad', 'intermediate', 'upper intermediate', 'good', 'decent', 'b1', 'b2', 'intermedio', 'medio', 'bueno'];
 const BEGINNER = ['pemula', 'dasar', 'kurang', 'masih belajar', 'basic', 'beginner', 'poor', 'weak', 'a1', 'a2', 'principiante', 'basico', 'bajo'];
 const ENGLISH_WORDS = ['bahasa inggris', 'bhs inggris', 'b. inggris', 'english', 'ingles'];
 
@@ -193,12 +229,12 @@ export interface EnglishFact {
  */
 export function extractEnglish(message: string, asked = false): EnglishFact | undefined {
   const f = fold(message);
-  const ielts = /\bielts\s*(?:(?:score|skor|nilai|band|overall|saya|aku|ku|mine|my|is|of|de|con|mi|sudah|udah|dapat|dapet)\s*|[:=-]\s*)*(\d(?:[.,]\d)?)(?!\d)/.exec(f) ?? /(?<![\d.,])(\d(?:[.,][05])?)\s*(?:di\s+|en\s+|on\s+)?ielts\b/.exec(f);
+  const ielts = /\bielts\s*(?:(?:score|skor|nilai|band|overall|saya|sy|aku|ku|mine|my|is|of|de|con|mi|sudah|udah|udh|sdh|dapat|dapet|dpt)\s*|[:=-]\s*)*(\d(?:[.,]\d)?)(?!\d)/.exec(f) ?? /(?<![\d.,])(\d(?:[.,][05])?)\s*(?:di\s+|en\s+|on\s+)?ielts\b/.exec(f);
   if (ielts?.[1]) {
     const band = Number(ielts[1].replace(',', '.'));
     if (band >= 0 && band <= 9) return { english_level: `IELTS ${formatBand(band)}`, ielts: band, ielts_source: 'ielts' };
   }
-  const toefl = /\btoefl\s*(?:ibt|itp|pbt)?\s*(?:(?:score|skor|nilai|saya|my|is|of|de|mi)\s*|[:=-]\s*)*(\d{2,3})\b/.exec(f);
+  const toefl = /\btoefl\s*(?:ibt|itp|pbt)?\s*(?:(?:score|skor|nilai|saya|sy|aku|ku|my|is|of|de|mi|sudah|udah|udh|sdh|dapat|dapet|dpt)\s*|[:=-]\s*)*(\d{2,3})\b/.exec(f);
   if (toefl?.[1]) {
     const score = Number(toefl[1]);
     if (score <= 677) return { english_level: `TOEFL ${score}`, ielts: toeflToIelts(score), ielts_source: 'toefl' };
@@ -259,7 +295,7 @@ export interface BudgetFact {
 const MULTIPLIERS: [string, number][] = [
   ['mil millones', 1e9], ['miliar', 1e9], ['milyar', 1e9], ['milliard', 1e9], ['billion', 1e9], ['bn', 1e9],
   ['millones', 1e6], ['millon', 1e6], ['million', 1e6], ['juta', 1e6], ['jt', 1e6], ['jta', 1e6], ['mio', 1e6], ['mn', 1e6],
-  ['ribu', 1e3], ['rb', 1e3], ['mil', 1e3], ['k', 1e3], ['m', 0],
+  ['ribu', 1e3], ['rb', 1e3], ['thousand', 1e3], ['mil', 1e3], ['k', 1e3], ['m', 0],
 ];
 const MULTIPLIER_RES: [string, number, RegExp][] = MULTIPLIERS.map(([word, value]) => [word, value, new RegExp(`^\\s*${word.replace(/\s/g, '\\s+')}(?![\\p{L}])`, 'u')]);
 const INDONESIAN_MULTIPLIERS = new Set(['miliar', 'milyar', 'juta', 'jt', 'jta', 'ribu', 'rb']);
@@ -308,7 +344,9 @@ export function parseAmount(text: string): number {
  * number from 1,000 up counts too. Of a range ("300-500 juta"), the top is kept.
  */
 export function extractBudget(message: string, opts: { currency: string; language: Language; asked?: boolean }): BudgetFact | undefined {
-  const original = message.normalize('NFC');
+  // "enam ratus juta" is read as "600 juta".
+  const spelled = spellNumbers(message);
+  const original = spelled !== fold(message) ? spelled : message.normalize('NFC');
   const f = fold(original);
   const shown = f.length === original.length ? original : f;
   const numberRe = /(?<![\d.,])(\d+(?:[.,]\d+)*)/g;
@@ -453,13 +491,13 @@ export function extractTimeline(message: string, opts: { now: Date; timeZone: st
     const at = addMonths(today.year, today.month, n);
     return { timeline: tidy(message.normalize('NFC').slice(relMonths.index, relMonths.index + relMonths[0].length)), timeline_year: at.year, timeline_month: at.month };
   }
-  const nextYear = findPhrase(f, ['tahun depan', 'taun depan', 'thn depan', 'next year', 'proximo ano', 'el ano que viene', 'ano que viene', 'el proximo ano', 'ano siguiente']);
+  const nextYear = findPhrase(f, ['tahun depan', 'taun depan', 'thn depan', 'tahun dpn', 'thn dpn', 'taun dpn', 'next year', 'nxt year', 'proximo ano', 'el ano que viene', 'ano que viene', 'el proximo ano', 'ano siguiente']);
   const thisYear = findPhrase(f, ['tahun ini', 'thn ini', 'this year', 'este ano']);
   const nextSemester = findPhrase(f, ['semester depan', 'next semester', 'proximo semestre', 'semestre que viene']);
   const nextMonth = findPhrase(f, ['bulan depan', 'next month', 'proximo mes', 'mes que viene']);
   const asap = findPhrase(f, ASAP);
 
-  const year = /(?<![\d.,])(20[2-4]\d)(?![\d.,])/.exec(f);
+  const year = /(?<!\d|\d[.,])(20[2-4]\d)(?!\d|[.,]\d)/.exec(f);
   const yearNum = year ? Number(year[1]) : undefined;
   const validYear = yearNum !== undefined && yearNum >= today.year ? yearNum : undefined;
 
@@ -759,6 +797,15 @@ const THANKS = ['terima kasih', 'makasih', 'trims', 'thanks', 'thank you', 'thx'
 const GREETINGS = ['apa kabar', 'how are you', 'que tal', 'como estas', 'halo', 'hallo', 'hai', 'hi', 'hello', 'hey', 'hola', 'pagi', 'siang', 'sore', 'malam', 'selamat pagi', 'selamat siang', 'selamat sore', 'selamat malam', 'good morning', 'good afternoon', 'good evening', 'buenos dias', 'buenas tardes', 'buenas noches', 'assalamualaikum', 'permisi', 'kak', 'min'];
 const ACKS = ['ok', 'oke', 'okay', 'baik', 'siap', 'sip', 'noted', 'alright', 'vale', 'bueno', 'de acuerdo', 'mantap', 'good', 'great', 'perfecto', 'perfect'];
 
+/** Fillers that carry nothing: "hmm", "eh", "uh". */
+const FILLERS = /^(?:h+m+|e+h+|a+h+|u+h+|u+m+|e+m+|h+u+h+|oh+|w+k+w*k*)$/;
+
+/** A message with nothing in it to read: only punctuation, emoji or fillers ("???", "...", "hmm"). */
+export function isEmptyMessage(message: string): boolean {
+  const ws = words(message);
+  return ws.length === 0 || ws.every((w) => FILLERS.test(w));
+}
+
 export function isThanks(message: string): boolean {
   const f = fold(message);
   return THANKS.some((p) => hasPhrase(f, p));
@@ -768,7 +815,7 @@ export function isThanks(message: string): boolean {
 export function isSmallTalk(message: string): boolean {
   let f = fold(message).replace(/[^\p{L}\s]/gu, ' ');
   for (const p of [...THANKS, ...GREETINGS, ...ACKS].sort((a, b) => b.length - a.length)) f = f.replace(phraseRegex(p, 'gu'), ' ');
-  return f.trim() === '' && fold(message).trim() !== '';
+  return f.trim() === '' && /\p{L}/u.test(message) && !isEmptyMessage(message);
 }
 
 // Everything at once -----------------------------------------------------------------------

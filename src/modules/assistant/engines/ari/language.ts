@@ -19,7 +19,7 @@ const MARKERS: Record<Language, string[]> = {
   en: (
     'i my name is am want would like to the study studying year next yes not have has what how when where which who why please thanks thank ' +
     'you your university universities and in of for passport yet dont don\'t can could speak talk someone person human agent with ' +
-    'budget english level about there this that it do does are be will plan planning master masters degree cost fees scholarship one second first'
+    'english level about there this that it do does are be will plan planning master masters degree cost fees scholarship one second first'
   ).split(' '),
   es: (
     'yo mi llamo quiero quisiera estudiar ano proximo tengo que como cuando donde cuanto cuanta cuantos cual quien por favor gracias ' +

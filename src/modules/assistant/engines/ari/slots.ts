@@ -144,7 +144,7 @@ export function parseSlotChoice(message: string, slots: Slot[], opts: { now: Dat
   return { kind: 'none' };
 }
 
-const CONFIRM_PHRASES = ['de acuerdo', "that's right", 'thats right', 'sounds good', 'go ahead', 'oke deh', 'boleh', 'gas', 'lanjut', 'jadi', 'perfecto', 'perfect'];
+const CONFIRM_PHRASES = ['sip', 'mantap', 'cocok', 'oke', 'de acuerdo', "that's right", 'thats right', 'sounds good', 'go ahead', 'oke deh', 'boleh', 'gas', 'lanjut', 'jadi', 'perfecto', 'perfect'];
 const REFUSE_PHRASES = ['ganti', 'ubah', 'change', 'another', 'other time', 'otro', 'otra', 'cambiar', 'gak jadi', 'ga jadi', 'nggak jadi', 'batal', 'cancel'];
 
 /** The answer to "is that right?": true, false, or undefined when unclear. */
