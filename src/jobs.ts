@@ -46,6 +46,14 @@ export function jobDefinitions({ db, clock, log, secrets }: { db: Database; cloc
       },
     },
     {
+      // The original ARI kept the newest 50 notifications per person; the rest go hourly.
+      name: 'prune-staff-notifications',
+      cron: '23 * * * *',
+      handler: async () => {
+        await withServiceRole(db, (tx) => tx.query('select app.prune_staff_notifications(50)'));
+      },
+    },
+    {
       // Seed 003: analytics events are kept 90 days; sweep monthly.
       name: 'cleanup-platform-events',
       cron: '41 3 1 * *',

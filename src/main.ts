@@ -8,6 +8,8 @@ import { openDatabase } from './platform/db/open.ts';
 import { createServerApp } from './http.ts';
 import { environmentModel } from './modules/assistant/index.ts';
 import { createWebhookWorker } from './modules/webhooks/index.ts';
+import { createStaffEmailWorker } from './modules/tenancy/index.ts';
+import { createMailer } from './platform/mail.ts';
 import { channelWorker, jobDefinitions } from './jobs.ts';
 import { createJobs, type Jobs } from './platform/jobs/queue.ts';
 import { configureOutbound, outboundRefusalAtSave } from './platform/http/outbound.ts';
@@ -69,6 +71,11 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
     maxBackoffMs: config.WORKER_BACKOFF_MAX_SECONDS * 1000,
   });
+  // Staff notifications by e-mail, when the operator gave an SMTP server.
+  const mailer = config.SMTP_URL ? createMailer({ url: config.SMTP_URL, from: config.SMTP_FROM }) : undefined;
+  const staffEmail = mailer
+    ? createStaffEmailWorker({ db, clock: systemClock, log, mailer, publicUrl: config.PUBLIC_URL, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, maxBackoffMs: config.WORKER_BACKOFF_MAX_SECONDS * 1000 })
+    : undefined;
   const app = createServerApp({
     db,
     log,
@@ -94,6 +101,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   // After the webhooks are up: status callbacks that settle sends from before a restart land first.
   channels.start();
   webhooks.start();
+  staffEmail?.start();
   const address = server.address() as AddressInfo;
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
@@ -105,7 +113,8 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     close() {
       // Stop accepting, let requests in flight finish, let running jobs finish, then release the database.
       closing ??= new Promise<void>((resolve) => server.close(() => resolve()))
-        .then(() => Promise.all([channels.stop(), webhooks.stop()]))
+        .then(() => Promise.all([channels.stop(), webhooks.stop(), staffEmail?.stop()]))
+        .then(() => mailer?.close())
         .then(() => jobs.stop())
         .then(() => db.close());
       return closing;

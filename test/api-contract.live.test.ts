@@ -163,6 +163,11 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('POST', '/api/v1/mentions/read', { ...as.eagle, body: { conversation_id: conv.id }, expect: 200 });
     await api('GET', '/api/v1/notifications', { ...as.eagle, query: 'unread=true&limit=5', expect: 200 });
     await api('POST', '/api/v1/notifications/{id}/read', { ...as.eagle, params: { id: '00000000-0000-4000-8000-000000000000' }, expect: 404 });
+    await api('GET', '/api/v1/notifications/unread-count', { ...as.eagle, expect: 200 });
+    await api('POST', '/api/v1/notifications/read-all', { ...as.eagle, expect: 200 });
+    await api('GET', '/api/v1/notifications/preferences', { ...as.eagle, expect: 200 });
+    await api('PUT', '/api/v1/notifications/preferences', { ...as.eagle, body: { data: [{ event_type: 'lead.hot', in_app: true, email: true }] }, expect: 200 });
+    await api('PUT', '/api/v1/notifications/preferences', { ...as.eagle, body: { data: [{ event_type: 'contact.created', in_app: true, email: true }] }, expect: 400 });
     await api('GET', '/api/v1/conversations/{id}/notes', { ...as.eagle, params: { id: conv.id }, expect: 200 });
     // Whatever the thread's channel and window, the answer is one the document lists.
     await api('POST', '/api/v1/conversations/{id}/template', { ...as.eagle, params: { id: conv.id }, body: { body: 'Pengingat konsultasi' } });

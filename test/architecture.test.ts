@@ -197,7 +197,7 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
       'ari_flow_stages', 'ari_knowledge_categories', 'ari_knowledge_entries', 'ari_messages', 'ari_payments', 'ari_scoring_config', 'articles', 'auth.users',
       'bookings', 'calls', 'channel_accounts', 'channel_inbox', 'closed_dates', 'consultant_slots', 'contact_channel_windows', 'contacts',
       'conversation_note_mentions', 'conversation_notes', 'conversations', 'faqs', 'guest_sessions', 'integration_webhooks', 'integrations', 'lead_history',
-      'messages', 'outbox', 'platform_events', 'saved_replies', 'service_areas', 'services', 'sms_messages', 'staff_notifications', 'system_prompts', 'webhook_events',
+      'messages', 'outbox', 'platform_events', 'saved_replies', 'service_areas', 'services', 'sms_messages', 'staff_notification_preferences', 'staff_notifications', 'system_prompts', 'webhook_events',
       'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'webinar_registrations', 'webinars', 'workspace_members', 'workspaces',
     ],
     access: 'write',

@@ -30,6 +30,14 @@ const schema = z.object({
   TWILIO_API_URL: z.url().default('https://api.twilio.com'),
   /** Vapi's API, asked whether an assistant id is the workspace's before it is bound; tests point it at a fake. */
   VAPI_API_URL: z.url().default('https://api.vapi.ai'),
+  /** Where staff e-mail goes out (notifications): smtp://user:pass@host:587 or smtps://...:465. Unset: no e-mail. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** The From of staff e-mail. */
+  SMTP_FROM: z.string().min(3).default('Frontdesk <frontdesk@localhost>'),
   /** Seconds a claimed outgoing message may take to send before its outcome counts as unknown. */
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /**

@@ -4,4 +4,5 @@ export { createWorkspaceSchema, templateSchema, timeZoneSchema, type CreateWorks
 export { Authenticator, resolveActor, setPassword, SESSION_COOKIE } from './auth.service.ts';
 export { createApiKey, createInvitation, getWorkspace, workspaceCountry } from './access.service.ts';
 export { tenancyRoutes, type SendSignUpConfirmation, type TenancyRouteDeps } from './tenancy.routes.ts';
-export { recordStaffNotifications, workspaceLeads, type StaffNotice, type StaffNotificationKind } from './notifications.service.ts';
+export { recordStaffNotifications, workspaceLeads, STAFF_EVENT_TYPES, type StaffNotice, type StaffNotificationKind } from './notifications.service.ts';
+export { createStaffEmailWorker } from './notifications.email.ts';

@@ -8,7 +8,22 @@ import { newId } from '../../platform/ids.ts';
  * notified_at.
  */
 
-export type StaffNotificationKind = 'consultation.assigned' | 'consultation.unassigned' | 'webhook.disabled';
+/** The workspace's events that staff can be told of (raised by the database: migrations 0041, 0042), each a preference. */
+export const STAFF_EVENT_TYPES = [
+  'lead.hot',
+  'handoff.requested',
+  'conversation.assigned',
+  'booking.created',
+  'booking.cancelled',
+  'booking.rescheduled',
+  'payment.received',
+  'payment.failed',
+  'message.send_failed',
+  'webinar.registered',
+] as const;
+export type StaffEventType = (typeof STAFF_EVENT_TYPES)[number];
+export const STAFF_NOTIFICATION_KINDS = ['consultation.assigned', 'consultation.unassigned', 'webhook.disabled', ...STAFF_EVENT_TYPES] as const;
+export type StaffNotificationKind = (typeof STAFF_NOTIFICATION_KINDS)[number];
 
 export interface StaffNotice {
   kind: StaffNotificationKind;
@@ -60,7 +75,68 @@ export async function listMyNotifications(ctx: Ctx, q: { unread?: boolean | unde
     .orderBy('id', 'desc')
     .limit(q.limit);
   if (q.unread) query = query.where('read_at', 'is', null);
-  return { data: await query.execute() };
+  return { data: await query.where('in_app', '=', true).execute() };
+}
+
+/** How many of the member's notices in the feed are unread. */
+export async function countMyUnread(ctx: Ctx): Promise<{ unread: number }> {
+  const row = await ctx.tx.db
+    .selectFrom('staff_notifications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('workspace_id', '=', workspaceIdOf(ctx))
+    .where('user_id', '=', userOf(ctx))
+    .where('in_app', '=', true)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return { unread: Number(row.n) };
+}
+
+/** Marks every notice of the member read. */
+export async function markAllNotificationsRead(ctx: Ctx): Promise<{ unread: number }> {
+  await ctx.tx.db
+    .updateTable('staff_notifications')
+    .set({ read_at: ctx.clock.now() })
+    .where('workspace_id', '=', workspaceIdOf(ctx))
+    .where('user_id', '=', userOf(ctx))
+    .where('read_at', 'is', null)
+    .execute();
+  return { unread: 0 };
+}
+
+export interface NotificationPreference {
+  event_type: StaffEventType;
+  in_app: boolean;
+  email: boolean;
+}
+
+/** What the member gets for each event: theirs where they chose, else the default (in the app, no e-mail). */
+export async function myPreferences(ctx: Ctx): Promise<NotificationPreference[]> {
+  const rows = await ctx.tx.db
+    .selectFrom('staff_notification_preferences')
+    .select(['event_type', 'in_app', 'email'])
+    .where('workspace_id', '=', workspaceIdOf(ctx))
+    .where('user_id', '=', userOf(ctx))
+    .execute();
+  const chosen = new Map(rows.map((r) => [r.event_type, r]));
+  return STAFF_EVENT_TYPES.map((event_type) => {
+    const c = chosen.get(event_type);
+    return { event_type, in_app: c?.in_app ?? true, email: c?.email ?? false };
+  });
+}
+
+/** Sets the member's choices for the events given; the others stay as they were. */
+export async function setMyPreferences(ctx: Ctx, prefs: NotificationPreference[]): Promise<NotificationPreference[]> {
+  if (prefs.length) {
+    const ws = workspaceIdOf(ctx);
+    const user = userOf(ctx);
+    const at = ctx.clock.now();
+    await ctx.tx.db
+      .insertInto('staff_notification_preferences')
+      .values(prefs.map((p) => ({ workspace_id: ws, user_id: user, event_type: p.event_type, in_app: p.in_app, email: p.email, updated_at: at })))
+      .onConflict((oc) => oc.columns(['workspace_id', 'user_id', 'event_type']).doUpdateSet((eb) => ({ in_app: eb.ref('excluded.in_app'), email: eb.ref('excluded.email'), updated_at: at })))
+      .execute();
+  }
+  return myPreferences(ctx);
 }
 
 /** Marks one of the member's own notices read (again is a no-op); another's is not found. */

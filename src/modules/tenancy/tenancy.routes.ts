@@ -255,7 +255,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
   const StaffNotification = z
     .object({
       id: z.uuid(),
-      kind: z.enum(['consultation.assigned', 'consultation.unassigned', 'webhook.disabled']),
+      kind: z.enum(notices.STAFF_NOTIFICATION_KINDS),
       appointment_id: z.uuid().nullable(),
       body: z.string(),
       created_at: z.date(),
@@ -264,13 +264,52 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     .openapi('StaffNotification');
   r.openapi(
     createRoute({
-      method: 'get', path: '/notifications', tags: ['team'], summary: 'What you have been told: consultations assigned to you, newest first',
+      method: 'get', path: '/notifications', tags: ['team'], summary: 'What you have been told (the newest 50 are kept), newest first',
       description: 'The signed-in member\'s own notifications in this workspace (an API key has none: 403 auth.session_required).',
       middleware: deps.inWorkspace(Rank.readOnly),
       request: { query: z.object({ unread: z.enum(['true', 'false']).optional().transform((v) => v === 'true'), limit: z.coerce.number().int().min(1).max(200).default(50) }) },
       responses: { 200: json(z.object({ data: z.array(StaffNotification) }).openapi('StaffNotificationList')), ...errorResponses },
     }),
     async (c) => c.json(await notices.listMyNotifications(c.var.ctx, c.req.valid('query')), 200),
+  );
+  const Preference = z
+    .object({ event_type: z.enum(notices.STAFF_EVENT_TYPES), in_app: z.boolean(), email: z.boolean().openapi({ description: "sent to the member's e-mail address (when the operator configured SMTP_URL)" }) })
+    .openapi('NotificationPreference');
+  const Preferences = z.object({ data: z.array(Preference) }).openapi('NotificationPreferences');
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/notifications/preferences', tags: ['team'], summary: 'Which events you are told of, and where (in the app, by e-mail)',
+      description: 'Every event with your choice, or the default: in the app, no e-mail. `conversation.assigned` is only ever about conversations assigned to you.',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      responses: { 200: json(Preferences), ...errorResponses },
+    }),
+    async (c) => c.json({ data: await notices.myPreferences(c.var.ctx) }, 200),
+  );
+  r.openapi(
+    createRoute({
+      method: 'put', path: '/notifications/preferences', tags: ['team'], summary: 'Choose which events you are told of, and where; events left out keep their choice',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      request: { body: jsonBody(z.strictObject({ data: z.array(Preference).max(notices.STAFF_EVENT_TYPES.length).refine((l) => new Set(l.map((p) => p.event_type)).size === l.length, 'each event may appear only once') })) },
+      responses: { 200: json(Preferences), ...errorResponses },
+    }),
+    async (c) => c.json({ data: await notices.setMyPreferences(c.var.ctx, c.req.valid('json').data) }, 200),
+  );
+  const Unread = z.object({ unread: z.number().int() }).openapi('NotificationUnreadCount');
+  r.openapi(
+    createRoute({
+      method: 'get', path: '/notifications/unread-count', tags: ['team'], summary: 'How many of your notifications are unread',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      responses: { 200: json(Unread), ...errorResponses },
+    }),
+    async (c) => c.json(await notices.countMyUnread(c.var.ctx), 200),
+  );
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/notifications/read-all', tags: ['team'], summary: 'Mark all your notifications read',
+      middleware: deps.inWorkspace(Rank.readOnly),
+      responses: { 200: json(Unread), ...errorResponses },
+    }),
+    async (c) => c.json(await notices.markAllNotificationsRead(c.var.ctx), 200),
   );
   r.openapi(
     createRoute({

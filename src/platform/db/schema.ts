@@ -705,11 +705,25 @@ export interface SmsMessages {
   workspace_id: Generated<string>;
 }
 
+export interface StaffNotificationPreferences {
+  email: boolean;
+  event_type: string;
+  in_app: boolean;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+  workspace_id: Generated<string>;
+}
+
 export interface StaffNotifications {
   appointment_id: string | null;
   body: string;
   created_at: Generated<Timestamp>;
+  email_attempts: Generated<number>;
+  email_error: string | null;
+  email_next_at: Timestamp | null;
+  email_wanted: Generated<boolean>;
   id: Generated<string>;
+  in_app: Generated<boolean>;
   kind: string;
   notified_at: Timestamp | null;
   read_at: Timestamp | null;
@@ -877,6 +891,7 @@ export interface DB {
   service_areas: ServiceAreas;
   services: Services;
   sms_messages: SmsMessages;
+  staff_notification_preferences: StaffNotificationPreferences;
   staff_notifications: StaffNotifications;
   system_prompts: SystemPrompts;
   webhook_attempts: WebhookAttempts;
