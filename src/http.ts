@@ -10,7 +10,7 @@ import { receptionistOnCalls } from './apps/voice/vapi.ts';
 import { callsRoutes } from './apps/voice/calls.ts';
 import { leadRoutes } from './apps/ari/lead.ts';
 import { analyticsRoutes } from './modules/analytics/index.ts';
-import { channelSettingsRoutes, twilioWebhookRoutes, vapiWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls } from './modules/channels/index.ts';
+import { channelSettingsRoutes, twilioWebhookRoutes, vapiWebhookRoutes, webchatRoutes, whatsappWebhookRoutes, type ProviderUrls, whatsappReplyWindow } from './modules/channels/index.ts';
 import { catalogRoutes } from './modules/catalog/index.ts';
 import { assistantRoutes, assistantReplyFacts, type EnvironmentModel } from './modules/assistant/index.ts';
 import { contactsRoutes } from './modules/contacts/index.ts';
@@ -126,7 +126,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', contactsRoutes(deps));
       app.route('/api/v1', leadRoutes(deps));
       app.route('/api/v1', callsRoutes(deps));
-      app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant, assistantReplies: (ctx, ids) => assistantReplyFacts(ctx.tx, workspaceIdOf(ctx), ids) }));
+      app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant, replyWindow: whatsappReplyWindow, assistantReplies: (ctx, ids) => assistantReplyFacts(ctx.tx, workspaceIdOf(ctx), ids) }));
       app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));
       app.route('/api/v1', contentRoutes(deps));

@@ -1,3 +1,4 @@
+import type { DeliveryOptions } from './platform/claim-loop.ts';
 import { answerInbound } from './apps/answer.ts';
 import {
   DEFAULT_TWILIO_API_URL,
@@ -9,7 +10,6 @@ import {
   withSmsDelivery,
   type ChannelSender,
   type ChannelWorker,
-  type DeliveryOptions,
 } from './modules/channels/index.ts';
 import type { EnvironmentModel } from './modules/assistant/index.ts';
 import { aiComparisonJobs } from './apps/ari/comparison.ts';

@@ -84,6 +84,30 @@ it("lets src/ reach a module only through its index.ts: from apps/, cli/, the co
   expect(bad).toEqual([]);
 });
 
+it('keeps the modules free of import cycles: a module whose index is loaded first must not need its own exports half-evaluated', () => {
+  // Type-only imports vanish at run time, so only value imports count. A cycle through the
+  // modules' indexes leaves one of them undefined while the other evaluates (a schema built
+  // from another module's schema throws on load), and only when a file imports them in that order.
+  const needs = new Map<string, Set<string>>();
+  for (const file of sources(SRC)) {
+    const from = moduleOf(relative(ROOT, file));
+    if (!from) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?from\s+['"](\.[^'"]+)['"]/gm)) {
+      const to = moduleOf(relative(ROOT, resolve(dirname(file), m[1]!)));
+      if (to && to !== from) needs.set(from, (needs.get(from) ?? new Set()).add(to));
+    }
+  }
+  const cycles: string[] = [];
+  const visit = (m: string, path: string[]) => {
+    if (path.includes(m)) return void cycles.push([...path.slice(path.indexOf(m)), m].join(' -> '));
+    if (path.length > needs.size) return;
+    for (const next of needs.get(m) ?? []) visit(next, [...path, m]);
+  };
+  for (const m of needs.keys()) visit(m, []);
+  expect([...new Set(cycles)]).toEqual([]);
+});
+
 it('gives every module its index.ts', () => {
   const modules = readdirSync(join(SRC, 'modules')).filter((m) => statSync(join(SRC, 'modules', m)).isDirectory());
   expect(modules.filter((m) => !sources(join(SRC, 'modules', m)).includes(join(SRC, 'modules', m, 'index.ts')))).toEqual([]);

@@ -99,6 +99,9 @@ const INDEXES: Record<string, [string, string]> = {
   ],
   idx_amara_messages_conversation_order: ['amara_messages', 'btree (workspace_id, conversation_id, created_at, id)'],
   idx_amara_conversations_user_recent: ['amara_conversations', 'btree (workspace_id, user_id, last_message_at DESC)'],
+  // 0042: the funnel and the event counts read a workspace's window from the index alone.
+  idx_platform_events_funnel: ['platform_events', 'btree (workspace_id, event_type, created_at) INCLUDE (user_id, session_id)'],
+  idx_platform_events_workspace_created: ['platform_events', 'btree (workspace_id, created_at) INCLUDE (event_type)'],
   // Tenant keys.
   amara_conversations_pkey: ['amara_conversations', 'btree (workspace_id, id)'],
   amara_messages_pkey: ['amara_messages', 'btree (workspace_id, id)'],

@@ -243,8 +243,10 @@ describeEachDatabase('seed 004 schema: tables, columns, indexes, triggers, polic
 
   it("has the seed's updated_at triggers on update_updated_at_column()", async () => {
     const fn = 'update_updated_at_column()';
-    // 0011 adds the seat guard beside the seed's trigger; 0018 the contact totals.
+    // 0011 adds the seat guard beside the seed's trigger; 0018 the contact totals; 0041 the
+    // outbound webhooks' events.
     expect(await triggersOf(db(), 'bookings')).toEqual({
+      bookings_events: 'app.events_of_bookings()',
       update_bookings_updated_at: fn,
       guard_slot_seats: 'app.guard_slot_seats()',
       bookings_contact_totals: 'app.bookings_contact_totals()',
@@ -252,7 +254,7 @@ describeEachDatabase('seed 004 schema: tables, columns, indexes, triggers, polic
     expect(await triggersOf(db(), 'calls')).toEqual({ update_calls_updated_at: fn, calls_contact_totals: 'app.calls_contact_totals()' });
     expect(await triggersOf(db(), 'faqs')).toEqual({ update_faqs_updated_at: fn });
     expect(await triggersOf(db(), 'system_prompts')).toEqual({ update_prompts_updated_at: fn });
-    expect(await triggersOf(db(), 'contacts')).toEqual({ update_customers_updated_at: fn });
+    expect(await triggersOf(db(), 'contacts')).toEqual({ update_customers_updated_at: fn, contacts_events: 'app.events_of_contacts()' });
   });
 
   it('enables and forces row-level security on every table', async () => {

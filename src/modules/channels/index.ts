@@ -13,7 +13,6 @@ export {
 export type { ChannelProvider, ChannelSecrets, StoredChannelSettings } from './settings/settings.schema.ts';
 export type { ChannelSender, OutboundMessage, SendResult } from './outbox/sender.ts';
 export { createChannelWorker, wakeChannelWorkers, type ChannelWorker, type AnswerInbound } from './outbox/worker.ts';
-export { claimLoop, deliverySettings, retryAt, type ClaimLoop, type DeliveryOptions } from './outbox/loop.ts';
 export { whatsappSender } from './whatsapp/whatsapp.sender.ts';
 export { whatsappWebhookRoutes } from './whatsapp/whatsapp.routes.ts';
 export { twilioWebhookRoutes } from './twilio/twilio.routes.ts';

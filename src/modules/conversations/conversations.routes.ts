@@ -22,13 +22,13 @@ import {
   TemplateBody,
 } from './conversations.schema.ts';
 import * as inbox from './conversations.service.ts';
-import type { AssistantReplies, ResumeAssistant } from './conversations.service.ts';
+import type { AssistantReplies, ReplyWindowOf, ResumeAssistant } from './conversations.service.ts';
 import * as tools from './inbox-tools.service.ts';
 
 const tags = ['inbox'];
 const IdParams = z.object({ id: UuidParam });
 
-export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeAssistant; assistantReplies?: AssistantReplies | undefined }) {
+export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeAssistant; replyWindow: ReplyWindowOf; assistantReplies?: AssistantReplies | undefined }) {
   const r = createRouter();
 
   r.openapi(
@@ -65,7 +65,7 @@ export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeA
       request: { params: IdParams, query: MessagesQuery },
       responses: { 200: json(ConversationWithMessages), ...errorResponses },
     }),
-    async (c) => c.json(await inbox.getConversation(c.var.ctx, c.req.valid('param').id, c.req.valid('query'), deps.assistantReplies), 200),
+    async (c) => c.json(await inbox.getConversation(c.var.ctx, c.req.valid('param').id, c.req.valid('query'), deps.replyWindow, deps.assistantReplies), 200),
   );
 
   r.openapi(
@@ -135,7 +135,7 @@ export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeA
       request: { params: IdParams, body: jsonBody(ReplyBody) },
       responses: { 201: json(Message, 'queued'), ...errorResponses },
     }),
-    async (c) => c.json(await inbox.reply(c.var.ctx, c.req.valid('param').id, c.req.valid('json').body), 201),
+    async (c) => c.json(await inbox.reply(c.var.ctx, c.req.valid('param').id, c.req.valid('json').body, deps.replyWindow), 201),
   );
 
   r.openapi(
@@ -149,7 +149,7 @@ export function conversationsRoutes(deps: RouteDeps & { resumeAssistant: ResumeA
       request: { params: IdParams, body: jsonBody(TemplateBody) },
       responses: { 201: json(Message, 'queued'), ...errorResponses },
     }),
-    async (c) => c.json(await inbox.sendTemplate(c.var.ctx, c.req.valid('param').id, c.req.valid('json').body), 201),
+    async (c) => c.json(await inbox.sendTemplate(c.var.ctx, c.req.valid('param').id, c.req.valid('json').body, deps.replyWindow), 201),
   );
 
   r.openapi(

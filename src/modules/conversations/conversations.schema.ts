@@ -117,6 +117,7 @@ export const ReplyWindow = z
       .openapi({ description: 'the approved template that can go outside the window (POST /conversations/{id}/template); null when none is configured' }),
   })
   .openapi('ReplyWindow', { description: "WhatsApp's 24-hour customer-service window: outside it only an approved template can go" });
+export type ReplyWindow = z.infer<typeof ReplyWindow>;
 
 export const ConversationWithMessages = Conversation.extend({
   messages: z.array(Message).openapi({ description: 'oldest first: the most recent ones, or those before `before`' }),

@@ -4,18 +4,24 @@ import type { Conversations } from '../../platform/db/schema.ts';
 import { fromDatabaseError } from '../../platform/db/errors.ts';
 import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { whatsappReplyWindow } from '../channels/index.ts';
 import { contactSummaries, taggedContactIds } from '../contacts/index.ts';
 import * as repo from './conversations.repo.ts';
 import { notesOf } from './inbox-tools.repo.ts';
 import type { ConversationRow, InboxPosition, MessageRow } from './conversations.repo.ts';
-import type { Conversation, ConversationListQuery, Message, StatusBody } from './conversations.schema.ts';
+import type { Conversation, ConversationListQuery, Message, ReplyWindow, StatusBody } from './conversations.schema.ts';
 
 /**
  * Who wrote each assistant reply and at what cost, by the turn's ari_messages id (the reply's
  * metadata.ari_message_id). That record belongs to the assistant's apps, which modules do not
  * import, so src/http.ts gives this function.
  */
+/**
+ * WhatsApp's 24-hour window for a contact, as the channel's sender judges it. The channels
+ * module knows it (its window table and the WhatsApp settings) and itself writes through this
+ * module, so the composition root hands it in rather than this module importing channels.
+ */
+export type ReplyWindowOf = (ctx: Ctx, contactId: string) => Promise<ReplyWindow>;
+
 export type AssistantReplies = (ctx: Ctx, ariMessageIds: string[]) => Promise<Map<string, NonNullable<Message['assistant']>>>;
 
 /** The signed-in person acting, or undefined for an API key. */
@@ -159,6 +165,7 @@ export async function getConversation(
   ctx: Ctx,
   id: string,
   options: { limit: number; before?: string | undefined },
+  replyWindow: ReplyWindowOf,
   assistantReplies?: AssistantReplies,
 ) {
   const ws = workspaceOf(ctx);
@@ -177,7 +184,7 @@ export async function getConversation(
   // The notes of this page's span: from its first message (all older ones when there is no
   // older page) up to the page after it.
   const notes = await notesOf(ctx.tx, ws, id, { from: more ? messages[0]!.created_at : undefined, to: beforeAt });
-  const reply_window = conversation.channel === 'whatsapp' ? await whatsappReplyWindow(ctx, conversation.contact_id) : null;
+  const reply_window = conversation.channel === 'whatsapp' ? await replyWindow(ctx, conversation.contact_id) : null;
   return { ...conversation, messages, messages_before: more ? messages[0]!.id : null, notes, reply_window };
 }
 
@@ -273,13 +280,13 @@ export async function handBack(ctx: Ctx, id: string, resumeAssistant: ResumeAssi
  * the assistant so that it never talks over a person, assigns it to the replier when nobody
  * has it, and marks it read.
  */
-export async function reply(ctx: Ctx, id: string, body: string): Promise<Message> {
+export async function reply(ctx: Ctx, id: string, body: string, replyWindow: ReplyWindowOf): Promise<Message> {
   const conversation = await existing(ctx, id);
   if (conversation.channel === 'whatsapp') {
     // Meta would refuse it anyway; saying so now lets the person send the template instead of
     // finding a failed message later. The sender keeps the same rule for a reply that waits
     // in the outbox past the window's end.
-    const window = await whatsappReplyWindow(ctx, conversation.contact_id);
+    const window = await replyWindow(ctx, conversation.contact_id);
     if (!window.free_form) {
       throw new AppError(
         'conversation.whatsapp_window_closed',
@@ -299,12 +306,12 @@ export async function reply(ctx: Ctx, id: string, body: string): Promise<Message
  * queues the workspace's configured template (its one body parameter is `body`), which the
  * WhatsApp sender sends as that template. Like a reply, it takes the thread over.
  */
-export async function sendTemplate(ctx: Ctx, id: string, body: string): Promise<Message> {
+export async function sendTemplate(ctx: Ctx, id: string, body: string, replyWindow: ReplyWindowOf): Promise<Message> {
   const conversation = await existing(ctx, id);
   if (conversation.channel !== 'whatsapp') {
     throw new AppError('conversation.template_not_available', 'conflict', 'templates are for WhatsApp conversations; reply instead', { channel: conversation.channel });
   }
-  const window = await whatsappReplyWindow(ctx, conversation.contact_id);
+  const window = await replyWindow(ctx, conversation.contact_id);
   if (!window.template) {
     throw new AppError('conversation.no_template', 'conflict', 'no approved WhatsApp template is configured for this workspace (reminder_template in the WhatsApp settings)');
   }

@@ -1,6 +1,6 @@
 export { conversationsRoutes } from './conversations.routes.ts';
 export { markRead as markConversationRead, queueNotice } from './conversations.service.ts';
-export type { AssistantReplies, ResumeAssistant } from './conversations.service.ts';
+export type { AssistantReplies, ReplyWindowOf, ResumeAssistant } from './conversations.service.ts';
 export {
   adoptProviderMessageId,
   applyDeliveryStatus,

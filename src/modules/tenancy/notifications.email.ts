@@ -3,7 +3,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { withServiceRole } from '../../platform/db/tenant.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { Mailer } from '../../platform/mail.ts';
-import { claimLoop, deliverySettings, retryAt, type ClaimLoop, type DeliveryOptions } from '../channels/index.ts';
+import { claimLoop, deliverySettings, retryAt, type ClaimLoop, type DeliveryOptions } from '../../platform/claim-loop.ts';
 
 /**
  * E-mails the staff notifications their people asked to get by e-mail (email_wanted), on the

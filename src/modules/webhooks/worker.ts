@@ -4,7 +4,7 @@ import { withServiceRole, withTenant } from '../../platform/db/tenant.ts';
 import { outboundFetch } from '../../platform/http/outbound.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { SecretBox } from '../../platform/secrets.ts';
-import { claimLoop, deliverySettings, retryAt, type ClaimLoop, type DeliveryOptions } from '../channels/index.ts';
+import { claimLoop, deliverySettings, retryAt, type ClaimLoop, type DeliveryOptions } from '../../platform/claim-loop.ts';
 import { recordStaffNotifications, workspaceLeads } from '../tenancy/index.ts';
 import { signedHeaders } from './signature.ts';
 

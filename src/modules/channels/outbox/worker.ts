@@ -9,7 +9,7 @@ import type { SecretBox } from '../../../platform/secrets.ts';
 import { contactSummaries } from '../../contacts/index.ts';
 import { markInboundKind, outgoingMessage, recordMessageFailed, recordMessageSent } from '../../conversations/index.ts';
 import * as repo from './delivery.repo.ts';
-import { claimLoop, deliverySettings, retryAt, type DeliveryOptions } from './loop.ts';
+import { claimLoop, deliverySettings, retryAt, type DeliveryOptions } from '../../../platform/claim-loop.ts';
 import { overtakenByPerson, TAKEN_OVER, type ChannelSender, type OutboundMessage, type SendResult } from './sender.ts';
 import { findChannelOfWorkspace } from '../settings/settings.service.ts';
 

@@ -8,7 +8,7 @@ import * as texts from '../../conversations/index.ts';
 import { sendSms, type SmsSendOutcome } from './twilio.protocol.ts';
 import { twilioCallbackUrl, STATUS_PATH } from './twilio.webhook.ts';
 import { overtakenByPerson, TAKEN_OVER } from '../outbox/sender.ts';
-import { claimLoop, deliverySettings, retryAt, type DeliveryOptions } from '../outbox/loop.ts';
+import { claimLoop, deliverySettings, retryAt, type DeliveryOptions } from '../../../platform/claim-loop.ts';
 import type { ChannelWorker } from '../outbox/worker.ts';
 
 export interface SmsWorkerOptions extends DeliveryOptions {

@@ -1,5 +1,5 @@
-import { pollingLoop } from '../../../platform/backoff.ts';
-import type { Logger } from '../../../platform/log.ts';
+import { pollingLoop } from './backoff.ts';
+import type { Logger } from './log.ts';
 
 /**
  * How a delivery worker claims, sends and retries. The outbox's worker and Twilio's SMS worker

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { backoff, claimLoop, retryAt } from './loop.ts';
+import { backoff, claimLoop, retryAt } from './claim-loop.ts';
 
 /** A logger whose lines the test reads back. */
 function capturedLog() {
