@@ -5,6 +5,7 @@ import { registerApiKeyCommands } from './api-keys.ts';
 import { registerAvailabilityCommand } from './availability.ts';
 import { registerChatCommand } from './chat.ts';
 import { registerDataCommands } from './data.ts';
+import { registerExportCommands } from './export.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
 import { environmentModel } from '../modules/assistant/index.ts';
@@ -187,6 +188,10 @@ export function buildProgram(config: () => Config): Command {
   registerDataCommands(program, workspaces, { config, withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
+  registerExportCommands({
+    withDatabase: (fn, command) => withDatabase(config(), fn, command),
+    group: (name, description) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
+  });
   registerChatCommand(program, {
     withDatabase: (fn, command) => withDatabase(config(), fn, command),
     secrets: (db) => loadSecretBox({ key: config().FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config().FRONTDESK_DATA_DIR : undefined }),
