@@ -115,6 +115,29 @@ function factOf(context: Record<string, unknown>, key: string, expected: unknown
   return context[key];
 }
 
+type Facts = Record<string, unknown>;
+const record = (v: unknown): Facts => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Facts) : {});
+
+/**
+ * The facts an app keeps, as one flat record the corpus names them by. ARI and the
+ * receptionist keep theirs at the top of the record's context; Amara keeps a working memory
+ * (context.amara) whose request becomes a draft and then a booking, so its facts are the
+ * latest of these ("service" the service's name, "phone" the draft's customer phone), over
+ * the context's own keys (language).
+ */
+export function factsOf(app: CorpusApp, context: Facts): Facts {
+  if (app !== 'amara') return context;
+  const amara = record(context.amara);
+  const booked = Array.isArray(amara.booked) ? record(amara.booked.at(-1)) : {};
+  const draft = record(amara.draft);
+  const request = record(amara.request);
+  const out: Facts = { ...context, ...booked, ...draft, ...request };
+  if (draft.customer_phone !== undefined && request.phone === undefined) out.phone = draft.customer_phone;
+  const service = request.service ?? draft.service ?? booked.service;
+  out.service = typeof service === 'string' ? service : record(service).name;
+  return out;
+}
+
 async function checkOutcome(ctx: Ctx, c: CorpusEntry, outcome: CorpusOutcome, turns: TurnRecord[], contactId: string, phone: string): Promise<Failure[]> {
   const out: Failure[] = [];
   const fail = (what: string, expected: unknown, actual: unknown) => out.push({ id: c.id, app: c.app, category: c.category, at: 'outcome', what, expected, actual, reply: turns.at(-1)?.reply ?? null });
@@ -139,8 +162,8 @@ async function checkOutcome(ctx: Ctx, c: CorpusEntry, outcome: CorpusOutcome, tu
     if (booked !== outcome.booked) fail('booked', outcome.booked, booked);
   }
   if (outcome.facts !== undefined) {
-    const record = await db.selectFrom('ari_conversations').select('context').where('contact_id', '=', contactId).executeTakeFirst();
-    const context = (record?.context ?? {}) as Record<string, unknown>;
+    const row = await db.selectFrom('ari_conversations').select('context').where('contact_id', '=', contactId).executeTakeFirst();
+    const context = factsOf(c.app, (row?.context ?? {}) as Facts);
     for (const [key, expected] of Object.entries(outcome.facts)) {
       const actual = factOf(context, key, expected);
       if (!holds(expected, actual)) fail(`facts.${key}`, expected, actual ?? null);

@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { loadCorpus, type CorpusEntry } from '../../eval/corpus.ts';
 import { replyLanguage } from '../../eval/language.ts';
-import { formatReport, runCorpus, type EvalReport } from '../../eval/runner.ts';
+import { factsOf, formatReport, runCorpus, type EvalReport } from '../../eval/runner.ts';
 import { describeEachDatabase } from '../support/db.ts';
 
 const corpus = loadCorpus();
@@ -11,6 +11,13 @@ it('reads the language a reply is written in, and calls a reply with no clear la
   expect(replyLanguage('Which of these times suits you? Reply with the number.')).toBe('en');
   expect(replyLanguage('¿Qué día te queda mejor para la cita?')).toBe('es');
   expect(replyLanguage('OK 👍')).toBeUndefined();
+});
+
+it("reads Amara's facts from its working memory: the request over the draft over the last booking", () => {
+  const service = { id: 's', name: 'Limpieza básica', unit_name: 'hour', base_price_minor: 0, unit_price_minor: 3_000_000, currency: 'COP' };
+  expect(factsOf('amara', { language: 'es', amara: { booked: [{ service: 'Limpieza básica', hours: 3 }] } })).toMatchObject({ language: 'es', service: 'Limpieza básica', hours: 3 });
+  expect(factsOf('amara', { amara: { draft: { service, hours: 4, customer_phone: '+573001234567' }, request: { hours: 5 } } })).toMatchObject({ service: 'Limpieza básica', hours: 5, phone: '+573001234567' });
+  expect(factsOf('receptionist', { units: 3 })).toEqual({ units: 3 });
 });
 
 describeEachDatabase('the evaluation corpus with the built-in engine', (db) => {
