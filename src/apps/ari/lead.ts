@@ -1,10 +1,9 @@
-import { normalizeContext, personaLanguage, scoreLead, STATES, type ScoreBreakdown } from '../../modules/assistant/index.ts';
+import { findAssistantRecord, leadHistory, loadScoring, normalizeContext, personaLanguage, scoreLead, STATES, type ScoreBreakdown } from '../../modules/assistant/index.ts';
 import { getContact } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, UuidParam, z } from '../../platform/http/router.ts';
-import { loadScoring } from './store.ts';
 
 /**
  * What the assistant learnt about a lead, for the person about to talk to them: its state,
@@ -58,25 +57,12 @@ const isBreakdown = (v: unknown): v is ScoreBreakdown =>
 export async function leadInsight(ctx: Ctx, contactId: string): Promise<LeadInsight> {
   const ws = workspaceOf(ctx);
   await getContact(ctx, contactId); // 404 for another workspace's contact
-  const record = await ctx.tx.db
-    .selectFrom('ari_conversations')
-    .select(['id', 'state', 'lead_score', 'lead_temperature', 'context', 'ai_model', 'last_ai_message_at', 'handoff_at', 'handoff_reason'])
-    .where('workspace_id', '=', ws)
-    .where('contact_id', '=', contactId)
-    .executeTakeFirst();
+  const record = await findAssistantRecord(ctx.tx, ws, contactId);
   if (!record) {
     return { contact_id: contactId, has_assistant_record: false, state: null, lead_score: null, lead_temperature: null, context: {}, reasons: [], breakdown: null, breakdown_source: null, temperature_history: [], handoff: null, ai_model: null, last_ai_message_at: null };
   }
   const raw = (record.context && typeof record.context === 'object' && !Array.isArray(record.context) ? record.context : {}) as Record<string, unknown>;
-  const history = await ctx.tx.db
-    .selectFrom('lead_history')
-    .select(['recorded_at', 'state', 'lead_score', 'lead_temperature'])
-    .where('workspace_id', '=', ws)
-    .where('ari_conversation_id', '=', record.id)
-    .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(100)
-    .execute();
+  const history = await leadHistory(ctx.tx, ws, record.id, 100);
 
   let breakdown: ScoreBreakdown | null = isBreakdown(raw.score_breakdown) ? raw.score_breakdown : null;
   let reasons = Array.isArray(raw.reasons) ? raw.reasons.filter((r): r is string => typeof r === 'string') : [];

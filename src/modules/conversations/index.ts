@@ -28,6 +28,7 @@ export { inboxEventsRoutes } from './events.routes.ts';
 export { InboxEvents, type InboxEvent } from './inbox-events.ts';
 export {
   findEarlierReply,
+  handOverThread,
   lockOwner,
   markShown,
   messageAndReply,
