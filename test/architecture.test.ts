@@ -265,14 +265,14 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
   },
   // Known breaches that issue 13 removes next: each caller moves to its owner's functions -------
   {
-    from: /\/(?:amara\/(?:chat|conversations)|voice\/turn)\.ts$/,
-    tables: ['amara_conversations', 'amara_messages', 'ari_conversations', 'sms_messages', 'contacts'],
+    from: /\/amara\/(?:chat|conversations)\.ts$/,
+    tables: ['amara_conversations', 'amara_messages'],
     access: 'write',
     why: "the products still keep parts of the assistant's record themselves; they move into modules/assistant",
   },
   {
-    from: /\/(?:amara\/chat|voice\/(?:calls|tools|turn)|cli\/chat)\.ts$/,
-    tables: ['auth.users', 'workspaces', 'bookings', 'calls', 'contacts', 'ari_conversations'],
+    from: /\/amara\/chat\.ts$/,
+    tables: ['auth.users', 'workspaces'],
     access: 'read',
     why: 'the products read other modules\' rows for their own screens and prompts; they move to the owners\' functions',
   },

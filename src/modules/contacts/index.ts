@@ -2,4 +2,4 @@ export { contactsRoutes } from './contacts.routes.ts';
 export { E164, normalizePhone } from './phone.ts';
 export { contactSummaries, getContact, taggedContactIds } from './contacts.service.ts';
 export { ContactSummary } from './contacts.schema.ts';
-export { contactExists, contactPhone, existingPhones, fillContactName, insertContact, findOrCreateContactByPhone, findOrCreateLead, syncLead, touchContact, type LeadSync } from './contacts.repo.ts';
+export { contactExists, contactPhone, existingPhones, fillContactName, findContactIdByPhone, insertContact, findOrCreateContactByPhone, findOrCreateLead, syncLead, touchContact, type LeadSync } from './contacts.repo.ts';

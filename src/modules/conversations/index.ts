@@ -16,6 +16,7 @@ export {
   applySmsStatus,
   claimDueSms,
   findSmsForCallback,
+  linkReplyTextToBooking,
   outgoingSms,
   recordSmsAttemptFailed,
   recordSmsOutcomeUnknown,
