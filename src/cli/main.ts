@@ -4,6 +4,7 @@ import { seedDemo } from '../apps/demo.ts';
 import { registerApiKeyCommands } from './api-keys.ts';
 import { registerAvailabilityCommand } from './availability.ts';
 import { registerChatCommand } from './chat.ts';
+import { registerCitusPlanCommand } from './citus.ts';
 import { registerDataCommands } from './data.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
@@ -187,6 +188,7 @@ export function buildProgram(config: () => Config): Command {
   registerDataCommands(program, workspaces, { config, withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
+  registerCitusPlanCommand(program);
   registerChatCommand(program, {
     withDatabase: (fn, command) => withDatabase(config(), fn, command),
     secrets: (db) => loadSecretBox({ key: config().FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config().FRONTDESK_DATA_DIR : undefined }),
