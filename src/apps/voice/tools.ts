@@ -138,7 +138,7 @@ export async function answerFromKnowledge(ctx: Ctx, question: string): Promise<s
 export function receptionTools(ctx: Ctx, scope: ReceptionScope): ReceptionistTools {
   return {
     checkArea: (postalCode) => serviceAreaCovers(ctx, postalCode),
-    availableSlots: async (language) => (await freeSlots(ctx, language, { limit: 4 })).slots,
+    availableSlots: async (language, limit = 4) => (await freeSlots(ctx, language, { limit })).slots,
     book: (draft) => bookPickup(ctx, scope, draft),
     answer: (question) => answerFromKnowledge(ctx, question),
   };
