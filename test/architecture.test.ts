@@ -263,19 +263,6 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
     access: 'read',
     why: "the model comparison is one aggregate statement across tenants: each workspace's time zone for its days, each conversation's first successful payment for its conversions",
   },
-  // Known breaches that issue 13 removes next: each caller moves to its owner's functions -------
-  {
-    from: /\/amara\/(?:chat|conversations)\.ts$/,
-    tables: ['amara_conversations', 'amara_messages'],
-    access: 'write',
-    why: "the products still keep parts of the assistant's record themselves; they move into modules/assistant",
-  },
-  {
-    from: /\/amara\/chat\.ts$/,
-    tables: ['auth.users', 'workspaces'],
-    access: 'read',
-    why: 'the products read other modules\' rows for their own screens and prompts; they move to the owners\' functions',
-  },
 ];
 
 const foreignUses = TABLE_USES.filter((u) => OWNERS.get(u.table) !== ownerOf(u.file));

@@ -121,3 +121,22 @@ export { assistantReplyFacts, insertAriMessage, loadAssistantSettings, updateAri
 export { changeAssistantRecord, findAssistantRecord, leadHistory, lockAssistantRecord, type LockedRecord, type RecordChange } from './record.repo.ts';
 export { markAnsweredByFaq } from './unanswered.ts';
 export { aiComparisonJobs, rollupAiComparison, AI_COMPARISON_JOB, type RollupOptions } from './comparison.ts';
+// Amara's in-app chat transcript (amara_conversations, amara_messages).
+export {
+  amaraMessages,
+  completeAmaraAnswer,
+  completeAmaraQuestion,
+  findAmaraRetry,
+  insertAmaraAnswer,
+  insertAmaraConversation,
+  insertAmaraQuestion,
+  keepAmaraState,
+  listAmaraConversations,
+  lockAmaraConversation,
+  ownsAmaraConversation,
+  patchAmaraMessage,
+  recentAmaraMessages,
+  roleOfOwnAmaraMessage,
+  setAmaraFeedback,
+  type AmaraMessageRow,
+} from './amara-chat.repo.ts';
