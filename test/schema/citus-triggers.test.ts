@@ -65,7 +65,52 @@ function insertedWorkspace(s: string, at: RegExp): boolean {
   return at.test(values[column] ?? '');
 }
 
+/** What one function's statements touch, which of them do not pin the workspace at hand, and what is node-local. */
+function reviewFunction(f: Fn, distributed: Set<string>, reference: Set<string>) {
+  // The workspace at hand: the row's, an argument naming a workspace, or the claimed one.
+  const here = ['new\\.workspace_id', 'old\\.workspace_id', 'app\\.current_workspace_id\\(\\)', 'app\\.claimed_workspace_id\\(\\)', '\\(select app\\.current_workspace_id\\(\\)\\)', "claims\\s*->>\\s*'workspace_id'",
+    ...f.args.filter((a) => /workspace|^ws$|^p_ws/.test(a)).map((a) => `\\b${a}\\b`), '\\$1'];
+  const hereRe = `(?:${here.join('|')})`;
+  const touches = new Set<string>();
+  const unpinned: string[] = [];
+  const nodeLocal: string[] = [];
+  const pinnedVars = new Set<string>();
+  for (const s of statementsOf(f.src)) {
+    // A variable given the workspace at hand counts as it (ws := new.workspace_id).
+    // (a declaration, `ws uuid := app.current_workspace_id();`, or an assignment).
+    const assigned = new RegExp(`(?:^|\\bdeclare\\s+|\\bbegin\\s+)?(\\w+)(?:\\s+[\\w.]+)?\\s*:=[^;]*${hereRe}`, 'i').exec(s);
+    if (assigned) pinnedVars.add(assigned[1]!);
+    const at = `(?:${hereRe}${[...pinnedVars].map((v) => `|\\b${v}\\b`).join('')})`;
+    if (/pg_notify|\bnotify\b/i.test(s)) nodeLocal.push('notify');
+    if (/pg_advisory/i.test(s)) nodeLocal.push('advisory lock');
+    for (const m of s.matchAll(/\b(?:from|join|into|update)\s+(?:only\s+)?(?:(public|auth|app)\.)?(\w+)/gi)) {
+      const table = m[2]!.toLowerCase();
+      if (reference.has(table)) touches.add(`${table} (reference)`);
+      if (!distributed.has(table)) continue;
+      touches.add(table);
+      const pinned =
+        new RegExp(`workspace_id\\s*=\\s*${at}`, 'i').test(s) ||
+        new RegExp(`${at}\\s*=\\s*(?:\\w+\\.)?workspace_id`, 'i').test(s) ||
+        // insert ... (..., workspace_id, ...) values (..., <workspace at hand>, ...), or ... select <workspace at hand>, ...
+        (/\binsert\b/i.test(s) && (insertedWorkspace(s, new RegExp(`^${at}$`, 'i')) || new RegExp(`select\\s*${at}`, 'i').test(s)));
+      if (!pinned) unpinned.push(`${table}: ${s.slice(0, 160)}`);
+    }
+  }
+  return { fn: f.name, trigger: f.trigger, touches: [...touches], unpinned, nodeLocal: [...new Set(nodeLocal)] };
+}
+
 describeEachDatabase('triggers and functions stay on one shard (Citus)', (db) => {
+  it('tells a trigger that stays in its workspace from one that reaches across (the review itself)', () => {
+    const review = (src: string, args: string[] = []) => reviewFunction({ name: 'app.t', args, src, trigger: true }, new Set(['contacts', 'outbox']), new Set(['workspaces'])).unpinned.length;
+    expect(review('begin update public.contacts set total_calls = 1 where workspace_id = new.workspace_id and id = new.contact_id; return null; end')).toBe(0);
+    expect(review('begin update public.contacts set total_calls = 1 where id = new.contact_id; return null; end')).toBe(1);
+    expect(review('begin insert into public.outbox (workspace_id, message_id) values (new.workspace_id, new.id); return new; end')).toBe(0);
+    expect(review('begin insert into public.outbox (message_id, workspace_id) values (new.id, new.other_workspace); return new; end')).toBe(1);
+    expect(review('declare ws uuid := app.current_workspace_id(); begin delete from public.contacts where workspace_id = ws and id = p_id; end')).toBe(0);
+    expect(review('begin perform 1 from public.workspaces w where w.id = new.workspace_id; delete from public.contacts where id = p_id; end')).toBe(1);
+    expect(review('select count(*) from public.contacts where workspace_id = p_workspace_id', ['p_workspace_id'])).toBe(0);
+  });
+
   it('every statement of a product function on a tenant table pins the workspace at hand', async () => {
     const plan = await db().transaction(async (tx) => planCitus(await readCitusCatalog(tx)));
     const distributed = new Set(plan.distributed.map((d) => d.table.split('.')[1]!));
@@ -83,38 +128,10 @@ describeEachDatabase('triggers and functions stay on one shard (Citus)', (db) =>
     );
     expect(fns.filter((f) => f.trigger).length).toBeGreaterThan(20);
 
-    const review: { fn: string; trigger: boolean; touches: string[]; unpinned: string[]; nodeLocal: string[] }[] = [];
+    const review: ReturnType<typeof reviewFunction>[] = [];
     for (const f of fns) {
-      // The workspace at hand: the row's, an argument naming a workspace, or the claimed one.
-      const here = ['new\\.workspace_id', 'old\\.workspace_id', 'app\\.current_workspace_id\\(\\)', 'app\\.claimed_workspace_id\\(\\)', '\\(select app\\.current_workspace_id\\(\\)\\)', "claims\\s*->>\\s*'workspace_id'",
-        ...f.args.filter((a) => /workspace|^ws$|^p_ws/.test(a)).map((a) => `\\b${a}\\b`), '\\$1'];
-      const hereRe = `(?:${here.join('|')})`;
-      const touches = new Set<string>();
-      const unpinned: string[] = [];
-      const nodeLocal: string[] = [];
-      const pinnedVars = new Set<string>();
-      for (const s of statementsOf(f.src)) {
-        // A variable given the workspace at hand counts as it (ws := new.workspace_id).
-        // (a declaration, `ws uuid := app.current_workspace_id();`, or an assignment).
-        const assigned = new RegExp(`(?:^|\\bdeclare\\s+|\\bbegin\\s+)?(\\w+)(?:\\s+[\\w.]+)?\\s*:=[^;]*${hereRe}`, 'i').exec(s);
-        if (assigned) pinnedVars.add(assigned[1]!);
-        const at = `(?:${hereRe}${[...pinnedVars].map((v) => `|\\b${v}\\b`).join('')})`;
-        if (/pg_notify|\bnotify\b/i.test(s)) nodeLocal.push('notify');
-        if (/pg_advisory/i.test(s)) nodeLocal.push('advisory lock');
-        for (const m of s.matchAll(/\b(?:from|join|into|update)\s+(?:only\s+)?(?:(public|auth|app)\.)?(\w+)/gi)) {
-          const table = m[2]!.toLowerCase();
-          if (reference.has(table)) touches.add(`${table} (reference)`);
-          if (!distributed.has(table)) continue;
-          touches.add(table);
-          const pinned =
-            new RegExp(`workspace_id\\s*=\\s*${at}`, 'i').test(s) ||
-            new RegExp(`${at}\\s*=\\s*(?:\\w+\\.)?workspace_id`, 'i').test(s) ||
-            // insert ... (..., workspace_id, ...) values (..., <workspace at hand>, ...), or ... select <workspace at hand>, ...
-            (/\binsert\b/i.test(s) && (insertedWorkspace(s, new RegExp(`^${at}$`, 'i')) || new RegExp(`select\\s*${at}`, 'i').test(s)));
-          if (!pinned) unpinned.push(`${table}: ${s.slice(0, 160)}`);
-        }
-      }
-      if (touches.size || nodeLocal.length) review.push({ fn: f.name, trigger: f.trigger, touches: [...touches], unpinned, nodeLocal: [...new Set(nodeLocal)] });
+      const r = reviewFunction(f, distributed, reference);
+      if (r.touches.length || r.nodeLocal.length) review.push(r);
     }
 
     const offenders = review.filter((r) => r.unpinned.length && !SPANS_TENANTS[r.fn]);

@@ -12,7 +12,7 @@ import { startFakeTwilio, twilioSid, type FakeTwilio } from '../support/fakes/tw
 import { email } from '../support/http.ts';
 import { bookConsultation, paymentsApp } from '../support/payments.ts';
 import { contact, expectCall, pattern, workspace } from '../support/scheduling.ts';
-import { judgeStatements, normalize, recording, type Judged } from '../support/statements.ts';
+import { judgeStatements, normalize, recording, type Judged, type Verdict } from '../support/statements.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/apps/demo.ts';
 import { channelWorker, jobDefinitions } from '../../src/jobs.ts';
 import { saveChannelSettings } from '../../src/modules/channels/index.ts';
@@ -198,6 +198,26 @@ describe.runIf(server)('every tenant statement pins its workspace (Citus routing
       await job.handler((job.cronData ?? {}) as never, { id: `pin-${job.name}`, retryCount: 0 });
     }
   }, 180_000);
+
+  it('tells a pinned statement from one that is not (the judge itself)', async () => {
+    const ws = '00000000-0000-4000-8000-000000000001';
+    const id = '00000000-0000-4000-8000-000000000002';
+    const cases: [string, unknown[], Verdict][] = [
+      ['select name from contacts where id = $1', [id], 'unpinned'],
+      ['select name from contacts where workspace_id = $1 and id = $2', [ws, id], 'pinned'],
+      ['select name from contacts where workspace_id = any($1::uuid[])', [[ws, id]], 'unpinned'],
+      // Pinned through the join: the planner carries the constant to both sides.
+      ['select m.body from messages m join conversations c on c.workspace_id = m.workspace_id and c.id = m.conversation_id where c.workspace_id = $1', [ws], 'pinned'],
+      ['select m.body from messages m join conversations c on c.id = m.conversation_id where c.workspace_id = $1', [ws], 'unpinned'],
+      ['insert into contacts (id, workspace_id, name) values ($1, $2, $3)', [id, ws, 'x'], 'pinned'],
+      ['insert into contacts (id, name) values ($1, $2)', [id, 'x'], 'pinned-by-default'],
+      ['update contacts set name = $2 where id = $1', [id, 'x'], 'unpinned'],
+      ['delete from contacts where workspace_id = $1 and id = $2', [ws, id], 'pinned'],
+      ['select slug from workspaces where id = $1', [ws], 'global'],
+    ];
+    const verdicts = await judgeStatements(raw, cases.map(([sql, params]) => ({ sql, params })));
+    expect(verdicts.map((v) => [v.sql, v.verdict])).toEqual(cases.map(([sql, , verdict]) => [sql, verdict]));
+  });
 
   it('judges every statement from its plan', async () => {
     judged = await judgeStatements(raw, rec.statements);
