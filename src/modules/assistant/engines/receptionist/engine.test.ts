@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  asksAboutOurService,
   decideReception,
   extractAddress,
   extractPostalCode,
@@ -220,7 +221,8 @@ describe('the receptionist reading people as they really write', () => {
     expect(mentionsTime('mañana en la tarde')).toBe(true);
     expect(mentionsTime('120 King St W')).toBe(false);
     const { turns } = await converse(['M5V 2T6 2 loads regular 5 King St W', 'afternoon if possible', 'Sam']);
-    expect(turns[1]!.reply).toBe('Noted: afternoon if possible. And your name for the booking?');
+    // Said back short: the part of the day, not the whole message.
+    expect(turns[1]!.reply).toBe('Noted: afternoon. And your name for the booking?');
     expect(turns[2]!.reply).toBe('Pick a time:\n1. Mon 23 Nov 14:00\n2. Mon 23 Nov 16:00');
   });
 
@@ -285,5 +287,21 @@ describe('real writing at the receptionist', () => {
     const r = await converse(['pickup tomorrow afternoon please, M5V 2T6', 'regular', '2 loads', '120 King St W', 'Sam'], t);
     expect(limits.at(-1)).toBeGreaterThan(4);
     expect(r.context.offered_slots?.map((s) => s.label)).toEqual(['Tue 24 Nov 14:00']);
+  });
+});
+
+describe('a question about the service itself', () => {
+  it('is a yes for what the business does, and not claimed for what it does not', async () => {
+    for (const m of ['do you pick up laundry?', '¿recogen ropa a domicilio?', 'can I book express?', 'do you do laundry pickup?']) expect(asksAboutOurService(m, SERVICES), m).toBe(true);
+    for (const m of ['do you do dry cleaning?', 'do you iron shirts?', 'are you open on sundays?', 'Do you wash dog beds?']) expect(asksAboutOurService(m, SERVICES), m).toBe(false);
+    const t = { ...tools(), answer: async () => undefined };
+    const r = await converse(['Hello, do you pick up laundry?'], t);
+    expect(r.turns[0]!.reply).toBe("Hi! This is 1StopLaundry. Yes, we do! What's your postal code?");
+    expect(r.turns[0]!.unanswered).toBe(false);
+  });
+
+  it('acknowledges a day wished for as the day, not as the message', async () => {
+    const r = await converse(['hi i need a pickup tomorrow afternoon my postal code is M5V 2T6']);
+    expect(r.turns[0]!.reply).toMatch(/Noted: M5V2T6 and tomorrow afternoon\./);
   });
 });

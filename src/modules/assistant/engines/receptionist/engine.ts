@@ -1,5 +1,5 @@
 import { extractName, isQuestion, parseConfirm, parseSlotChoice, parseYesNo, type Language, type Slot } from '../ari/index.ts';
-import { asksForPerson, asksPrice, conversationLanguage, languageAskedFor, dayPartNamed, dayPartOf, emptyStreak, nearlyWord, stuck, EMPTY_MESSAGES_TOLERATED, timeNamed } from '../shared/index.ts';
+import { asksForPerson, asksPrice, conversationLanguage, languageAskedFor, dayPartNamed, dayPartOf, emptyStreak, nearlyWord, stuck, EMPTY_MESSAGES_TOLERATED, timeNamed, whenNamed } from '../shared/index.ts';
 import { countText, formatPrice, replyText, shortName, type Phrase } from './messages.ts';
 
 /**
@@ -271,7 +271,8 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   /** A fact as the receipt names it: "M5V2T6", "Express", "3 loads", "120 King St W", "Sam". */
   const factText = (f: Fact): string => {
     if (f === 'service') return shortName(ctx.service ?? '');
-    if (f === 'time_wish') return ctx.time_wish ?? '';
+    // The day and time said back short ("tomorrow afternoon"), never the whole message.
+    if (f === 'time_wish') return whenNamed(ctx.time_wish ?? '', language) ?? '';
     if (f === 'units') return countText(ctx.units ?? 0, input.services.find((s) => s.id === ctx.service_id)?.unit_name ?? input.services[0]?.unit_name ?? 'unit', language);
     return String(ctx[f] ?? '');
   };
@@ -457,6 +458,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   // conversation's language: "¿Cuánto cuesta la carga?" gets the price, not "I don't know".
   let answer: string | undefined;
   let priced: Phrase | undefined;
+  let yesWeDo = false;
   const gaveDetails = postal !== undefined || units !== undefined || address !== undefined || pickedSlot;
   // "???" is not a question: punctuation alone carries nothing.
   if (!gaveDetails && !switched && isQuestion(message) && /\p{L}{2,}/u.test(message)) {
@@ -471,6 +473,11 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
       understood = true;
     } else if (answer) {
       path.push('faq');
+      understood = true;
+    } else if (asksAboutOurService(message, input.services)) {
+      // "Do you pick up laundry?": yes, and the next question is how.
+      path.push('service_question');
+      yesWeDo = true;
       understood = true;
     } else unanswered = true;
     // Seed 004's rule: after more than three questions, offer a call from a person (once).
@@ -496,7 +503,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   // A question the FAQs do not answer is said to be so, not passed over.
   const lead: Phrase[] = [
     ...intro,
-    ...(priced ? [priced] : answer ? [{ key: 'answer' as const, text: answer }] : []),
+    ...(priced ? [priced] : answer ? [{ key: 'answer' as const, text: answer }] : yesWeDo ? [{ key: 'yes_we_do' as const }] : []),
     ...(unanswered ? [{ key: 'no_answer' as const }] : !understood && !fresh ? [{ key: 'not_understood' as const }] : []),
   ];
   return ask(lead);
@@ -564,6 +571,19 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     ctx.step = 'time';
     return done(say(...lead, ...noted, { key: 'offer_slots', slots: slots.map((s) => s.label) }), 'scheduling');
   }
+}
+
+// What the business does, in the words customers ask about it: a pickup, laundry. ("Do you wash dog beds?" is not one.)
+const OUR_WORK = /\b(?:pick ?ups?|picked up|pick (?:it |them |my \w+ )?up|laundry|laundries|recog\w*|ropa|lavanderia|cucian|jemput\w*)\b/;
+
+/**
+ * Whether a question is about the service the business offers ("do you pick up laundry?",
+ * "¿recogen ropa?", "can I book express?"): then it is a yes and the booking goes on, not
+ * "not sure about that one". Anything else (dry cleaning, ironing shirts) is not claimed.
+ */
+export function asksAboutOurService(message: string, services: OfferedService[]): boolean {
+  if (/\b(?:dry|seco|ironing|planch\w*|setrika)\b/.test(foldAccents(message))) return false;
+  return OUR_WORK.test(foldAccents(message)) || extractService(message, services, false) !== undefined;
 }
 
 type Fact = 'postal_code' | 'service' | 'units' | 'address' | 'name' | 'time_wish';

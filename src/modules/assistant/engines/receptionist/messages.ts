@@ -26,6 +26,7 @@ export type Phrase =
   | { key: 'answer'; text: string }
   | { key: 'not_understood' }
   | { key: 'no_answer' }
+  | { key: 'yes_we_do' }
   | { key: 'noted'; items: string[] }
   | { key: 'which_of'; slots: string[] }
   | { key: 'offer_callback' }
@@ -95,6 +96,7 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     answer: (p) => p.text,
     not_understood: () => "Sorry, I didn't get that.",
     no_answer: () => 'Not sure about that one.',
+    yes_we_do: () => 'Yes, we do!',
     noted: (p) => acknowledge('en', p.items),
     which_of: (p) => `Which one?\n${p.slots.map((s, i) => `${i + 1}. ${s}`).join('\n')}`,
     offer_callback: () => "Sorry, I'm not getting it. Want a person from our team to call you? Reply YES.",
@@ -123,6 +125,7 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     answer: (p) => p.text,
     not_understood: () => 'Perdona, no te entendí.',
     no_answer: () => 'Eso no lo sé.',
+    yes_we_do: () => '¡Sí, claro!',
     noted: (p) => acknowledge('es', p.items),
     which_of: (p) => `¿Cuál de estas?\n${p.slots.map((s, i) => `${i + 1}. ${s}`).join('\n')}`,
     offer_callback: () => 'Perdona, no logro entenderte. ¿Quieres que te llame una persona del equipo? Responde SÍ.',

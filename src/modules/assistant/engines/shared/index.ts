@@ -9,7 +9,7 @@ export { asksForPerson } from './person.ts';
 export { EMPTY_MESSAGES_TOLERATED, emptyStreak, stuck } from './attention.ts';
 export { acknowledge } from './acknowledge.ts';
 export { countOf, extractMoney, wordsToNumber } from './numbers.ts';
-export { dayPartNamed, dayPartOf, timeNamed, type DayPart, type TimeOfDay } from './slots.ts';
+export { dayPartNamed, dayPartOf, timeNamed, whenNamed, type DayPart, type TimeOfDay } from './slots.ts';
 export { editDistance, nearlyWord } from './typos.ts';
 export { asksPrice } from './price.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledge, asksForPerson, asksPrice, conversationLanguage, languageAskedFor, dayPartNamed, emptyStreak, extractMoney, nearlyWord, stuck, timeNamed, wordsToNumber } from './index.ts';
+import { acknowledge, asksForPerson, asksPrice, conversationLanguage, languageAskedFor, whenNamed, dayPartNamed, emptyStreak, extractMoney, nearlyWord, stuck, timeNamed, wordsToNumber } from './index.ts';
 
 describe("the conversation's language", () => {
   it('is set by the first message that tells, else the workspace fallback', () => {
@@ -118,5 +118,16 @@ describe('a request for another language', () => {
     for (const m of ['my English is good', 'bahasa Inggris saya lumayan', 'english sy advanced kak', 'mi nivel de inglés es básico', 'I studied English for years']) expect(languageAskedFor(m), m).toBeUndefined();
     expect(conversationLanguage('in Spanish please', 'en', 'en')).toBe('es');
     expect(conversationLanguage('perdón, ¿podemos hablar en español?', 'en', 'en', { services: true })).toBe('es');
+  });
+});
+
+describe('the day and time a message wishes for', () => {
+  it('is said back short in the conversation language, never as the whole message', () => {
+    expect(whenNamed('hi i need a pickup tomorrow afternoon my postal code is m5v 2t6', 'en')).toBe('tomorrow afternoon');
+    expect(whenNamed('hola necesito recogida el martes en la tarde', 'es')).toBe('el martes por la tarde');
+    expect(whenNamed('mañana a las 3', 'es')).toBe('mañana 15:00');
+    expect(whenNamed('por la mañana', 'es')).toBe('por la mañana');
+    expect(whenNamed('besok pagi', 'id')).toBe('besok pagi');
+    expect(whenNamed('3 loads at 120 King St W', 'en')).toBeUndefined();
   });
 });
