@@ -5,10 +5,11 @@
  * assistant's record, the app's engine and tools, the reply queued) inside one transaction
  * that is rolled back at the end, so no conversation sees another's writes. Each turn's
  * reply, state, handoff and silence are checked, then the conversation's outcome (state,
- * temperature band, booking, handoff, the facts kept on the lead).
+ * temperature band, booking, handoff, the facts kept on the lead, the lead summary).
  */
 import { Temporal } from 'temporal-polyfill';
 import { answerInbound } from '../src/apps/answer.ts';
+import { leadSummary } from '../src/modules/assistant/index.ts';
 import { templates } from '../src/apps/templates.ts';
 import { createWorkspace, ensureUser, type Template } from '../src/modules/tenancy/index.ts';
 import { fixedClock, type Clock } from '../src/platform/clock.ts';
@@ -160,6 +161,13 @@ async function checkOutcome(ctx: Ctx, c: CorpusEntry, outcome: CorpusOutcome, tu
       .executeTakeFirstOrThrow();
     const booked = Number(appointments.n) + Number(bookings.n) > 0;
     if (booked !== outcome.booked) fail('booked', outcome.booked, booked);
+  }
+  if (outcome.summary !== undefined) {
+    // The summary as the lead view shows it; a handoff's is the one kept on the record (0043), which its notice carried.
+    const row = await db.selectFrom('ari_conversations').select(['context', 'handoff_reason', 'handoff_summary']).where('contact_id', '=', contactId).executeTakeFirst();
+    const contact = await db.selectFrom('contacts').select(['name', 'phone', 'email']).where('id', '=', contactId).executeTakeFirst();
+    const text = row?.handoff_summary ?? leadSummary({ context: record(row?.context), contact: contact ?? {}, handoffReason: row?.handoff_reason, fallbackLanguage: WORKSPACES[c.app].locale }).text;
+    for (const s of outcome.summary) if (!fold(text).includes(fold(s))) fail('summary', s, text);
   }
   if (outcome.facts !== undefined) {
     const row = await db.selectFrom('ari_conversations').select('context').where('contact_id', '=', contactId).executeTakeFirst();

@@ -1,4 +1,5 @@
 export { assistantRoutes } from './assistant.routes.ts';
+export { LeadSummary, leadSummary, type LeadSummaryInput } from './summary.ts';
 export type { ModelRouteDeps } from './assistant-models.routes.ts';
 export { findActiveSystemPrompt } from './assistant-config.service.ts';
 export { loadScoring, loadStages } from './assistant-config.repo.ts';

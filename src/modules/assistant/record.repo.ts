@@ -77,3 +77,14 @@ export function leadHistory(tx: Tx, ws: string, ariConversationId: string, limit
     .limit(limit)
     .execute();
 }
+
+/** The record's context as it stands now (after the app kept this turn's decision). */
+export async function assistantContext(tx: Tx, ws: string, id: string): Promise<unknown> {
+  const row = await tx.db.selectFrom('ari_conversations').select('context').where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
+  return row?.context ?? {};
+}
+
+/** The lead summary kept with a handoff (0043): the handoff event's payload and the staff notice read it. */
+export async function setHandoffSummary(tx: Tx, ws: string, id: string, summary: string): Promise<void> {
+  await tx.db.updateTable('ari_conversations').set({ handoff_summary: summary }).where('workspace_id', '=', ws).where('id', '=', id).execute();
+}
