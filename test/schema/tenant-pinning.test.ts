@@ -3,19 +3,25 @@
 // value, or Citus fans it out to every shard. PostgreSQL only: the judge is EXPLAIN
 // (VERBOSE) on a server, whose plans PGlite would give alike but which Citus runs on.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Temporal } from 'temporal-polyfill';
 import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../support/db.ts';
 import { channelsApp, waId } from '../support/channels.ts';
 import { startFakeMeta, type FakeMeta } from '../support/fakes/meta.ts';
 import { startFakeTwilio, twilioSid, type FakeTwilio } from '../support/fakes/twilio.ts';
-import { email } from '../support/http.ts';
+import { startFakeVapi } from '../support/fakes/vapi.ts';
+import { email, testApp } from '../support/http.ts';
 import { bookConsultation, paymentsApp } from '../support/payments.ts';
 import { contact, expectCall, pattern, workspace } from '../support/scheduling.ts';
 import { judgeStatements, normalize, recording, type Judged, type Verdict } from '../support/statements.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/apps/demo.ts';
 import { channelWorker, jobDefinitions } from '../../src/jobs.ts';
 import { saveChannelSettings } from '../../src/modules/channels/index.ts';
+import { createWebhookWorker } from '../../src/modules/webhooks/index.ts';
+import { allowOutboundHosts } from '../../src/platform/http/outbound.ts';
 import { fixedClock, systemClock } from '../../src/platform/clock.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { withTenant } from '../../src/platform/db/tenant.ts';
@@ -45,6 +51,8 @@ const SPANS_TENANTS: { match: string; why: string }[] = [
     why: "the outbox's claim across tenants (FOR UPDATE SKIP LOCKED: see the runbook, not routable on Citus as is)" },
   { match: "update public.sms_messages s set status = 'sending'",
     why: "the SMS worker's claim across tenants (FOR UPDATE SKIP LOCKED: see the runbook, not routable on Citus as is)" },
+  { match: "update public.webhook_deliveries d set status = 'sending'",
+    why: "the outbound webhooks worker's claim across tenants (FOR UPDATE SKIP LOCKED: see the runbook, not routable on Citus as is)" },
   { match: "update public.sms_messages set status = 'queued', claimed_until = null",
     why: "the SMS worker's sweep of lapsed claims, every tenant" },
   // Jobs: sweeps and the search for the workspaces that have work, then work per workspace.
@@ -191,6 +199,43 @@ describe.runIf(server)('every tenant statement pins its workspace (Citus routing
     await ok(t.call('GET', '/api/v1/auth/me', { cookie }));
     await ok(t.call('POST', '/api/v1/workspaces', { cookie, body: { name: `${email('pin')} ws` } }), 201);
   }, 180_000);
+
+  it("a Vapi call's report with its booking, and an outbound webhook delivered", async () => {
+    const vapi = await startFakeVapi();
+    const receiver = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('thanks'));
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const zone = 'America/Toronto';
+      const today = Temporal.Now.zonedDateTimeISO(zone);
+      const monday = today.toPlainDate().add({ days: 8 - today.dayOfWeek });
+      const clock = fixedClock(new Date(monday.toZonedDateTime({ timeZone: zone, plainTime: '08:00' }).epochMilliseconds));
+      const secrets = createSecretBox(randomBytes(32));
+      const t = testApp(rec.db, clock, { providers: { vapiApiUrl: vapi.url }, secrets });
+      vapi.addOrg('vapi-key-pin', { assistants: ['asst-pin'], phoneNumbers: ['ph-pin'] });
+      const o = await t.owner(email('pin-voice'), { name: 'Laundry', template: 'voice', time_zone: zone, currency: 'CAD', country: 'CA', locale: 'en' });
+      await ok(t.call('PUT', '/api/v1/channels/vapi', { ...o.as, body: { assistant_ids: ['asst-pin'], phone_number_ids: ['ph-pin'], secret: 'vapi-secret-pin', api_key: 'vapi-key-pin' } }));
+      const host = `127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+      allowOutboundHosts(host);
+      await ok(t.call('POST', '/api/v1/webhooks', { ...o.as, body: { url: `http://${host}/hooks`, event_types: ['contact.created', 'booking.created'] } }), 201);
+      const report = {
+        message: {
+          type: 'end-of-call-report', endedReason: 'customer-ended-call', startedAt: '2026-11-20T15:00:00.000Z', endedAt: '2026-11-20T15:03:04.500Z', cost: 0.42,
+          call: { id: `call-pin-${randomBytes(4).toString('hex')}`, type: 'inboundPhoneCall', assistantId: 'asst-pin', customer: { number: '+1 (416) 555-0177' } },
+          artifact: { transcript: 'AI: Thanks for calling!', recording: { url: 'https://storage.vapi.ai/x.wav' } },
+          analysis: { summary: 'Booked a pickup.', structuredData: { service: 'Express', loads: 2, postal_code: 'M5V 2T6', address: '1 Front St W', pickup_time: `${monday.toString()}T14:00`, name: 'Jordan Park' }, successEvaluation: 'true' },
+        },
+      };
+      await ok(t.call('POST', '/webhooks/vapi', { raw: JSON.stringify(report), contentType: 'application/json', headers: { 'x-vapi-secret': 'vapi-secret-pin' } }));
+      await ok(t.call('GET', '/api/v1/analytics/channels', o.as));
+      await createWebhookWorker({ db: rec.db, clock, log: silentLogger(), secrets, backoffMs: 30_000 }).drain();
+    } finally {
+      await vapi.close();
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  }, 120_000);
 
   it('every background job once', async () => {
     const log = silentLogger();
