@@ -4,7 +4,7 @@ import { leadSummary } from './summary.ts';
 describe('the lead summary for the person who takes over', () => {
   it("reads ARI's consultancy facts: program and country, budget, timeline, documents ready, language, why handed over", () => {
     const s = leadSummary({
-      context: { name: 'Budi Santoso', email: 'budi@example.com', destination: 'United Kingdom', program: 'S2 Data Science', english_level: 'IELTS 7', budget: '600 juta', budget_amount: 600_000_000, budget_currency: 'IDR', timeline: 'tahun depan', documents: { passport: true, cv: true, transcript: false }, language: 'id' },
+      context: { name: 'Budi Santoso', email: 'budi@example.com', destination: 'United Kingdom', program: 'S2 Data Science', english_level: 'IELTS 7', budget: '600 juta', budget_amount: 600_000_000, budget_currency: 'IDR', timeline: 'tahun depan', documents: { cv: true, transcript: false, passport: true }, language: 'id' },
       contact: { name: null, phone: '+6281200000001' },
       handoffReason: 'customer asked for a person',
     });

@@ -55,8 +55,12 @@ function consultancy(c: Facts) {
   const destination = str(c.destination);
   const wants = join([program ?? (destination ? 'study' : null), destination ? `in ${destination}` : null]);
   const budget = str(c.budget) ?? money(c.budget_amount, c.budget_currency);
+  // In the order the assistant asks for them, whatever order they were given in.
+  const order = Object.keys(DOCUMENT_NAMES);
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
   const documents = Object.entries(obj(c.documents))
     .filter(([, ready]) => ready === true)
+    .sort(([a], [b]) => rank(a) - rank(b))
     .map(([k]) => DOCUMENT_NAMES[k] ?? k.replace(/_/g, ' '));
   const english = str(c.english_level);
   const slot = str(obj(c.selected_slot).local_label);
