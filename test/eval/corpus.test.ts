@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { loadCorpus, type CorpusEntry } from '../../eval/corpus.ts';
 import { replyLanguage } from '../../eval/language.ts';
+import { startParrot } from '../../eval/parrot.ts';
 import { factsOf, formatReport, runCorpus, type EvalReport } from '../../eval/runner.ts';
 import { describeEachDatabase } from '../support/db.ts';
 
@@ -36,6 +37,19 @@ describeEachDatabase('the evaluation corpus with the built-in engine', (db) => {
   it('passes every conversation of the corpus (100 %)', () => {
     expect(report.total).toBe(corpus.length);
     expect(report.passed, formatReport(report)).toBe(report.total);
+  });
+
+  it('runs the model path with a fake model that repeats the draft, and scores the same (one happy path per app)', async () => {
+    const parrot = await startParrot();
+    try {
+      const some = corpus.filter((c) => ['ari-id-docs-after-slots', 'rx-en-sms-happy', 'am-es-happy'].includes(c.id));
+      expect(some).toHaveLength(3);
+      const r = await runCorpus(db(), some, { turnOptions: { llm: { baseUrl: parrot.url, model: 'eval-parrot', timeoutMs: 10_000 } } });
+      expect(r.passed, formatReport(r)).toBe(3);
+      expect(parrot.worded).toBeGreaterThan(10);
+    } finally {
+      await parrot.close();
+    }
   });
 
   it('fails a conversation whose expectation the assistant does not meet, and says where and why', async () => {
