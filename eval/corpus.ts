@@ -29,6 +29,8 @@ const Outcome = z.strictObject({
   booked: z.boolean().optional(),
   handoff: z.boolean().optional(),
   facts: z.record(z.string(), z.unknown()).optional(),
+  /** Words the lead summary for the person taking over must show (its text, any case). */
+  summary: z.array(z.string().min(1)).optional(),
 });
 
 const Conversation = z.strictObject({

@@ -5,10 +5,11 @@
  * assistant's record, the app's engine and tools, the reply queued) inside one transaction
  * that is rolled back at the end, so no conversation sees another's writes. Each turn's
  * reply, state, handoff and silence are checked, then the conversation's outcome (state,
- * temperature band, booking, handoff, the facts kept on the lead).
+ * temperature band, booking, handoff, the facts kept on the lead, the lead summary).
  */
 import { Temporal } from 'temporal-polyfill';
 import { answerInbound } from '../src/apps/answer.ts';
+import { leadSummary } from '../src/modules/assistant/index.ts';
 import { templates } from '../src/apps/templates.ts';
 import { createWorkspace, ensureUser, type Template } from '../src/modules/tenancy/index.ts';
 import { fixedClock, type Clock } from '../src/platform/clock.ts';
@@ -115,6 +116,29 @@ function factOf(context: Record<string, unknown>, key: string, expected: unknown
   return context[key];
 }
 
+type Facts = Record<string, unknown>;
+const record = (v: unknown): Facts => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Facts) : {});
+
+/**
+ * The facts an app keeps, as one flat record the corpus names them by. ARI and the
+ * receptionist keep theirs at the top of the record's context; Amara keeps a working memory
+ * (context.amara) whose request becomes a draft and then a booking, so its facts are the
+ * latest of these ("service" the service's name, "phone" the draft's customer phone), over
+ * the context's own keys (language).
+ */
+export function factsOf(app: CorpusApp, context: Facts): Facts {
+  if (app !== 'amara') return context;
+  const amara = record(context.amara);
+  const booked = Array.isArray(amara.booked) ? record(amara.booked.at(-1)) : {};
+  const draft = record(amara.draft);
+  const request = record(amara.request);
+  const out: Facts = { ...context, ...booked, ...draft, ...request };
+  if (draft.customer_phone !== undefined && request.phone === undefined) out.phone = draft.customer_phone;
+  const service = request.service ?? draft.service ?? booked.service;
+  out.service = typeof service === 'string' ? service : record(service).name;
+  return out;
+}
+
 async function checkOutcome(ctx: Ctx, c: CorpusEntry, outcome: CorpusOutcome, turns: TurnRecord[], contactId: string, phone: string): Promise<Failure[]> {
   const out: Failure[] = [];
   const fail = (what: string, expected: unknown, actual: unknown) => out.push({ id: c.id, app: c.app, category: c.category, at: 'outcome', what, expected, actual, reply: turns.at(-1)?.reply ?? null });
@@ -138,9 +162,16 @@ async function checkOutcome(ctx: Ctx, c: CorpusEntry, outcome: CorpusOutcome, tu
     const booked = Number(appointments.n) + Number(bookings.n) > 0;
     if (booked !== outcome.booked) fail('booked', outcome.booked, booked);
   }
+  if (outcome.summary !== undefined) {
+    // The summary as the lead view shows it; a handoff's is the one kept on the record (0043), which its notice carried.
+    const row = await db.selectFrom('ari_conversations').select(['context', 'handoff_reason', 'handoff_summary']).where('contact_id', '=', contactId).executeTakeFirst();
+    const contact = await db.selectFrom('contacts').select(['name', 'phone', 'email']).where('id', '=', contactId).executeTakeFirst();
+    const text = row?.handoff_summary ?? leadSummary({ context: record(row?.context), contact: contact ?? {}, handoffReason: row?.handoff_reason, fallbackLanguage: WORKSPACES[c.app].locale }).text;
+    for (const s of outcome.summary) if (!fold(text).includes(fold(s))) fail('summary', s, text);
+  }
   if (outcome.facts !== undefined) {
-    const record = await db.selectFrom('ari_conversations').select('context').where('contact_id', '=', contactId).executeTakeFirst();
-    const context = (record?.context ?? {}) as Record<string, unknown>;
+    const row = await db.selectFrom('ari_conversations').select('context').where('contact_id', '=', contactId).executeTakeFirst();
+    const context = factsOf(c.app, (row?.context ?? {}) as Facts);
     for (const [key, expected] of Object.entries(outcome.facts)) {
       const actual = factOf(context, key, expected);
       if (!holds(expected, actual)) fail(`facts.${key}`, expected, actual ?? null);

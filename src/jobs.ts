@@ -11,8 +11,7 @@ import {
   type ChannelSender,
   type ChannelWorker,
 } from './modules/channels/index.ts';
-import type { EnvironmentModel } from './modules/assistant/index.ts';
-import { aiComparisonJobs } from './apps/ari/comparison.ts';
+import { aiComparisonJobs, type EnvironmentModel } from './modules/assistant/index.ts';
 import { tellCustomerAboutPayment } from './apps/ari/payment-events.ts';
 import { analyticsJobs } from './modules/analytics/index.ts';
 import { knowledgeJobs } from './modules/knowledge/index.ts';

@@ -257,18 +257,11 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
     access: 'read',
     why: 'the export finds the workspace by id or slug and the import refuses one that is already there',
   },
-  // Known breaches that issue 13 removes next: each caller moves to its owner's functions -------
   {
-    from: /\/(?:amara\/(?:chat|conversations)|ari\/(?:comparison|hand-back|lead|payment-events|store)|voice\/turn|apps\/unanswered)\.ts$/,
-    tables: ['amara_conversations', 'amara_messages', 'ari_conversations', 'ari_messages', 'ari_ai_comparison', 'sms_messages', 'contacts', 'conversations'],
-    access: 'write',
-    why: "the products still keep parts of the assistant's record themselves; they move into modules/assistant",
-  },
-  {
-    from: /\/(?:amara\/chat|ari\/(?:comparison|store|lead)|voice\/(?:calls|tools|turn)|cli\/chat)\.ts$/,
-    tables: ['auth.users', 'workspaces', 'ari_payments', 'ari_destinations', 'ari_flow_stages', 'ari_scoring_config', 'bookings', 'calls', 'contacts', 'ari_conversations', 'lead_history'],
+    from: /^src\/modules\/assistant\/comparison\.ts$/,
+    tables: ['workspaces', 'ari_payments'],
     access: 'read',
-    why: 'the products read other modules\' rows for their own screens and prompts; they move to the owners\' functions',
+    why: "the model comparison is one aggregate statement across tenants: each workspace's time zone for its days, each conversation's first successful payment for its conversions",
   },
 ];
 

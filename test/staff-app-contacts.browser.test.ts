@@ -101,6 +101,9 @@ describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
       expect(kinds).toContain('Message');
       expect(new Set(kinds).size).toBeGreaterThan(1);
       await page.getByRole('heading', { name: 'What the assistant learnt' }).waitFor();
+      // The summary a person taking over reads first.
+      await page.getByRole('heading', { name: 'In short' }).waitFor();
+      await page.locator('.lead-summary', { hasText: /^Budi Santoso/ }).waitFor();
       await page.getByText('Score by category').waitFor();
       await page.getByText('Qualification').waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
@@ -116,6 +119,7 @@ describeWithBrowser('the contacts screens in a real browser', (db, kind) => {
       await page.getByRole('link', { name: /Budi Santoso/ }).first().click();
       const panel = page.getByRole('complementary', { name: 'Lead' });
       await panel.getByText('Why this score').waitFor();
+      await panel.locator('.lead-summary', { hasText: /^Budi Santoso/ }).waitFor();
       await panel.getByRole('link', { name: 'Open the contact: timeline and details' }).waitFor();
       expect(await accessibilityProblems(page)).toEqual([]);
     } finally {

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { markAnsweredByFaq } from '../modules/assistant/index.ts';
 import { createFaq, FaqCreate } from '../modules/knowledge/index.ts';
-import { workspaceIdOf, type Ctx } from '../platform/context.ts';
+import type { Ctx } from '../platform/context.ts';
 import { z } from '../platform/http/router.ts';
 
 export const AnswerUnanswered = z
@@ -18,19 +18,7 @@ export const AnswerUnanswered = z
  * the knowledge module and the assistant's record, so it lives here, where apps meet modules.
  */
 export async function answerUnanswered(ctx: Ctx, body: z.infer<typeof AnswerUnanswered>) {
-  const ws = workspaceIdOf(ctx);
   const faq = await createFaq(ctx, body.faq);
-  const { rows } = await sql<{ id: string }>`
-    update public.ari_messages a
-       set metadata = a.metadata || jsonb_build_object('answered_by_faq', ${faq.id}::text)
-      from public.ari_messages u
-     where a.workspace_id = ${ws}::uuid
-       and a.role = 'assistant'
-       and a.metadata ? 'unanswered'
-       and not a.metadata ? 'answered_by_faq'
-       and u.workspace_id = a.workspace_id
-       and u.id = (a.metadata->>'reply_to')::uuid
-       and lower(regexp_replace(btrim(u.content), '\\s+', ' ', 'g')) = lower(regexp_replace(btrim(${body.asked}::text), '\\s+', ' ', 'g'))
-    returning a.id`.execute(ctx.tx.db);
-  return { faq, marked: rows.length };
+  const marked = await markAnsweredByFaq(ctx, body.asked, faq.id);
+  return { faq, marked };
 }

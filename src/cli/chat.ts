@@ -3,12 +3,12 @@ import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { tellCustomerAboutPayment } from '../apps/ari/payment-events.ts';
 import { answerInbound } from '../apps/answer.ts';
-import { loadAssistantSettings, MAX_MESSAGE_CHARS, type Channel, type TurnOutcome, type EnvironmentModel } from '../modules/assistant/index.ts';
-import { normalizePhone } from '../modules/contacts/index.ts';
+import { findAssistantRecord, loadAssistantSettings, MAX_MESSAGE_CHARS, type Channel, type TurnOutcome, type EnvironmentModel } from '../modules/assistant/index.ts';
+import { findContactIdByPhone, normalizePhone } from '../modules/contacts/index.ts';
 import { payNewestDemoPayment } from '../modules/payments/index.ts';
 import { getWorkspace } from '../modules/tenancy/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
-import type { Ctx } from '../platform/context.ts';
+import { workspaceIdOf, type Ctx } from '../platform/context.ts';
 import type { Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
 import { withTenant, type Actor } from '../platform/db/tenant.ts';
@@ -67,14 +67,12 @@ function refusal(message: string): string | undefined {
  * Answers what the customer was told and where the conversation is now.
  */
 async function payDemo(ctx: Ctx, phone: string) {
-  const contact = await ctx.tx.db.selectFrom('contacts').select('id').where('phone', '=', phone).executeTakeFirst();
-  if (!contact) throw new AppError('payment.nothing_to_pay', 'conflict', 'this customer has no demo payment waiting');
-  const { payment, notice } = await payNewestDemoPayment(ctx, contact.id, tellCustomerAboutPayment);
-  const ari = await ctx.tx.db
-    .selectFrom('ari_conversations')
-    .select(['state', 'lead_score', 'lead_temperature'])
-    .where('contact_id', '=', contact.id)
-    .executeTakeFirstOrThrow();
+  const ws = workspaceIdOf(ctx);
+  const contactId = await findContactIdByPhone(ctx.tx, ws, phone);
+  if (!contactId) throw new AppError('payment.nothing_to_pay', 'conflict', 'this customer has no demo payment waiting');
+  const { payment, notice } = await payNewestDemoPayment(ctx, contactId, tellCustomerAboutPayment);
+  const ari = await findAssistantRecord(ctx.tx, ws, contactId);
+  if (!ari) throw new Error('a paid demo payment without the assistant record it belongs to');
   const turn = {
     reply: notice,
     state: ari.state as TurnOutcome['state'],

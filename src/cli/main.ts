@@ -4,6 +4,7 @@ import { seedDemo } from '../apps/demo.ts';
 import { registerApiKeyCommands } from './api-keys.ts';
 import { registerAvailabilityCommand } from './availability.ts';
 import { registerChatCommand } from './chat.ts';
+import { registerCitusPlanCommand } from './citus.ts';
 import { registerDataCommands } from './data.ts';
 import { registerExportCommands } from './export.ts';
 import { templates } from '../apps/templates.ts';
@@ -192,6 +193,7 @@ export function buildProgram(config: () => Config): Command {
     withDatabase: (fn, command) => withDatabase(config(), fn, command),
     group: (name, description) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
   });
+  registerCitusPlanCommand(program);
   registerChatCommand(program, {
     withDatabase: (fn, command) => withDatabase(config(), fn, command),
     secrets: (db) => loadSecretBox({ key: config().FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config().FRONTDESK_DATA_DIR : undefined }),

@@ -1,8 +1,19 @@
-import { sql } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
 import {
   assignArm,
+  completeAmaraAnswer,
+  completeAmaraQuestion,
   completeWithTools,
+  findAmaraRetry,
+  insertAmaraAnswer,
+  insertAmaraConversation,
+  insertAmaraQuestion,
+  keepAmaraState,
+  lockAmaraConversation,
+  ownsAmaraConversation,
+  patchAmaraMessage,
+  recentAmaraMessages,
+  type AmaraMessageRow,
   findActiveSystemPrompt,
   loadModelSetup,
   modelClient,
@@ -19,6 +30,7 @@ import {
   type Locale,
 } from '../../modules/assistant/index.ts';
 import { recordFaqUse } from '../../modules/knowledge/index.ts';
+import { findUserProfile, findWorkspace } from '../../modules/tenancy/index.ts';
 import { KeyedSequence } from '../../platform/fairness.ts';
 import { phasedTenant } from '../../platform/db/phased.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -100,9 +112,7 @@ export type ChatEvent =
 
 export type Emit = (e: ChatEvent) => void | Promise<void>;
 
-type MessageRow = { id: string; conversation_id: string; role: string; content: string; tool_calls: unknown; metadata: unknown; created_at: Date };
-
-export function toStoredMessage(row: MessageRow): StoredMessage {
+export function toStoredMessage(row: AmaraMessageRow): StoredMessage {
   const metadata = (row.metadata && typeof row.metadata === 'object' ? row.metadata : {}) as Record<string, unknown>;
   return {
     id: row.id,
@@ -152,9 +162,7 @@ interface AmaraWorkspace {
 
 /** The workspace, if Amara works there: the marketplace template, or settings.amara.enabled. */
 async function amaraWorkspace(ctx: Ctx, workspaceId: string): Promise<AmaraWorkspace> {
-  const row = await assistantOf(ctx, workspaceId)((a) =>
-    a.tx.db.selectFrom('workspaces').select(['template', 'settings', 'time_zone', 'country', 'locale']).where('id', '=', workspaceId).executeTakeFirst(),
-  );
+  const row = await assistantOf(ctx, workspaceId)((a) => findWorkspace(a.tx, workspaceId));
   if (!row) throw new AppError('workspace.not_found', 'not_found', 'no such workspace');
   const settings = (row.settings ?? {}) as { amara?: { enabled?: unknown } };
   if (row.template !== 'amara' && settings.amara?.enabled !== true) {
@@ -163,41 +171,14 @@ async function amaraWorkspace(ctx: Ctx, workspaceId: string): Promise<AmaraWorks
   return { timeZone: row.time_zone, country: row.country, locale: row.locale };
 }
 
-const messageColumns = ['id', 'conversation_id', 'role', 'content', 'tool_calls', 'metadata', 'created_at'] as const;
-
 /** The user's earlier message with this client id, and the answer to it. */
 async function findRetry(tx: Tx, user: EndUser, clientMessageId: string, conversationId: string | undefined) {
-  let q = tx.db
-    .selectFrom('amara_messages as m')
-    .innerJoin('amara_conversations as c', (j) => j.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.conversation_id'))
-    .select(messageColumns.map((c) => `m.${c}` as const))
-    .where('m.workspace_id', '=', user.workspaceId)
-    .where('c.user_id', '=', user.userId)
-    .where('m.role', '=', 'user')
-    .where(sql<string>`m.metadata ->> 'clientMessageId'`, '=', clientMessageId);
-  if (conversationId) q = q.where('m.conversation_id', '=', conversationId);
-  const asked = await q.orderBy('m.created_at').limit(1).executeTakeFirst();
-  if (!asked) return undefined;
-  const answer = await tx.db
-    .selectFrom('amara_messages')
-    .select(messageColumns)
-    .where('workspace_id', '=', user.workspaceId)
-    .where('conversation_id', '=', asked.conversation_id)
-    .where('role', '=', 'assistant')
-    .where(sql<string>`metadata ->> 'replyTo'`, '=', asked.id)
-    .executeTakeFirst();
-  return answer ? { asked: toStoredMessage(asked), answer: toStoredMessage(answer) } : undefined;
+  const found = await findAmaraRetry(tx, user.workspaceId, user.userId, clientMessageId, conversationId);
+  return found ? { asked: toStoredMessage(found.asked), answer: toStoredMessage(found.answer) } : undefined;
 }
 
 async function setStatus(db: Database, actor: Actor, user: EndUser, messageId: string, patch: Record<string, unknown>) {
-  await withTenant(db, actor, (tx) =>
-    tx.db
-      .updateTable('amara_messages')
-      .set({ metadata: sql`coalesce(metadata, '{}'::jsonb) || ${JSON.stringify(patch)}::jsonb` })
-      .where('workspace_id', '=', user.workspaceId)
-      .where('id', '=', messageId)
-      .execute(),
-  );
+  await withTenant(db, actor, (tx) => patchAmaraMessage(tx, user.workspaceId, messageId, patch));
 }
 
 const inProgress = () => new AppError('amara.retry_in_progress', 'conflict', 'this message is still being answered; retry in a moment');
@@ -239,37 +220,19 @@ export async function openChat(deps: ChatDeps, user: EndUser, input: ChatInput):
     }
     let conversationId = input.conversation_id;
     if (conversationId) {
-      const own = await tx.db
-        .selectFrom('amara_conversations')
-        .select('id')
-        .where('workspace_id', '=', ws)
-        .where('id', '=', conversationId)
-        .where('user_id', '=', user.userId)
-        .executeTakeFirst();
-      if (!own) throw notFound();
+      if (!(await ownsAmaraConversation(tx, ws, user.userId, conversationId))) throw notFound();
     } else {
-      const profile = await tx.db.selectFrom('auth.users').select('locale').where('id', '=', user.userId).executeTakeFirst();
+      const profile = await findUserProfile(tx, user.userId);
       conversationId = newId();
-      await tx.db
-        .insertInto('amara_conversations')
-        .values({ id: conversationId, workspace_id: ws, user_id: user.userId, locale: localeOf(input.locale ?? profile?.locale ?? workspace.locale), last_message_at: deps.clock.now() })
-        .execute();
+      await insertAmaraConversation(tx, { id: conversationId, ws, userId: user.userId, locale: localeOf(input.locale ?? profile?.locale ?? workspace.locale), now: deps.clock.now() });
     }
     const now = deps.clock.now();
     const userMessageId = newId();
     // A retry racing this one in the same conversation loses on the client message id.
-    const inserted = await sql<{ id: string }>`
-      insert into public.amara_messages (id, workspace_id, conversation_id, role, content, metadata, created_at)
-      values (${userMessageId}, ${ws}, ${conversationId}, 'user', ${input.message},
-              ${JSON.stringify({ status: 'submitted', ...(input.client_message_id ? { clientMessageId: input.client_message_id } : {}) })}::jsonb, ${now})
-      on conflict (workspace_id, conversation_id, (metadata ->> 'clientMessageId')) where role = 'user' and metadata ? 'clientMessageId' do nothing
-      returning id`.execute(tx.db);
-    if (inserted.rows.length === 0) return { raced: true as const };
+    const inserted = await insertAmaraQuestion(tx, { id: userMessageId, ws, conversationId, content: input.message, clientMessageId: input.client_message_id, now });
+    if (!inserted) return { raced: true as const };
     const assistantMessageId = newId();
-    await tx.db
-      .insertInto('amara_messages')
-      .values({ id: assistantMessageId, workspace_id: ws, conversation_id: conversationId, role: 'assistant', content: '', metadata: JSON.stringify({ status: 'submitted', replyTo: userMessageId }), created_at: now })
-      .execute();
+    await insertAmaraAnswer(tx, { id: assistantMessageId, ws, conversationId, replyTo: userMessageId, now });
     return { conversationId, userMessageId, assistantMessageId, workspace };
   });
 
@@ -371,7 +334,7 @@ async function answerChatMessage(deps: ChatDeps, actor: Actor, scope: ChatMessag
   const first = await phased.run<{ done: ChatReply } | { prepared: Prepared; history: { role: 'user' | 'assistant'; content: string }[]; prompt: string | undefined }>(async () => {
     const prepared = await prepare(deps, ctx, scope);
     if (prepared.arm.kind === 'model') {
-      const history = await recentMessages(ctx.tx, ws, scope.conversationId, scope.userMessageId);
+      const history = await recentAmaraMessages(ctx.tx, ws, scope.conversationId, scope.userMessageId, HISTORY);
       const prompt = await prepared.session.asAssistant((a) => findActiveSystemPrompt(a, 'webchat'));
       return { prepared, history, prompt: prompt?.system_prompt };
     }
@@ -431,14 +394,9 @@ async function prepare(deps: ChatDeps, ctx: Ctx, scope: ChatMessageScope): Promi
   const started = performance.now();
   const { user, workspace } = scope;
   const ws = user.workspaceId;
-  const conversation = await ctx.tx.db
-    .selectFrom('amara_conversations')
-    .select(['locale', 'context'])
-    .where('workspace_id', '=', ws)
-    .where('id', '=', scope.conversationId)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  const me = await ctx.tx.db.selectFrom('auth.users').select(['full_name', 'email', 'raw_user_meta_data']).where('id', '=', user.userId).executeTakeFirstOrThrow();
+  const conversation = await lockAmaraConversation(ctx.tx, ws, scope.conversationId);
+  const me = await findUserProfile(ctx.tx, user.userId);
+  if (!me) throw new Error(`no profile for the signed-in user ${user.userId}`);
   const phoneOnFile = (me.raw_user_meta_data as { phone?: unknown } | null)?.phone;
   const locale = localeOf(conversation.locale);
   const state = (conversation.context ?? {}) as AmaraState;
@@ -478,12 +436,7 @@ async function finish(ctx: Ctx, scope: ChatMessageScope, p: Prepared, result: En
   const { state, toolbox } = p;
   const ws = scope.user.workspaceId;
   const now = ctx.clock.now();
-  await ctx.tx.db
-    .updateTable('amara_conversations')
-    .set({ context: JSON.stringify(state), last_message_at: now })
-    .where('workspace_id', '=', ws)
-    .where('id', '=', scope.conversationId)
-    .execute();
+  await keepAmaraState(ctx.tx, ws, scope.conversationId, state, now);
   await recordFunnel(ctx, `amara:${scope.conversationId}`, p.session.funnel ?? []);
   const bookingId = toolbox.runs.find((r) => r.name === 'confirmBooking' && r.ok)?.result as { booking_id?: string } | undefined;
   const metadata = {
@@ -499,37 +452,9 @@ async function finish(ctx: Ctx, scope: ChatMessageScope, p: Prepared, result: En
     ...(bookingId?.booking_id ? { booking_id: bookingId.booking_id } : {}),
     ...(state.draft ? { draft: state.draft } : {}),
   };
-  const message = await ctx.tx.db
-    .updateTable('amara_messages')
-    .set({ content: result.text, tool_calls: toolbox.runs.length ? JSON.stringify(toolbox.runs) : null, metadata: JSON.stringify(metadata) })
-    .where('workspace_id', '=', ws)
-    .where('id', '=', scope.assistantMessageId)
-    .returning(messageColumns)
-    .executeTakeFirstOrThrow();
-  const asked = await ctx.tx.db
-    .updateTable('amara_messages')
-    .set({ metadata: sql`metadata || '{"status":"completed"}'::jsonb` })
-    .where('workspace_id', '=', ws)
-    .where('id', '=', scope.userMessageId)
-    .returning(messageColumns)
-    .executeTakeFirstOrThrow();
+  const message = await completeAmaraAnswer(ctx.tx, ws, scope.assistantMessageId, { content: result.text, toolCalls: toolbox.runs.length ? toolbox.runs : null, metadata });
+  const asked = await completeAmaraQuestion(ctx.tx, ws, scope.userMessageId);
   return { conversation_id: scope.conversationId, replayed: false, user_message: toStoredMessage(asked), message: toStoredMessage(message) };
-}
-
-async function recentMessages(tx: Tx, ws: string, conversationId: string, before: string) {
-  const rows = await tx.db
-    .selectFrom('amara_messages')
-    .select(['role', 'content'])
-    .where('workspace_id', '=', ws)
-    .where('conversation_id', '=', conversationId)
-    .where('role', 'in', ['user', 'assistant'])
-    .where('id', '<', before)
-    .where('content', '<>', '')
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(HISTORY)
-    .execute();
-  return rows.reverse().map((r) => ({ role: r.role as 'user' | 'assistant', content: r.content }));
 }
 
 const LANGUAGE_NAME: Record<Locale, string> = { es: 'Spanish', en: 'English', id: 'Indonesian' };

@@ -261,7 +261,7 @@ export function amaraTools(session: ToolSession): AmaraTool[] {
           reached(session, 'BookingConfirmed', { booking_id: booking.id, service: draft.service.name, hours: draft.hours, total_minor: draft.total_minor, currency: draft.currency });
           state.booked = [
             ...(state.booked ?? []),
-            { booking_id: booking.id, start: draft.start, service: draft.service.name, hours: draft.hours, total_minor: draft.total_minor, currency: draft.currency },
+            { booking_id: booking.id, start: draft.start, date: draft.date, time: draft.time, service: draft.service.name, hours: draft.hours, total_minor: draft.total_minor, currency: draft.currency },
           ];
           delete state.draft;
           delete state.request;

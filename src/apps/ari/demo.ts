@@ -1,8 +1,7 @@
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
-import { leadStatusFor, normalizeContext, personaLanguage, scoreLead } from '../../modules/assistant/index.ts';
+import { leadStatusFor, loadScoring, normalizeContext, personaLanguage, scoreLead } from '../../modules/assistant/index.ts';
 import { DEMO_PAYMENTS } from '../../modules/payments/index.ts';
-import { loadScoring } from './store.ts';
 import { addKnowledgeEntries } from './template.ts';
 
 const DAY = 86_400_000;

@@ -1,4 +1,4 @@
-import { resumeAfterHandoff, type State } from '../../modules/assistant/index.ts';
+import { changeAssistantRecord, lockAssistantRecord, resumeAfterHandoff, type State } from '../../modules/assistant/index.ts';
 import type { ResumeAssistant } from '../../modules/conversations/index.ts';
 import { workspaceIdOf } from '../../platform/context.ts';
 
@@ -10,21 +10,10 @@ import { workspaceIdOf } from '../../platform/context.ts';
  */
 export const resumeAssistant: ResumeAssistant = async (ctx, contactId) => {
   const ws = workspaceIdOf(ctx);
-  const record = await ctx.tx.db
-    .selectFrom('ari_conversations')
-    .select(['id', 'state', 'context'])
-    .where('workspace_id', '=', ws)
-    .where('contact_id', '=', contactId)
-    .forUpdate()
-    .executeTakeFirst();
+  const record = await lockAssistantRecord(ctx.tx, ws, { contactId });
   if (!record || record.state !== 'handoff') return;
   const context = record.context && typeof record.context === 'object' && !Array.isArray(record.context) ? (record.context as Record<string, unknown>) : {};
   const resumed = resumeAfterHandoff(record.state as State, context);
-  await ctx.tx.db
-    .updateTable('ari_conversations')
-    .set({ state: resumed.state, context: JSON.stringify(resumed.context) })
-    .where('workspace_id', '=', ws)
-    .where('id', '=', record.id)
-    .execute();
+  await changeAssistantRecord(ctx.tx, ws, record.id, { state: resumed.state, context: resumed.context });
   ctx.log.info({ ari_conversation_id: record.id, state: resumed.state }, 'handed back: the assistant resumes');
 };

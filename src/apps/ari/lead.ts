@@ -1,16 +1,17 @@
-import { normalizeContext, personaLanguage, scoreLead, STATES, type ScoreBreakdown } from '../../modules/assistant/index.ts';
+import { findAssistantRecord, leadHistory, leadSummary, LeadSummary, loadScoring, normalizeContext, personaLanguage, scoreLead, STATES, type ScoreBreakdown } from '../../modules/assistant/index.ts';
 import { getContact } from '../../modules/contacts/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { createRoute, createRouter, errorResponses, json, UuidParam, z } from '../../platform/http/router.ts';
-import { loadScoring } from './store.ts';
 
 /**
  * What the assistant learnt about a lead, for the person about to talk to them: its state,
  * the context it collected, the score with its per-category breakdown (basic, qualification,
  * document, engagement under the workspace's scoring config) and reasons, how the temperature
- * moved (lead_history, 0028 and 0032) and why it was handed over.
+ * moved (lead_history, 0028 and 0032) and why it was handed over, and the short structured
+ * summary (who, wants, budget, timeline, documents, language, why the handoff) a person
+ * taking over reads first.
  */
 
 const Part = z.object({
@@ -43,6 +44,7 @@ const LeadInsight = z
       .array(z.object({ at: z.date(), state: z.string(), lead_score: z.number().int(), lead_temperature: z.string().nullable() }))
       .openapi({ description: 'every change of score, temperature or state, oldest first (the last 100)' }),
     handoff: z.object({ reason: z.string().nullable(), at: z.date().nullable() }).nullable(),
+    summary: z.union([LeadSummary, z.null()]).openapi({ description: 'who, what they want, budget, timeline, documents, language and why the handoff, from what the assistant learnt; null until it has talked with the contact' }),
     ai_model: z.string().nullable(),
     last_ai_message_at: z.date().nullable(),
   })
@@ -57,26 +59,13 @@ const isBreakdown = (v: unknown): v is ScoreBreakdown =>
 
 export async function leadInsight(ctx: Ctx, contactId: string): Promise<LeadInsight> {
   const ws = workspaceOf(ctx);
-  await getContact(ctx, contactId); // 404 for another workspace's contact
-  const record = await ctx.tx.db
-    .selectFrom('ari_conversations')
-    .select(['id', 'state', 'lead_score', 'lead_temperature', 'context', 'ai_model', 'last_ai_message_at', 'handoff_at', 'handoff_reason'])
-    .where('workspace_id', '=', ws)
-    .where('contact_id', '=', contactId)
-    .executeTakeFirst();
+  const contact = await getContact(ctx, contactId); // 404 for another workspace's contact
+  const record = await findAssistantRecord(ctx.tx, ws, contactId);
   if (!record) {
-    return { contact_id: contactId, has_assistant_record: false, state: null, lead_score: null, lead_temperature: null, context: {}, reasons: [], breakdown: null, breakdown_source: null, temperature_history: [], handoff: null, ai_model: null, last_ai_message_at: null };
+    return { contact_id: contactId, has_assistant_record: false, state: null, lead_score: null, lead_temperature: null, context: {}, reasons: [], breakdown: null, breakdown_source: null, temperature_history: [], handoff: null, summary: null, ai_model: null, last_ai_message_at: null };
   }
   const raw = (record.context && typeof record.context === 'object' && !Array.isArray(record.context) ? record.context : {}) as Record<string, unknown>;
-  const history = await ctx.tx.db
-    .selectFrom('lead_history')
-    .select(['recorded_at', 'state', 'lead_score', 'lead_temperature'])
-    .where('workspace_id', '=', ws)
-    .where('ari_conversation_id', '=', record.id)
-    .orderBy('recorded_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(100)
-    .execute();
+  const history = await leadHistory(ctx.tx, ws, record.id, 100);
 
   let breakdown: ScoreBreakdown | null = isBreakdown(raw.score_breakdown) ? raw.score_breakdown : null;
   let reasons = Array.isArray(raw.reasons) ? raw.reasons.filter((r): r is string => typeof r === 'string') : [];
@@ -104,6 +93,7 @@ export async function leadInsight(ctx: Ctx, contactId: string): Promise<LeadInsi
     breakdown_source: source,
     temperature_history: history.reverse().map((h) => ({ at: h.recorded_at, state: h.state, lead_score: h.lead_score, lead_temperature: h.lead_temperature })),
     handoff: record.handoff_at || record.handoff_reason ? { reason: record.handoff_reason, at: record.handoff_at } : null,
+    summary: leadSummary({ context: raw, contact, handoffReason: record.handoff_reason, fallbackLanguage: workspace.locale }),
     ai_model: record.ai_model,
     last_ai_message_at: record.last_ai_message_at,
   };
@@ -115,7 +105,7 @@ export function leadRoutes(deps: RouteDeps) {
     createRoute({
       method: 'get', path: '/contacts/{id}/lead', tags: ['contacts'], summary: 'What the assistant learnt about the lead',
       description:
-        "The assistant's record of the contact: state, the collected context, the score with its per-category breakdown (basic, qualification, document, engagement, weighted by the scoring config) and reasons, the score and temperature history, and the handoff's reason. " +
+        "The assistant's record of the contact: a short summary for whoever takes over (who, what they want, budget, timeline, documents, language, why the handoff), state, the collected context, the score with its per-category breakdown (basic, qualification, document, engagement, weighted by the scoring config) and reasons, the score and temperature history, and the handoff's reason. " +
         'A contact the assistant has not talked with answers has_assistant_record false. Another workspace\'s contact answers 404.',
       middleware: deps.inWorkspace(Rank.readOnly),
       request: { params: z.object({ id: UuidParam }) },

@@ -1,6 +1,8 @@
 import {
   applyPaymentEvent,
+  changeAssistantRecord,
   leadStatusFor,
+  lockAssistantRecord,
   RULE_ENGINE,
   insertAriMessage,
   loadAssistantSettings,
@@ -8,7 +10,7 @@ import {
   type Temperature,
 } from '../../modules/assistant/index.ts';
 import { syncLead } from '../../modules/contacts/index.ts';
-import { queueNotice } from '../../modules/conversations/index.ts';
+import { handOverThread, queueNotice } from '../../modules/conversations/index.ts';
 import type { PaymentListener } from '../../modules/payments/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf } from '../../platform/context.ts';
@@ -29,13 +31,8 @@ export const tellCustomerAboutPayment: PaymentListener = async (ctx, { payment, 
   if (!event || assistantStateBefore !== 'payment') return null;
   const ws = workspaceIdOf(ctx);
   const now = ctx.clock.now();
-  const record = await ctx.tx.db
-    .selectFrom('ari_conversations')
-    .select(['id', 'contact_id', 'context', 'lead_score', 'lead_temperature'])
-    .where('workspace_id', '=', ws)
-    .where('id', '=', payment.ari_conversation_id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+  const record = await lockAssistantRecord(ctx.tx, ws, { id: payment.ari_conversation_id });
+  if (!record) throw new Error(`payment ${payment.id}: no assistant record ${payment.ari_conversation_id}`);
   const workspace = await getWorkspace(ctx);
   const { persona } = await loadAssistantSettings(ctx.tx, ws);
   const result = applyPaymentEvent({
@@ -48,16 +45,11 @@ export const tellCustomerAboutPayment: PaymentListener = async (ctx, { payment, 
     currency: workspace.currency,
   });
 
-  await ctx.tx.db
-    .updateTable('ari_conversations')
-    .set({
-      state: result.state,
-      context: JSON.stringify(result.context),
-      ...(result.handoff ? { handoff_at: now, handoff_reason: result.handoff.reason } : {}),
-    })
-    .where('workspace_id', '=', ws)
-    .where('id', '=', record.id)
-    .execute();
+  await changeAssistantRecord(ctx.tx, ws, record.id, {
+    state: result.state,
+    context: result.context,
+    handoff: result.handoff ? { at: now, reason: result.handoff.reason } : undefined,
+  });
   if (result.reply === null) return null;
 
   const ariMessageId = await insertAriMessage(ctx.tx, ws, {
@@ -76,7 +68,7 @@ export const tellCustomerAboutPayment: PaymentListener = async (ctx, { payment, 
     metadata: { kind: 'payment', payment_event: event, payment_id: payment.id, ari_message_id: ariMessageId },
   });
   if (result.handoff) {
-    await ctx.tx.db.updateTable('conversations').set({ owner: 'human' }).where('workspace_id', '=', ws).where('id', '=', queued.conversationId).execute();
+    await handOverThread(ctx.tx, ws, queued.conversationId);
     const temperature = (record.lead_temperature ?? 'cold') as Temperature;
     await syncLead(ctx.tx, ws, record.contact_id, {
       lead_score: record.lead_score,

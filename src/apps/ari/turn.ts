@@ -2,6 +2,8 @@ import {
   decideTurn,
   conversationLanguage,
   isSilent,
+  loadScoring,
+  loadStages,
   personaLanguage,
   activePrompt,
   runAssistantTurn,
@@ -23,7 +25,6 @@ import { syncLead } from '../../modules/contacts/index.ts';
 import { consultationCharge } from '../../modules/payments/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { wordingOf } from './model-turn.ts';
-import { loadScoring, loadStages } from './store.ts';
 import { ariTools, type ToolScope } from './tools.ts';
 
 const languageOf = (context: unknown): Language | undefined => {

@@ -1,6 +1,8 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { Temporal } from 'temporal-polyfill';
+import { findCall, listCallRows } from '../../modules/channels/index.ts';
 import { contactSummaries, ContactSummary } from '../../modules/contacts/index.ts';
+import { findBooking } from '../../modules/scheduling/index.ts';
 import { getWorkspace } from '../../modules/tenancy/index.ts';
 import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -106,22 +108,18 @@ export async function listCalls(ctx: Ctx, q: z.infer<typeof CallListQuery>) {
       throw badCursor();
     }
   }
-  let query = ctx.tx.db
-    .selectFrom('calls')
-    .select(['id', 'created_at', 'phone_number', 'customer_name', 'contact_id', 'status', 'call_type', 'duration', 'cost', 'sentiment', 'booking_id', 'recording_url', 'transcript'])
-    .select(sql<string>`coalesce(created_at, 'epoch'::timestamptz)::text`.as('at_key'))
-    .where('workspace_id', '=', ws);
-  if (q.from) query = query.where(sql<boolean>`coalesce(created_at, 'epoch'::timestamptz) >= ${startOf(q.from)}`);
-  if (q.to) query = query.where(sql<boolean>`coalesce(created_at, 'epoch'::timestamptz) < ${startOf(Temporal.PlainDate.from(q.to).add({ days: 1 }).toString())}`);
-  if (q.status) query = query.where('status', '=', q.status);
-  if (q.direction) query = query.where('call_type', '=', q.direction);
-  if (q.contact_id) query = query.where('contact_id', '=', q.contact_id);
-  // Through the trigram index (0028): row-level security keeps an ILIKE here away from it.
-  if (q.q) query = query.where('id', 'in', sql<string>`(select app.search_call_ids(${likePattern(q.q)}))`);
-  if (after) query = query.where(sql<boolean>`(coalesce(created_at, 'epoch'::timestamptz), id) < (${after.at}::timestamptz, ${after.id}::uuid)`);
   let rows;
   try {
-    rows = await query.orderBy(sql`coalesce(created_at, 'epoch'::timestamptz)`, 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+    rows = await listCallRows(ctx.tx, ws, {
+      from: q.from ? startOf(q.from) : undefined,
+      before: q.to ? startOf(Temporal.PlainDate.from(q.to).add({ days: 1 }).toString()) : undefined,
+      status: q.status,
+      direction: q.direction,
+      contactId: q.contact_id,
+      transcriptLike: q.q ? likePattern(q.q) : undefined,
+      after,
+      limit: q.limit + 1,
+    });
   } catch (e) {
     if (after && ['22007', '22008'].includes((e as { code?: string }).code ?? '')) throw badCursor();
     throw e;
@@ -161,16 +159,9 @@ function callFields(r: CallRow, people: Awaited<ReturnType<typeof contactSummari
 
 async function getCall(ctx: Ctx, id: string): Promise<z.infer<typeof Call>> {
   const ws = workspaceOf(ctx);
-  const r = await ctx.tx.db.selectFrom('calls').selectAll().where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
+  const r = await findCall(ctx.tx, ws, id);
   if (!r) throw notFound();
-  const booking = r.booking_id
-    ? await ctx.tx.db
-        .selectFrom('bookings')
-        .select(['id', 'service_type', 'status', 'scheduled_at', 'appointment_date', 'appointment_time', 'payment_amount', 'payment_currency', 'payment_status'])
-        .where('workspace_id', '=', ws)
-        .where('id', '=', r.booking_id)
-        .executeTakeFirst()
-    : undefined;
+  const booking = r.booking_id ? await findBooking(ctx, r.booking_id) : undefined;
   const people = await contactSummaries(ctx, r.contact_id ? [r.contact_id] : []);
   return {
     ...callFields(r, people),
@@ -178,7 +169,19 @@ async function getCall(ctx: Ctx, id: string): Promise<z.infer<typeof Call>> {
     recording_url: r.recording_url,
     notes: r.notes,
     provider_call_id: r.provider_call_id,
-    booking: booking ?? null,
+    booking: booking
+      ? {
+          id: booking.id,
+          service_type: booking.service_type,
+          status: booking.status,
+          scheduled_at: booking.scheduled_at,
+          appointment_date: booking.appointment_date,
+          appointment_time: booking.appointment_time,
+          payment_amount: booking.payment_amount,
+          payment_currency: booking.payment_currency,
+          payment_status: booking.payment_status,
+        }
+      : null,
   };
 }
 

@@ -16,7 +16,8 @@ import {
 import { quote, searchServices, serviceAreaCovers, type Service } from '../../modules/catalog/index.ts';
 import { recordFaqUse, searchKnowledge } from '../../modules/knowledge/index.ts';
 import { createBooking, loadProfile, slotsBetween } from '../../modules/scheduling/index.ts';
-import type { Ctx } from '../../platform/context.ts';
+import { contactPhone } from '../../modules/contacts/index.ts';
+import { workspaceIdOf, type Ctx } from '../../platform/context.ts';
 import { AppError, isAppError } from '../../platform/errors.ts';
 import { inSavepoint } from '../../platform/db/savepoint.ts';
 
@@ -87,7 +88,7 @@ export async function freeSlots(ctx: Ctx, language: Language, opts: { limit: num
  */
 export async function bookPickup(ctx: Ctx, scope: ReceptionScope, draft: BookingDraft): Promise<BookResult> {
   if (!scope.phone && !scope.contactId) throw new AppError('booking.no_contact', 'invalid', 'a booking needs the customer\'s phone or contact');
-  const phone = scope.phone ?? (await contactPhone(ctx, scope.contactId!));
+  const phone = scope.phone ?? (await phoneToBookWith(ctx, scope.contactId!));
   try {
     const booking = await inSavepoint(ctx, 'reception_book', () =>
       createBooking(
@@ -118,10 +119,10 @@ export async function bookPickup(ctx: Ctx, scope: ReceptionScope, draft: Booking
   }
 }
 
-async function contactPhone(ctx: Ctx, contactId: string): Promise<string> {
-  const row = await ctx.tx.db.selectFrom('contacts').select('phone').where('id', '=', contactId).executeTakeFirst();
-  if (!row?.phone) throw new AppError('booking.no_contact', 'invalid', 'the contact has no phone number to book with');
-  return row.phone;
+async function phoneToBookWith(ctx: Ctx, contactId: string): Promise<string> {
+  const phone = await contactPhone(ctx.tx, workspaceIdOf(ctx), contactId);
+  if (!phone) throw new AppError('booking.no_contact', 'invalid', 'the contact has no phone number to book with');
+  return phone;
 }
 
 /** An answer from the FAQs and knowledge good enough to give; a FAQ's use is counted. */
@@ -137,7 +138,7 @@ export async function answerFromKnowledge(ctx: Ctx, question: string): Promise<s
 export function receptionTools(ctx: Ctx, scope: ReceptionScope): ReceptionistTools {
   return {
     checkArea: (postalCode) => serviceAreaCovers(ctx, postalCode),
-    availableSlots: async (language) => (await freeSlots(ctx, language, { limit: 4 })).slots,
+    availableSlots: async (language, limit = 4) => (await freeSlots(ctx, language, { limit })).slots,
     book: (draft) => bookPickup(ctx, scope, draft),
     answer: (question) => answerFromKnowledge(ctx, question),
   };

@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
 import {
+  changeAssistantRecord,
   decideReception,
   personaLanguage,
   activePrompt,
@@ -11,6 +11,8 @@ import {
   type Turn,
   type TurnApp,
 } from '../../modules/assistant/index.ts';
+import { fillContactName, getContact } from '../../modules/contacts/index.ts';
+import { linkReplyTextToBooking } from '../../modules/conversations/index.ts';
 import { receptionWording } from './model-turn.ts';
 import { offeredServices, receptionistTools, receptionTools } from './tools.ts';
 
@@ -25,7 +27,7 @@ const contextOf = (turn: Turn) => (turn.record.context ?? {}) as ReceptionistCon
 const languageOf = (turn: Turn) => contextOf(turn).language ?? personaLanguage(turn.workspace.locale);
 
 async function scopeOf(turn: Turn) {
-  const contact = await turn.ctx.tx.db.selectFrom('contacts').select(['name', 'phone']).where('workspace_id', '=', turn.ws).where('id', '=', turn.contactId).executeTakeFirstOrThrow();
+  const contact = await getContact(turn.ctx, turn.contactId);
   const scope = {
     contactId: turn.contactId,
     phone: turn.phone ?? contact.phone ?? undefined,
@@ -102,39 +104,21 @@ export const receptionistApp: TurnApp<ReceptionDecision> = {
 
   async keep(turn, { result }, now) {
     const { ctx, ws } = turn;
-    await ctx.tx.db
-      .updateTable('ari_conversations')
-      .set({
-        state: result.state,
-        context: JSON.stringify(result.context),
-        conversation_id: turn.thread.id,
-        last_ai_message_at: now,
-        ...(result.handoff ? { handoff_at: now, handoff_reason: result.handoff.reason } : {}),
-      })
-      .where('workspace_id', '=', ws)
-      .where('id', '=', turn.record.id)
-      .execute();
-    if (result.context.name) {
-      await ctx.tx.db
-        .updateTable('contacts')
-        .set((eb) => ({ name: eb.fn.coalesce('name', eb.val(result.context.name!)) }))
-        .where('workspace_id', '=', ws)
-        .where('id', '=', turn.contactId)
-        .execute();
-    }
+    await changeAssistantRecord(ctx.tx, ws, turn.record.id, {
+      state: result.state,
+      context: result.context,
+      conversationId: turn.thread.id,
+      lastAiMessageAt: now,
+      handoff: result.handoff ? { at: now, reason: result.handoff.reason } : undefined,
+    });
+    if (result.context.name) await fillContactName(ctx.tx, ws, turn.contactId, result.context.name);
   },
 
   async afterReply(turn, { result }, ariMessageId) {
     const bookedNow = result.path.includes('booked') ? result.context.booking_id : undefined;
     if (bookedNow && turn.input.channel === 'sms') {
       // Seed 004 links the text that confirmed a booking to it.
-      await turn.ctx.tx.db
-        .updateTable('sms_messages')
-        .set({ booking_id: bookedNow })
-        .where('workspace_id', '=', turn.ws)
-        .where('direction', '=', 'outbound')
-        .where(sql<boolean>`metadata->>'ari_message_id' = ${ariMessageId}`)
-        .execute();
+      await linkReplyTextToBooking(turn.ctx.tx, turn.ws, ariMessageId, bookedNow);
     }
   },
 };

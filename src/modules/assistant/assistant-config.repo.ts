@@ -7,6 +7,7 @@ import type {
   ScoringConfigInput,
   SystemPromptFilterInput,
 } from './assistant-config.schema.ts';
+import { DEFAULT_SCORING, type FlowStage, type ScoringConfig } from './engines/ari/index.ts';
 
 export interface PageArgs {
   limit: number;
@@ -175,4 +176,27 @@ export function activatePrompt(tx: Tx, ws: string, id: string) {
     .where('id', '=', id)
     .returning(promptColumns)
     .executeTakeFirstOrThrow();
+}
+
+// What ARI's consultancy flow reads of it each turn --------------------------------------------
+
+/** The workspace's rubric as the engine takes it, or the defaults while it has none. */
+export async function loadScoring(tx: Tx, ws: string): Promise<ScoringConfig> {
+  const row = await tx.db
+    .selectFrom('ari_scoring_config')
+    .select(['hot_threshold', 'warm_threshold', 'weight_basic', 'weight_qualification', 'weight_document', 'weight_engagement'])
+    .where('workspace_id', '=', ws)
+    .executeTakeFirst();
+  return row ?? { ...DEFAULT_SCORING };
+}
+
+/** Every stage, switched off ones too: an inactive booking stage sends hot leads to a person. */
+export async function loadStages(tx: Tx, ws: string): Promise<FlowStage[]> {
+  return tx.db
+    .selectFrom('ari_flow_stages')
+    .select(['name', 'goal', 'sample_script', 'exit_criteria', 'stage_order', 'is_active'])
+    .where('workspace_id', '=', ws)
+    .orderBy('stage_order')
+    .orderBy('id')
+    .execute();
 }

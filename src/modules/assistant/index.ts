@@ -1,6 +1,8 @@
 export { assistantRoutes } from './assistant.routes.ts';
+export { LeadSummary, leadSummary, type LeadSummaryInput } from './summary.ts';
 export type { ModelRouteDeps } from './assistant-models.routes.ts';
 export { findActiveSystemPrompt } from './assistant-config.service.ts';
+export { loadScoring, loadStages } from './assistant-config.repo.ts';
 export { environmentModel, loadModelSetup, recordFeedback, satisfactionOf, type EnvironmentModel, type ModelSetup } from './assistant-models.service.ts';
 export { DEFAULT_MODEL_TIMEOUT_MS } from './assistant-models.schema.ts';
 export { RULE_ENGINE_ARM, assignArm, stickyArm, contactBucket, type Arm } from './model/arms.ts';
@@ -116,3 +118,26 @@ export {
 export type { DraftWording } from './turn/wording.ts';
 // What apps keep of a turn's decision, and what they read of the assistant's record.
 export { assistantReplyFacts, insertAriMessage, loadAssistantSettings, updateAriConversation } from './turn/turn.repo.ts';
+// The assistant's record outside a turn (a hand back, a payment's news, the lead screen).
+export { changeAssistantRecord, findAssistantRecord, leadHistory, lockAssistantRecord, type LockedRecord, type RecordChange } from './record.repo.ts';
+export { markAnsweredByFaq } from './unanswered.ts';
+export { aiComparisonJobs, rollupAiComparison, AI_COMPARISON_JOB, type RollupOptions } from './comparison.ts';
+// Amara's in-app chat transcript (amara_conversations, amara_messages).
+export {
+  amaraMessages,
+  completeAmaraAnswer,
+  completeAmaraQuestion,
+  findAmaraRetry,
+  insertAmaraAnswer,
+  insertAmaraConversation,
+  insertAmaraQuestion,
+  keepAmaraState,
+  listAmaraConversations,
+  lockAmaraConversation,
+  ownsAmaraConversation,
+  patchAmaraMessage,
+  recentAmaraMessages,
+  roleOfOwnAmaraMessage,
+  setAmaraFeedback,
+  type AmaraMessageRow,
+} from './amara-chat.repo.ts';

@@ -58,3 +58,25 @@ export async function unansweredQuestions(ctx: Ctx, q: z.infer<typeof Unanswered
   return rows;
 }
 
+
+/**
+ * Every time `asked` (any casing or spacing of it) was asked and not answered is marked answered
+ * by this FAQ (metadata.answered_by_faq), so the list above leaves it out; asked again later and
+ * still not answered, it comes back. Answers how many replies were marked.
+ */
+export async function markAnsweredByFaq(ctx: Ctx, asked: string, faqId: string): Promise<number> {
+  const ws = workspaceIdOf(ctx);
+  const { rows } = await sql<{ id: string }>`
+    update public.ari_messages a
+       set metadata = a.metadata || jsonb_build_object('answered_by_faq', ${faqId}::text)
+      from public.ari_messages u
+     where a.workspace_id = ${ws}::uuid
+       and a.role = 'assistant'
+       and a.metadata ? 'unanswered'
+       and not a.metadata ? 'answered_by_faq'
+       and u.workspace_id = a.workspace_id
+       and u.id = (a.metadata->>'reply_to')::uuid
+       and lower(regexp_replace(btrim(u.content), '\\s+', ' ', 'g')) = lower(regexp_replace(btrim(${asked}::text), '\\s+', ' ', 'g'))
+    returning a.id`.execute(ctx.tx.db);
+  return rows.length;
+}

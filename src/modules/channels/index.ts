@@ -24,3 +24,4 @@ export { whatsappReplyWindow, type ReplyWindow } from './whatsapp/window.ts';
 export { recordRejection } from './inbound/edge.ts';
 export { vapiWebhookRoutes } from './vapi/vapi.routes.ts';
 export type { CallAssistant, Caller, CallTool } from './vapi/vapi.service.ts';
+export { findCall, listCallRows, type CallFilter } from './vapi/calls.repo.ts';

@@ -241,6 +241,9 @@ describeEachDatabase('the contacts desk over HTTP', (db) => {
       expect(lead).toMatchObject({ has_assistant_record: true, state: last.state, lead_score: last.lead_score, lead_temperature: last.lead_temperature, breakdown_source: 'last_turn' });
       expect(lead.context).toMatchObject({ name: 'Budi Santoso', email: 'budi@example.com' });
       expect(lead.context.asked).toBeUndefined(); // bookkeeping left out
+      // The summary a person taking over reads first, from what the turns learnt.
+      expect(lead.summary).toMatchObject({ who: { name: 'Budi Santoso', email: 'budi@example.com' }, wants: expect.stringContaining('United Kingdom'), budget: expect.stringMatching(/600/), timeline: 'tahun depan', language: 'id', handoff_reason: null });
+      expect(lead.summary.text).toMatch(/^Budi Santoso \(.*budi@example\.com\); wants .*United Kingdom/);
       const b = lead.breakdown;
       expect(b.total).toBe(last.lead_score);
       expect(Math.round(b.basic.points + b.qualification.points + b.document.points + b.engagement.points)).toBe(b.total);
@@ -267,8 +270,10 @@ describeEachDatabase('the contacts desk over HTTP', (db) => {
       ]);
       expect(res.body.handoff).toMatchObject({ reason: 'asked_for_human' });
       expect(res.body.context).toEqual({ budget: 'CAD 20k' });
+      expect(res.body.summary).toMatchObject({ who: { name: 'Andi', phone: '+14165550111' }, budget: 'CAD 20k', handoff_reason: 'asked_for_human' });
+      expect(res.body.summary.text).toBe('Andi (+14165550111); budget CAD 20k; writes in English; handed over: asked_for_human.');
       const none = await create(o, { name: 'No assistant yet' });
-      expect((await t.call('GET', `/api/v1/contacts/${none.id}/lead`, o.as)).body).toMatchObject({ has_assistant_record: false, state: null, breakdown: null, temperature_history: [] });
+      expect((await t.call('GET', `/api/v1/contacts/${none.id}/lead`, o.as)).body).toMatchObject({ has_assistant_record: false, state: null, breakdown: null, temperature_history: [], summary: null });
       // The history is the trigger's to write: even the owner reads it but cannot forge or erase it.
       const asOwner = (q: string) => asSignedIn(db(), o.userId, o.workspaceId, (tx) => tx.query(q, [o.workspaceId, id]));
       expect((await asOwner('select 1 from lead_history where workspace_id = $1 and ari_conversation_id = $2')).rows).toHaveLength(3);

@@ -16,6 +16,7 @@ export {
   applySmsStatus,
   claimDueSms,
   findSmsForCallback,
+  linkReplyTextToBooking,
   outgoingSms,
   recordSmsAttemptFailed,
   recordSmsOutcomeUnknown,
@@ -28,6 +29,7 @@ export { inboxEventsRoutes } from './events.routes.ts';
 export { InboxEvents, type InboxEvent } from './inbox-events.ts';
 export {
   findEarlierReply,
+  handOverThread,
   lockOwner,
   markShown,
   messageAndReply,

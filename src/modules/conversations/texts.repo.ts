@@ -49,6 +49,17 @@ export interface OutgoingSms {
   owner: string | null;
 }
 
+/** Seed 004 links the text that confirmed a booking to it: the assistant's reply, by its ari_messages id. */
+export async function linkReplyTextToBooking(tx: Tx, ws: string, ariMessageId: string, bookingId: string): Promise<void> {
+  await tx.db
+    .updateTable('sms_messages')
+    .set({ booking_id: bookingId })
+    .where('workspace_id', '=', ws)
+    .where('direction', '=', 'outbound')
+    .where(sql<boolean>`metadata->>'ari_message_id' = ${ariMessageId}`)
+    .execute();
+}
+
 export async function outgoingSms(tx: Tx, ws: string, id: string): Promise<OutgoingSms | undefined> {
   const row = await tx.db
     .selectFrom('sms_messages as s')

@@ -53,6 +53,14 @@ export async function lockOwner(tx: Tx, ws: string, conversationId: string): Pro
 }
 
 /**
+ * A person answers the thread from now on (the assistant handed it over outside a turn, after a
+ * payment's news); unlike staff taking over, nobody is assigned.
+ */
+export async function handOverThread(tx: Tx, ws: string, conversationId: string): Promise<void> {
+  await tx.db.updateTable('conversations').set({ owner: 'human' }).where('workspace_id', '=', ws).where('id', '=', conversationId).execute();
+}
+
+/**
  * What a text's row keeps beside its body: the customer's number (the turn knows it), and the
  * workspace's number it was sent to and its segments, as the provider's webhook reported them.
  */

@@ -6,3 +6,4 @@ export { createFaq } from './knowledge.service.ts';
 export { Faq, FaqCreate } from './knowledge.schema.ts';
 export { contentRoutes } from './content.routes.ts';
 export { knowledgeJobs, sendWebinarReminders, WEBINAR_REMINDER_MINUTES } from './webinar-notices.ts';
+export { destinationsIn } from './knowledge.repo.ts';

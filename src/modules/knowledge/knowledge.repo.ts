@@ -226,6 +226,20 @@ export function listDestinations(tx: Tx, ws: string, filters: DestinationFilterI
   return q.execute();
 }
 
+/** The assistant's pick in a country (any casing): promoted first, then by priority, then oldest. */
+export function destinationsIn(tx: Tx, ws: string, country: string, limit: number) {
+  return tx.db
+    .selectFrom('ari_destinations')
+    .select(['university_name', 'city', 'requirements', 'programs', 'is_promoted', 'priority'])
+    .where('workspace_id', '=', ws)
+    .where(sql<boolean>`lower(country) = lower(${country})`)
+    .orderBy('is_promoted', 'desc')
+    .orderBy('priority', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 export function findDestination(tx: Tx, ws: string, id: string) {
   return tx.db.selectFrom('ari_destinations').select(destinationColumns).where('workspace_id', '=', ws).where('id', '=', id).executeTakeFirst();
 }

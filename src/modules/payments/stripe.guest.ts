@@ -44,7 +44,7 @@ export async function guestBookingHold(
   const actor = { kind: 'system' as const, workspaceId };
   return withTenant(deps.db, actor, async (tx) => {
     const ctx = { tx, actor, clock: deps.clock, log: deps.log.child({ workspace_id: workspaceId, booking_id: bookingId }) };
-    const session = await findGuestSessionByToken(tx, guestToken);
+    const session = await findGuestSessionByToken(tx, workspaceId, guestToken);
     if (!session || session.expires_at <= deps.clock.now()) throw new AppError('guest.invalid_token', 'unauthenticated', 'the guest session has expired or does not exist; start a new one');
     const booking = await getBooking(ctx, bookingId).catch(() => undefined);
     if (!booking || booking.guest_session_id !== session.id) throw notFound();

@@ -85,6 +85,11 @@ export async function getBooking(ctx: Ctx, id: string): Promise<Booking> {
   return row;
 }
 
+/** The booking, or none (a call's booking may be gone): getBooking without the 404. */
+export async function findBooking(ctx: Ctx, id: string): Promise<Booking | undefined> {
+  return repo.findBooking(ctx.tx, workspaceOf(ctx), id);
+}
+
 export async function listBookings(ctx: Ctx, q: BookingQuery) {
   const rows = await repo.listBookings(ctx.tx, workspaceOf(ctx), {
     from: q.from ? new Date(q.from) : undefined,

@@ -98,7 +98,7 @@ export async function createGuestBooking(
   const ws = workspaceOf(ctx);
   const limits = { ...DEFAULT_GUEST_CHECKOUT, ...opts.limits };
   await requireGuestCheckout(ctx);
-  const session = await repo.currentGuestSession(ctx.tx);
+  const session = await repo.currentGuestSession(ctx.tx, ws);
   const now = ctx.clock.now();
   if (!session || session.expires_at <= now) {
     throw new AppError('guest.invalid_token', 'unauthenticated', 'the X-Guest-Token is unknown in this workspace or has expired; start a new guest session');

@@ -7,5 +7,5 @@ export { computeAvailability, type AvailabilityRequest, type ClosedDate, type He
 export { getAvailability, loadProfile, slotsBetween } from './scheduling.service.ts';
 export { changeAppointmentStatus, createAppointment, getAppointment, listAppointments } from './appointments.service.ts';
 export { bookConsultation } from './consultations.service.ts';
-export { changeBookingStatus, createBooking, getBooking, listBookings } from './bookings.service.ts';
+export { changeBookingStatus, createBooking, findBooking, getBooking, listBookings } from './bookings.service.ts';
 export { dayName, languageOf, monthName, spokenDateTime } from './local-time.ts';

@@ -226,15 +226,17 @@ export async function insertGuestSession(tx: Tx, values: Insertable<GuestSession
  * The session of a guest token, as the anon actor holding it may read it: seed 003's policy
  * shows a guest only the session whose token they hold, in the claimed workspace.
  */
-export async function findGuestSessionByToken(tx: Tx, token: string) {
-  return tx.db.selectFrom('guest_sessions').select(['id', 'expires_at', 'metadata']).where('session_token', '=', token).executeTakeFirst();
+export async function findGuestSessionByToken(tx: Tx, ws: string, token: string) {
+  // workspace_id too: on Citus the statement then goes to the workspace's one shard.
+  return tx.db.selectFrom('guest_sessions').select(['id', 'expires_at', 'metadata']).where('workspace_id', '=', ws).where('session_token', '=', token).executeTakeFirst();
 }
 
 /** The live session of the guest token in the caller's claims (0011), as the guest may read it. */
-export async function currentGuestSession(tx: Tx) {
+export async function currentGuestSession(tx: Tx, ws: string) {
   return tx.db
     .selectFrom('guest_sessions')
     .select(['id', 'email', 'full_name', 'phone', 'expires_at'])
+    .where('workspace_id', '=', ws)
     .where('id', '=', sql<string>`app.current_guest_session_id()`)
     .executeTakeFirst();
 }

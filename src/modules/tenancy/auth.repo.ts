@@ -33,6 +33,11 @@ export async function findUser(tx: Tx, userId: string) {
   return tx.db.selectFrom('auth.users').select(['id', 'email', 'full_name as name']).where('id', '=', userId).executeTakeFirstOrThrow();
 }
 
+/** What a signed-in person's own screens and assistant read of them: name, e-mail, locale and sign-up details. */
+export async function findUserProfile(tx: Tx, userId: string) {
+  return tx.db.selectFrom('auth.users').select(['full_name', 'email', 'locale', 'raw_user_meta_data']).where('id', '=', userId).executeTakeFirst();
+}
+
 export async function findCredentialsByEmail(tx: Tx, email: string) {
   return tx.db.selectFrom('auth.users').select(['id', 'encrypted_password']).where('email', '=', email).executeTakeFirst();
 }

@@ -127,6 +127,7 @@ export interface AriConversations {
   created_at: Generated<Timestamp>;
   handoff_at: Timestamp | null;
   handoff_reason: string | null;
+  handoff_summary: string | null;
   id: Generated<string>;
   last_ai_message_at: Timestamp | null;
   lead_score: Generated<number>;

@@ -4270,7 +4270,7 @@ export interface paths {
         };
         /**
          * What the assistant learnt about the lead
-         * @description The assistant's record of the contact: state, the collected context, the score with its per-category breakdown (basic, qualification, document, engagement, weighted by the scoring config) and reasons, the score and temperature history, and the handoff's reason. A contact the assistant has not talked with answers has_assistant_record false. Another workspace's contact answers 404.
+         * @description The assistant's record of the contact: a short summary for whoever takes over (who, what they want, budget, timeline, documents, language, why the handoff), state, the collected context, the score with its per-category breakdown (basic, qualification, document, engagement, weighted by the scoring config) and reasons, the score and temperature history, and the handoff's reason. A contact the assistant has not talked with answers has_assistant_record false. Another workspace's contact answers 404.
          */
         get: {
             parameters: {
@@ -24074,6 +24074,8 @@ export interface components {
                 /** Format: date-time */
                 at: string | null;
             } | null;
+            /** @description who, what they want, budget, timeline, documents, language and why the handoff, from what the assistant learnt; null until it has talked with the contact */
+            summary: components["schemas"]["LeadSummary"] | null;
             ai_model: string | null;
             /** Format: date-time */
             last_ai_message_at: string | null;
@@ -24120,6 +24122,27 @@ export interface components {
                 points: number;
             };
             total: number;
+        };
+        LeadSummary: {
+            who: {
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+            };
+            /** @description what the customer asked for: a program and country, a service with its quantity and address, ... */
+            wants: string | null;
+            /** @description as the customer said it, or the price quoted */
+            budget: string | null;
+            /** @description when: as the customer said it, or the time chosen */
+            timeline: string | null;
+            /** @description documents the customer said are ready */
+            documents: string[];
+            /** @enum {string|null} */
+            language: "id" | "en" | "es" | null;
+            /** @description why a person was brought in; null while the assistant has the conversation */
+            handoff_reason: string | null;
+            /** @description the same in one short paragraph, for a notice */
+            text: string;
         };
         CallPage: {
             data: components["schemas"]["CallSummary"][];

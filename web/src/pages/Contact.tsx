@@ -318,6 +318,17 @@ const CATEGORIES = ['basic', 'qualification', 'document', 'engagement'] as const
 /** What the assistant collected, as the lead panel shows it (the rest is in the API). */
 const CONTEXT_FIELDS = ['name', 'email', 'destination', 'english_level', 'budget', 'timeline', 'program'] as const;
 
+/** The lead in one paragraph (who, wants, budget, timeline, documents, language, why the handoff): what a person taking over reads first. */
+export function LeadSummary({ insight, t }: { insight: Insight; t: T }) {
+  if (!insight.summary) return null;
+  return (
+    <>
+      <h3>{t('summary')}</h3>
+      <p className="lead-summary">{insight.summary.text}</p>
+    </>
+  );
+}
+
 export function ScoreBreakdown({ insight, t }: { insight: Insight; t: T }) {
   const b = insight.breakdown;
   if (!b) return null;
@@ -363,6 +374,7 @@ function LeadInsight({ contactId }: { contactId: string }) {
         <p className="muted">{t('noInsight')}</p>
       ) : (
         <>
+          <LeadSummary insight={l} t={t} />
           <dl className="facts">
             <dt>{t('state')}</dt>
             <dd>{l.state}</dd>

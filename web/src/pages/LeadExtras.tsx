@@ -5,7 +5,7 @@ import { formatDateTime, formatMoney } from '../format';
 import { useT } from '../i18n';
 import { linkProps } from '../router';
 import { useSession } from '../session';
-import { ScoreBreakdown } from './Contact';
+import { LeadSummary, ScoreBreakdown } from './Contact';
 import { useContactsT } from './contacts.i18n';
 
 type Item = Schemas['TimelineItem'];
@@ -37,6 +37,7 @@ export function LeadExtras({ contactId }: { contactId: string }) {
       {lead.error ? <ErrorNote error={lead.error} /> : null}
       {l?.has_assistant_record ? (
         <>
+          <LeadSummary insight={l} t={t} />
           <ScoreBreakdown insight={l} t={t} />
           {l.reasons.length ? (
             <>

@@ -212,6 +212,28 @@ describeEachDatabase('the assistant turn', (db) => {
     expect(app.decided).toEqual(['a person, please']);
   });
 
+  it('keeps the lead summary with the handoff, and the staff notice of it carries the summary', async () => {
+    const app = echoApp();
+    const phone = newPhone();
+    await ctxFor(async (ctx) => {
+      const first = await runAssistantTurn(ctx, { phone: phone.e164, channel: 'whatsapp', message: 'hi' }, {}, app);
+      // What an app learnt on the way (here written directly): the summary is made of it.
+      await ctx.tx.db.updateTable('contacts').set({ name: 'Rina Wulandari' }).where('id', '=', first.contact_id).execute();
+      await ctx.tx.db.updateTable('ari_conversations').set({ context: JSON.stringify({ destination: 'Japan', budget: '300 juta', language: 'id' }) }).where('contact_id', '=', first.contact_id).execute();
+    });
+    app.keep = async (turn, decision, now) => {
+      // An app that keeps the context it had, as the real ones do.
+      await updateAriConversation(turn.ctx.tx, turn.ws, turn.record.id, { state: decision.state, lead_score: 10, lead_temperature: 'cold', context: turn.record.context, conversationId: turn.thread.id, now, handoffReason: decision.handoff?.reason });
+    };
+    const out = await turn({ phone: phone.e164, channel: 'whatsapp', message: 'a person, please' }, app);
+    expect(out.handoff).toBe(true);
+    const expected = `Rina Wulandari (${phone.e164}); wants study in Japan; budget 300 juta; writes in Indonesian; handed over: asked_for_person.`;
+    const record = await asService(db(), (tx) => one<{ handoff_summary: string }>(tx, 'select handoff_summary from ari_conversations where contact_id = $1', [out.contact_id]));
+    expect(record.handoff_summary).toBe(expected);
+    const notices = await asService(db(), (tx) => rows<{ body: string }>(tx, `select body from staff_notifications where workspace_id = $1 and kind = 'handoff.requested'`, [ws]));
+    expect(notices.map((n) => n.body)).toContain(`A customer asked for a person (asked_for_person): ${expected}`);
+  });
+
   it('answers with the technical error message when the app fails, keeping none of its writes and the state it had', async () => {
     const app = echoApp();
     const phone = newPhone();

@@ -15,6 +15,7 @@ import { workspaceIdOf, type Ctx } from '../../../platform/context.ts';
 import { AppError } from '../../../platform/errors.ts';
 import type { SecretBox } from '../../../platform/secrets.ts';
 import { wordDraft, type DraftWording } from './wording.ts';
+import { keepHandoffSummary } from './handoff-summary.ts';
 import * as store from './turn.repo.ts';
 import type { AriConversation, AssistantSettings, Channel } from './turn.repo.ts';
 import { contactExists, contactPhone, findOrCreateContactByPhone, touchContact } from '../../contacts/index.ts';
@@ -333,7 +334,13 @@ async function finishTurn<D extends Decision>(ctx: Ctx, app: TurnApp<D>, o: Open
       now,
     });
   }
-  if (decision && o.inSavepoint) await app.keep(turn, decision, now);
+  if (decision && o.inSavepoint) {
+    // A handoff carries the lead summary: written before the record's handoff_at (the event the
+    // database raises then sends the row as it is), and again after with this message's facts.
+    if (decision.handoff) await keepHandoffSummary(turn, decision.handoff.reason);
+    await app.keep(turn, decision, now);
+    if (decision.handoff) await keepHandoffSummary(turn, decision.handoff.reason);
+  }
   if (reply !== null) {
     const handoff = decision?.handoff != null;
     await queueReply(tx, ws, { conversationId: thread.id, channel: input.channel, body: reply, inReplyTo: o.inboundId, ariMessageId: ariMessageId!, handoff, now });

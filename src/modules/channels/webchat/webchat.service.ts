@@ -103,8 +103,8 @@ interface VisitorSession {
  * The session of the guest token in the transaction's claims, read as the anon actor holding
  * it, so another workspace's token finds nothing; the contact it speaks for is in its metadata.
  */
-async function sessionOfClaimedToken(tx: Tx, token: string): Promise<{ id: string; contactId: string | null; expiresAt: Date } | undefined> {
-  const row = await findGuestSessionByToken(tx, token);
+async function sessionOfClaimedToken(tx: Tx, ws: string, token: string): Promise<{ id: string; contactId: string | null; expiresAt: Date } | undefined> {
+  const row = await findGuestSessionByToken(tx, ws, token);
   if (!row) return undefined;
   const contactId = (row.metadata as { contact_id?: unknown } | null)?.contact_id;
   return { id: row.id, contactId: typeof contactId === 'string' ? contactId : null, expiresAt: row.expires_at };
@@ -121,7 +121,7 @@ const invalidToken = () =>
 async function asVisitor<T>(deps: Pick<WebchatDeps, 'db' | 'clock' | 'log'>, site: WebchatSite, token: string, fn: (ctx: Ctx, session: VisitorSession) => Promise<T>): Promise<T> {
   const guest: Actor = { kind: 'anon', workspaceId: site.workspaceId, guestToken: token };
   return withTenant(deps.db, guest, async (tx) => {
-    const session = await sessionOfClaimedToken(tx, token);
+    const session = await sessionOfClaimedToken(tx, site.workspaceId, token);
     if (!session || session.expiresAt <= deps.clock.now() || !session.contactId) throw invalidToken();
     const system: Actor = { kind: 'system', workspaceId: site.workspaceId };
     await assume(tx, 'authenticated', claimsFor(system));
@@ -144,7 +144,7 @@ export async function sendMessage(deps: WebchatDeps, site: WebchatSite, token: s
   const ws = site.workspaceId;
   const guest: Actor = { kind: 'anon', workspaceId: ws, guestToken: token };
   const session = await withTenant(deps.db, guest, async (tx) => {
-    const found = await sessionOfClaimedToken(tx, token);
+    const found = await sessionOfClaimedToken(tx, ws, token);
     if (!found || found.expiresAt <= deps.clock.now() || !found.contactId) throw invalidToken();
     return { ...found, contactId: found.contactId };
   });

@@ -107,3 +107,22 @@ describe('Amara reading every message for everything it carries', () => {
     }
   });
 });
+
+describe('Amara taking a service from what the customer says', () => {
+  it('takes "la 2" after the services were listed as the second service, not a time', async () => {
+    const d = await converse(['¿Cuánto cuesta la hora?', 'la 2']);
+    expect(d[0]!.intent).toBe('price');
+    expect(d[1]!.intent).toBe('availability');
+    expect(d[1]!.text).toContain('limpieza profunda');
+  });
+
+  it('replaces the service being booked when another is named, in a request or a draft', async () => {
+    const asked = await converse(['quiero limpieza básica', 'perdón, mejor la limpieza profunda']);
+    expect(asked[1]!.text).toContain('Para limpieza profunda');
+    const drafted = await converse(['quiero limpieza básica el sábado a las 10 por 2 horas', 'mejor planchado']);
+    expect(drafted[0]!.intent).toBe('draft');
+    expect(drafted[1]!.intent).toBe('draft');
+    expect(drafted[1]!.text).toContain('Planchado');
+    expect(drafted[1]!.text).toContain('40.000');
+  });
+});

@@ -87,15 +87,21 @@ async function misspeltService(text: string, call: CallTool): Promise<FoundServi
   return near.length === 1 ? near[0] : undefined;
 }
 
+/** The one service the message names (by its name or most specific keyword), if any. */
+async function namedService(text: string, call: CallTool): Promise<FoundService | undefined> {
+  if (!/\p{L}{3,}/u.test(text)) return undefined;
+  return resultOf<Found>(await call('searchServices', { query: text.slice(0, 300) }))?.services.find((s) => s.named);
+}
+
 /** What each reply asks for: its answer is expected, so it needs no receipt. */
 const ASKS: Partial<Record<AmaraIntent, NonNullable<AmaraState['asked']>>> = {
   ask_service: 'service', availability: 'slot', no_slots: 'slot', slot_unavailable: 'slot', booking_failed: 'slot',
   ask_hours: 'hours', ask_phone: 'phone', draft: 'confirm', awaiting_confirmation: 'confirm',
 };
-type FactKind = 'date' | 'time' | 'hours' | 'phone' | 'budget';
+type FactKind = 'date' | 'time' | 'hours' | 'phone' | 'budget' | 'service';
 const ANSWERS: Record<NonNullable<AmaraState['asked']>, FactKind[]> = { service: [], slot: ['date', 'time', 'hours'], hours: ['hours'], phone: ['phone'], confirm: [] };
 /** What a reply restates itself, so a receipt would repeat it. */
-const RESTATES: Partial<Record<AmaraIntent, FactKind[]>> = { availability: ['date'], no_slots: ['date'], slot_unavailable: ['date', 'time'] };
+const RESTATES: Partial<Record<AmaraIntent, FactKind[]>> = { availability: ['date', 'service'], no_slots: ['date', 'service'], slot_unavailable: ['date', 'time'], ask_service: ['service'] };
 /** Replies that take no receipt: they restate everything, or are about something else. */
 const NO_RECEIPT = new Set<AmaraIntent>(['draft', 'awaiting_confirmation', 'booked', 'cancelled', 'handoff', 'handoff_stuck', 'answer']);
 
@@ -148,6 +154,12 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
   if (u.date !== undefined && u.choice === undefined) facts.push({ kind: 'date', text: spokenDate(u.date, locale) });
   if (u.time !== undefined && u.choice === undefined) facts.push({ kind: 'time', text: u.time });
 
+  // "Mejor la profunda": another service named while one is being booked replaces it.
+  const current = state.draft?.service ?? state.request?.service;
+  const renamed = current && !u.asksPrice && !u.isQuestion && !u.confirm && !u.cancel && !u.smallTalk ? await namedService(input.text, call) : undefined;
+  const otherService = renamed && renamed.id !== current?.id ? renamed : undefined;
+  if (otherService) facts.push({ kind: 'service', text: otherService.name });
+
   // A draft waits for a yes or a no; new details reopen it as a request.
   if (state.draft) {
     const draft = state.draft;
@@ -162,9 +174,9 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
       state.request = { service: draft.service, date: draft.date, hours: draft.hours, phone: draft.customer_phone };
       return done('booking_failed', reply.bookingFailed(locale, slotLines(await availability(draft.date))));
     }
-    if (!fieldsGiven) return done('awaiting_confirmation', reply.draft(locale, draftLine(draft), true));
+    if (!fieldsGiven && !otherService) return done('awaiting_confirmation', reply.draft(locale, draftLine(draft), true));
     delete state.draft;
-    state.request = { service: draft.service, date: draft.date, time: draft.time, hours: draft.hours, phone: draft.customer_phone };
+    state.request = { service: otherService ? choiceOf(otherService) : draft.service, date: draft.date, time: draft.time, hours: draft.hours, phone: draft.customer_phone };
   } else if (u.cancel) {
     const had = state.request !== undefined;
     if (had) await call('cancelBookingDraft', {});
@@ -172,6 +184,15 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
   }
 
   const req = (state.request ??= {});
+  if (otherService) req.service = choiceOf(otherService);
+  // "La 2" right after the services were listed: the second service, not a time.
+  if (asked === 'service' && u.choice !== undefined && !state.offered?.length) {
+    const listed = (resultOf<Found>(await call('searchServices', {}))?.services ?? [])[u.choice - 1];
+    if (listed) {
+      req.service = choiceOf(listed);
+      delete u.choice;
+    }
+  }
   let chosen = u.choice !== undefined ? state.offered?.[u.choice - 1] : undefined;
   // "El del martes", "mañana en la tarde", "the 2pm one": the offered times that fit.
   if (!chosen && state.offered?.length && (u.date !== undefined || u.time !== undefined || u.dayPart !== undefined)) {
@@ -205,6 +226,8 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
     const service = named ?? (req.service ? { name: req.service.name, rate: money(req.service.unit_price_minor, req.service.currency) } : undefined);
     if (service) return done('price', reply.price(locale, service, !req.date));
     const catalogue = resultOf<Found>(await call('searchServices', {}))?.services ?? [];
+    // The list ends asking which service: "la 2" then names one.
+    state.asked = 'service';
     return done('price', reply.prices(locale, catalogue.map((s): ServiceLine => ({ name: s.name, rate: s.rate }))));
   }
 
@@ -217,7 +240,8 @@ export async function decideAmaraTurn(input: AmaraTurnInput, call: CallTool): Pr
       if (named) req.service = choiceOf(named);
       return { ...done('answer', reply.answer(locale, answer.snippet)), answeredFrom: { source: answer.source, id: answer.id } };
     }
-    const pick = named ?? (u.wantsService ? found.services[0] : undefined);
+    // Named in full, or by a keyword only one service has ("profunda", "ironing").
+    const pick = named ?? found.services.find((s) => s.named) ?? (u.wantsService ? found.services[0] : undefined);
     if (pick) req.service = choiceOf(pick);
   }
 

@@ -40,3 +40,17 @@ describe("Amara's reading of a message", () => {
     expect(priceText(3250, 'USD', 'en', 'US')).toBe('$32.50 USD');
   });
 });
+
+describe('Amara reading real writing', () => {
+  it('reads a corrected time ("make it 12", "mejor a las 12") apart from hours ("mejor 5 horas")', () => {
+    expect(understand('actually make it 12', TODAY)).toMatchObject({ time: '12:00' });
+    expect(understand('mejor a las 12', TODAY)).toMatchObject({ time: '12:00' });
+    expect(understand('mejor 5 horas', TODAY)).toMatchObject({ hours: 5 });
+    expect(understand('mejor 5 horas', TODAY).time).toBeUndefined();
+  });
+
+  it('hears a wish for a service through typos ("kiero", "nesecito")', () => {
+    expect(understand('hola kiero una limpiesa profunda', TODAY).wantsService).toBe(true);
+    expect(understand('nesecito planchdo', TODAY).wantsService).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { asksForPerson, conversationLanguage, dayPartNamed, extractMoney, nearlyWord, type DayPart } from '../shared/index.ts';
+import { asksForPerson, asksPrice, conversationLanguage, dayPartNamed, extractMoney, nearlyWord, type DayPart } from '../shared/index.ts';
 
 /**
  * What Amara reads in a customer's message, in Spanish, English and Indonesian: no network,
@@ -84,8 +84,7 @@ const CONFIRM_START = /^(si+|yes|yep|yeah|ya|iya|y|ok|okay|oke|dale|claro|de una
 const CONFIRM_ANYWHERE = /\b(confirmo|lo confirmo|confirmar|confirmada|confirmado|i confirm|confirmed|book it|go ahead|reservalo|agendalo|saya setuju|konfirmasi|pesan sekarang)\b/;
 const NEGATION = /\b(no|not|don'?t|tidak|gak|nggak|jangan)\b/;
 const AVAILABILITY = /\b(disponib\w*|horarios?|que horas?|a que hora|cuando (?:hay|puede\w*|tiene\w*)|hay cupos?|cupos?|available|availability|free (?:slots?|times?)|what times?|which times?|when (?:can|are|is)|openings?|jadwal|kosong|tersedia|kapan|slot)\b/;
-const WANTS = /\b(necesito|necesita\w*|busco|buscando|quiero|quisiera|reserv\w*|agend\w*|limpieza|servicio|need|looking for|want|book\w*|cleaning|clean|service|butuh|perlu|cari|mau|pesan|bersih\w*|layanan)\b/;
-const PRICE = /\b(cuanto (?:cuesta\w*|vale\w*|cobra\w*|sale\w*|es)|precios?|tarifas?|valor (?:de|por)|how much|prices?|pricing|rates?|costs?|harga|biaya|berapa (?:harga|biaya|ongkos))\b/;
+const WANTS = /\b(necesito|necesita\w*|ne[cs]e[cs]ito|busco|buscando|quiero|[kq]iero|quisiera|reserv\w*|agend\w*|limpieza|servicio|need|looking for|want|book\w*|cleaning|clean|service|butuh|perlu|cari|mau|pesan|bersih\w*|layanan)\b/;
 const PERSON = /\b(hablar con (?:una persona|un humano|alguien|un asesor|una asesora|un agente|el equipo)|(?:una persona|un humano|un asesor) real|atencion humana|talk to (?:a person|a human|someone|an agent|a real person|your team)|speak (?:to|with) (?:a person|a human|someone|an agent)|human agent|real person|bicara dengan (?:orang|manusia|admin|cs)|minta (?:admin|cs|orang))\b/;
 const SMALL_TALK = /^(?:hola|buenas(?: tardes| noches| dias)?|buenos dias|hi|hello|hey|good (?:morning|afternoon|evening)|halo|hai|gracias|muchas gracias|thanks|thank you|terima kasih|makasih|ok|okay|vale|listo|perfecto|great)[\s!.,]*$/;
 const QUESTION_START = /^(que|como|cuando|cuanto|cuanta|donde|por que|cual|puedo|what|how|when|where|why|which|can|do|does|is|are|apa|bagaimana|berapa|kapan|dimana|kenapa|bisakah|apakah)\b/;
@@ -99,7 +98,7 @@ export function understand(text: string, today: string): Understood {
     asksAvailability: AVAILABILITY.test(n),
     wantsService: WANTS.test(n),
     isQuestion: (/[?¿]/.test(text) && /\p{L}{2,}/u.test(text)) || QUESTION_START.test(n),
-    asksPrice: PRICE.test(n),
+    asksPrice: asksPrice(text),
     wantsPerson: PERSON.test(n) || asksForPerson(text),
     smallTalk: SMALL_TALK.test(n),
   };
@@ -198,7 +197,7 @@ const AM = /^(am|a\.m\.|a\. m\.|de la manana|in the morning|pagi)/;
 function timeOf(n: string): string | undefined {
   const m =
     /\b(\d{1,2})[:.](\d{2})\b ?(.*)$/.exec(n) ??
-    /\b(?:a las|a la|las|at|jam|pukul|sobre las|tipo|around) (\d{1,2})\b()(?! ?(?:horas?|hours?|jam|h)\b) ?(.*)$/.exec(n) ??
+    /\b(?:a las|a la|las|at|jam|pukul|sobre las|tipo|around|make it|change it to|cambialo a|mejor a las) (\d{1,2})\b()(?! ?(?:horas?|hours?|jam|h)\b) ?(.*)$/.exec(n) ??
     /\b(\d{1,2}) ?()((?:am|pm|a\.m\.|p\.m\.)\b.*)$/.exec(n);
   if (!m) return undefined;
   let hour = +m[1]!;

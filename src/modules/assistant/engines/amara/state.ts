@@ -50,7 +50,7 @@ export interface AmaraState {
   /** Messages with nothing usable in a row (the engines' shared count). */
   misses?: number;
   /** Bookings confirmed in this conversation. */
-  booked?: { booking_id: string; start: string; service: string; hours: number; total_minor: number; currency: string }[];
+  booked?: { booking_id: string; start: string; /** Local, as the customer was told (absent on bookings kept before they were recorded). */ date?: string; time?: string; service: string; hours: number; total_minor: number; currency: string }[];
 }
 
 /** What a tool answers: a result, or an error the engine or the model reads and answers from. */

@@ -37,6 +37,10 @@ describe('names', () => {
     ['call me Mike.', false, 'Mike'],
     ['me llamo María López', false, 'María López'],
     ['Hola, mi nombre es José', false, 'José'],
+    // Inside a message carrying other details (an SMS or a voice transcript):
+    ['express pickup, 3 loads at 120 King St W, name is Sam', false, 'Sam'],
+    ["the name's Tom Baker", false, 'Tom Baker'],
+    ['la direccion es 45 spadina avenue a nombre de maria', false, 'Maria'],
     // Only when the name was asked:
     ['saya Budi', true, 'Budi'],
     ['saya Budi', false, undefined],

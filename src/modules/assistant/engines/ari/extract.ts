@@ -144,6 +144,9 @@ const NAME_INTRO = [
   /\bcall me\s+(.+)/,
   /\bme llamo\s+(.+)/,
   /\bmi nombre es\s+(.+)/,
+  // "…, name is Sam" in a message carrying several details; "a nombre de María" for a booking.
+  /\b(?:the\s+)?name(?:'s|\s+is)\s+(.+)/,
+  /\ba nombre de\s+(.+)/,
 ];
 
 /** "sy budi, mau S2 ...": a name right after "saya"/"I'm" at the start, ended by a comma, whatever was asked. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  asksAboutOurService,
   decideReception,
   extractAddress,
   extractPostalCode,
@@ -220,7 +221,8 @@ describe('the receptionist reading people as they really write', () => {
     expect(mentionsTime('mañana en la tarde')).toBe(true);
     expect(mentionsTime('120 King St W')).toBe(false);
     const { turns } = await converse(['M5V 2T6 2 loads regular 5 King St W', 'afternoon if possible', 'Sam']);
-    expect(turns[1]!.reply).toBe('Noted: afternoon if possible. And your name for the booking?');
+    // Said back short: the part of the day, not the whole message.
+    expect(turns[1]!.reply).toBe('Noted: afternoon. And your name for the booking?');
     expect(turns[2]!.reply).toBe('Pick a time:\n1. Mon 23 Nov 14:00\n2. Mon 23 Nov 16:00');
   });
 
@@ -244,5 +246,62 @@ describe('prices as the customer reads them and as the booking keeps them', () =
     expect(formatPrice(1250, 'CAD', 'en')).toBe('$12.50');
     expect(decimalAmount(3900, 'CAD')).toBe('39.00');
     expect(decimalAmount(120000, 'COP')).toBe('120000.00');
+  });
+});
+
+describe('real writing at the receptionist', () => {
+  it('reads a postal code spelt out on a call', () => {
+    expect(extractPostalCode('m as in mary 5 v as in victor 2 t 6', false)).toBe('M5V2T6');
+    expect(extractPostalCode('m de mamá 5 v 2 t 6', false)).toBe('M5V2T6');
+  });
+
+  it('answers "how much" with the catalogue price in the conversation language, never "I don\'t know"', async () => {
+    const t = { ...tools(), answer: async () => undefined };
+    const es = await converse(['¿Cuánto cuesta la carga?'], t);
+    expect(es.turns[0]!.reply).toMatch(/Regular \$\s15\+\$\s8\/carga, Express/);
+    expect(es.turns[0]!.unanswered).toBe(false);
+    expect(es.turns[0]!.path).toContain('price');
+    const named = await converse(['hi', 'M5V 2T6', 'how much is premium?'], t);
+    expect(named.turns[2]!.reply).toMatch(/^Premium: \$30 \+ \$18 per load \(same day\)\. How many loads\?/);
+  });
+
+  it('takes a name given among other details, and a request for Spanish as understood', async () => {
+    const all = await converse(['need express pickup, 3 loads at 120 King St W, postal M5V 2T6, name is Sam']);
+    expect(all.context).toMatchObject({ name: 'Sam', units: 3, service_id: 'express', step: 'time' });
+    const switched = await converse(['Hi I need a pickup', 'M5V 2T6', 'perdón, ¿podemos hablar en español?']);
+    expect(switched.context.language).toBe('es');
+    expect(switched.turns[2]!.reply).toMatch(/^¿Qué servicio\?/);
+    expect(switched.turns[2]!.unanswered).toBe(false);
+  });
+
+  it('says "did not get that" to punctuation, not "not sure about that one"', async () => {
+    const r = await converse(['hi', 'M5V 2T6', '???']);
+    expect(r.turns[2]!.reply).toMatch(/^Sorry, I didn't get that\./);
+    expect(r.turns[2]!.unanswered).toBe(false);
+  });
+
+  it('looks past the first times for a day wished for before they are offered', async () => {
+    const week: OfferedSlot[] = [...SLOTS, ...[9, 14].map((h) => ({ start: `2026-11-24T${h + 5}:00:00.000Z`, end: `2026-11-24T${h + 7}:00:00.000Z`, consultant_id: null, label: `Tue 24 Nov ${String(h).padStart(2, '0')}:00` }))];
+    const limits: (number | undefined)[] = [];
+    const t = { ...tools(), availableSlots: async (_l: unknown, limit?: number) => (limits.push(limit), week.slice(0, limit ?? 4)) };
+    const r = await converse(['pickup tomorrow afternoon please, M5V 2T6', 'regular', '2 loads', '120 King St W', 'Sam'], t);
+    expect(limits.at(-1)).toBeGreaterThan(4);
+    expect(r.context.offered_slots?.map((s) => s.label)).toEqual(['Tue 24 Nov 14:00']);
+  });
+});
+
+describe('a question about the service itself', () => {
+  it('is a yes for what the business does, and not claimed for what it does not', async () => {
+    for (const m of ['do you pick up laundry?', '¿recogen ropa a domicilio?', 'can I book express?', 'do you do laundry pickup?']) expect(asksAboutOurService(m, SERVICES), m).toBe(true);
+    for (const m of ['do you do dry cleaning?', 'do you iron shirts?', 'are you open on sundays?', 'Do you wash dog beds?']) expect(asksAboutOurService(m, SERVICES), m).toBe(false);
+    const t = { ...tools(), answer: async () => undefined };
+    const r = await converse(['Hello, do you pick up laundry?'], t);
+    expect(r.turns[0]!.reply).toBe("Hi! This is 1StopLaundry. Yes, we do! What's your postal code?");
+    expect(r.turns[0]!.unanswered).toBe(false);
+  });
+
+  it('acknowledges a day wished for as the day, not as the message', async () => {
+    const r = await converse(['hi i need a pickup tomorrow afternoon my postal code is M5V 2T6']);
+    expect(r.turns[0]!.reply).toMatch(/Noted: M5V2T6 and tomorrow afternoon\./);
   });
 });

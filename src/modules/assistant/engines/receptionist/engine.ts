@@ -1,5 +1,5 @@
 import { extractName, isQuestion, parseConfirm, parseSlotChoice, parseYesNo, type Language, type Slot } from '../ari/index.ts';
-import { asksForPerson, conversationLanguage, dayPartNamed, dayPartOf, emptyStreak, nearlyWord, stuck, EMPTY_MESSAGES_TOLERATED, timeNamed } from '../shared/index.ts';
+import { asksForPerson, asksPrice, conversationLanguage, languageAskedFor, dayPartNamed, dayPartOf, emptyStreak, nearlyWord, stuck, EMPTY_MESSAGES_TOLERATED, timeNamed, whenNamed } from '../shared/index.ts';
 import { countText, formatPrice, replyText, shortName, type Phrase } from './messages.ts';
 
 /**
@@ -84,7 +84,8 @@ export type BookResult = { ok: true; booking_id: string } | { ok: false; reason:
 
 export interface ReceptionistTools {
   checkArea(postalCode: string): Promise<{ covered: boolean; postal_code: string }>;
-  availableSlots(language: Language): Promise<OfferedSlot[]>;
+  /** The next free times, at most `limit` (SLOTS_OFFERED unless a wished-for day needs a longer look). */
+  availableSlots(language: Language, limit?: number): Promise<OfferedSlot[]>;
   book(draft: BookingDraft): Promise<BookResult>;
   /** An answer from the workspace's FAQs and knowledge (its use counted), or undefined. */
   answer(question: string): Promise<string | undefined>;
@@ -122,6 +123,8 @@ export interface ReceptionistResult {
 export const MISS_LIMIT = EMPTY_MESSAGES_TOLERATED;
 /** Times offered at once. */
 export const SLOTS_OFFERED = 4;
+/** Free times looked through for a day or time the customer wished for (a week of pickup windows). */
+const WISH_LOOKAHEAD = 40;
 const SMS_CHARS = 160;
 
 // Extraction ---------------------------------------------------------------------------------------
@@ -138,7 +141,9 @@ const OTHER_POSTAL = /\b(\d{4,6})\b/;
 
 /** A postal code in the message: a Canadian one (or its first three characters) anywhere; digits only when it was asked. */
 export function extractPostalCode(message: string, asked: boolean): string | undefined {
-  const spoken = SPOKEN_POSTAL.exec(message);
+  // A caller spelling it: "m as in mary 5 v as in victor 2 t 6", "m de mamá 5 v 2 t 6".
+  const spelt = message.replace(/\b([a-z])\s+(?:as in|like in|like|de|como en)\s+\p{L}+/giu, '$1');
+  const spoken = SPOKEN_POSTAL.exec(spelt);
   if (spoken) return spoken.slice(1, 7).join('').toUpperCase();
   const ca = CANADIAN_POSTAL.exec(message);
   if (ca) return `${ca[1]}${ca[2] ?? ''}`.toUpperCase();
@@ -266,7 +271,8 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   /** A fact as the receipt names it: "M5V2T6", "Express", "3 loads", "120 King St W", "Sam". */
   const factText = (f: Fact): string => {
     if (f === 'service') return shortName(ctx.service ?? '');
-    if (f === 'time_wish') return ctx.time_wish ?? '';
+    // The day and time said back short ("tomorrow afternoon"), never the whole message.
+    if (f === 'time_wish') return whenNamed(ctx.time_wish ?? '', language) ?? '';
     if (f === 'units') return countText(ctx.units ?? 0, input.services.find((s) => s.id === ctx.service_id)?.unit_name ?? input.services[0]?.unit_name ?? 'unit', language);
     return String(ctx[f] ?? '');
   };
@@ -440,13 +446,38 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     }
   }
 
-  // A question: answered from the FAQs, then back to what we were asking.
+  // Asking to go on in another language is understood: the reply is already in it.
+  const switched = languageAskedFor(message) !== undefined;
+  if (switched) {
+    understood = true;
+    path.push('language');
+  }
+
+  // A question: answered from the FAQs, then back to what we were asking. A question about
+  // price is answered from the catalogue when the FAQs do not (or a service is named), in the
+  // conversation's language: "¿Cuánto cuesta la carga?" gets the price, not "I don't know".
   let answer: string | undefined;
+  let priced: Phrase | undefined;
+  let yesWeDo = false;
   const gaveDetails = postal !== undefined || units !== undefined || address !== undefined || pickedSlot;
-  if (!gaveDetails && isQuestion(message)) {
-    answer = await call('answer_question', { question: message }, () => tools.answer(message));
-    if (answer) {
+  // "???" is not a question: punctuation alone carries nothing.
+  if (!gaveDetails && !switched && isQuestion(message) && /\p{L}{2,}/u.test(message)) {
+    const price = asksPrice(message);
+    const named = price ? extractService(message, input.services, false) : undefined;
+    if (!named) answer = await call('answer_question', { question: message }, () => tools.answer(message));
+    if (price && (named || !answer)) {
+      const services = named ? [named] : input.services;
+      priced = { key: 'price', services, language };
+      toolCalls.push({ name: 'check_services', args: { query: named?.name ?? null }, result: services.map((s) => s.name) });
+      path.push('price');
+      understood = true;
+    } else if (answer) {
       path.push('faq');
+      understood = true;
+    } else if (asksAboutOurService(message, input.services)) {
+      // "Do you pick up laundry?": yes, and the next question is how.
+      path.push('service_question');
+      yesWeDo = true;
       understood = true;
     } else unanswered = true;
     // Seed 004's rule: after more than three questions, offer a call from a person (once).
@@ -454,7 +485,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     if (ctx.questions > MISS_LIMIT && !ctx.questions_offer_made && step !== 'confirm') {
       path.push('callback_offered');
       ctx = { ...ctx, callback_offered: true, questions_offer_made: true, misses: 0 };
-      return done(say(...(answer ? [{ key: 'answer' as const, text: answer }] : []), { key: 'offer_callback_questions' }), STATE_OF_STEP[step]);
+      return done(say(...(answer ? [{ key: 'answer' as const, text: answer }] : []), ...(priced ? [priced] : []), { key: 'offer_callback_questions' }), STATE_OF_STEP[step]);
     }
   }
 
@@ -472,7 +503,7 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   // A question the FAQs do not answer is said to be so, not passed over.
   const lead: Phrase[] = [
     ...intro,
-    ...(answer ? [{ key: 'answer' as const, text: answer }] : []),
+    ...(priced ? [priced] : answer ? [{ key: 'answer' as const, text: answer }] : yesWeDo ? [{ key: 'yes_we_do' as const }] : []),
     ...(unanswered ? [{ key: 'no_answer' as const }] : !understood && !fresh ? [{ key: 'not_understood' as const }] : []),
   ];
   return ask(lead);
@@ -516,16 +547,19 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
   function receipt(next: Step, lead: Phrase[]): Phrase[] {
     const shown = next === 'confirm' ? new Set<Fact>(['service', 'units']) : new Set<Fact>();
     const facts = ((next === step && !fresh) || (fresh && took.length >= 2) ? took : took.filter((f) => changed.has(f) && f !== (step === 'out_of_area' ? 'postal_code' : step))).filter((f) => !shown.has(f));
-    return facts.length > 0 && !lead.some((p) => p.key === 'answer' || p.key === 'not_understood') ? [{ key: 'noted', items: facts.map(factText) }] : [];
+    return facts.length > 0 && !lead.some((p) => p.key === 'answer' || p.key === 'price' || p.key === 'not_understood') ? [{ key: 'noted', items: facts.map(factText) }] : [];
   }
 
   async function offerSlots(lead: Phrase[]): Promise<ReceptionistResult> {
-    let slots = (await call('get_availability', { limit: SLOTS_OFFERED }, () => tools.availableSlots(language))).slice(0, SLOTS_OFFERED);
+    // A day wished for ("tomorrow afternoon") may lie past the first few times: look further, keep those that fit.
+    const limit = ctx.time_wish ? WISH_LOOKAHEAD : SLOTS_OFFERED;
+    let slots = await call('get_availability', { limit }, () => tools.availableSlots(language, limit));
     if (ctx.time_wish) {
       const fitting = narrowSlots(ctx.time_wish, slots, input.now, input.timeZone);
       if (fitting.length) slots = fitting;
       delete ctx.time_wish;
     }
+    slots = slots.slice(0, SLOTS_OFFERED);
     if (slots.length === 0) {
       path.push('no_slots');
       ctx = { ...ctx, step: 'time', callback_offered: true };
@@ -537,6 +571,19 @@ export async function decideReception(input: ReceptionistInput, tools: Reception
     ctx.step = 'time';
     return done(say(...lead, ...noted, { key: 'offer_slots', slots: slots.map((s) => s.label) }), 'scheduling');
   }
+}
+
+// What the business does, in the words customers ask about it: a pickup, laundry. ("Do you wash dog beds?" is not one.)
+const OUR_WORK = /\b(?:pick ?ups?|picked up|pick (?:it |them |my \w+ )?up|laundry|laundries|recog\w*|ropa|lavanderia|cucian|jemput\w*)\b/;
+
+/**
+ * Whether a question is about the service the business offers ("do you pick up laundry?",
+ * "¿recogen ropa?", "can I book express?"): then it is a yes and the booking goes on, not
+ * "not sure about that one". Anything else (dry cleaning, ironing shirts) is not claimed.
+ */
+export function asksAboutOurService(message: string, services: OfferedService[]): boolean {
+  if (/\b(?:dry|seco|ironing|planch\w*|setrika)\b/.test(foldAccents(message))) return false;
+  return OUR_WORK.test(foldAccents(message)) || extractService(message, services, false) !== undefined;
 }
 
 type Fact = 'postal_code' | 'service' | 'units' | 'address' | 'name' | 'time_wish';

@@ -13,6 +13,7 @@ export type Phrase =
   | { key: 'out_of_area'; postal: string }
   | { key: 'out_of_area_again' }
   | { key: 'ask_service'; services: { name: string; base_price_minor: number; unit_price_minor: number; currency: string; unit_name: string }[]; language: Language }
+  | { key: 'price'; services: PricedService[]; language: Language }
   | { key: 'ask_units'; unit: string }
   | { key: 'ask_address' }
   | { key: 'ask_name' }
@@ -25,6 +26,7 @@ export type Phrase =
   | { key: 'answer'; text: string }
   | { key: 'not_understood' }
   | { key: 'no_answer' }
+  | { key: 'yes_we_do' }
   | { key: 'noted'; items: string[] }
   | { key: 'which_of'; slots: string[] }
   | { key: 'offer_callback' }
@@ -34,6 +36,26 @@ export type Phrase =
   | { key: 'goodbye' };
 
 type Spoken = 'en' | 'es';
+
+/** A service as a price answer names it. */
+export interface PricedService {
+  name: string;
+  base_price_minor: number;
+  unit_price_minor: number;
+  currency: string;
+  unit_name: string;
+  turnaround: string | null;
+}
+
+/** One service: "Express: $20 + $12 per load (24 h)."; the list, short enough for a text: "Regular $15+$8/load, Express $20+$12/load." */
+function priceLines(p: Extract<Phrase, { key: 'price' }>, l: Spoken): string {
+  const money = (minor: number, currency: string) => formatPrice(minor, currency, p.language);
+  if (p.services.length === 1) {
+    const s = p.services[0]!;
+    return `${shortName(s.name)}: ${money(s.base_price_minor, s.currency)} + ${money(s.unit_price_minor, s.currency)} ${l === 'es' ? 'por' : 'per'} ${unit(s.unit_name, 1, l)}${s.turnaround ? ` (${s.turnaround})` : ''}.`;
+  }
+  return `${p.services.map((s) => `${shortName(s.name)} ${money(s.base_price_minor, s.currency)}+${money(s.unit_price_minor, s.currency)}/${unit(s.unit_name, 1, l)}`).join(', ')}.`;
+}
 
 const UNIT_NAMES: Record<Spoken, Record<string, [string, string]>> = {
   en: { load: ['load', 'loads'], hour: ['hour', 'hours'] },
@@ -61,6 +83,7 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     out_of_area_again: () => "We can't serve that area yet. Send another postal code, or reply YES for a call from our team.",
     ask_service: (p) =>
       `Which service? ${p.services.map((s, i) => `${i + 1}. ${shortName(s.name)} ${formatPrice(s.base_price_minor, s.currency, p.language)}+${formatPrice(s.unit_price_minor, s.currency, p.language)}/${unit(s.unit_name, 1, 'en')}`).join(' ')}`,
+    price: (p) => priceLines(p, 'en'),
     ask_units: (p) => `How many ${unit(p.unit, 2, 'en')}?`,
     ask_address: () => "What's the pickup address?",
     ask_name: () => 'And your name for the booking?',
@@ -73,6 +96,7 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     answer: (p) => p.text,
     not_understood: () => "Sorry, I didn't get that.",
     no_answer: () => 'Not sure about that one.',
+    yes_we_do: () => 'Yes, we do!',
     noted: (p) => acknowledge('en', p.items),
     which_of: (p) => `Which one?\n${p.slots.map((s, i) => `${i + 1}. ${s}`).join('\n')}`,
     offer_callback: () => "Sorry, I'm not getting it. Want a person from our team to call you? Reply YES.",
@@ -88,6 +112,7 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     out_of_area_again: () => 'Aún no atendemos esa zona. Envía otro código postal o responde SÍ para que te llame alguien.',
     ask_service: (p) =>
       `¿Qué servicio? ${p.services.map((s, i) => `${i + 1}. ${shortName(s.name)} ${formatPrice(s.base_price_minor, s.currency, p.language)}+${formatPrice(s.unit_price_minor, s.currency, p.language)}/${unit(s.unit_name, 1, 'es')}`).join(' ')}`,
+    price: (p) => priceLines(p, 'es'),
     ask_units: (p) => `¿Cuántas ${unit(p.unit, 2, 'es')}?`,
     ask_address: () => '¿Cuál es la dirección de recogida?',
     ask_name: () => '¿A nombre de quién hago la reserva?',
@@ -100,6 +125,7 @@ const PHRASES: { [L in Spoken]: { [K in Phrase['key']]: (p: Extract<Phrase, { ke
     answer: (p) => p.text,
     not_understood: () => 'Perdona, no te entendí.',
     no_answer: () => 'Eso no lo sé.',
+    yes_we_do: () => '¡Sí, claro!',
     noted: (p) => acknowledge('es', p.items),
     which_of: (p) => `¿Cuál de estas?\n${p.slots.map((s, i) => `${i + 1}. ${s}`).join('\n')}`,
     offer_callback: () => 'Perdona, no logro entenderte. ¿Quieres que te llame una persona del equipo? Responde SÍ.',
@@ -137,7 +163,7 @@ export function replyText(phrases: Phrase[], language: Language, max: number): s
   // A receipt too long for the segment is dropped before anything else is cut.
   const notedAt = phrases.findIndex((p) => p.key === 'noted');
   if (text().length > max && notedAt >= 0) parts[notedAt] = '';
-  const answerAt = phrases.findIndex((p) => p.key === 'answer');
+  const answerAt = phrases.findIndex((p) => p.key === 'answer' || p.key === 'price');
   if (text().length > max && answerAt >= 0) {
     const room = max - (text().length - parts[answerAt]!.length) - 1;
     parts[answerAt] = room > 20 ? `${parts[answerAt]!.slice(0, room).trimEnd()}…` : '';

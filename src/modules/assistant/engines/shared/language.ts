@@ -110,12 +110,49 @@ export function personaLanguage(code: string | undefined | null): Language {
 /**
  * The conversation's language after this message. The first message that tells sets it (else
  * the workspace's `fallback`); after that it changes only when the whole message is in another
- * language: at least two of its words, none of the current language's, once names are set aside.
+ * language: at least two of its words, none of the current language's, once names are set aside,
+ * or when it asks for another language by name.
  */
 export function conversationLanguage(message: string, current: Language | undefined, fallback: Language, options: Omit<ScoreOptions, 'skipNames'> = {}): Language {
+  // "Can we continue in English?" asks for a language, whatever its words are written in.
+  const asked = languageAskedFor(message);
+  if (asked) return asked;
   const scores = languageScores(message, { ...options, skipNames: true });
   const detected = winner(scores);
   if (!current) return detected ?? winner(languageScores(message, options)) ?? fallback;
   if (!detected || detected === current) return current;
   return scores[detected] >= 2 && scores[current] < 1 ? detected : current;
+}
+
+/**
+ * A customer asking to go on in another language ("can we continue in English please",
+ * "¿podemos hablar en español?", "in Spanish please", "pakai bahasa Inggris aja"): the
+ * language asked for, which wins over any word count, or undefined. A language merely named
+ * ("my English is good", "bahasa Inggris saya lumayan", "mi nivel de inglés") asks for nothing.
+ */
+
+const NAMES: [RegExp, Language][] = [
+  [/^(?:english|ingles|inggris)$/, 'en'],
+  [/^(?:spanish|espanol|castellano|spanyol)$/, 'es'],
+  [/^(?:indonesian|indonesio|indonesia)$/, 'id'],
+];
+
+const ASKED = [
+  // "in English", "en español", "switch to Spanish", "pakai bahasa Inggris".
+  /\b(?:in|into|to|en|al|a)\s+(english|spanish|indonesian|ingles|espanol|castellano|indonesio)\b/,
+  /\b(?:pakai|pake|pakek|dalam|pakailah|gunakan)\s+bahasa\s+(inggris|indonesia|spanyol)\b/,
+  /\b(?:speak|talk|write|habla|hablas|hablan|hablar|hablamos|escribir|escribe|escribeme)\s+(english|spanish|indonesian|ingles|espanol|castellano|indonesio)\b/,
+];
+// The words of a request ("please", "can we", "podemos", "tolong"), or a message that is little more than the language.
+const REQUEST = /\b(?:please|pls|can|could|may|let'?s|continue|switch|prefer|rather|por favor|podemos|puede|puedes|podria|podrias|seguir|sigamos|continuar|cambiar|prefiero|mejor|tolong|bisa|boleh|aja|saja|dong|ya)\b|[?¿]/;
+
+export function languageAskedFor(message: string): Language | undefined {
+  const f = fold(message).trim();
+  for (const re of ASKED) {
+    const m = re.exec(f);
+    if (!m) continue;
+    const wanted = NAMES.find(([name]) => name.test(m[1]!))?.[1];
+    if (wanted && (REQUEST.test(f) || f.split(/\s+/).length <= 4)) return wanted;
+  }
+  return undefined;
 }

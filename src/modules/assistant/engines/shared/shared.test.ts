@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acknowledge, asksForPerson, conversationLanguage, dayPartNamed, emptyStreak, extractMoney, nearlyWord, stuck, timeNamed, wordsToNumber } from './index.ts';
+import { acknowledge, asksForPerson, asksPrice, conversationLanguage, languageAskedFor, whenNamed, dayPartNamed, emptyStreak, extractMoney, nearlyWord, stuck, timeNamed, wordsToNumber } from './index.ts';
 
 describe("the conversation's language", () => {
   it('is set by the first message that tells, else the workspace fallback', () => {
@@ -94,5 +94,40 @@ describe('times and typos', () => {
     expect(nearlyWord('limpiesa', 'limpieza')).toBe(true);
     expect(nearlyWord('press', 'express')).toBe(false);
     expect(nearlyWord('cat', 'car')).toBe(false);
+  });
+});
+
+describe('a question about price', () => {
+  it('is read with or without accents, in the three languages', () => {
+    for (const m of ['¿Cuánto cuesta la hora?', 'cuanto cuesta la carga', 'cuánto vale la limpieza profunda', 'hola cuanto cobran por carga', 'How much is express?', 'what do you charge', 'what are your prices?', 'berapa harganya kak'])
+      expect(asksPrice(m), m).toBe(true);
+    for (const m of ['I need a pickup', 'tres cargas', 'el sábado a las 10', 'cuántas horas son?']) expect(asksPrice(m), m).toBe(false);
+  });
+});
+
+describe('a request for another language', () => {
+  it('names the language asked for, in whatever language it is written', () => {
+    expect(languageAskedFor('Sorry, can we continue in English please')).toBe('en');
+    expect(languageAskedFor('perdón, ¿podemos hablar en español?')).toBe('es');
+    expect(languageAskedFor('in Spanish please')).toBe('es');
+    expect(languageAskedFor('en ingles porfa')).toBe('en');
+    expect(languageAskedFor('pakai bahasa Indonesia aja kak')).toBe('id');
+  });
+
+  it('is not a language merely named, and wins over the word count when it is', () => {
+    for (const m of ['my English is good', 'bahasa Inggris saya lumayan', 'english sy advanced kak', 'mi nivel de inglés es básico', 'I studied English for years']) expect(languageAskedFor(m), m).toBeUndefined();
+    expect(conversationLanguage('in Spanish please', 'en', 'en')).toBe('es');
+    expect(conversationLanguage('perdón, ¿podemos hablar en español?', 'en', 'en', { services: true })).toBe('es');
+  });
+});
+
+describe('the day and time a message wishes for', () => {
+  it('is said back short in the conversation language, never as the whole message', () => {
+    expect(whenNamed('hi i need a pickup tomorrow afternoon my postal code is m5v 2t6', 'en')).toBe('tomorrow afternoon');
+    expect(whenNamed('hola necesito recogida el martes en la tarde', 'es')).toBe('el martes por la tarde');
+    expect(whenNamed('mañana a las 3', 'es')).toBe('mañana 15:00');
+    expect(whenNamed('por la mañana', 'es')).toBe('por la mañana');
+    expect(whenNamed('besok pagi', 'id')).toBe('besok pagi');
+    expect(whenNamed('3 loads at 120 King St W', 'en')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { fold } from './language.ts';
+import { fold, type Language } from './language.ts';
 import { countOf } from './numbers.ts';
 
 /**
@@ -53,3 +53,37 @@ export function dayPartNamed(message: string): DayPart | undefined {
 
 /** Which part of the day an hour falls in. */
 export const dayPartOf = (hour: number): DayPart => (hour < 12 ? 'morning' : hour < 18 ? 'afternoon' : 'evening');
+
+/** The days customers name, as each language says them back. */
+const DAYS: [RegExp, Record<Language, string>][] = [
+  [/\b(?:today|hoy|hari ini)\b/, { en: 'today', es: 'hoy', id: 'hari ini' }],
+  // "por la mañana" is a part of the day, not tomorrow.
+  [/\b(?:tomorrow|besok)\b|(?<!\b(?:la|por la|de la|en la|esta) )\bmanana\b/, { en: 'tomorrow', es: 'mañana', id: 'besok' }],
+  [/\b(?:monday|lunes|senin)\b/, { en: 'Monday', es: 'el lunes', id: 'Senin' }],
+  [/\b(?:tuesday|martes|selasa)\b/, { en: 'Tuesday', es: 'el martes', id: 'Selasa' }],
+  [/\b(?:wednesday|miercoles|rabu)\b/, { en: 'Wednesday', es: 'el miércoles', id: 'Rabu' }],
+  [/\b(?:thursday|jueves|kamis)\b/, { en: 'Thursday', es: 'el jueves', id: 'Kamis' }],
+  [/\b(?:friday|viernes|jumat)\b/, { en: 'Friday', es: 'el viernes', id: 'Jumat' }],
+  [/\b(?:saturday|sabado|sabtu)\b/, { en: 'Saturday', es: 'el sábado', id: 'Sabtu' }],
+  [/\b(?:sunday|domingo|minggu)\b(?! (?:depan|ini|lalu))/, { en: 'Sunday', es: 'el domingo', id: 'Minggu' }],
+];
+const PARTS: Record<DayPart, Record<Language, string>> = {
+  morning: { en: 'morning', es: 'por la mañana', id: 'pagi' },
+  afternoon: { en: 'afternoon', es: 'por la tarde', id: 'siang' },
+  evening: { en: 'evening', es: 'por la noche', id: 'malam' },
+};
+
+/**
+ * The day and time a message wishes for, said back short in the conversation's language:
+ * "tomorrow afternoon", "el martes por la tarde", "Friday 14:00"; undefined when it names
+ * none. A receipt shows this, never the customer's whole message.
+ */
+export function whenNamed(message: string, language: Language): string | undefined {
+  const f = fold(message);
+  const day = DAYS.find(([re]) => re.test(f))?.[1][language];
+  const part = dayPartNamed(message);
+  const at = timeNamed(message);
+  const time = at ? `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}` : undefined;
+  const text = [day, time ? undefined : part && PARTS[part][language], time].filter(Boolean).join(' ');
+  return text || undefined;
+}

@@ -1,12 +1,12 @@
 import { beforeAll, expect, it } from 'vitest';
-import { asService, rows } from '../../../test/support/actors.ts';
-import { describeEachDatabase } from '../../../test/support/db.ts';
-import { createWorkspace } from '../../../test/support/factories.ts';
-import { jobDefinitions } from '../../jobs.ts';
-import { fixedClock } from '../../platform/clock.ts';
-import { newId } from '../../platform/ids.ts';
-import { silentLogger } from '../../platform/log.ts';
-import { AI_COMPARISON_JOB, rollupAiComparison } from './comparison.ts';
+import { asService, rows } from '../support/actors.ts';
+import { describeEachDatabase } from '../support/db.ts';
+import { createWorkspace } from '../support/factories.ts';
+import { jobDefinitions } from '../../src/jobs.ts';
+import { fixedClock } from '../../src/platform/clock.ts';
+import { newId } from '../../src/platform/ids.ts';
+import { silentLogger } from '../../src/platform/log.ts';
+import { AI_COMPARISON_JOB, rollupAiComparison } from '../../src/modules/assistant/index.ts';
 
 type Row = Record<string, any>;
 
