@@ -8,13 +8,13 @@ export interface Page<T> {
 
 /**
  * Every item of a paged list, one page at a time: only a page is ever held, so an export of a
- * million rows runs in the memory of one page. Each call of `fetch` is independent (its own
+ * million rows runs in the memory of one page. Each call of `pageAt` is independent (its own
  * transaction, typically), so a long export never keeps one transaction open.
  */
-export async function* allPages<T>(fetch: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T[]> {
+export async function* allPages<T>(pageAt: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T[]> {
   let cursor: string | undefined;
   do {
-    const page = await fetch(cursor);
+    const page = await pageAt(cursor);
     if (page.data.length) yield page.data;
     // A list that hands back the cursor it was given would repeat its page for ever.
     if (page.next_cursor !== null && page.next_cursor === cursor) {
