@@ -7,6 +7,7 @@ import { registerChatCommand } from './chat.ts';
 import { registerCitusPlanCommand } from './citus.ts';
 import { registerDataCommands } from './data.ts';
 import { registerExportCommands } from './export.ts';
+import { registerImportCommands } from './import.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
 import { environmentModel } from '../modules/assistant/index.ts';
@@ -189,10 +190,12 @@ export function buildProgram(config: () => Config): Command {
   registerDataCommands(program, workspaces, { config, withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
-  registerExportCommands({
-    withDatabase: (fn, command) => withDatabase(config(), fn, command),
-    group: (name, description) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
-  });
+  const dataCommands = {
+    withDatabase: <T>(fn: (db: Database) => Promise<T>, command: string) => withDatabase(config(), fn, command),
+    group: (name: string, description: string) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
+  };
+  registerExportCommands(dataCommands);
+  registerImportCommands(dataCommands);
   registerCitusPlanCommand(program);
   registerChatCommand(program, {
     withDatabase: (fn, command) => withDatabase(config(), fn, command),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -44,4 +44,26 @@ it('exports a list to standard output or a file, and refuses a wrong report or w
 
   const missing = await run(['bookings', 'export', '--workspace', 'no-such-place']);
   expect(missing).toMatchObject({ code: 1, stdout: '', stderr: 'frontdesk: no workspace "no-such-place"\n' });
+});
+
+it('imports contacts from a file with its own headers, a dry run first, and exits 1 when no row can go in', { timeout: 300_000 }, async () => {
+  const file = join(dir, 'leads.csv');
+  writeFileSync(file, 'Nama Lengkap,Nomor WA,Kota\nSiti Rahma,0813-9000-0001,Bogor\nBad Number,12,Depok\n');
+  const args = ['contacts', 'import', file, '--workspace', 'eagle-overseas', '--map', 'Nama Lengkap=name', '--map', 'Nomor WA=phone'];
+
+  const dry = await run([...args, '--dry-run']);
+  expect(dry.code).toBe(0);
+  expect(dry.stdout).toMatch(/^dry run: would import 1 of 2 rows; 1 refused\ncolumns: Nama Lengkap -> name, Nomor WA -> phone; ignored: Kota\n {2}row 2 \(line 3\) phone: not a phone number/);
+
+  const real = await run([...args, '--json']);
+  expect(real.code).toBe(0);
+  const lines = real.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines.at(-1).result).toMatchObject({ dry_run: false, total_rows: 2, imported: 1 });
+  const exported = await run(['contacts', 'export', '--workspace', 'eagle-overseas', '--format', 'jsonl']);
+  expect(exported.stdout).toContain('"phone":"+6281390000001"');
+
+  const again = await run(args);
+  expect(again.code).toBe(1);
+  expect(again.stderr).toBe(`frontdesk: no row of ${file} can be imported (the reasons are above)\n`);
+  expect((await run(['contacts', 'import', file, '--workspace', 'eagle-overseas', '--map', 'Kota'])).code).toBe(2);
 });
