@@ -6,6 +6,7 @@ import { registerAvailabilityCommand } from './availability.ts';
 import { registerChatCommand } from './chat.ts';
 import { registerCitusPlanCommand } from './citus.ts';
 import { registerDataCommands } from './data.ts';
+import { registerImportCommand } from './import.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
 import { environmentModel } from '../modules/assistant/index.ts';
@@ -189,6 +190,7 @@ export function buildProgram(config: () => Config): Command {
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerCitusPlanCommand(program);
+  registerImportCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerChatCommand(program, {
     withDatabase: (fn, command) => withDatabase(config(), fn, command),
     secrets: (db) => loadSecretBox({ key: config().FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config().FRONTDESK_DATA_DIR : undefined }),
