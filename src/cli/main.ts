@@ -6,6 +6,7 @@ import { registerAvailabilityCommand } from './availability.ts';
 import { registerChatCommand } from './chat.ts';
 import { registerCitusPlanCommand } from './citus.ts';
 import { registerDataCommands } from './data.ts';
+import { registerExportCommands } from './export.ts';
 import { registerImportCommand } from './import.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
@@ -189,6 +190,10 @@ export function buildProgram(config: () => Config): Command {
   registerDataCommands(program, workspaces, { config, withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
+  registerExportCommands({
+    withDatabase: (fn, command) => withDatabase(config(), fn, command),
+    group: (name, description) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
+  });
   registerCitusPlanCommand(program);
   registerImportCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerChatCommand(program, {
