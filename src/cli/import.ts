@@ -1,114 +1,74 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { CONTACT_IMPORT_FIELDS, importContactsInBatches, type ContactImportResult } from '../modules/contacts/index.ts';
-import { systemClock } from '../platform/clock.ts';
-import type { Ctx } from '../platform/context.ts';
+import { importSupabase, type ImportReport } from '../apps/import/supabase.ts';
 import type { Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
-import { withTenant } from '../platform/db/tenant.ts';
-import { AppError } from '../platform/errors.ts';
-import { silentLogger } from '../platform/log.ts';
-import { resolveWorkspace } from './workspace.ts';
 
 export interface ImportCommandDeps {
   withDatabase<T>(fn: (db: Database) => Promise<T>, command: string): Promise<T>;
-  group(name: string, description: string): Command;
+  write?: (text: string) => void;
+  /** Where the progress line goes: standard error, and only on a terminal unless a test says otherwise. */
+  progress?: (text: string) => void;
 }
 
-const FIELD = z.enum([...CONTACT_IMPORT_FIELDS, 'ignore']);
-
-/** `--map "Nomor WA=phone"`, repeatable: a header of the file and the field it fills. */
-const mapping = z
-  .array(z.string())
-  .default([])
-  .transform((pairs, ctx) => {
-    const out: Record<string, z.infer<typeof FIELD>> = {};
-    for (const pair of pairs) {
-      const at = pair.lastIndexOf('=');
-      const field = FIELD.safeParse(pair.slice(at + 1).trim());
-      if (at <= 0 || !field.success) {
-        ctx.addIssue({ code: 'custom', message: `"${pair}" is not HEADER=FIELD with FIELD one of ${FIELD.options.join(', ')}` });
-        return z.NEVER;
-      }
-      out[pair.slice(0, at).trim()] = field.data;
-    }
-    return Object.keys(out).length ? out : undefined;
-  });
-
-const options = z.object({
+const options = z.strictObject({
+  from: z.string().regex(/^postgres(?:ql)?:\/\//, 'a postgres:// URL'),
   workspace: z.string().trim().min(1),
+  sourceWorkspace: z.string().trim().min(1).optional(),
+  client: z.string().trim().min(1).optional(),
   dryRun: z.boolean().default(false),
   json: z.boolean().default(false),
-  map: mapping,
 });
 
-const MAX_FILE_BYTES = 512 * 1024 * 1024;
-
-function readFile(path: string): string {
-  let text: string;
-  try {
-    const bytes = readFileSync(path);
-    if (bytes.length > MAX_FILE_BYTES) throw new AppError('file.too_large', 'too_large', `${path} is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB; split it`);
-    text = bytes.toString('utf8');
-  } catch (e) {
-    if (e instanceof AppError) throw e;
-    throw new AppError('file.unreadable', 'invalid', `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+/** The report as a table a person reads: one line per source table, with why rows were skipped. */
+export function formatImportReport(report: ImportReport): string {
+  const lines = [`${report.dry_run ? 'dry run (nothing written): would import' : 'imported'} into workspace ${report.workspace_id}:`];
+  for (const t of report.tables) {
+    const why = Object.entries(t.reasons).map(([reason, n]) => (n ? `${n} ${reason}` : reason)).join('; ');
+    lines.push(`  ${t.source.padEnd(36)} -> ${t.target.padEnd(30)} read ${t.read}, imported ${t.imported}, already there ${t.existing}, skipped ${t.skipped}${why ? ` (${why})` : ''}`);
   }
-  if (!text.trim()) throw new AppError('contact.csv_empty', 'invalid', `${path} is empty`);
-  return text;
-}
-
-const stored = (r: ContactImportResult) => (r.dry_run ? r.valid_rows : r.imported);
-
-function summary(r: ContactImportResult): string {
-  const lines = [
-    `${r.dry_run ? 'dry run: would import' : 'imported'} ${stored(r)} of ${r.total_rows} rows` + (stored(r) < r.total_rows ? `; ${r.total_rows - stored(r)} refused` : ''),
-    `columns: ${Object.entries(r.columns).map(([h, f]) => (h === f ? h : `${h} -> ${f}`)).join(', ')}` + (r.ignored_columns.length ? `; ignored: ${r.ignored_columns.join(', ')}` : ''),
-  ];
-  for (const e of r.errors.slice(0, 20)) lines.push(`  row ${e.row} (line ${e.line})${e.field ? ` ${e.field}` : ''}: ${e.message}${e.value ? ` (${e.value})` : ''} [${e.code}]`);
-  if (r.errors.length > 20) lines.push(`  ... and ${r.errors.length - 20} more (--json lists them all)`);
-  return lines.join('\n');
+  const s = report.totals;
+  lines.push(`  total: read ${s.read}, imported ${s.imported}, already there ${s.existing}, skipped ${s.skipped}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /**
- * `frontdesk contacts import FILE --workspace W [--map "Header=field"] [--dry-run] [--json]`:
- * the staff app's CSV import (the same columns, checks and errors), for files of any length,
- * stored a batch at a time with a progress bar on a terminal.
+ * `frontdesk import supabase`: the original products' Supabase database into a workspace
+ * (apps/import/supabase.ts). With --json every table's report is one JSON line, then the totals.
  */
-export function registerImportCommands(deps: ImportCommandDeps): void {
-  deps
-    .group('contacts', 'contacts: export and import')
+export function registerImportCommand(program: Command, deps: ImportCommandDeps): void {
+  const write = deps.write ?? ((text: string) => void process.stdout.write(text));
+  program
     .command('import')
-    .description('import contacts from a CSV file (comma, semicolon or tab; headers in English, Indonesian or Spanish, or mapped with --map)')
-    .argument('<file>', 'the CSV file')
-    .requiredOption('--workspace <workspace>', 'workspace id or slug')
-    .option('--map <header=field>', `a column the usual spellings do not cover: its header and the field (${FIELD.options.join(', ')}); repeatable`, (v: string, all: string[] = []) => [...all, v])
-    .option('--dry-run', 'check every row and report, store nothing')
-    .option('--json', 'JSON lines: progress objects, then the result')
-    .action(async (file: string, raw: unknown) => {
-      const o = options.parse(raw);
-      const csv = readFile(file);
-      const result = await deps.withDatabase(async (db) => {
+    .description('bring data from elsewhere into a workspace')
+    .command('supabase')
+    .description("import an original product's database (seed 000's ARI, seed 004's receptionist, seed 003's Amara tables) into a workspace; running it again adds nothing")
+    .requiredOption('--from <url>', 'the source database, postgres://…')
+    .requiredOption('--workspace <workspace>', 'Frontdesk workspace id or slug')
+    .option('--source-workspace <id>', "the source's ARI workspace_id, when it holds several")
+    .option('--client <id>', "the source's client_id for FAQs and prompts, when it holds several")
+    .option('--dry-run', 'read and check everything, write nothing')
+    .option('--json', 'machine-readable output: JSON lines')
+    .action(async (raw: unknown) => {
+      const opts = options.parse(raw);
+      const line = deps.progress ?? (process.stderr.isTTY && !opts.json ? (text: string) => void process.stderr.write(`\r${text}\u001b[K`) : undefined);
+      const report = await deps.withDatabase(async (db) => {
         await migrate(db);
-        const workspaceId = await resolveWorkspace(db, o.workspace);
-        const actor = { kind: 'system' as const, workspaceId };
-        const inTenant = <T>(fn: (ctx: Ctx) => Promise<T>) =>
-          withTenant(db, actor, (tx) => fn({ tx, actor, clock: systemClock, log: silentLogger() }));
-        const bar = !o.json && process.stderr.isTTY ? new SingleBar({ format: 'contacts [{bar}] {value}/{total} rows', stream: process.stderr, hideCursor: true }) : undefined;
-        try {
-          return await importContactsInBatches(inTenant, { csv, dry_run: o.dryRun, mapping: o.map }, (done, total) => {
-            if (o.json) process.stdout.write(`${JSON.stringify({ progress: { done, total } })}\n`);
-            else if (bar) done === 0 ? bar.start(total, 0) : bar.update(done);
-          });
-        } finally {
-          bar?.stop();
-        }
-      }, 'contacts import');
-      process.stdout.write(o.json ? `${JSON.stringify({ result: { ...result, contact_ids: undefined, preview: undefined } })}\n` : `${summary(result)}\n`);
-      if (stored(result) === 0 && result.total_rows > 0) {
-        throw new AppError('contact.import_nothing_valid', 'invalid', `no row of ${file} can be imported${o.json ? '' : ' (the reasons are above)'}`);
+        return importSupabase(db, {
+          from: opts.from,
+          workspace: opts.workspace,
+          dryRun: opts.dryRun,
+          sourceWorkspace: opts.sourceWorkspace,
+          client: opts.client,
+          ...(line ? { progress: (table: string, done: number, total: number) => line(`importing ${table}: ${done.toLocaleString('en')}/${total.toLocaleString('en')}`) } : {}),
+        });
+      }, 'import supabase');
+      if (line && !deps.progress) process.stderr.write('\n');
+      if (opts.json) {
+        for (const t of report.tables) write(`${JSON.stringify({ table: t.source, ...t })}\n`);
+        write(`${JSON.stringify({ workspace_id: report.workspace_id, dry_run: report.dry_run, totals: report.totals })}\n`);
+      } else {
+        write(formatImportReport(report));
       }
     });
 }

@@ -7,7 +7,8 @@ import { registerChatCommand } from './chat.ts';
 import { registerCitusPlanCommand } from './citus.ts';
 import { registerDataCommands } from './data.ts';
 import { registerExportCommands } from './export.ts';
-import { registerImportCommands } from './import.ts';
+import { registerContactsImportCommand } from './contacts-import.ts';
+import { registerImportCommand } from './import.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
 import { environmentModel } from '../modules/assistant/index.ts';
@@ -195,8 +196,9 @@ export function buildProgram(config: () => Config): Command {
     group: (name: string, description: string) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
   };
   registerExportCommands(dataCommands);
-  registerImportCommands(dataCommands);
+  registerContactsImportCommand(dataCommands);
   registerCitusPlanCommand(program);
+  registerImportCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerChatCommand(program, {
     withDatabase: (fn, command) => withDatabase(config(), fn, command),
     secrets: (db) => loadSecretBox({ key: config().FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config().FRONTDESK_DATA_DIR : undefined }),
