@@ -4,6 +4,7 @@ import { resumeAssistant } from './apps/ari/hand-back.ts';
 import { tellCustomerAboutPayment } from './apps/ari/payment-events.ts';
 import { amaraRoutes } from './apps/amara/routes.ts';
 import { ariRoutes } from './apps/ari/routes.ts';
+import { exportsRoutes } from './apps/exports.ts';
 import { templates } from './apps/templates.ts';
 import { answerInbound } from './apps/answer.ts';
 import { receptionistOnCalls } from './apps/voice/vapi.ts';
@@ -126,6 +127,7 @@ export function createServerApp(options: ServerOptions) {
       app.route('/api/v1', contactsRoutes(deps));
       app.route('/api/v1', leadRoutes(deps));
       app.route('/api/v1', callsRoutes(deps));
+      app.route('/api/v1', exportsRoutes(deps));
       app.route('/api/v1', conversationsRoutes({ ...deps, resumeAssistant, replyWindow: whatsappReplyWindow, assistantReplies: (ctx, ids) => assistantReplyFacts(ctx.tx, workspaceIdOf(ctx), ids) }));
       app.route('/api/v1', inboxEventsRoutes({ ...deps, inboxEvents, ...(options.eventsHeartbeatMs ? { heartbeatMs: options.eventsHeartbeatMs } : {}) }));
       app.route('/api/v1', knowledgeRoutes(deps));

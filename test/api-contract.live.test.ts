@@ -310,6 +310,12 @@ describeEachDatabase('every documented route answers as the document says', (db)
       await api('GET', '/api/v1/analytics/lead-temperature', { ...who, expect: 200 });
       await api('GET', '/api/v1/analytics/models', { ...who, expect: 200 });
     }
+    for (const list of ['contacts', 'conversations', 'bookings', 'appointments', 'payments', 'calls']) {
+      const res = await api('GET', '/api/v1/exports/{list}', { ...as.eagle, params: { list }, query: 'format=jsonl', expect: 200 });
+      expect(res.headers.get('content-type')).toMatch(/^application\/x-ndjson/);
+    }
+    await api('GET', '/api/v1/exports/{list}', { ...as.laundry, params: { list: 'bookings' }, query: 'from=2020-01-01&to=2030-12-31', expect: 200 });
+    await api('GET', '/api/v1/exports/reports/{report}', { ...as.laundry, params: { report: 'daily' }, expect: 200 });
     // Eagle's demo has the model comparison and lead temperatures: rows, not only empty lists.
     expect((await api('GET', '/api/v1/analytics/models', { ...as.eagle, expect: 200 })).body.totals.length).toBeGreaterThan(0);
     expect((await api('GET', '/api/v1/analytics/lead-temperature', { ...as.eagle, expect: 200 })).body.data.at(-1).hot).toBeGreaterThan(0);

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createApiKey, findWorkspaceBySlug } from '../modules/tenancy/index.ts';
+import { createApiKey } from '../modules/tenancy/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/database.ts';
 import { fromDatabaseError } from '../platform/db/errors.ts';
 import { migrate } from '../platform/db/migrate.ts';
-import { withServiceRole, withTenant } from '../platform/db/tenant.ts';
-import { AppError } from '../platform/errors.ts';
+import { withTenant } from '../platform/db/tenant.ts';
 import { silentLogger } from '../platform/log.ts';
+import { noWorkspace, resolveWorkspace } from './workspace.ts';
 
 export interface ApiKeyCommandDeps {
   /** Opens the configured database for the duration of `fn` (see withDatabase in main.ts). */
@@ -16,7 +16,6 @@ export interface ApiKeyCommandDeps {
   write?: (text: string) => void;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const createOptions = z.strictObject({
   workspace: z.string().trim().min(1),
@@ -67,12 +66,4 @@ export function registerApiKeyCommands(program: Command, deps: ApiKeyCommandDeps
     });
 }
 
-const noWorkspace = (given: string) => new AppError('workspace.not_found', 'not_found', `no workspace "${given}"`);
 
-/** A slug, or else a workspace id; the caller's input names the workspace either way. */
-async function resolveWorkspace(db: Database, given: string): Promise<string> {
-  const bySlug = await withServiceRole(db, (tx) => findWorkspaceBySlug(tx, given));
-  if (bySlug) return bySlug.id;
-  if (UUID.test(given)) return given.toLowerCase();
-  throw noWorkspace(given);
-}

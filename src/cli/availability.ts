@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { getAvailability } from '../modules/scheduling/index.ts';
-import { findWorkspaceBySlug } from '../modules/tenancy/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
-import { withServiceRole, withTenant } from '../platform/db/tenant.ts';
+import { withTenant } from '../platform/db/tenant.ts';
 import { AppError, type FieldIssue } from '../platform/errors.ts';
 import { silentLogger } from '../platform/log.ts';
+import { noWorkspace, resolveWorkspace, UUID } from './workspace.ts';
 
 export interface AvailabilityCommandDeps {
   /** Opens the configured database for the duration of `fn` (see withDatabase in main.ts). */
@@ -16,7 +16,6 @@ export interface AvailabilityCommandDeps {
   write?: (text: string) => void;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-03-02');
 
 const options = z.strictObject({
@@ -100,12 +99,4 @@ function asCommandError(e: unknown, workspace: string): unknown {
   return e;
 }
 
-const noWorkspace = (given: string) => new AppError('workspace.not_found', 'not_found', `no workspace "${given}"`);
 
-/** A slug, or else a workspace id. */
-async function resolveWorkspace(db: Database, given: string): Promise<string> {
-  const bySlug = await withServiceRole(db, (tx) => findWorkspaceBySlug(tx, given));
-  if (bySlug) return bySlug.id;
-  if (UUID.test(given)) return given.toLowerCase();
-  throw noWorkspace(given);
-}

@@ -6,15 +6,16 @@ import { answerInbound } from '../apps/answer.ts';
 import { findAssistantRecord, loadAssistantSettings, MAX_MESSAGE_CHARS, type Channel, type TurnOutcome, type EnvironmentModel } from '../modules/assistant/index.ts';
 import { findContactIdByPhone, normalizePhone } from '../modules/contacts/index.ts';
 import { payNewestDemoPayment } from '../modules/payments/index.ts';
-import { findWorkspaceBySlug, getWorkspace } from '../modules/tenancy/index.ts';
+import { getWorkspace } from '../modules/tenancy/index.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { workspaceIdOf, type Ctx } from '../platform/context.ts';
 import type { Database } from '../platform/db/database.ts';
 import { migrate } from '../platform/db/migrate.ts';
-import { withServiceRole, withTenant, type Actor } from '../platform/db/tenant.ts';
+import { withTenant, type Actor } from '../platform/db/tenant.ts';
 import { AppError } from '../platform/errors.ts';
 import { silentLogger, type Logger } from '../platform/log.ts';
 import { missingSecretBox, type SecretBox } from '../platform/secrets.ts';
+import { noWorkspace, resolveWorkspace } from './workspace.ts';
 
 export interface ChatCommandDeps {
   /** Opens the configured database for the duration of `fn` (see withDatabase in main.ts). */
@@ -33,7 +34,6 @@ export interface ChatCommandDeps {
 /** The line that pays the customer's newest demo payment link, as if they had pressed Pay. */
 export const PAY_COMMAND = '/pay';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const CHANNEL_OF: Record<string, Channel> = { whatsapp: 'whatsapp', sms: 'sms', web: 'webchat' };
 
@@ -44,7 +44,6 @@ const options = z.strictObject({
   json: z.boolean().default(false),
 });
 
-const noWorkspace = (given: string) => new AppError('workspace.not_found', 'not_found', `no workspace "${given}"`);
 
 /** The fields of a turn that --json prints, in this order. */
 const printed = (r: Pick<TurnOutcome, 'reply' | 'state' | 'lead_score' | 'lead_temperature' | 'handoff'>) => ({
@@ -172,10 +171,3 @@ export function registerChatCommand(program: Command, deps: ChatCommandDeps): vo
     });
 }
 
-/** A slug, or else a workspace id (checked when the chat starts). */
-async function resolveWorkspace(db: Database, given: string): Promise<string> {
-  const bySlug = await withServiceRole(db, (tx) => findWorkspaceBySlug(tx, given));
-  if (bySlug) return bySlug.id;
-  if (UUID.test(given)) return given.toLowerCase();
-  throw noWorkspace(given);
-}

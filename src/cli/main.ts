@@ -6,6 +6,8 @@ import { registerAvailabilityCommand } from './availability.ts';
 import { registerChatCommand } from './chat.ts';
 import { registerCitusPlanCommand } from './citus.ts';
 import { registerDataCommands } from './data.ts';
+import { registerExportCommands } from './export.ts';
+import { registerImportCommand } from './import.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
 import { environmentModel } from '../modules/assistant/index.ts';
@@ -188,7 +190,12 @@ export function buildProgram(config: () => Config): Command {
   registerDataCommands(program, workspaces, { config, withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
+  registerExportCommands({
+    withDatabase: (fn, command) => withDatabase(config(), fn, command),
+    group: (name, description) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
+  });
   registerCitusPlanCommand(program);
+  registerImportCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerChatCommand(program, {
     withDatabase: (fn, command) => withDatabase(config(), fn, command),
     secrets: (db) => loadSecretBox({ key: config().FRONTDESK_SECRET_KEY, dataDir: db.kind === 'pglite' ? config().FRONTDESK_DATA_DIR : undefined }),

@@ -49,6 +49,7 @@ export const PLATFORM_ERRORS = [
   'db.unique_violation',
   'db.unreachable',
   'outbound.target_not_allowed',
+  'page.cursor_repeated',
   'rate_limited',
   'request.too_deep',
   'request.too_large',

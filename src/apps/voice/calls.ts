@@ -26,7 +26,7 @@ const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date like 2026-11-2
   }
 }, 'not a calendar date');
 
-const CallListQuery = z
+export const CallListQuery = z
   .object({
     from: LocalDate.optional().openapi({ description: "first local day (the workspace's time zone), inclusive", example: '2026-11-01' }),
     to: LocalDate.optional().openapi({ description: 'last local day, inclusive', example: '2026-11-30' }),
@@ -94,7 +94,7 @@ const excerpt = (text: string | null, q: string | undefined): string | null => {
 
 const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, '\\$&')}%`;
 
-async function listCalls(ctx: Ctx, q: z.infer<typeof CallListQuery>) {
+export async function listCalls(ctx: Ctx, q: z.infer<typeof CallListQuery>) {
   const ws = workspaceOf(ctx);
   const zone = (await getWorkspace(ctx)).time_zone;
   const startOf = (d: string) => new Date(Temporal.PlainDate.from(d).toZonedDateTime({ timeZone: zone }).epochMilliseconds);

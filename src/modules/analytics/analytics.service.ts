@@ -5,7 +5,7 @@ import { AppError, invalidField } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { getWorkspace } from '../tenancy/index.ts';
 import * as repo from './analytics.repo.ts';
-import { MAX_REPORT_DAYS, REPORT_CHANNELS, type EventType } from './analytics.schema.ts';
+import { DEFAULT_FUNNEL, MAX_REPORT_DAYS, REPORT_CHANNELS, type EventType } from './analytics.schema.ts';
 
 export interface RecordEventInput {
   eventType: EventType;
@@ -169,4 +169,44 @@ export async function modelComparison(ctx: Ctx, q: { from?: string | undefined; 
   });
   totals.sort((a, b) => b.conversion_rate - a.conversion_rate || b.conversation_count - a.conversation_count || a.ai_model.localeCompare(b.ai_model));
   return { range, data, totals };
+}
+
+// Every report as rows, for exports -------------------------------------------------------------
+
+/** Each report's columns, in the order its CSV file has them (an empty report still has its header). */
+export const REPORT_COLUMNS = {
+  'event-counts': ['event_type', 'event_count'],
+  funnel: ['stage', 'unique_users', 'conversion_rate'],
+  daily: ['date', 'total_calls', 'successful_calls', 'failed_calls', 'total_bookings', 'total_sms', 'total_cost', 'conversion_rate'],
+  channels: ['channel', 'conversations', 'conversions', 'conversion_rate'],
+  'lead-temperature': ['date', 'hot', 'warm', 'cold'],
+  models: ['ai_model', 'period_start', 'period_end', 'conversation_count', 'conversion_count', 'conversion_rate', 'avg_response_time_ms', 'total_tokens_used', 'satisfaction_score'],
+} as const satisfies Record<string, readonly string[]>;
+export type ReportName = keyof typeof REPORT_COLUMNS;
+export const REPORTS = Object.keys(REPORT_COLUMNS) as ReportName[];
+
+/**
+ * A report as the flat rows a CSV file or a JSON Lines stream holds: the same figures, over
+ * the same range rules, as its route under /analytics. `stages` is the funnel's (default
+ * DEFAULT_FUNNEL). Reports are aggregates, a few hundred rows at most, so they come whole.
+ */
+export async function reportRows(
+  ctx: Ctx,
+  report: ReportName,
+  q: { from?: string | undefined; to?: string | undefined; stages?: EventType[] | undefined },
+): Promise<object[]> {
+  switch (report) {
+    case 'event-counts':
+      return eventCounts(ctx, await instantRange(ctx, q));
+    case 'funnel':
+      return conversionFunnel(ctx, await instantRange(ctx, q), q.stages ?? DEFAULT_FUNNEL);
+    case 'daily':
+      return dailyAnalytics(ctx, q);
+    case 'channels':
+      return (await channelReport(ctx, q)).data;
+    case 'lead-temperature':
+      return (await temperatureReport(ctx, q)).data;
+    case 'models':
+      return (await modelComparison(ctx, q)).data;
+  }
 }

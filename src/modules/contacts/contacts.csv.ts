@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { z } from '@hono/zod-openapi';
 import { workspaceIdOf as workspaceOf, type Ctx } from '../../platform/context.ts';
+import { csvLines, csvRow } from '../../platform/csv.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { workspaceCountry } from '../tenancy/index.ts';
@@ -276,20 +276,12 @@ export async function importContacts(ctx: Ctx, body: ImportBody): Promise<Import
   };
 }
 
-const EXPORT_COLUMNS = ['id', 'name', 'phone', 'email', 'tags', 'lead_status', 'lead_score', 'lead_temperature', 'source', 'locale', 'address', 'notes', 'total_bookings', 'total_calls', 'total_spent', 'last_contact', 'created_at'] as const;
+export const EXPORT_COLUMNS = ['id', 'name', 'phone', 'email', 'tags', 'lead_status', 'lead_score', 'lead_temperature', 'source', 'locale', 'address', 'notes', 'total_bookings', 'total_calls', 'total_spent', 'last_contact', 'created_at'] as const;
 
 /** The filtered list as CSV (tags joined with ";", instants in ISO 8601 UTC), the import's own columns first. */
 export async function exportContacts(ctx: Ctx, query: ContactFilterQuery): Promise<string> {
   const contacts = await allContacts(ctx, query, EXPORT_MAX_ROWS);
-  const rows = contacts.map((c) => EXPORT_COLUMNS.map((k) => {
-    const v = c[k];
-    if (Array.isArray(v)) return v.join(';');
-    if (v instanceof Date) return v.toISOString();
-    return v === null || v === undefined ? '' : String(v);
-  }));
-  // A leading = + - @ would be a formula to a spreadsheet: quote it away (OWASP CSV injection).
-  const safe = rows.map((r) => r.map((v) => (/^[=+\-@\t\r]/.test(v) && !/^[+-]?\d/.test(v) ? `'${v}` : v)));
-  return stringify([[...EXPORT_COLUMNS], ...safe]);
+  return csvLines([[...EXPORT_COLUMNS], ...contacts.map((c) => csvRow(EXPORT_COLUMNS, c))]);
 }
 
 export { ContactFilterQuery };

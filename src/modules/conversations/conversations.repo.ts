@@ -213,3 +213,30 @@ export async function latestConversationOf(tx: Tx, ws: string, contactId: string
     .orderBy('id', 'desc')
     .executeTakeFirst();
 }
+
+/**
+ * A page of every message of the workspace (WhatsApp, web chat, voice and SMS alike, through
+ * conversation_messages), oldest first by (created_at, id), with its thread's contact and
+ * status: what an export of the conversations writes, a row per message.
+ */
+export async function messageExportPage(
+  tx: Tx,
+  ws: string,
+  o: { from?: Date | undefined; to?: Date | undefined; after?: InboxPosition | undefined; limit: number },
+) {
+  let q = tx.db
+    .selectFrom('conversation_messages as m')
+    .innerJoin('conversations as c', (j) => j.onRef('c.workspace_id', '=', 'm.workspace_id').onRef('c.id', '=', 'm.conversation_id'))
+    .select([
+      'm.id', 'm.created_at', 'm.conversation_id', 'm.channel', 'c.contact_id', 'c.status as conversation_status', 'm.direction',
+      'm.sender_kind', 'm.sender_user_id', 'm.content_type', 'm.body', 'm.delivery_status', 'm.error',
+    ])
+    // The position to the microsecond: a Date would cut it to the millisecond and repeat rows.
+    .select(sql<string>`to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('position_at'))
+    .where('m.workspace_id', '=', ws)
+    .where('c.workspace_id', '=', ws);
+  if (o.from) q = q.where('m.created_at', '>=', o.from);
+  if (o.to) q = q.where('m.created_at', '<', o.to);
+  if (o.after) q = q.where(sql<SqlBool>`(m.created_at, m.id) > (${o.after.at}::timestamptz, ${o.after.id}::uuid)`);
+  return q.orderBy('m.created_at').orderBy('m.id').limit(o.limit + 1).execute();
+}

@@ -383,3 +383,46 @@ export async function queueNotice(
   await repo.updateConversation(ctx.tx, ws, conversationId, { last_message_at: now });
   return { messageId: message.id, conversationId, channel };
 }
+
+/**
+ * One page of the conversations' export: every message with its thread, its channel and its
+ * contact's name and phone, oldest first, between `from` (inclusive) and `to` (exclusive).
+ */
+export async function conversationMessagesPage(
+  ctx: Ctx,
+  q: { from?: Date | undefined; to?: Date | undefined; cursor?: string | undefined; limit: number },
+) {
+  const after = q.cursor !== undefined ? decodeCursor(q.cursor) : undefined;
+  if (after && after.at === null) throw invalidField('cursor', 'not a cursor this list gave out');
+  const rows = await repo.messageExportPage(ctx.tx, workspaceOf(ctx), {
+    from: q.from,
+    to: q.to,
+    after,
+    limit: q.limit,
+  });
+  const more = rows.length > q.limit;
+  const page = more ? rows.slice(0, q.limit) : rows;
+  const contacts = await contactSummaries(ctx, [...new Set(page.map((r) => r.contact_id))]);
+  const data = page.map((r) => {
+    const contact = contacts.get(r.contact_id);
+    return {
+      conversation_id: r.conversation_id,
+      channel: r.channel,
+      conversation_status: r.conversation_status,
+      contact_id: r.contact_id,
+      contact_name: contact?.name ?? null,
+      contact_phone: contact?.phone ?? null,
+      message_id: r.id,
+      created_at: r.created_at,
+      direction: r.direction,
+      sender_kind: r.sender_kind,
+      sender_user_id: r.sender_user_id,
+      content_type: r.content_type,
+      body: r.body,
+      delivery_status: r.delivery_status,
+      error: r.error,
+    };
+  });
+  const last = page[page.length - 1];
+  return { data, next_cursor: more && last?.id ? encodeCursor({ at: last.position_at, id: last.id }) : null };
+}

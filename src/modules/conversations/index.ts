@@ -1,5 +1,5 @@
 export { conversationsRoutes } from './conversations.routes.ts';
-export { markRead as markConversationRead, queueNotice } from './conversations.service.ts';
+export { conversationMessagesPage, markRead as markConversationRead, queueNotice } from './conversations.service.ts';
 export type { AssistantReplies, ReplyWindowOf, ResumeAssistant } from './conversations.service.ts';
 export {
   adoptProviderMessageId,

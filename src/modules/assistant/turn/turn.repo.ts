@@ -148,6 +148,27 @@ export async function findUnanswered(tx: Tx, ws: string, ariConversationId: stri
 }
 
 /**
+ * Whether the customer wrote again after this question (in the order the history reads them),
+ * with the record locked: a turn whose model wrote with no transaction open asks it before
+ * it records its reply.
+ */
+export async function newerQuestion(tx: Tx, ws: string, ariConversationId: string, questionId: string): Promise<boolean> {
+  await tx.db.selectFrom('ari_conversations').select('id').where('workspace_id', '=', ws).where('id', '=', ariConversationId).forUpdate().execute();
+  const newer = await tx.db
+    .selectFrom('ari_messages as m')
+    .innerJoin('ari_messages as q', (j) => j.onRef('q.workspace_id', '=', 'm.workspace_id').onRef('q.ari_conversation_id', '=', 'm.ari_conversation_id'))
+    .select('m.id')
+    .where('m.workspace_id', '=', ws)
+    .where('m.ari_conversation_id', '=', ariConversationId)
+    .where('m.role', '=', 'user')
+    .where('q.id', '=', questionId)
+    .where(sql<boolean>`(m.created_at, m.id) > (q.created_at, q.id)`)
+    .limit(1)
+    .executeTakeFirst();
+  return newer !== undefined;
+}
+
+/**
  * Who wrote each of these assistant replies and at what cost (the inbox shows it beside each
  * reply), by ari_messages id; ids that are not assistant rows of the workspace are left out.
  */

@@ -361,6 +361,19 @@ async function finishTurn<D extends Decision>(ctx: Ctx, app: TurnApp<D>, o: Open
   const about = { record, state: turn.state, contactId, thread };
   const latencyMs = Math.round(performance.now() - o.started);
 
+  // A turn whose decision was committed before its model wrote (the phased path) may find that
+  // the customer wrote again meanwhile (another process took that message): the newer message
+  // wins, and this reply, worded without it, is not sent. The record is locked first, in the
+  // order a turn's first phase locks (the record, then the thread), so the check waits for a
+  // newer message's first phase to commit rather than miss it.
+  if (!o.inSavepoint && (await store.newerQuestion(tx, ws, record.id, o.questionId))) {
+    ctx.log.info({ ari_conversation_id: record.id, app: app.name }, 'the customer wrote again while the model worded this reply: the newer message is answered, this reply is not sent');
+    await recordInboundActivity(tx, ws, thread.id, now, false);
+    await touchContact(tx, ws, contactId, now);
+    const owned = (await lockOwner(tx, ws, thread.id)) === 'human';
+    return outcomeOf(about, null, { withPerson: owned, ...(decision ? { state: decision.state, decision } : {}) });
+  }
+
   const owner = await lockOwner(tx, ws, thread.id);
   if (owner === 'human') {
     if (o.inSavepoint) await tx.query(`rollback to savepoint ${savepointOf(app)}`);
@@ -433,7 +446,9 @@ function conversationKey(ws: string, input: TurnInput): string {
  * (each of its tool calls gets a short one); (c) another transaction checks the owner and
  * records the reply. The turns of one conversation in this process run one after the other
  * across the three, so replies go out in the order of the messages; a person who took over
- * during (b) gets no reply from the assistant, and the decision stays recorded.
+ * during (b) gets no reply from the assistant, and the decision stays recorded; and a newer
+ * message of the customer recorded during (b) (by another process) wins: this turn's reply is
+ * dropped, never sent beside the newer message's.
  */
 export async function runAssistantTurn<D extends Decision>(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>): Promise<TurnOutcome>;
 export async function runAssistantTurn<D extends Decision>(target: Ctx | TurnScope, input: TurnInput, options: TurnOptions, app: TurnApp<D>, hooks: TurnHooks): Promise<TurnOutcome | null>;
