@@ -221,6 +221,8 @@ async function makeSource(): Promise<void> {
       ($2, $3, 'user', 'halo', null, null, now())`, [ids.conv1, ids.conv2, ids.ws]);
     await c.query(`insert into ari_payments (id, ari_conversation_id, workspace_id, amount, payment_method, gateway_transaction_id, status, paid_at) values
       ($1, $2, $3, 500000, 'qris', 'mt-1', 'success', now())`, [ids.p1, ids.conv1, ids.ws]);
+    // A row the source allowed and Frontdesk's checks refuse (a payment of nothing): skipped, with the check's name.
+    await c.query(`insert into ari_payments (ari_conversation_id, workspace_id, amount, status) values ($1, $2, 0, 'pending')`, [ids.conv2, ids.ws]);
     await c.query(`insert into ari_appointments (ari_conversation_id, workspace_id, payment_id, scheduled_at, status, meeting_link) values
       ($1, $2, $3, '2026-12-28T03:00:00Z', 'scheduled', 'https://meet.example.test/abc')`, [ids.conv1, ids.ws, ids.p1]);
     // Seed 003: a marketplace user's Amara conversation.
@@ -292,7 +294,7 @@ describe.skipIf(!url)('frontdesk import supabase', { timeout: 180_000 }, () => {
         expect(byTable(report, 'ari_destinations')).toMatchObject({ read: 2, imported: 2 });
         expect(byTable(report, 'ari_conversations')).toMatchObject({ read: 2, imported: 2 });
         expect(byTable(report, 'ari_messages')).toMatchObject({ read: 4, imported: 4 });
-        expect(byTable(report, 'ari_payments')).toMatchObject({ read: 1, imported: 1 });
+        expect(byTable(report, 'ari_payments')).toMatchObject({ read: 2, imported: 1, skipped: 1, reasons: { 'refused by ari_payments_amount_check': 1 } });
         expect(byTable(report, 'ari_appointments')).toMatchObject({ read: 1, imported: 1 });
         expect(byTable(report, 'amara_conversations')).toMatchObject({ read: 1, imported: 0, skipped: 1, target: '-' });
         expect(byTable(report, 'analytics')).toMatchObject({ read: 1, skipped: 1 });
