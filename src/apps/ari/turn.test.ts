@@ -398,8 +398,12 @@ describeEachDatabase('the assistant over HTTP', (db, kind) => {
 
   it('answers with its technical error message when the turn fails, leaving the state as it was', async () => {
     const [first] = await converse(channel, '081234567026', ['Halo kak']);
-    // Breaks a query the turn makes half way through, as a database fault would.
-    await db().transaction((tx) => tx.query('alter table ari_flow_stages rename column goal to goal_broken'));
+    // Breaks a query the turn makes half way through, as a database fault would: the stages, read
+    // again because the configuration changed (a process keeps it only while its version holds).
+    await db().transaction(async (tx) => {
+      await tx.query('alter table ari_flow_stages rename column goal to goal_broken');
+      await tx.query('update ari_config set enabled = enabled');
+    });
     let res;
     try {
       res = await turn(channel, { phone: '081234567026', channel: 'whatsapp', message: 'Nama saya Tono' });

@@ -57,7 +57,9 @@ export const ariApp: TurnApp<AriDecision> = {
 
   async decide(turn) {
     const { ctx, ws, workspace } = turn;
-    const charge = turn.options.secrets ? await consultationCharge(ctx, turn.options.secrets) : null;
+    // Configuration, kept by the process until it changes: a turn reads none of it again.
+    const secrets = turn.options.secrets;
+    const charge = secrets ? await turn.remember('ari.charge', () => consultationCharge(ctx, secrets)) : null;
     const result = await decideTurn(
       {
         message: turn.input.message,
@@ -67,8 +69,8 @@ export const ariApp: TurnApp<AriDecision> = {
         context: (turn.record.context ?? {}) as Record<string, unknown>,
         config: {
           persona: turn.settings.persona,
-          scoring: await loadScoring(ctx.tx, ws),
-          stages: await loadStages(ctx.tx, ws),
+          scoring: await turn.remember('ari.scoring', () => loadScoring(ctx.tx, ws)),
+          stages: await turn.remember('ari.stages', () => loadStages(ctx.tx, ws)),
           chargesForConsultation: charge !== null,
           ...(charge ? { consultationPrice: charge.price } : {}),
           currency: workspace.currency,

@@ -68,6 +68,9 @@ export async function findContactIdByPhone(tx: Tx, ws: string, phone: string): P
  * first message from a new number. Conflict-tolerant, so two first messages at once make one.
  */
 export async function findOrCreateContactByPhone(tx: Tx, ws: string, phone: string, source: string): Promise<string> {
+  // A returning customer (most messages) costs one round trip; only a new one is inserted.
+  const known = await findContactIdByPhone(tx, ws, phone);
+  if (known) return known;
   const created = await tx.db
     .insertInto('contacts')
     .values({ id: newId(), workspace_id: ws, phone, source })

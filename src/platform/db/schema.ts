@@ -109,6 +109,7 @@ export interface AriAppointments {
 export interface AriConfig {
   bot_name: Generated<string>;
   community_link: string | null;
+  config_version: Generated<string>;
   created_at: Generated<Timestamp>;
   enabled: Generated<boolean>;
   greeting_style: Generated<string>;

@@ -22,25 +22,38 @@ export interface AriConversation {
   lead_score: number;
   lead_temperature: string | null;
   context: unknown;
+  /** The A/B arm the conversation was given, if any. */
+  ai_model: string | null;
+  /** The workspace's assistant configuration version (ari_config, 0044), or null while it has no ari_config row. */
+  config_version: string | null;
 }
 
 /**
  * The contact's assistant record (one per contact), made on first contact and locked, so
- * that two messages of the same person are decided one after the other.
+ * that two messages of the same person are decided one after the other. The record of a
+ * returning customer is found and locked in one round trip; only a first message inserts.
+ * The same statement reads the configuration version the turn's cache is checked against.
  */
 export async function lockAriConversation(tx: Tx, ws: string, contactId: string, conversationId: string): Promise<AriConversation> {
+  const locked = () =>
+    tx.db
+      .selectFrom('ari_conversations')
+      .select(['id', 'state', 'lead_score', 'lead_temperature', 'context', 'ai_model'])
+      .select((eb) => eb.selectFrom('ari_config').select('config_version').where('ari_config.workspace_id', '=', ws).as('config_version'))
+      .where('workspace_id', '=', ws)
+      .where('contact_id', '=', contactId)
+      .forUpdate('ari_conversations')
+      .executeTakeFirst();
+  const found = await locked();
+  if (found) return found;
   await tx.db
     .insertInto('ari_conversations')
     .values({ id: newId(), workspace_id: ws, contact_id: contactId, conversation_id: conversationId })
     .onConflict((oc) => oc.columns(['workspace_id', 'contact_id']).doNothing())
     .execute();
-  return tx.db
-    .selectFrom('ari_conversations')
-    .select(['id', 'state', 'lead_score', 'lead_temperature', 'context'])
-    .where('workspace_id', '=', ws)
-    .where('contact_id', '=', contactId)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+  const made = await locked();
+  if (!made) throw new Error('the assistant record was neither found nor made');
+  return made;
 }
 
 export interface AriUpdate {
@@ -219,12 +232,6 @@ export async function loadAssistantSettings(tx: Tx, ws: string): Promise<Assista
 }
 
 // Model mode ---------------------------------------------------------------------------------
-
-/** The A/B arm the conversation was given, if any. */
-export async function findAriModel(tx: Tx, ws: string, ariConversationId: string): Promise<string | null> {
-  const row = await tx.db.selectFrom('ari_conversations').select('ai_model').where('workspace_id', '=', ws).where('id', '=', ariConversationId).executeTakeFirstOrThrow();
-  return row.ai_model;
-}
 
 /** Gives the conversation its arm: on first assignment, or when its former arm is no longer configured. */
 export async function setAriModel(tx: Tx, ws: string, ariConversationId: string, model: string): Promise<void> {

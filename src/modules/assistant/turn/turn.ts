@@ -120,6 +120,54 @@ export interface Turn {
   /** The last messages of the conversation, this one included, oldest first. */
   history: { role: 'user' | 'assistant'; content: string }[];
   options: TurnOptions;
+  /**
+   * The workspace's assistant configuration under `key` (its scoring, its stages, what a
+   * consultation costs): read by `load` in the turn's transaction the first time, then kept
+   * by this process until the configuration's version changes (see rememberConfig).
+   */
+  remember<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
+
+// The configuration cache ----------------------------------------------------------------------
+
+/**
+ * What a process remembers of each workspace's assistant configuration, with the version it
+ * was read under (ari_config.config_version, 0044). Every write to a table it holds
+ * (ari_config, ari_scoring_config, ari_flow_stages, integrations) gives the version a new
+ * random value in the writer's transaction, and each turn reads the version with its locked
+ * record: a turn in any process sees a change as soon as it is committed, and reads the
+ * configuration again. A value loaded after a newer version was committed is kept under the
+ * older one and replaced by the next turn: never the reverse. Without an ari_config row there
+ * is no version, and nothing is kept.
+ */
+const configs = new Map<string, { version: string; values: Map<string, unknown> }>();
+const CONFIGS_REMEMBERED = 10_000;
+
+/** One number per object, for keys that depend on which secrets or server model a turn was given. */
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+const idOf = (o: object | undefined): number => {
+  if (!o) return 0;
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+};
+
+function rememberConfig(ws: string, version: string | null): <T>(key: string, load: () => Promise<T>) => Promise<T> {
+  return async <T>(key: string, load: () => Promise<T>): Promise<T> => {
+    if (version === null) return load();
+    let entry = configs.get(ws);
+    if (entry?.version !== version) {
+      if (!entry && configs.size >= CONFIGS_REMEMBERED) configs.clear();
+      entry = { version, values: new Map() };
+      configs.set(ws, entry);
+    }
+    if (entry.values.has(key)) return entry.values.get(key) as T;
+    const value = await load();
+    // Only under the version this turn read: a newer one may have replaced the entry meanwhile.
+    if (configs.get(ws) === entry) entry.values.set(key, value);
+    return value;
+  };
 }
 
 /** What an app decided for one message. */
@@ -225,6 +273,12 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
   const { contactId, phone } = await resolveContact(ctx, ws, input, workspace.country, app.phoneExample);
   const thread = await openThread(tx, ws, contactId, input.channel);
   const record = await store.lockAriConversation(tx, ws, contactId, thread.id);
+  const remember = rememberConfig(ws, record.config_version);
+  const settings = () => remember('settings', () => store.loadAssistantSettings(tx, ws));
+  const modelSetup = () =>
+    remember(`models:${idOf(options.secrets)}:${idOf(options.llm)}:${options.timeoutMaxMs ?? ''}`, () =>
+      loadModelSetup(ctx, { secrets: options.secrets, environment: options.llm, timeoutMaxMs: options.timeoutMaxMs }),
+    );
   const state = app.stateOf(record.state);
   const about = { record, state, contactId, thread };
 
@@ -234,9 +288,9 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
     // A queue's retry of a turn cut off while its model wrote: finish it from the decision it kept.
     const unfinished = resumable ? await store.findUnanswered(tx, ws, record.id, input.providerMessageId!) : undefined;
     if (unfinished) {
-      const turn: Turn = { ctx, ws, workspace, input, contactId, phone, thread, record, state, settings: await store.loadAssistantSettings(tx, ws), history: await store.recentAriMessages(tx, ws, record.id, HISTORY), options };
-      const models = await loadModelSetup(ctx, { secrets: options.secrets, environment: options.llm, timeoutMaxMs: options.timeoutMaxMs });
-      const assignedArm = await store.findAriModel(tx, ws, record.id);
+      const turn: Turn = { ctx, ws, workspace, input, contactId, phone, thread, record, state, settings: await settings(), history: await store.recentAriMessages(tx, ws, record.id, HISTORY), options, remember };
+      const models = await modelSetup();
+      const assignedArm = record.ai_model;
       const arm = stickyArm(models.arms, assignedArm, contactId);
       ctx.log.info({ ari_conversation_id: record.id, app: app.name }, 'resuming a turn that was cut off while its reply was being worded');
       return {
@@ -248,8 +302,8 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
   }
   const questionId = await store.insertAriMessage(tx, ws, { ariConversationId: record.id, role: 'user', content: input.message, metadata: { message_id: inboundId, channel: input.channel }, now });
 
-  const settings = await store.loadAssistantSettings(tx, ws);
-  if (!settings.enabled || thread.owner === 'human' || app.silentIn(state)) {
+  const assistant = await settings();
+  if (!assistant.enabled || thread.owner === 'human' || app.silentIn(state)) {
     // Once handed off, the person is the one to answer, on whichever thread the customer writes.
     const toPerson = state === 'handoff' && thread.owner !== 'human';
     await recordInboundActivity(tx, ws, thread.id, now, toPerson);
@@ -267,12 +321,13 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
     thread,
     record,
     state,
-    settings,
+    settings: assistant,
     history: await store.recentAriMessages(tx, ws, record.id, HISTORY),
     options,
+    remember,
   };
-  const models = await loadModelSetup(ctx, { secrets: options.secrets, environment: options.llm, timeoutMaxMs: options.timeoutMaxMs });
-  const assignedArm = await store.findAriModel(tx, ws, record.id);
+  const models = await modelSetup();
+  const assignedArm = record.ai_model;
   const arm = stickyArm(models.arms, assignedArm, contactId);
 
   const savepoint = savepointOf(app);
