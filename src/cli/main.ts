@@ -7,6 +7,7 @@ import { registerChatCommand } from './chat.ts';
 import { registerCitusPlanCommand } from './citus.ts';
 import { registerDataCommands } from './data.ts';
 import { registerExportCommands } from './export.ts';
+import { registerContactsImportCommand } from './contacts-import.ts';
 import { registerImportCommand } from './import.ts';
 import { templates } from '../apps/templates.ts';
 import { start } from '../main.ts';
@@ -190,10 +191,12 @@ export function buildProgram(config: () => Config): Command {
   registerDataCommands(program, workspaces, { config, withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerApiKeyCommands(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerAvailabilityCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
-  registerExportCommands({
-    withDatabase: (fn, command) => withDatabase(config(), fn, command),
-    group: (name, description) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
-  });
+  const dataCommands = {
+    withDatabase: <T>(fn: (db: Database) => Promise<T>, command: string) => withDatabase(config(), fn, command),
+    group: (name: string, description: string) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
+  };
+  registerExportCommands(dataCommands);
+  registerContactsImportCommand(dataCommands);
   registerCitusPlanCommand(program);
   registerImportCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });
   registerChatCommand(program, {

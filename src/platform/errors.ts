@@ -48,6 +48,8 @@ export const PLATFORM_ERRORS = [
   'db.unavailable',
   'db.unique_violation',
   'db.unreachable',
+  'file.too_large',
+  'file.unreadable',
   'outbound.target_not_allowed',
   'page.cursor_repeated',
   'rate_limited',

@@ -22,7 +22,8 @@ export const EXPORT_MAX_ROWS = 100_000;
 
 /** The columns an import reads, and the names people give them in spreadsheets. */
 const HEADERS: Record<string, ImportField> = {};
-type ImportField = 'name' | 'phone' | 'email' | 'tags' | 'notes' | 'address' | 'lead_status' | 'lead_temperature' | 'source' | 'locale';
+export const IMPORT_FIELDS = ['name', 'phone', 'email', 'tags', 'notes', 'address', 'lead_status', 'lead_temperature', 'source', 'locale'] as const;
+type ImportField = (typeof IMPORT_FIELDS)[number];
 const ALIASES: Record<ImportField, string[]> = {
   name: ['name', 'full name', 'full_name', 'nama', 'nombre', 'customer name', 'customer_name', 'contact name'],
   phone: ['phone', 'phone number', 'phone_number', 'mobile', 'mobile number', 'whatsapp', 'telephone', 'tel', 'telepon', 'no hp', 'nomor hp', 'hp', 'teléfono', 'telefono', 'celular', 'móvil'],
@@ -47,6 +48,13 @@ export const ImportBody = z
       example: 'name,phone,email,tags\nRina Wijaya,0812-3456-7001,rina@example.com,ielts;australia\n',
     }),
     dry_run: z.boolean().default(false).openapi({ description: 'true: check and preview only, store nothing' }),
+    mapping: z
+      .record(z.string().min(1).max(200), z.enum([...IMPORT_FIELDS, 'ignore']))
+      .optional()
+      .openapi({
+        description: 'a header of the file -> the field it fills (or "ignore"), for columns the usual spellings do not cover; it overrides them',
+        example: { 'Nomor WA': 'phone', Kota: 'ignore' },
+      }),
   })
   .openapi('ContactImport');
 export type ImportBody = z.infer<typeof ImportBody>;
@@ -141,18 +149,28 @@ interface Candidate {
   errors: RowError[];
 }
 
-export async function importContacts(ctx: Ctx, body: ImportBody): Promise<ImportResult> {
-  const ws = workspaceOf(ctx);
-  const country = await workspaceCountry(ctx);
-  const { header, records } = readCsv(body.csv);
-  if (records.length > IMPORT_MAX_ROWS) {
-    throw new AppError('contact.import_too_large', 'too_large', `the file has ${records.length} rows; import at most ${IMPORT_MAX_ROWS} at a time`, { max: IMPORT_MAX_ROWS, rows: records.length });
-  }
+/** What a file holds, read and checked row by row before anything is stored. */
+interface ImportPlan {
+  columns: Record<string, string>;
+  ignored: string[];
+  candidates: Candidate[];
+}
+
+/** Reads the file, maps its columns and checks every row; nothing is stored. */
+function planImport(text: string, mapping: ImportBody['mapping'], country: string): ImportPlan {
+  const { header, records } = readCsv(text);
   const columns: Record<string, string> = {};
   const ignored: string[] = [];
   const fieldAt = new Map<number, ImportField>();
+  const unknown = Object.keys(mapping ?? {}).filter((m) => !header.some((h) => h.trim() === m.trim()));
+  if (unknown.length) {
+    throw new AppError('contact.mapping_unknown_column', 'invalid', `the file has no column ${unknown.map((u) => `"${u}"`).join(', ')}`, {
+      issues: unknown.map((u) => ({ field: `mapping.${u}`, message: `not a header of the file (${header.map((h) => `"${h}"`).join(', ')})` })),
+    });
+  }
   header.forEach((h, i) => {
-    const field = HEADERS[h.trim().toLowerCase()];
+    const mapped = mapping ? Object.entries(mapping).find(([m]) => m.trim() === h.trim())?.[1] : undefined;
+    const field = mapped === 'ignore' ? undefined : (mapped ?? HEADERS[h.trim().toLowerCase()]);
     if (field && ![...fieldAt.values()].includes(field)) {
       fieldAt.set(i, field);
       columns[h] = field;
@@ -163,7 +181,6 @@ export async function importContacts(ctx: Ctx, body: ImportBody): Promise<Import
       issues: [{ field: 'csv', message: `found ${header.map((h) => `"${h}"`).join(', ')}; expected name, phone or email` }],
     });
   }
-
   const seenPhones = new Map<string, number>();
   const candidates: Candidate[] = records.map(({ values, line }, i) => {
     const row = i + 1;
@@ -215,6 +232,15 @@ export async function importContacts(ctx: Ctx, body: ImportBody): Promise<Import
     };
   });
 
+  return { columns, ignored, candidates };
+}
+
+/**
+ * Stores the valid candidates (none in a dry run) after checking their numbers against the
+ * workspace's contacts; a row whose number is taken gets that error instead.
+ */
+async function storeCandidates(ctx: Ctx, candidates: Candidate[], dryRun: boolean): Promise<string[]> {
+  const ws = workspaceOf(ctx);
   // Numbers another contact of the workspace already has.
   const phones = candidates.filter((c) => c.errors.length === 0 && c.values.phone).map((c) => c.values.phone!);
   const taken = new Set(await repo.existingPhones(ctx.tx, ws, phones));
@@ -226,7 +252,7 @@ export async function importContacts(ctx: Ctx, body: ImportBody): Promise<Import
 
   const valid = candidates.filter((c) => c.errors.length === 0);
   let contactIds: string[] = [];
-  if (!body.dry_run && valid.length > 0) {
+  if (!dryRun && valid.length > 0) {
     const ids = valid.map(() => newId());
     const inserted = new Set(
       await repo.insertContacts(
@@ -254,13 +280,18 @@ export async function importContacts(ctx: Ctx, body: ImportBody): Promise<Import
     contactIds = ids.filter((id) => inserted.has(id));
   }
 
+  return contactIds;
+}
+
+function resultOf(plan: ImportPlan, dryRun: boolean, contactIds: string[]): ImportResult {
+  const { candidates } = plan;
   return {
-    dry_run: body.dry_run,
+    dry_run: dryRun,
     total_rows: candidates.length,
     valid_rows: candidates.filter((c) => c.errors.length === 0).length,
     imported: contactIds.length,
-    columns,
-    ignored_columns: ignored,
+    columns: plan.columns,
+    ignored_columns: plan.ignored,
     errors: candidates.flatMap((c) => c.errors),
     preview: candidates.slice(0, 50).map((c) => ({
       row: c.row,
@@ -274,6 +305,42 @@ export async function importContacts(ctx: Ctx, body: ImportBody): Promise<Import
     })),
     contact_ids: contactIds,
   };
+}
+
+/** The staff app's import: the whole file in the request's one transaction, at most IMPORT_MAX_ROWS rows. */
+export async function importContacts(ctx: Ctx, body: ImportBody): Promise<ImportResult> {
+  const plan = planImport(body.csv, body.mapping, await workspaceCountry(ctx));
+  if (plan.candidates.length > IMPORT_MAX_ROWS) {
+    throw new AppError('contact.import_too_large', 'too_large', `the file has ${plan.candidates.length} rows; import at most ${IMPORT_MAX_ROWS} at a time`, { max: IMPORT_MAX_ROWS, rows: plan.candidates.length });
+  }
+  return resultOf(plan, body.dry_run, await storeCandidates(ctx, plan.candidates, body.dry_run));
+}
+
+/** Rows stored per transaction by importContactsInBatches. */
+export const IMPORT_BATCH_ROWS = 1_000;
+
+/**
+ * The command line's import, for files of any length: the file is read and checked whole (so a
+ * number repeated anywhere in it is caught, in a dry run too), then stored a batch at a time,
+ * each in its own transaction from `inTenant`, reporting after each. A batch that fails stops
+ * the import with the batches before it stored; running the same file again skips those rows,
+ * whose numbers are then taken.
+ */
+export async function importContactsInBatches(
+  inTenant: <T>(fn: (ctx: Ctx) => Promise<T>) => Promise<T>,
+  body: Omit<ImportBody, 'csv'> & { csv: string },
+  onProgress: (done: number, total: number) => void = () => {},
+): Promise<ImportResult> {
+  const plan = planImport(body.csv, body.mapping, await inTenant((ctx) => workspaceCountry(ctx)));
+  const ids: string[] = [];
+  const total = plan.candidates.length;
+  onProgress(0, total);
+  for (let at = 0; at < total; at += IMPORT_BATCH_ROWS) {
+    const batch = plan.candidates.slice(at, at + IMPORT_BATCH_ROWS);
+    ids.push(...(await inTenant((ctx) => storeCandidates(ctx, batch, body.dry_run))));
+    onProgress(Math.min(at + IMPORT_BATCH_ROWS, total), total);
+  }
+  return resultOf(plan, body.dry_run, ids);
 }
 
 export const EXPORT_COLUMNS = ['id', 'name', 'phone', 'email', 'tags', 'lead_status', 'lead_score', 'lead_temperature', 'source', 'locale', 'address', 'notes', 'total_bookings', 'total_calls', 'total_spent', 'last_contact', 'created_at'] as const;

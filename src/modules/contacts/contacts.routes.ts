@@ -54,7 +54,7 @@ export function contactsRoutes(deps: RouteDeps) {
       description:
         `Every row is checked first: phones are read in the workspace's country and stored as E.164, emails and statuses are checked, a number another contact (or an earlier row) has is refused. ` +
         `The valid rows are stored and the others reported in errors with their row and line; a row is stored whole or not at all. With dry_run nothing is stored (the preview). At most ${IMPORT_MAX_ROWS} rows and 1 MB per request. ` +
-        'A file that is not CSV, has no header or no name, phone or email column answers 400 (contact.csv_invalid, contact.csv_empty, contact.csv_no_columns).',
+        'A file that is not CSV, has no header or no name, phone or email column answers 400 (contact.csv_invalid, contact.csv_empty, contact.csv_no_columns), as does a `mapping` that names a column the file does not have (contact.mapping_unknown_column).',
       middleware: deps.inWorkspace(Rank.member),
       request: { body: jsonBody(ImportBody) },
       responses: { 200: json(ImportResult, 'what was (or would be) stored, and the rows that were not'), ...errorResponses },
