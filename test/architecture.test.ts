@@ -259,9 +259,9 @@ const FOREIGN_TABLES: { from: RegExp; tables: string[]; access: Access; why: str
   },
   {
     from: /^src\/apps\/import\/supabase\.ts$/,
-    tables: ['ari_appointments', 'ari_conversations', 'ari_destinations', 'ari_messages', 'ari_payments', 'bookings', 'calls', 'faqs', 'sms_messages', 'system_prompts'],
+    tables: ['ari_appointments', 'ari_conversations', 'ari_destinations', 'ari_messages', 'ari_payments', 'bookings', 'calls', 'conversations', 'faqs', 'messages', 'sms_messages', 'system_prompts'],
     access: 'write',
-    why: "importing a seed product's database copies its rows as they were (ids derived from the source's, so a second run adds nothing), as the system in one tenant transaction with each table's checks and triggers; the owners' services create new things with rules (slots, notices, sends) an old row must not go through. Contacts and threads go through their modules",
+    why: "importing a seed product's database copies its rows as they were (ids derived from the source's, so a second run adds nothing), as the system in one tenant transaction with each table's checks and triggers; the owners' services create new things with rules (slots, notices, sends) an old row must not go through. Contacts are found or made and threads opened through their modules; only the imported threads' last_message_at is set here",
   },
   {
     from: /^src\/modules\/assistant\/comparison\.ts$/,

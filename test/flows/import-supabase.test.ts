@@ -243,7 +243,7 @@ const byTable = (report: ImportReport, source: string): TableReport => {
 async function counts(db: Database, workspaceId: string): Promise<Record<string, number>> {
   return withTenant(db, { kind: 'system', workspaceId }, async (tx) => {
     const out: Record<string, number> = {};
-    for (const t of ['contacts', 'bookings', 'calls', 'sms_messages', 'conversations', 'faqs', 'system_prompts', 'ari_destinations',
+    for (const t of ['contacts', 'bookings', 'calls', 'sms_messages', 'conversations', 'messages', 'faqs', 'system_prompts', 'ari_destinations',
       'ari_conversations', 'ari_messages', 'ari_payments', 'ari_appointments']) {
       const { rows } = await tx.query<{ n: string }>(`select count(*)::text as n from public.${t} where workspace_id = $1`, [workspaceId]);
       out[t] = Number(rows[0]!.n);
@@ -294,6 +294,7 @@ describe.skipIf(!url)('frontdesk import supabase', { timeout: 180_000 }, () => {
         expect(byTable(report, 'ari_destinations')).toMatchObject({ read: 2, imported: 2 });
         expect(byTable(report, 'ari_conversations')).toMatchObject({ read: 2, imported: 2 });
         expect(byTable(report, 'ari_messages')).toMatchObject({ read: 4, imported: 4 });
+        expect(byTable(report, 'ari_messages (the inbox copy)')).toMatchObject({ read: 4, imported: 4, target: 'messages (WhatsApp threads)' });
         expect(byTable(report, 'ari_payments')).toMatchObject({ read: 2, imported: 1, skipped: 1, reasons: { 'refused by ari_payments_amount_check': 1 } });
         expect(byTable(report, 'ari_appointments')).toMatchObject({ read: 1, imported: 1 });
         expect(byTable(report, 'amara_conversations')).toMatchObject({ read: 1, imported: 0, skipped: 1, target: '-' });
@@ -302,7 +303,7 @@ describe.skipIf(!url)('frontdesk import supabase', { timeout: 180_000 }, () => {
         const after = await counts(db, workspaceId);
         const added = Object.fromEntries(Object.entries(after).map(([t, n]) => [t, n - before[t]!]));
         expect(added).toEqual({
-          contacts: 4, bookings: 2, calls: 1, sms_messages: 2, conversations: 1, faqs: 2, system_prompts: 1, ari_destinations: 2,
+          contacts: 4, bookings: 2, calls: 1, sms_messages: 2, conversations: 3, messages: 4, faqs: 2, system_prompts: 1, ari_destinations: 2,
           ari_conversations: 2, ari_messages: 4, ari_payments: 1, ari_appointments: 1,
         });
 
@@ -314,10 +315,15 @@ describe.skipIf(!url)('frontdesk import supabase', { timeout: 180_000 }, () => {
           const { rows: calls } = await tx.query<{ contact_id: string; booking_customer: string; cost: string }>(
             `select c.contact_id, b.customer_phone as booking_customer, c.cost::text as cost from calls c join bookings b on b.workspace_id = c.workspace_id and b.id = c.booking_id where c.workspace_id = $1`, [workspaceId]);
           expect(calls).toEqual([{ contact_id: budi[0]!.id, booking_customer: '+6281234567001', cost: '0.42' }]);
-          const { rows: thread } = await tx.query<{ channel: string; n: string }>(
-            `select c.channel, count(m.*)::text as n from conversations c join conversation_messages m on m.workspace_id = c.workspace_id and m.conversation_id = c.id
-              where c.workspace_id = $1 and c.contact_id = $2 group by c.channel`, [workspaceId, budi[0]!.id]);
-          expect(thread).toEqual([{ channel: 'sms', n: '2' }]);
+          // Budi's texts in his SMS thread, his talk with ARI in his WhatsApp thread, each sorted by its newest message.
+          const { rows: thread } = await tx.query<{ channel: string; n: string; last: boolean; bodies: string[] }>(
+            `select c.channel, count(m.*)::text as n, c.last_message_at = max(m.created_at) as last, array_agg(m.body order by m.created_at) as bodies
+               from conversations c join conversation_messages m on m.workspace_id = c.workspace_id and m.conversation_id = c.id
+              where c.workspace_id = $1 and c.contact_id = $2 group by c.channel, c.last_message_at order by c.channel`, [workspaceId, budi[0]!.id]);
+          expect(thread).toEqual([
+            { channel: 'sms', n: '2', last: true, bodies: ['Can you pick up tomorrow?', 'Yes, at 10 AM.'] },
+            { channel: 'whatsapp', n: '3', last: true, bodies: ['I want to study in Melbourne', 'Great choice! What is your IELTS score?', '7.0'] },
+          ]);
           const { rows: ari } = await tx.query<{ state: string; lead_temperature: string; messages: string; amount: number; link: string }>(
             `select a.state, a.lead_temperature, (select count(*)::text from ari_messages m where m.workspace_id = a.workspace_id and m.ari_conversation_id = a.id) as messages,
                     p.amount, ap.meeting_link as link

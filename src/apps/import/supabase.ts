@@ -128,6 +128,14 @@ class Importer {
   /** Source table:id -> target id, for rows that are in the target after this run. */
   private readonly mapped = new Map<string, string>();
   private sp = 0;
+  /** Inbox thread id -> its newest imported message, for the inbox's order. */
+  private readonly threadLatest = new Map<string, string>();
+
+  private touched(thread: string, at: unknown): void {
+    const when = typeof at === 'string' ? at : new Date().toISOString();
+    const seen = this.threadLatest.get(thread);
+    if (!seen || Date.parse(when) > Date.parse(seen)) this.threadLatest.set(thread, when);
+  }
 
   constructor(
     private readonly source: pg.Client,
@@ -305,6 +313,8 @@ class Importer {
     });
     // Seed 000's ARI kept its own contacts table (the original product's), keyed by workspace.
     const ariContacts = new Map<string, string>();
+    /** Source ari_conversations id -> the contact's WhatsApp thread. */
+    const threads = new Map<string, string>();
     await this.table(tx, 'contacts', 'contacts', ari, async (tx, row, r) => {
       const id = await this.contactFor(tx, row.phone ?? row.phone_number, row, r);
       if (!id) return this.skip(r, 'phone is not a phone number');
@@ -372,6 +382,7 @@ class Importer {
       if (!contact) return this.skip(r, 'phone_number is not a phone number');
       if (typeof row.message_body !== 'string' || row.message_body.trim() === '') return this.skip(r, 'empty message');
       const thread = await openThread(tx, ws, contact.id, 'sms');
+      this.touched(thread.id, row.created_at);
       await this.put(tx, r,
         `insert into public.sms_messages (id, workspace_id, contact_id, conversation_id, phone_number, direction, message_body, status, booking_id, cost, created_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::numeric, 0), coalesce($11::timestamptz, now()))
@@ -385,20 +396,37 @@ class Importer {
       const contact = ariContacts.get(String(row.contact_id));
       if (!contact) return this.skip(r, 'its contact was not imported');
       const id = this.idFor('ari_conversations', row.id);
+      // ARI answered on WhatsApp: its transcript is also the contact's WhatsApp thread in the inbox.
+      const thread = await openThread(tx, ws, contact, 'whatsapp');
       const got = await this.put(tx, r,
-        `insert into public.ari_conversations (id, workspace_id, contact_id, state, lead_score, lead_temperature, context, ai_model, last_ai_message_at, handoff_at, handoff_reason, created_at)
-         values ($1, $2, $3, coalesce($4, 'greeting'), coalesce($5, 0), $6, coalesce($7::jsonb, '{}'), $8, $9, $10, $11, coalesce($12::timestamptz, now()))
+        `insert into public.ari_conversations (id, workspace_id, contact_id, conversation_id, state, lead_score, lead_temperature, context, ai_model, last_ai_message_at, handoff_at, handoff_reason, created_at)
+         values ($1, $2, $3, $13, coalesce($4, 'greeting'), coalesce($5, 0), $6, coalesce($7::jsonb, '{}'), $8, $9, $10, $11, coalesce($12::timestamptz, now()))
          on conflict do nothing returning id`,
         [id, ws, contact, row.state ?? null, row.lead_score ?? null, row.lead_temperature ?? null, row.context == null ? null : JSON.stringify(row.context),
-          row.ai_model ?? null, row.last_ai_message_at ?? null, row.handoff_at ?? null, row.handoff_reason ?? null, row.created_at ?? null]);
+          row.ai_model ?? null, row.last_ai_message_at ?? null, row.handoff_at ?? null, row.handoff_reason ?? null, row.created_at ?? null, thread.id]);
       if (got === undefined) return;
+      threads.set(String(row.id), thread.id);
       // The contact may already have the assistant's state (one per contact): its transcript joins that one.
       const { rows } = await tx.query<{ id: string }>('select id from public.ari_conversations where workspace_id = $1 and contact_id = $2', [ws, contact]);
       this.mapped.set(`ari_conversations:${String(row.id)}`, rows[0]!.id);
     });
+    const inbox = this.report('ari_messages (the inbox copy)', 'messages (WhatsApp threads)');
     await this.table(tx, 'ari_messages', 'ari_messages', ari, async (tx, row, r) => {
       const conversation = this.ref('ari_conversations', row.ari_conversation_id);
       if (!conversation) return this.skip(r, 'its conversation was not imported');
+      const thread = threads.get(String(row.ari_conversation_id));
+      if (thread && (row.role === 'user' || row.role === 'assistant') && typeof row.content === 'string') {
+        // What the customer and the assistant said, as staff read it in the thread (a turn writes both too).
+        inbox.read++;
+        const inbound = row.role === 'user';
+        this.touched(thread, row.created_at);
+        await this.put(tx, inbox,
+          `insert into public.messages (id, workspace_id, conversation_id, channel, direction, sender_kind, body, delivery_status, metadata, created_at)
+           values ($1, $2, $3, 'whatsapp', $4, $5, $6, $7, $8::jsonb, coalesce($9::timestamptz, now()))
+           on conflict do nothing returning id`,
+          [this.idFor('ari_messages:inbox', row.id), ws, thread, inbound ? 'inbound' : 'outbound', inbound ? 'contact' : 'assistant', row.content,
+            inbound ? 'received' : 'sent', JSON.stringify({ imported_from: 'ari_messages', ari_message_id: this.idFor('ari_messages', row.id) }), row.created_at ?? null]);
+      }
       await this.put(tx, r,
         `insert into public.ari_messages (id, workspace_id, ari_conversation_id, role, content, ai_model, tokens_used, response_time_ms, metadata, created_at)
          values ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::jsonb, '{}'), coalesce($10::timestamptz, now()))
@@ -432,6 +460,13 @@ class Importer {
     });
 
     this.reports.splice(2, 0, this.implied);
+
+    // Imported threads sort in the inbox by their newest message, as live ones do.
+    for (const [thread, at] of this.threadLatest) {
+      await tx.query(
+        `update public.conversations set last_message_at = greatest(last_message_at, $3::timestamptz) where workspace_id = $1 and id = $2`,
+        [ws, thread, at]);
+    }
 
     // Counted, not imported. ------------------------------------------------------------------
     await this.notImported('ari_config', "the workspace's template made its assistant settings; set them in the dashboard");
