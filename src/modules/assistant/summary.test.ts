@@ -38,10 +38,23 @@ describe('the lead summary for the person who takes over', () => {
     });
     const booked = leadSummary({ context: { amara: { booked: [{ service: 'Planchado', hours: 2, date: '2026-12-17', time: '08:00', total_minor: 40000, currency: 'COP' }] } }, contact: { name: 'Ana' }, fallbackLanguage: 'es-CO' });
     expect(booked).toMatchObject({ wants: 'Planchado (2 h)', budget: 'COP 40,000', timeline: '2026-12-17 08:00', language: 'es' });
-    expect(booked.text).toBe('Ana; wants Planchado (2 h); budget COP 40,000; when: 2026-12-17 08:00; writes in Spanish.');
+    expect(booked.text).toBe('Ana; quiere Planchado (2 h); presupuesto COP 40,000; cuándo: 2026-12-17 08:00; escribe en español.');
   });
 
   it('says what it does not know as null, never invents it', () => {
     expect(leadSummary({ context: {}, contact: {} })).toEqual({ who: { name: null, phone: null, email: null }, wants: null, budget: null, timeline: null, documents: [], language: null, handoff_reason: null, text: 'Unnamed customer.' });
+  });
+
+  it("is written in the workspace's language, for the staff who read it, with the handoff's reason in words", () => {
+    const s = leadSummary({
+      context: { destination: 'Japan', budget: '300 juta', language: 'id', documents: { passport: true, cv: false } },
+      contact: { name: 'Rina' },
+      handoffReason: 'auto_handoff_stuck',
+      fallbackLanguage: 'id',
+    });
+    expect(s.handoff_reason).toBe('asisten tidak memahami beberapa pesan');
+    expect(s.text).toBe('Rina; ingin kuliah di Japan; anggaran 300 juta; dokumen siap: paspor; menulis dalam bahasa Indonesia; diserahkan: asisten tidak memahami beberapa pesan.');
+    // A reason the table does not know is still read as words.
+    expect(leadSummary({ context: {}, contact: {}, handoffReason: 'vip_customer_waiting', fallbackLanguage: 'en' }).handoff_reason).toBe('vip customer waiting');
   });
 });

@@ -17,8 +17,8 @@ export const LeadSummary = z
     timeline: z.string().nullable().openapi({ description: 'when: as the customer said it, or the time chosen' }),
     documents: z.array(z.string()).openapi({ description: 'documents the customer said are ready' }),
     language: z.enum(['id', 'en', 'es']).nullable(),
-    handoff_reason: z.string().nullable().openapi({ description: 'why a person was brought in; null while the assistant has the conversation' }),
-    text: z.string().openapi({ description: 'the same in one short paragraph, for a notice' }),
+    handoff_reason: z.string().nullable().openapi({ description: "why a person was brought in, in words in the workspace's language; null while the assistant has the conversation" }),
+    text: z.string().openapi({ description: "the same in one short paragraph in the workspace's language (the staff's), for a notice" }),
   })
   .openapi('LeadSummary');
 export type LeadSummary = z.infer<typeof LeadSummary>;
@@ -28,9 +28,56 @@ export interface LeadSummaryInput {
   context: Record<string, unknown>;
   contact: { name?: string | null; phone?: string | null; email?: string | null };
   handoffReason?: string | null | undefined;
-  /** The workspace's language, when the conversation has none yet. */
+  /** The workspace's language, when the conversation has none yet; also the summary's own (staff read it). */
   fallbackLanguage?: string | null | undefined;
 }
+
+type Locale = 'id' | 'en' | 'es';
+const localeOf = (l: string | null | undefined): Locale => {
+  const two = l?.slice(0, 2);
+  return two === 'id' || two === 'es' ? two : 'en';
+};
+
+/** The words the summary adds around what the customer said, in the staff's language (the workspace's). */
+const WORDS: Record<Locale, {
+  study: string; in: string; english: string; consultation: string; at: string; unnamed: string;
+  wants: string; budget: string; when: string; documents: string; writes: string; handedOver: string;
+  languages: Record<Locale, string>; documentNames: Record<string, string>; reasons: Record<string, string>;
+}> = {
+  en: {
+    study: 'study', in: 'in', english: 'English', consultation: 'consultation', at: 'at', unnamed: 'Unnamed customer',
+    wants: 'wants', budget: 'budget', when: 'when', documents: 'documents ready', writes: 'writes in', handedOver: 'handed over',
+    languages: { id: 'Indonesian', en: 'English', es: 'Spanish' },
+    documentNames: { passport: 'passport', cv: 'CV', english_test: 'English test certificate', transcript: 'transcript' },
+    reasons: {
+      human_requested: 'asked for a person', asked_for_human: 'asked for a person', asked_for_person: 'asked for a person', requested: 'asked for a person',
+      auto_handoff_stuck: 'the assistant could not understand several messages', payment_failed: 'the payment failed', hot_lead: 'hot lead',
+      cold_lead_follow_up: 'cold lead, to follow up later', cold_lead_follow_up_30_days: 'cold lead, to follow up in 30 days', callback: 'asked to be called back',
+    },
+  },
+  id: {
+    study: 'kuliah', in: 'di', english: 'bahasa Inggris', consultation: 'konsultasi', at: 'di', unnamed: 'Pelanggan tanpa nama',
+    wants: 'ingin', budget: 'anggaran', when: 'kapan', documents: 'dokumen siap', writes: 'menulis dalam bahasa', handedOver: 'diserahkan',
+    languages: { id: 'Indonesia', en: 'Inggris', es: 'Spanyol' },
+    documentNames: { passport: 'paspor', cv: 'CV', english_test: 'sertifikat tes bahasa Inggris', transcript: 'transkrip' },
+    reasons: {
+      human_requested: 'minta bicara dengan orang', asked_for_human: 'minta bicara dengan orang', asked_for_person: 'minta bicara dengan orang', requested: 'minta bicara dengan orang',
+      auto_handoff_stuck: 'asisten tidak memahami beberapa pesan', payment_failed: 'pembayaran gagal', hot_lead: 'prospek panas',
+      cold_lead_follow_up: 'prospek dingin, dihubungi lagi nanti', cold_lead_follow_up_30_days: 'prospek dingin, dihubungi lagi dalam 30 hari', callback: 'minta ditelepon balik',
+    },
+  },
+  es: {
+    study: 'estudiar', in: 'en', english: 'inglés', consultation: 'consulta', at: 'en', unnamed: 'Cliente sin nombre',
+    wants: 'quiere', budget: 'presupuesto', when: 'cuándo', documents: 'documentos listos', writes: 'escribe en', handedOver: 'pasado a una persona',
+    languages: { id: 'indonesio', en: 'inglés', es: 'español' },
+    documentNames: { passport: 'pasaporte', cv: 'CV', english_test: 'certificado de inglés', transcript: 'expediente académico' },
+    reasons: {
+      human_requested: 'pidió hablar con una persona', asked_for_human: 'pidió hablar con una persona', asked_for_person: 'pidió hablar con una persona', requested: 'pidió hablar con una persona',
+      auto_handoff_stuck: 'el asistente no entendió varios mensajes', payment_failed: 'el pago falló', hot_lead: 'cliente potencial caliente',
+      cold_lead_follow_up: 'cliente frío, para seguir más adelante', cold_lead_follow_up_30_days: 'cliente frío, para seguir en 30 días', callback: 'pidió que lo llamen',
+    },
+  },
+};
 
 type Facts = Record<string, unknown>;
 const obj = (v: unknown): Facts => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Facts) : {});
@@ -48,12 +95,11 @@ function money(amount: unknown, currency: unknown, minorDigits = 0): string | nu
   return typeof currency === 'string' && currency ? `${currency.toUpperCase()} ${figure}` : figure;
 }
 
-const DOCUMENT_NAMES: Record<string, string> = { passport: 'passport', cv: 'CV', english_test: 'English test certificate', transcript: 'transcript' };
-
-function consultancy(c: Facts) {
+function consultancy(c: Facts, w: (typeof WORDS)[Locale]) {
+  const DOCUMENT_NAMES = w.documentNames;
   const program = str(c.program);
   const destination = str(c.destination);
-  const wants = join([program ?? (destination ? 'study' : null), destination ? `in ${destination}` : null]);
+  const wants = join([program ?? (destination ? w.study : null), destination ? `${w.in} ${destination}` : null]);
   const budget = str(c.budget) ?? money(c.budget_amount, c.budget_currency);
   // In the order the assistant asks for them, whatever order they were given in.
   const order = Object.keys(DOCUMENT_NAMES);
@@ -64,12 +110,12 @@ function consultancy(c: Facts) {
     .map(([k]) => DOCUMENT_NAMES[k] ?? k.replace(/_/g, ' '));
   const english = str(c.english_level);
   const slot = str(obj(c.selected_slot).local_label);
-  return { wants: join([wants, english ? `(English: ${english})` : null]), budget, timeline: join([str(c.timeline), slot ? `consultation ${slot}` : null], '; '), documents };
+  return { wants: join([wants, english ? `(${w.english}: ${english})` : null]), budget, timeline: join([str(c.timeline), slot ? `${w.consultation} ${slot}` : null], '; '), documents };
 }
 
-function reception(c: Facts) {
+function reception(c: Facts, w: (typeof WORDS)[Locale]) {
   const units = typeof c.units === 'number' ? c.units : null;
-  const wants = join([str(c.service), units !== null ? `x ${units}` : null, str(c.address) ? `at ${str(c.address)}` : null, str(c.postal_code) ? `(${str(c.postal_code)})` : null]);
+  const wants = join([str(c.service), units !== null ? `x ${units}` : null, str(c.address) ? `${w.at} ${str(c.address)}` : null, str(c.postal_code) ? `(${str(c.postal_code)})` : null]);
   const slot = str(obj(c.slot).label);
   return { wants, budget: money(c.total_minor, c.currency, 2), timeline: slot ?? str(c.time_wish), documents: [] as string[] };
 }
@@ -86,11 +132,13 @@ function amara(a: Facts) {
   return { wants: join([service, hours ? `(${hours})` : null]), budget, timeline: join([str(latest.date), str(latest.time)]), documents: [] as string[] };
 }
 
-const LANGUAGE_NAMES: Record<string, string> = { id: 'Indonesian', en: 'English', es: 'Spanish' };
+/** A handoff reason's code in words; one the table does not know, with its underscores as spaces. */
+const reasonInWords = (code: string, w: (typeof WORDS)[Locale]) => w.reasons[code] ?? code.replace(/_/g, ' ');
 
 export function leadSummary(input: LeadSummaryInput): LeadSummary {
   const c = input.context;
-  const facts = 'amara' in c ? amara(obj(c.amara)) : 'service' in c || 'postal_code' in c || 'units' in c ? reception(c) : consultancy(c);
+  const w = WORDS[localeOf(input.fallbackLanguage)];
+  const facts = 'amara' in c ? amara(obj(c.amara)) : 'service' in c || 'postal_code' in c || 'units' in c ? reception(c, w) : consultancy(c, w);
   const who = {
     name: str(input.contact.name) ?? str(c.name),
     phone: str(input.contact.phone),
@@ -98,17 +146,18 @@ export function leadSummary(input: LeadSummaryInput): LeadSummary {
   };
   const lang = str(c.language) ?? str(input.fallbackLanguage)?.slice(0, 2) ?? null;
   const language = lang === 'id' || lang === 'en' || lang === 'es' ? lang : null;
-  const handoff_reason = str(input.handoffReason) ?? str(c.handoff_reason);
+  const reasonCode = str(input.handoffReason) ?? str(c.handoff_reason);
+  const handoff_reason = reasonCode ? reasonInWords(reasonCode, w) : null;
   const contactLine = join([who.phone, who.email], ', ');
   const text = join(
     [
-      `${who.name ?? 'Unnamed customer'}${contactLine ? ` (${contactLine})` : ''}`,
-      facts.wants ? `wants ${facts.wants}` : null,
-      facts.budget ? `budget ${facts.budget}` : null,
-      facts.timeline ? `when: ${facts.timeline}` : null,
-      facts.documents.length ? `documents ready: ${facts.documents.join(', ')}` : null,
-      language ? `writes in ${LANGUAGE_NAMES[language]}` : null,
-      handoff_reason ? `handed over: ${handoff_reason}` : null,
+      `${who.name ?? w.unnamed}${contactLine ? ` (${contactLine})` : ''}`,
+      facts.wants ? `${w.wants} ${facts.wants}` : null,
+      facts.budget ? `${w.budget} ${facts.budget}` : null,
+      facts.timeline ? `${w.when}: ${facts.timeline}` : null,
+      facts.documents.length ? `${w.documents}: ${facts.documents.join(', ')}` : null,
+      language ? `${w.writes} ${w.languages[language]}` : null,
+      handoff_reason ? `${w.handedOver}: ${handoff_reason}` : null,
     ],
     '; ',
   )!;

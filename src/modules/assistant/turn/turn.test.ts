@@ -227,7 +227,7 @@ describeEachDatabase('the assistant turn', (db) => {
     };
     const out = await turn({ phone: phone.e164, channel: 'whatsapp', message: 'a person, please' }, app);
     expect(out.handoff).toBe(true);
-    const expected = `Rina Wulandari (${phone.e164}); wants study in Japan; budget 300 juta; writes in Indonesian; handed over: asked_for_person.`;
+    const expected = `Rina Wulandari (${phone.e164}); wants study in Japan; budget 300 juta; writes in Indonesian; handed over: asked for a person.`;
     const record = await asService(db(), (tx) => one<{ handoff_summary: string }>(tx, 'select handoff_summary from ari_conversations where contact_id = $1', [out.contact_id]));
     expect(record.handoff_summary).toBe(expected);
     const notices = await asService(db(), (tx) => rows<{ body: string }>(tx, `select body from staff_notifications where workspace_id = $1 and kind = 'handoff.requested'`, [ws]));
