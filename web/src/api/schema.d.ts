@@ -3564,7 +3564,7 @@ export interface paths {
         put?: never;
         /**
          * Import contacts from CSV (or preview the import)
-         * @description Every row is checked first: phones are read in the workspace's country and stored as E.164, emails and statuses are checked, a number another contact (or an earlier row) has is refused. The valid rows are stored and the others reported in errors with their row and line; a row is stored whole or not at all. With dry_run nothing is stored (the preview). At most 10000 rows and 1 MB per request. A file that is not CSV, has no header or no name, phone or email column answers 400 (contact.csv_invalid, contact.csv_empty, contact.csv_no_columns).
+         * @description Every row is checked first: phones are read in the workspace's country and stored as E.164, emails and statuses are checked, a number another contact (or an earlier row) has is refused. The valid rows are stored and the others reported in errors with their row and line; a row is stored whole or not at all. With dry_run nothing is stored (the preview). At most 10000 rows and 1 MB per request. A file that is not CSV, has no header or no name, phone or email column answers 400 (contact.csv_invalid, contact.csv_empty, contact.csv_no_columns), as does a `mapping` that names a column the file does not have (contact.mapping_unknown_column).
          */
         post: {
             parameters: {
@@ -24228,6 +24228,16 @@ export interface components {
              * @default false
              */
             dry_run: boolean;
+            /**
+             * @description a header of the file -> the field it fills (or "ignore"), for columns the usual spellings do not cover; it overrides them
+             * @example {
+             *       "Nomor WA": "phone",
+             *       "Kota": "ignore"
+             *     }
+             */
+            mapping?: {
+                [key: string]: "name" | "phone" | "email" | "tags" | "notes" | "address" | "lead_status" | "lead_temperature" | "source" | "locale" | "ignore";
+            };
         };
         TimelinePage: {
             data: components["schemas"]["TimelineItem"][];
