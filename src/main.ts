@@ -25,8 +25,36 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** config -> database -> migrations -> (demo data) -> http. */
+export interface RunningWorker {
+  db: Database;
+  jobs: Jobs;
+  close(): Promise<void>;
+}
+
+/**
+ * config -> database -> migrations -> (demo data) -> http, and the background workers unless
+ * FRONTDESK_WORKERS is 'off' (they then run in `frontdesk worker` processes: see startWorker).
+ */
 export async function start(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<Running> {
+  const running = await boot(config, log, { http: true, workers: config.FRONTDESK_WORKERS === 'on' });
+  return { ...running, url: running.url! };
+}
+
+/**
+ * The background workers alone, with no HTTP server (`frontdesk worker`): assistant turns of
+ * queued inbound messages, the outbox and SMS sends, outbound webhooks, staff e-mail and the
+ * job queue. Any number of them, beside any number of servers, share one PostgreSQL: the
+ * workers claim their rows with SKIP LOCKED and the job queue is pg-boss's, so nothing runs
+ * twice. The embedded database belongs to one process, so it refuses.
+ */
+export async function startWorker(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningWorker> {
+  if (!config.DATABASE_URL) throw new Error('frontdesk worker needs DATABASE_URL (PostgreSQL): the embedded database belongs to the one process of `frontdesk serve`');
+  const { db, jobs, close } = await boot(config, log, { http: false, workers: true });
+  return { db, jobs, close };
+}
+
+async function boot(config: Config, log: Logger, run: { http: boolean; workers: boolean }): Promise<{ url: string | undefined; db: Database; jobs: Jobs; close(): Promise<void> }> {
+  if (!run.workers && !config.DATABASE_URL) throw new Error('FRONTDESK_WORKERS=off needs DATABASE_URL: on the embedded database nothing else could run the workers');
   configureOutbound({ allowedHosts: config.OUTBOUND_ALLOWED_HOSTS, log: log.child({ component: 'outbound' }) });
   // The operator's own endpoints fall under the same policy: say so now rather than at the first failed call.
   for (const key of ['LLM_BASE_URL', 'WHATSAPP_GRAPH_URL', 'TWILIO_API_URL', 'VAPI_API_URL'] as const) {
@@ -36,7 +64,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: config.FRONTDESK_DATA_DIR,
-    owner: `frontdesk serve on port ${config.PORT}`,
+    owner: run.http ? `frontdesk serve on port ${config.PORT}` : `frontdesk worker (pid ${process.pid})`,
     acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
   });
   // The demo seeds the demo WhatsApp number's tokens sealed, so the key is loaded before it.
@@ -45,7 +73,8 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     const report = await migrate(db);
     if (report.applied.length) log.info({ applied: report.applied }, 'migrations applied');
     const fresh = report.alreadyApplied === 0;
-    const demo = config.FRONTDESK_DEMO === 'always' || (config.FRONTDESK_DEMO === 'auto' && fresh && db.kind === 'pglite');
+    // A worker leaves the demo to the server, which seeds it before it takes requests.
+    const demo = run.http && (config.FRONTDESK_DEMO === 'always' || (config.FRONTDESK_DEMO === 'auto' && fresh && db.kind === 'pglite'));
     if (demo) {
       const seeded = await seedDemo(db, systemClock, { publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`, secrets: await secretBox().then((box) => (box === missingSecretBox ? undefined : box)) });
       log.info({ workspaces: seeded.map((w) => w.slug) }, 'demo workspaces ready');
@@ -56,7 +85,8 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   }
 
   const secrets = await secretBox();
-  const jobs = createJobs({ db, log, definitions: jobDefinitions({ db, clock: systemClock, log, secrets }), maxBackoffMs: config.WORKER_BACKOFF_MAX_SECONDS * 1000 });
+  // Without workers the queue only takes jobs (send), for the worker processes to run.
+  const jobs = createJobs({ db, log, definitions: jobDefinitions({ db, clock: systemClock, log, secrets }), work: run.workers, maxBackoffMs: config.WORKER_BACKOFF_MAX_SECONDS * 1000 });
   await jobs.start();
   // Answers stored inbound messages and delivers the outbox; its state is in the database.
   const llm = environmentModel(config);
@@ -76,7 +106,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
   const staffEmail = mailer
     ? createStaffEmailWorker({ db, clock: systemClock, log, mailer, publicUrl: config.PUBLIC_URL, leaseMs: config.OUTBOX_LEASE_SECONDS * 1000, maxBackoffMs: config.WORKER_BACKOFF_MAX_SECONDS * 1000 })
     : undefined;
-  const app = createServerApp({
+  const app = run.http ? createServerApp({
     db,
     log,
     clock: systemClock,
@@ -92,18 +122,22 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     guestCheckout: { holdMinutes: config.GUEST_HOLD_MINUTES, perSession: config.GUEST_HOLDS_PER_SESSION, perAddress: config.GUEST_HOLDS_PER_ADDRESS },
     fairness,
     providers: { whatsappGraphUrl: config.WHATSAPP_GRAPH_URL, twilioApiUrl: config.TWILIO_API_URL, vapiApiUrl: config.VAPI_API_URL },
-  });
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  }) : undefined;
+  const server = app ? serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }) : undefined;
+  if (server) {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  }
   // After the webhooks are up: status callbacks that settle sends from before a restart land first.
-  channels.start();
-  webhooks.start();
-  staffEmail?.start();
-  const address = server.address() as AddressInfo;
-  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  if (run.workers) {
+    channels.start();
+    webhooks.start();
+    staffEmail?.start();
+  }
+  const address = server?.address() as AddressInfo | undefined;
+  const url = address && `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
   let closing: Promise<void> | undefined;
   return {
@@ -112,7 +146,7 @@ export async function start(config: Config, log: Logger = createLogger(config.LO
     jobs,
     close() {
       // Stop accepting, let requests in flight finish, let running jobs finish, then release the database.
-      closing ??= new Promise<void>((resolve) => server.close(() => resolve()))
+      closing ??= new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
         .then(() => Promise.all([channels.stop(), webhooks.stop(), staffEmail?.stop()]))
         .then(() => mailer?.close())
         .then(() => jobs.stop())

@@ -11,7 +11,7 @@ import { registerConvexExportCommand } from './convex-export.ts';
 import { registerContactsImportCommand } from './contacts-import.ts';
 import { registerImportCommand } from './import.ts';
 import { templates } from '../apps/templates.ts';
-import { start } from '../main.ts';
+import { start, startWorker } from '../main.ts';
 import { environmentModel } from '../modules/assistant/index.ts';
 import { createWorkspace, ensureUser, setPassword, templateSchema } from '../modules/tenancy/index.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -72,6 +72,22 @@ export function buildProgram(config: () => Config): Command {
     .action(async () => {
       const running = await start(config());
       process.stdout.write(`Frontdesk ${version} is running at ${running.url} (database: ${running.db.location})\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stdout.write('shutting down\n');
+          void running.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  program
+    .command('worker')
+    .description('run only the background workers (assistant turns, sends, webhooks, jobs) against DATABASE_URL; run several beside servers started with FRONTDESK_WORKERS=off')
+    .action(async () => {
+      const running = await startWorker(config());
+      process.stdout.write(`Frontdesk ${version} worker is running (database: ${running.db.location})\n`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.stdout.write('shutting down\n');

@@ -52,6 +52,12 @@ const schema = z.object({
    */
   WORKER_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /**
+   * Whether `frontdesk serve` also runs the background workers (assistant turns of queued
+   * messages, sends, outbound webhooks, staff e-mail, the job queue's jobs). 'off' runs the API
+   * alone, for a deployment that runs them in `frontdesk worker` processes (PostgreSQL only).
+   */
+  FRONTDESK_WORKERS: z.enum(['on', 'off']).default('on'),
+  /**
    * The model of workspaces that configured none (model mode): any OpenAI-compatible
    * endpoint, e.g. https://api.x.ai/v1, https://api.sea-lion.ai/v1, http://localhost:11434/v1.
    * Unset: the built-in engine answers, offline.

@@ -18,6 +18,7 @@ import { bookConsultation, paymentsApp } from '../support/payments.ts';
 import { contact, expectCall, pattern, workspace } from '../support/scheduling.ts';
 import { judgeStatements, normalize, recording, type Judged, type Verdict } from '../support/statements.ts';
 import { DEMO_PASSWORD, seedDemo } from '../../src/apps/demo.ts';
+import { exportList, exportReport, LIST_EXPORT_NAMES, REPORTS } from '../../src/apps/exports.ts';
 import { channelWorker, jobDefinitions } from '../../src/jobs.ts';
 import { saveChannelSettings } from '../../src/modules/channels/index.ts';
 import { createWebhookWorker } from '../../src/modules/webhooks/index.ts';
@@ -196,6 +197,12 @@ describe.runIf(server)('every tenant statement pins its workspace (Citus routing
     for (const list of ['conversations', 'contacts', 'bookings', 'appointments', 'knowledge/entries', 'faqs', 'services', 'webinars', 'members', 'assistant/unanswered']) await ok(t.call('GET', `/api/v1/${list}`, eagle.as));
     await ok(t.call('GET', `/api/v1/contacts?q=${encodeURIComponent('Budi')}`, eagle.as));
     await ok(t.call('GET', '/api/v1/contacts/export', eagle.as));
+    // The streamed exports read each list a page at a time: small pages, so the next-page
+    // statements (the keyset cursors) are recorded too.
+    const run = { db: rec.db, actor: { kind: 'system' as const, workspaceId: id }, clock, log: silentLogger(), pageSize: 2 };
+    for (const list of LIST_EXPORT_NAMES) for await (const _ of exportList(run, list, { format: 'csv', from: '2020-01-01', to: '2030-12-31' }));
+    for (const report of REPORTS) for await (const _ of exportReport(run, report, { format: 'jsonl' }));
+    await ok(t.call('GET', '/api/v1/exports/conversations?format=jsonl', eagle.as));
     await ok(t.call('GET', '/api/v1/auth/me', { cookie }));
     await ok(t.call('POST', '/api/v1/workspaces', { cookie, body: { name: `${email('pin')} ws` } }), 201);
   }, 180_000);

@@ -11,7 +11,7 @@ import { channelWorker } from '../../src/jobs.ts';
 import { systemClock, type Clock } from '../../src/platform/clock.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { silentLogger, type Logger } from '../../src/platform/log.ts';
-import { createSecretBox } from '../../src/platform/secrets.ts';
+import { createSecretBox, type SecretBox } from '../../src/platform/secrets.ts';
 
 let seq = 0;
 /** A phone number id no other test file uses (they may share a PostgreSQL server). */
@@ -19,10 +19,10 @@ export const phoneNumberId = () => `1${Date.now().toString().slice(-9)}${process
 export const waId = () => `628${Date.now().toString().slice(-8)}${seq++ % 10}`;
 
 /** The fakes answer ownership checks too: a number must be connected to the fake before its settings are saved. */
-export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; log?: Logger; backoffMs?: number; twilio?: FakeTwilio; vapi?: FakeVapi } = {}) {
+export function channelsApp(db: Database, fake: FakeMeta, o: { clock?: Clock; log?: Logger; backoffMs?: number; twilio?: FakeTwilio; vapi?: FakeVapi; secrets?: SecretBox } = {}) {
   const clock = o.clock ?? systemClock;
   const log = o.log ?? silentLogger();
-  const secrets = createSecretBox(randomBytes(32));
+  const secrets = o.secrets ?? createSecretBox(randomBytes(32));
   let confirmation: string | undefined; // the sign-up link that would be mailed
   const providers = { whatsappGraphUrl: fake.graphUrl, twilioApiUrl: o.twilio?.url, vapiApiUrl: o.vapi?.url };
   const app = createServerApp({ db, log, clock, secrets, publicUrl: 'https://frontdesk.test', providers, sendSignUpConfirmation: (m) => void (confirmation = m.token) });
