@@ -176,11 +176,18 @@ function convexValue(table: string, field: string, f: ConvexField, value: unknow
   }
 }
 
+/**
+ * Optional fields of seed 001 left empty: the gateway's raw response may carry its tokens, and
+ * an export leaves the product (the CSV exports leave it out for the same reason).
+ */
+const WITHHELD: Record<string, string[]> = { ari_payments: ['gateway_response'] };
+
 /** A row in the table's fields only (never a column seed 001 does not have: tokens, secrets). */
 export function toConvexRow(tableName: string, row: Row): Row {
   const t = CONVEX_SCHEMA[tableName]!;
   const out: Row = {};
   for (const [field, f] of Object.entries(t.fields)) {
+    if (WITHHELD[tableName]?.includes(field)) continue;
     const value = convexValue(tableName, field, f, field === 'supabaseId' ? row.id : row[field]);
     if (value === undefined) {
       if (!f.optional) throw new AppError('convex_export.missing', 'invalid', `${tableName}.${field} is required in Convex but empty`, { table: tableName, field, id: row.id });
