@@ -15,6 +15,9 @@ export const APP_ERRORS = [
   'booking.slot_taken',
   'call.not_found',
   'contact.not_found',
+  // Only from `frontdesk export convex`: a row Convex's schema cannot take (not an API answer).
+  'convex_export.missing',
+  'convex_export.value',
   'feedback.not_a_reply',
 ] as const;
 export type AppsErrorCode = (typeof APP_ERRORS)[number];

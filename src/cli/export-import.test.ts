@@ -46,6 +46,17 @@ it('exports a list to standard output or a file, and refuses a wrong report or w
   expect(missing).toMatchObject({ code: 1, stdout: '', stderr: 'frontdesk: no workspace "no-such-place"\n' });
 });
 
+it('exports a workspace for Convex into a directory, a line per table on standard output', { timeout: 300_000 }, async () => {
+  expect((await run(['seed', '--demo'])).code).toBe(0);
+  const out = join(dir, 'convex');
+  const result = await run(['export', 'convex', '--workspace', 'eagle-overseas', '--out', out]);
+  expect(result).toMatchObject({ code: 0, stderr: '' });
+  expect(result.stdout).toMatch(/^workspaces\t1\ncontacts\t\d+\n/);
+  expect(readFileSync(join(out, 'schema.ts'), 'utf8')).toMatch(/^ {2}ari_destinations: defineTable\(\{$/m);
+  expect(readFileSync(join(out, 'workspaces.jsonl'), 'utf8')).toMatch(/"slug":"eagle-overseas"/);
+  expect(await run(['export', 'convex', '--workspace', 'no-such-place', '--out', out])).toMatchObject({ code: 1, stderr: 'frontdesk: no workspace "no-such-place"\n' });
+});
+
 it('imports contacts from a file with its own headers, a dry run first, and exits 1 when no row can go in', { timeout: 300_000 }, async () => {
   const file = join(dir, 'leads.csv');
   writeFileSync(file, 'Nama Lengkap,Nomor WA,Kota\nSiti Rahma,0813-9000-0001,Bogor\nBad Number,12,Depok\n');

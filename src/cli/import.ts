@@ -23,10 +23,13 @@ const options = z.strictObject({
 /** The report as a table a person reads: one line per source table, with why rows were skipped. */
 export function formatImportReport(report: ImportReport): string {
   const lines = [`${report.dry_run ? 'dry run (nothing written): would import' : 'imported'} into workspace ${report.workspace_id}:`];
+  const absent = report.tables.filter((t) => t.read === 0 && 'not in the source database' in t.reasons).map((t) => t.source);
   for (const t of report.tables) {
+    if (absent.includes(t.source)) continue;
     const why = Object.entries(t.reasons).map(([reason, n]) => (n ? `${n} ${reason}` : reason)).join('; ');
     lines.push(`  ${t.source.padEnd(36)} -> ${t.target.padEnd(30)} read ${t.read}, imported ${t.imported}, already there ${t.existing}, skipped ${t.skipped}${why ? ` (${why})` : ''}`);
   }
+  if (absent.length) lines.push(`  not in the source database: ${absent.join(', ')}`);
   const s = report.totals;
   lines.push(`  total: read ${s.read}, imported ${s.imported}, already there ${s.existing}, skipped ${s.skipped}`);
   return `${lines.join('\n')}\n`;

@@ -7,6 +7,7 @@ import { registerChatCommand } from './chat.ts';
 import { registerCitusPlanCommand } from './citus.ts';
 import { registerDataCommands } from './data.ts';
 import { registerExportCommands } from './export.ts';
+import { registerConvexExportCommand } from './convex-export.ts';
 import { registerContactsImportCommand } from './contacts-import.ts';
 import { registerImportCommand } from './import.ts';
 import { templates } from '../apps/templates.ts';
@@ -212,6 +213,7 @@ export function buildProgram(config: () => Config): Command {
     group: (name: string, description: string) => program.commands.find((c) => c.name() === name) ?? program.command(name).description(description),
   };
   registerExportCommands(dataCommands);
+  registerConvexExportCommand(dataCommands);
   registerContactsImportCommand(dataCommands);
   registerCitusPlanCommand(program);
   registerImportCommand(program, { withDatabase: (fn, command) => withDatabase(config(), fn, command) });

@@ -141,3 +141,4 @@ export {
   setAmaraFeedback,
   type AmaraMessageRow,
 } from './amara-chat.repo.ts';
+export { assistantRowsPage, ASSISTANT_ROWS_TABLES, type AssistantRowsTable } from './rows.repo.ts';

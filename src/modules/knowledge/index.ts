@@ -7,3 +7,4 @@ export { Faq, FaqCreate } from './knowledge.schema.ts';
 export { contentRoutes } from './content.routes.ts';
 export { knowledgeJobs, sendWebinarReminders, WEBINAR_REMINDER_MINUTES } from './webinar-notices.ts';
 export { destinationsIn } from './knowledge.repo.ts';
+export { knowledgeRowsPage, KNOWLEDGE_ROWS_TABLES, type KnowledgeRowsTable } from './rows.repo.ts';

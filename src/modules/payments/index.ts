@@ -7,3 +7,4 @@ export { demoPaymentRoutes } from './demo.routes.ts';
 export { payNewestDemoPayment } from './demo.service.ts';
 export { DEMO_PAYMENTS, DEMO_PAGE_PATH } from './demo.settings.ts';
 export type { PaymentListener, PaymentStatusChange, Applied } from './payments.service.ts';
+export { paymentsRowsPage, PAYMENTS_ROWS_TABLES, type PaymentsRowsTable } from './rows.repo.ts';

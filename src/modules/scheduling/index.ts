@@ -9,3 +9,4 @@ export { changeAppointmentStatus, createAppointment, getAppointment, listAppoint
 export { bookConsultation } from './consultations.service.ts';
 export { changeBookingStatus, createBooking, findBooking, getBooking, listBookings } from './bookings.service.ts';
 export { dayName, languageOf, monthName, spokenDateTime } from './local-time.ts';
+export { schedulingRowsPage, SCHEDULING_ROWS_TABLES, type SchedulingRowsTable } from './rows.repo.ts';
