@@ -34,6 +34,7 @@ import { anonymousPlace } from './platform/http/fairness.ts';
 import { requireRank, tenantActor, tenantTransaction } from './platform/http/tenant.ts';
 import type { RateLimits } from './platform/http/rate-limit.ts';
 import type { Logger } from './platform/log.ts';
+import type { Mailer } from './platform/mail.ts';
 import type { SecretBox } from './platform/secrets.ts';
 
 export interface ServerOptions {
@@ -54,6 +55,8 @@ export interface ServerOptions {
   jobQueueSchema?: string | undefined;
   /** Sends sign-up confirmation links; unset, they are logged at info. */
   sendSignUpConfirmation?: SendSignUpConfirmation | undefined;
+  /** SMTP (SMTP_URL): password reset links are e-mailed through it. */
+  mailer?: Mailer | undefined;
   /** The rate-limit counters, when the caller wants to look at them (tests). */
   limits?: RateLimits | undefined;
   /** The LLM_* model: model mode for workspaces without models of their own. */
@@ -123,7 +126,7 @@ export function createServerApp(options: ServerOptions) {
       return authenticator.fromCredentials(bearer, getCookie(c, SESSION_COOKIE));
     },
     mount: (app) => {
-      app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, sendSignUpConfirmation: options.sendSignUpConfirmation, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
+      app.route('/api/v1', tenancyRoutes({ ...deps, authenticator, templates, sendSignUpConfirmation: options.sendSignUpConfirmation, mailer: options.mailer, secureCookies: (options.publicUrl ?? '').startsWith('https://') }));
       app.route('/api/v1', contactsRoutes(deps));
       app.route('/api/v1', leadRoutes(deps));
       app.route('/api/v1', callsRoutes(deps));

@@ -112,6 +112,7 @@ async function boot(config: Config, log: Logger, run: { http: boolean; workers: 
     clock: systemClock,
     secrets,
     publicUrl: config.PUBLIC_URL,
+    mailer,
     corsOrigins: config.CORS_ORIGINS,
     trustedProxies: config.TRUSTED_PROXIES,
     rateLimitMaxKeys: config.RATE_LIMIT_MAX_KEYS,

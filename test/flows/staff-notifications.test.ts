@@ -1,8 +1,6 @@
 // Notifications to staff: the workspace's events (raised by the database, migrations 0041-0042)
 // reach each member's feed and e-mail as the member chose, e-mail through nodemailer to a real
 // SMTP server on 127.0.0.1 (smtp-server); a failed send is retried; the newest 50 per person are kept.
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createStaffEmailWorker, STAFF_EVENT_TYPES } from '../../src/modules/tenancy/index.ts';
 import { fixedClock } from '../../src/platform/clock.ts';
@@ -10,37 +8,8 @@ import { withServiceRole } from '../../src/platform/db/tenant.ts';
 import { silentLogger } from '../../src/platform/log.ts';
 import { createMailer } from '../../src/platform/mail.ts';
 import { describeEachDatabase } from '../support/db.ts';
+import { fakeSmtp } from '../support/fakes/smtp.ts';
 import { email, testApp } from '../support/http.ts';
-
-interface Mail {
-  to: string[];
-  raw: string;
-}
-
-async function fakeSmtp() {
-  const mails: Mail[] = [];
-  let refuseNext = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        if (refuseNext > 0) {
-          refuseNext--;
-          return callback(Object.assign(new Error('mailbox busy, try later'), { responseCode: 451 }));
-        }
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.server.address() as AddressInfo).port;
-  return { url: `smtp://127.0.0.1:${port}`, mails, refuse: (n: number) => void (refuseNext = n), close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 /** Raises an event as the database's triggers do (app.raise_workspace_event is only theirs: called here as the database owner). */
 const raise = (db: Parameters<typeof withServiceRole>[0], ws: string, type: string, data: object) =>

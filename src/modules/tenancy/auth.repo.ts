@@ -114,3 +114,34 @@ export async function takeConfirmation(tx: Tx, tokenHash: string, now: Date) {
 export async function deleteConfirmationsFor(tx: Tx, email: string) {
   await tx.db.deleteFrom('auth.signup_confirmations').where('email', '=', email).execute();
 }
+
+// Password resets --------------------------------------------------------------------------
+
+export async function insertPasswordReset(tx: Tx, r: { id: string; userId: string; tokenHash: string; expiresAt: Date }) {
+  await tx.db.insertInto('auth.password_resets').values({ id: r.id, user_id: r.userId, token_hash: r.tokenHash, expires_at: r.expiresAt }).execute();
+}
+
+export async function deleteStalePasswordResets(tx: Tx, now: Date) {
+  await tx.db.deleteFrom('auth.password_resets').where((eb) => eb.or([eb('expires_at', '<=', now), eb('used_at', 'is not', null)])).execute();
+}
+
+/** Marks the live, unused reset with this token used and returns its user: a link works once. */
+export async function usePasswordReset(tx: Tx, tokenHash: string, now: Date) {
+  return tx.db
+    .updateTable('auth.password_resets')
+    .set({ used_at: now })
+    .where('token_hash', '=', tokenHash)
+    .where('expires_at', '>', now)
+    .where('used_at', 'is', null)
+    .returning(['user_id'])
+    .executeTakeFirst();
+}
+
+/** Once a password is set, every other link for the account is spent too. */
+export async function spendPasswordResets(tx: Tx, userId: string, now: Date) {
+  await tx.db.updateTable('auth.password_resets').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null).execute();
+}
+
+export async function deleteSessions(tx: Tx, userId: string) {
+  await tx.db.deleteFrom('auth.sessions').where('user_id', '=', userId).execute();
+}

@@ -227,6 +227,51 @@ export async function changePassword(db: Database, userId: string, sessionId: st
   });
 }
 
+export const PASSWORD_RESET_MINUTES = 60;
+
+/** What the owner of an account that asked for a password reset is sent. */
+export interface PasswordReset {
+  email: string;
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * Starts a password reset. The caller answers the same whatever happens here, so that it
+ * does not tell whether an email has an account: for an account a single-use token (kept as
+ * its hash, valid PASSWORD_RESET_MINUTES) is made and returned, to be sent to the address;
+ * for any other email undefined. Asking again leaves earlier links live until they expire
+ * or one of them is used.
+ */
+export async function requestPasswordReset(db: Database, clock: Clock, email: string): Promise<PasswordReset | undefined> {
+  return withServiceRole(db, async (tx) => {
+    const userId = await users.findUserIdByEmail(tx, email);
+    if (!userId) return undefined;
+    const now = clock.now();
+    await users.deleteStalePasswordResets(tx, now);
+    const { secret, hash } = newSecret('');
+    const expiresAt = new Date(now.getTime() + PASSWORD_RESET_MINUTES * 60_000);
+    await users.insertPasswordReset(tx, { id: newId(), userId, tokenHash: hash, expiresAt });
+    return { email, token: secret, expiresAt };
+  });
+}
+
+/**
+ * Sets the password of the account a live reset link belongs to, spends that link and every
+ * other one of the account, and ends all its sessions: whoever knew the old password is out.
+ */
+export async function confirmPasswordReset(db: Database, clock: Clock, token: string, password: string): Promise<void> {
+  const hash = await hashPassword(password);
+  await withServiceRole(db, async (tx) => {
+    const now = clock.now();
+    const reset = await users.usePasswordReset(tx, sha256(token), now);
+    if (!reset) throw new AppError('auth.reset_invalid', 'invalid', 'this password reset link is not valid, was used already, or expired; ask for a new one', { field: 'token' });
+    await users.setPasswordHash(tx, reset.user_id, hash);
+    await users.spendPasswordResets(tx, reset.user_id, now);
+    await users.deleteSessions(tx, reset.user_id);
+  });
+}
+
 /** Sets a password without the old one: the operator's command line, and the demo data. */
 export async function setPassword(db: Database, userId: string, password: string): Promise<void> {
   const hash = await hashPassword(password);

@@ -6,6 +6,7 @@
 export const TENANCY_ERRORS = [
   'api_key.not_found',
   'auth.confirmation_invalid',
+  'auth.reset_invalid',
   'auth.email_taken',
   'auth.invalid_credentials',
   'auth.invalid_key',

@@ -2,18 +2,19 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { AppError } from '../../platform/errors.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { Logger } from '../../platform/log.ts';
+import type { Mailer } from '../../platform/mail.ts';
 import { Rank, type RouteDeps } from '../../platform/http/env.ts';
 import { clientAddress, limitsOf, rateLimit, tooMany } from '../../platform/http/rate-limit.ts';
 import { createRoute, createRouter, errorResponses, json, jsonBody, UuidParam, z } from '../../platform/http/router.ts';
 import * as access from './access.service.ts';
 import * as notices from './notifications.service.ts';
 import {
-  Authenticator, SESSION_COOKIE, changePassword, confirmSignUp, requestSignUp, signIn, signUpByInvitation, signOut, whoAmI,
-  type SessionIssued, type SignUpConfirmation,
+  Authenticator, SESSION_COOKIE, changePassword, confirmPasswordReset, confirmSignUp, requestPasswordReset, requestSignUp, signIn, signUpByInvitation, signOut, whoAmI,
+  type PasswordReset, type SessionIssued, type SignUpConfirmation,
 } from './auth.service.ts';
 import {
   ApiKeyCreate, ApiKeyCreated, ApiKeyList, InvitationAccepted, InvitationCreate, InvitationCreated, InvitationList, Me, MemberList, MemberRoleBody,
-  PasswordChangeBody, SignInBody, SignUpAccepted, SignUpBody, TokenBody, TransferBody, Workspace, WorkspaceCreate, WorkspacePatch, type Template,
+  PasswordChangeBody, PasswordResetAccepted, PasswordResetBody, PasswordResetConfirmBody, SignInBody, SignUpAccepted, SignUpBody, TokenBody, TransferBody, Workspace, WorkspaceCreate, WorkspacePatch, type Template,
 } from './tenancy.schema.ts';
 import { createWorkspaceAsUser } from './tenancy.service.ts';
 
@@ -30,6 +31,8 @@ export interface TenancyRouteDeps extends RouteDeps {
   authenticator: Authenticator;
   /** How confirmation links reach people; without one they are logged (no mailer is built in). */
   sendSignUpConfirmation?: SendSignUpConfirmation | undefined;
+  /** SMTP (SMTP_URL): password reset links go out through it; without one they are logged. */
+  mailer?: Mailer | undefined;
   templates: Record<Template, (ctx: Ctx, workspaceId: string) => Promise<void>>;
   secureCookies: boolean;
 }
@@ -41,6 +44,27 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     if (deps.sendSignUpConfirmation) return deps.sendSignUpConfirmation(message);
     // No mailer: the operator relays the link (docs/operations.md, "Sign-up confirmation").
     log.info({ confirm_url: message.url, expires_at: message.expiresAt }, 'sign-up confirmation link (no mailer configured: send it to the person who signed up)');
+  };
+
+  const sendPasswordReset = async (log: Logger, message: PasswordReset & { url: string }) => {
+    if (!deps.mailer) {
+      // No mailer: the operator relays the link (docs/operations.md, "Password reset").
+      log.info({ reset_url: message.url, expires_at: message.expiresAt }, 'password reset link (no mailer configured: send it to the account\'s owner)');
+      return;
+    }
+    try {
+      await deps.mailer.send({
+        to: message.email,
+        subject: 'Reset your Frontdesk password',
+        text:
+          `Someone asked to reset the password of the Frontdesk account for ${message.email}.\n\n` +
+          `To choose a new password, open this link within an hour (it works once):\n${message.url}\n\n` +
+          'If it was not you, ignore this e-mail: your password stays as it is.',
+      });
+    } catch (e) {
+      // The answer must not differ for accounts (no enumeration): the failure is the operator's to see.
+      log.error({ err: e }, 'a password reset e-mail failed');
+    }
   };
 
   const setSession = (c: Parameters<typeof setCookie>[0], s: SessionIssued) =>
@@ -136,6 +160,48 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       limits.reset(SIGNIN_FAILURES.bucket, input.email);
       setSession(c, session);
       return c.json(await me(session.userId), 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/auth/password-reset', tags: ['auth'], summary: 'Ask for a password reset link by e-mail',
+      description:
+        'Answers 202 the same whether or not the email has an account, so that it does not tell. ' +
+        'For an account, a link to `/reset-password?token=…` (valid 1 hour, single use) is e-mailed to it; ' +
+        'without a mailer (SMTP_URL) the server logs the link at info ("password reset link").',
+      middleware: [rateLimit({ bucket: 'password-reset', limit: 5, windowMs: 60_000 })] as const,
+      request: { body: jsonBody(PasswordResetBody) },
+      responses: { 202: json(PasswordResetAccepted, 'a reset link was sent if the email has an account'), ...errorResponses },
+    }),
+    async (c) => {
+      const { email } = c.req.valid('json');
+      const reset = await requestPasswordReset(db, clock, email);
+      if (reset) {
+        const base = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+        // Not awaited: an SMTP conversation's time would tell which emails have accounts.
+        void sendPasswordReset(c.var.log, { ...reset, url: `${base}/reset-password?token=${reset.token}` });
+      } else {
+        c.var.log.info('password reset for an email without an account: nothing sent');
+      }
+      return c.json({ status: 'reset_sent' as const, message: 'If this email has an account, a link to reset its password is on its way: check your inbox.' }, 202);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post', path: '/auth/password-reset/confirm', tags: ['auth'], summary: 'Set a new password with the token from a reset link (ends every session)',
+      description: 'The link works once and for 1 hour; an unknown, used or expired token answers 400 auth.reset_invalid. Does not sign in: sign in with the new password.',
+      middleware: [rateLimit({ bucket: 'password-reset-confirm', limit: 10, windowMs: 60_000 })] as const,
+      request: { body: jsonBody(PasswordResetConfirmBody) },
+      responses: { 204: { description: 'password set; every session of the account ended' }, ...errorResponses },
+    }),
+    async (c) => {
+      const { token, password } = c.req.valid('json');
+      await confirmPasswordReset(db, clock, token, password);
+      // Sessions are cached briefly: forget them all so the ended ones stop working at once.
+      deps.authenticator.forgetAll();
+      return c.body(null, 204);
     },
   );
 

@@ -55,6 +55,9 @@ export const SignUpBody = z.strictObject({
 });
 export const TokenBody = z.strictObject({ token: Token });
 export const SignInBody = z.strictObject({ email: Email, password: z.string().min(1).max(200) });
+export const PasswordResetBody = z.strictObject({ email: Email });
+export const PasswordResetAccepted = z.object({ status: z.literal('reset_sent'), message: z.string() }).openapi('PasswordResetAccepted');
+export const PasswordResetConfirmBody = z.strictObject({ token: Token, password: Password });
 export const PasswordChangeBody = z.strictObject({ current_password: z.string().min(1).max(200), new_password: Password });
 
 export const Workspace = z

@@ -254,6 +254,15 @@ export interface Articles {
   workspace_id: Generated<string>;
 }
 
+export interface AuthPasswordResets {
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  id: string;
+  token_hash: string;
+  used_at: Timestamp | null;
+  user_id: string;
+}
+
 export interface AuthSessions {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -861,6 +870,7 @@ export interface DB {
   ari_payments: AriPayments;
   ari_scoring_config: AriScoringConfig;
   articles: Articles;
+  "auth.password_resets": AuthPasswordResets;
   "auth.sessions": AuthSessions;
   "auth.signup_confirmations": AuthSignupConfirmations;
   "auth.users": AuthUsers;
