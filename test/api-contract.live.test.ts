@@ -80,7 +80,7 @@ describeEachDatabase('every documented route answers as the document says', (db)
     await api('GET', '/api/v1/auth/me', { ...as.eagle, expect: 200 });
     await api('POST', '/api/v1/auth/password', { cookie, body: { current_password: 'correct horse battery', new_password: 'correct horse battery 2' }, headers: { origin: PUBLIC }, expect: 204 });
     await api('POST', '/api/v1/auth/password-reset', { body: { email: mail }, headers: { 'x-test-client': 'contract-reset' }, expect: 202 });
-    // Its 204 is test/flows/password-reset.test.ts's (the token comes by e-mail); here a bad one.
+    // Its 204 is test/flows/account-mail.test.ts's (the token comes by e-mail); here a bad one.
     await api('POST', '/api/v1/auth/password-reset/confirm', { body: { token: 'x'.repeat(43), password: 'correct horse battery 3' }, expect: 400 });
     const made = await api('POST', '/api/v1/workspaces', { cookie, body: { name: 'Contract Co', template: 'ari' }, headers: { origin: PUBLIC }, expect: 201 });
     const mine = { cookie, workspace: made.body.id as string };

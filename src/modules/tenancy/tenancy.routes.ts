@@ -428,7 +428,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
 
   r.openapi(
     createRoute({
-      method: 'post', path: '/invitations', tags: ['team'], summary: 'Invite someone by email (admin); returns the link to send',
+      method: 'post', path: '/invitations', tags: ['team'], summary: 'Invite someone by email (admin); returns the link, and e-mails it when SMTP is configured',
       middleware: deps.inWorkspace(Rank.admin),
       request: { body: jsonBody(InvitationCreate) },
       responses: { 201: json(InvitationCreated), ...errorResponses },
@@ -436,7 +436,25 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
     async (c) => {
       const inv = await access.createInvitation(c.var.ctx, c.req.valid('json'));
       const base = deps.publicUrl ?? new URL(c.req.url).origin;
-      return c.json({ ...inv, invite_url: `${base}/invite#token=${inv.token}` }, 201);
+      const url = `${base}/invite#token=${inv.token}`;
+      if (deps.mailer) {
+        const mailer = deps.mailer;
+        const workspace = (await access.getWorkspace(c.var.ctx)).name;
+        const log = c.var.log;
+        // Not awaited: the SMTP conversation must not hold the tenant transaction open. The
+        // link is in the answer too, so a failed send is the admin's to relay.
+        void mailer
+          .send({
+            to: inv.email,
+            subject: `You are invited to ${workspace} on Frontdesk`,
+            text:
+              `You are invited to join ${workspace} on Frontdesk as ${inv.role}.\n\n` +
+              `To accept, open this link before ${inv.expires_at.toISOString().slice(0, 10)} and sign up or sign in with this e-mail address:\n${url}\n\n` +
+              'If you did not expect this, ignore this e-mail.',
+          })
+          .catch((e: unknown) => log.error({ err: e, invitation_id: inv.id }, 'an invitation e-mail failed'));
+      }
+      return c.json({ ...inv, invite_url: url }, 201);
     },
   );
 

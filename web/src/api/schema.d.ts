@@ -2725,7 +2725,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Invite someone by email (admin); returns the link to send */
+        /** Invite someone by email (admin); returns the link, and e-mails it when SMTP is configured */
         post: {
             parameters: {
                 query?: never;

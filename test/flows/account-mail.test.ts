@@ -1,6 +1,7 @@
-// Password reset (issue 17): asking answers alike for every email; an account's owner gets a
-// single-use link valid one hour, mailed through nodemailer to a real SMTP server on
-// 127.0.0.1; following it sets the password and ends every session of the account.
+// Password reset and invitations by e-mail (issue 17): asking for a reset answers alike for
+// every email; an account's owner gets a single-use link valid one hour, mailed through
+// nodemailer to a real SMTP server on 127.0.0.1; following it sets the password and ends every
+// session of the account. An invitation's link is mailed to the invited address too.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { fixedClock } from '../../src/platform/clock.ts';
 import { createMailer } from '../../src/platform/mail.ts';
@@ -97,6 +98,25 @@ describeEachDatabase('password reset by e-mail', (db) => {
     clock.set(new Date(clock.now().getTime() + 3_600_001));
     expect((await confirm(third)).body.error.code).toBe('auth.reset_invalid');
     expect((await t.call('POST', '/api/v1/auth/signin', { body: { email: who, password: 'the new password' } })).status).toBe(200);
+  });
+
+  it('mails an invitation its link, which signs the invited person up', async () => {
+    const t = app();
+    const o = await t.owner(email('inviter'), { name: 'Mailed Co' });
+    const who = email('invitee');
+    const before = smtp.mails.length;
+    const inv = await t.call('POST', '/api/v1/invitations', { ...o.as, body: { email: who, role: 'member' } });
+    expect(inv.status).toBe(201);
+    const mail = await smtp.nth(before + 1);
+    expect(mail.to).toEqual([who]);
+    expect(mail.raw).toMatch(/^Subject: You are invited to Mailed Co on Frontdesk/m);
+    const text = textOf(mail);
+    expect(text).toContain(inv.body.invite_url);
+    const token = /\/invite#token=([A-Za-z0-9_-]+)/.exec(text)![1]!;
+    const joined = await t.call('POST', '/api/v1/auth/signup', { body: { email: who, password: 'invited password', invitation_token: token } });
+    expect(joined.status).toBe(201);
+    const cookie = joined.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await t.call('POST', '/api/v1/invitations/accept', { cookie, body: { token } })).status).toBe(200);
   });
 
   it('is rate-limited per address', async () => {
