@@ -26,6 +26,8 @@ export interface AriConversation {
   ai_model: string | null;
   /** The workspace's assistant configuration version (ari_config, 0044), or null while it has no ari_config row. */
   config_version: string | null;
+  /** The last `historyLimit` user and assistant messages before this turn's, oldest first. */
+  history: { role: 'user' | 'assistant'; content: string }[];
 }
 
 /**
@@ -34,12 +36,19 @@ export interface AriConversation {
  * returning customer is found and locked in one round trip; only a first message inserts.
  * The same statement reads the configuration version the turn's cache is checked against.
  */
-export async function lockAriConversation(tx: Tx, ws: string, contactId: string, conversationId: string): Promise<AriConversation> {
+export async function lockAriConversation(tx: Tx, ws: string, contactId: string, conversationId: string, historyLimit: number): Promise<AriConversation> {
   const locked = () =>
     tx.db
       .selectFrom('ari_conversations')
       .select(['id', 'state', 'lead_score', 'lead_temperature', 'context', 'ai_model'])
       .select((eb) => eb.selectFrom('ari_config').select('config_version').where('ari_config.workspace_id', '=', ws).as('config_version'))
+      // The history in the same round trip (recentAriMessages' order), read under the lock.
+      .select(
+        sql<AriConversation['history']>`(select coalesce(json_agg(json_build_object('role', h.role, 'content', h.content) order by h.created_at, h.id), '[]'::json)
+           from (select m.role, m.content, m.created_at, m.id from ari_messages m
+                  where m.workspace_id = ${ws} and m.ari_conversation_id = ari_conversations.id and m.role in ('user', 'assistant')
+                  order by m.created_at desc, m.id desc limit ${historyLimit}) h)`.as('history'),
+      )
       .where('workspace_id', '=', ws)
       .where('contact_id', '=', contactId)
       .forUpdate('ari_conversations')

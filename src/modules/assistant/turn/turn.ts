@@ -272,7 +272,8 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
   const workspace = await getWorkspace(ctx);
   const { contactId, phone } = await resolveContact(ctx, ws, input, workspace.country, app.phoneExample);
   const thread = await openThread(tx, ws, contactId, input.channel);
-  const record = await store.lockAriConversation(tx, ws, contactId, thread.id);
+  // The history before this message: the turn's own is added once it is stored (the newest).
+  const record = await store.lockAriConversation(tx, ws, contactId, thread.id, HISTORY - 1);
   const remember = rememberConfig(ws, record.config_version);
   const settings = () => remember('settings', () => store.loadAssistantSettings(tx, ws));
   const modelSetup = () =>
@@ -322,7 +323,7 @@ async function openTurn<D extends Decision>(ctx: Ctx, input: TurnInput, options:
     record,
     state,
     settings: assistant,
-    history: await store.recentAriMessages(tx, ws, record.id, HISTORY),
+    history: [...record.history, { role: 'user', content: input.message }],
     options,
     remember,
   };
