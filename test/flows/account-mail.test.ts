@@ -13,7 +13,7 @@ import { email, testApp } from '../support/http.ts';
 /** The message's text as the reader sees it (quoted-printable undone). */
 const textOf = (m: Mail) =>
   m.raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-const tokenIn = (m: Mail) => /https:\/\/frontdesk\.test\/reset-password\?token=([A-Za-z0-9_-]+)/.exec(textOf(m))?.[1];
+const tokenIn = (m: Mail) => /https:\/\/frontdesk\.test\/reset-password#token=([A-Za-z0-9_-]+)/.exec(textOf(m))?.[1];
 
 describeEachDatabase('password reset by e-mail', (db) => {
   let smtp: FakeSmtp;

@@ -30,6 +30,7 @@ import { LiveProvider } from './live';
 import { InvitePage } from './pages/Invite';
 import { SignUpConfirmPage } from './pages/SignUpConfirm';
 import { SettingsPage } from './pages/Settings';
+import { ResetPasswordPage } from './pages/ResetPassword';
 import { SignInPage } from './pages/SignIn';
 import { linkProps, navigate, usePath } from './router';
 import { atLeast, SessionContext, type Role, type Session } from './session';
@@ -57,6 +58,13 @@ export function App() {
     return (
       <I18nProvider lang={chosenLang ?? 'en'}>
         <InvitePage me={signedOut ? null : (me.data ?? null)} loading={me.isPending} />
+      </I18nProvider>
+    );
+  }
+  if (path === '/reset-password') {
+    return (
+      <I18nProvider lang={chosenLang ?? 'en'}>
+        <ResetPasswordPage />
       </I18nProvider>
     );
   }

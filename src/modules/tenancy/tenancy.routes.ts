@@ -168,7 +168,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       method: 'post', path: '/auth/password-reset', tags: ['auth'], summary: 'Ask for a password reset link by e-mail',
       description:
         'Answers 202 the same whether or not the email has an account, so that it does not tell. ' +
-        'For an account, a link to `/reset-password?token=…` (valid 1 hour, single use) is e-mailed to it; ' +
+        'For an account, a link to `/reset-password#token=…` (in the fragment, so it reaches no server log or Referer) (valid 1 hour, single use) is e-mailed to it; ' +
         'without a mailer (SMTP_URL) the server logs the link at info ("password reset link").',
       middleware: [rateLimit({ bucket: 'password-reset', limit: 5, windowMs: 60_000 })] as const,
       request: { body: jsonBody(PasswordResetBody) },
@@ -180,7 +180,7 @@ export function tenancyRoutes(deps: TenancyRouteDeps) {
       if (reset) {
         const base = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
         // Not awaited: an SMTP conversation's time would tell which emails have accounts.
-        void sendPasswordReset(c.var.log, { ...reset, url: `${base}/reset-password?token=${reset.token}` });
+        void sendPasswordReset(c.var.log, { ...reset, url: `${base}/reset-password#token=${reset.token}` });
       } else {
         c.var.log.info('password reset for an email without an account: nothing sent');
       }

@@ -16,6 +16,7 @@ export const STAFF_APP_PATHS = [
   '/signin',
   '/invite',
   '/signup/confirm',
+  '/reset-password',
   '/inbox',
   '/inbox/*',
   '/settings',

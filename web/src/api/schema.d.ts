@@ -404,7 +404,7 @@ export interface paths {
         put?: never;
         /**
          * Ask for a password reset link by e-mail
-         * @description Answers 202 the same whether or not the email has an account, so that it does not tell. For an account, a link to `/reset-password?token=…` (valid 1 hour, single use) is e-mailed to it; without a mailer (SMTP_URL) the server logs the link at info ("password reset link").
+         * @description Answers 202 the same whether or not the email has an account, so that it does not tell. For an account, a link to `/reset-password#token=…` (in the fragment, so it reaches no server log or Referer) (valid 1 hour, single use) is e-mailed to it; without a mailer (SMTP_URL) the server logs the link at info ("password reset link").
          */
         post: {
             parameters: {

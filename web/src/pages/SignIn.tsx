@@ -3,10 +3,12 @@ import { useState, type FormEvent } from 'react';
 import { api, ok } from '../api/client';
 import { ErrorNote, Field } from '../components';
 import { LANGUAGES, useT, type Lang } from '../i18n';
-import { navigate } from '../router';
+import { linkProps, navigate } from '../router';
+import { useResetT } from './reset.i18n';
 
 export function SignInPage({ lang, onLang, onSignedIn }: { lang?: Lang; onLang?: (l: Lang) => void; onSignedIn?: () => void }) {
   const t = useT();
+  const tr = useResetT();
   const qc = useQueryClient();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -36,6 +38,9 @@ export function SignInPage({ lang, onLang, onSignedIn }: { lang?: Lang; onLang?:
         <button type="submit" className="primary" disabled={signIn.isPending}>
           {t('auth.signin')}
         </button>
+        <p className="small">
+          <a {...linkProps('/reset-password')}>{tr('forgot')}</a>
+        </p>
         {onSignedIn ? null : <p className="muted small">{t('auth.demo')}</p>}
         {lang && onLang ? (
           <label className="inline">
