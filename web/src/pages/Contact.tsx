@@ -318,6 +318,10 @@ const CATEGORIES = ['basic', 'qualification', 'document', 'engagement'] as const
 /** What the assistant collected, as the lead panel shows it (the rest is in the API). */
 const CONTEXT_FIELDS = ['name', 'email', 'destination', 'english_level', 'budget', 'timeline', 'program'] as const;
 
+/** Why a person took over, in words in the workspace's language when the summary has them. */
+export const handoffReasonText = (insight: Insight): string | null =>
+  insight.summary?.handoff_reason ?? insight.handoff?.reason?.replaceAll('_', ' ') ?? null;
+
 /** The lead in one paragraph (who, wants, budget, timeline, documents, language, why the handoff): what a person taking over reads first. */
 export function LeadSummary({ insight, t }: { insight: Insight; t: T }) {
   if (!insight.summary) return null;
@@ -429,7 +433,7 @@ function LeadInsight({ contactId }: { contactId: string }) {
             <>
               <h3>{t('handoff')}</h3>
               <p className="small">
-                {l.handoff.at ? <time dateTime={l.handoff.at}>{formatDateTime(l.handoff.at, format)}</time> : null} {l.handoff.reason ? t('handoffReason', { reason: l.handoff.reason.replaceAll('_', ' ') }) : null}
+                {l.handoff.at ? <time dateTime={l.handoff.at}>{formatDateTime(l.handoff.at, format)}</time> : null} {handoffReasonText(l) ? t('handoffReason', { reason: handoffReasonText(l)! }) : null}
               </p>
             </>
           ) : null}

@@ -5,7 +5,7 @@ import { formatDateTime, formatMoney } from '../format';
 import { useT } from '../i18n';
 import { linkProps } from '../router';
 import { useSession } from '../session';
-import { LeadSummary, ScoreBreakdown } from './Contact';
+import { handoffReasonText, LeadSummary, ScoreBreakdown } from './Contact';
 import { useContactsT } from './contacts.i18n';
 
 type Item = Schemas['TimelineItem'];
@@ -49,7 +49,7 @@ export function LeadExtras({ contactId }: { contactId: string }) {
               </ul>
             </>
           ) : null}
-          {l.handoff?.reason ? <p className="small">{t('handoffReason', { reason: l.handoff.reason.replaceAll('_', ' ') })}</p> : null}
+          {handoffReasonText(l) ? <p className="small">{t('handoffReason', { reason: handoffReasonText(l)! })}</p> : null}
         </>
       ) : null}
       {events.error ? <ErrorNote error={events.error} /> : null}
